@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// `npm start`: the whole stack on embedded defaults, then the URL to open.
+import { parseArgs } from 'node:util';
+import { startDemoStack } from './demo-stack.js';
+
+function portFrom(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`${name} must be a port number (0-65535), got "${value}"`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    'origin-port': { type: 'string' },
+    host: { type: 'string' },
+    help: { type: 'boolean' },
+  },
+});
+
+if (values.help) {
+  console.log(`Usage: npm start -- [--port 8080] [--origin-port 8081] [--host 127.0.0.1]
+
+Environment: PORT, ORIGIN_PORT, HOST set the same.`);
+  process.exit(0);
+}
+
+const demo = await startDemoStack({
+  port: portFrom(values.port ?? process.env.PORT, '--port', 8080),
+  originPort: portFrom(values['origin-port'] ?? process.env.ORIGIN_PORT, '--origin-port', 8081),
+  host: values.host ?? process.env.HOST ?? '127.0.0.1',
+}).catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  console.error(
+    code === 'EADDRINUSE'
+      ? `A port is already in use (${String(error)}). Pick others with --port / --origin-port.`
+      : `Could not start the demo: ${String(error)}`,
+  );
+  process.exit(1);
+});
+
+console.log(`
+StreamrP2P demo is running.
+
+  Open:         ${demo.url}
+  Live stream:  ${demo.origin.url}/live/master.m3u8
+  VOD stream:   ${demo.origin.url}/vod/master.m3u8
+  Origin stats: ${demo.origin.url}/stats
+
+Press Ctrl+C to stop.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('\nstopping…');
+    demo.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

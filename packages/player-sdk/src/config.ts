@@ -1,0 +1,152 @@
+import { isValidId } from '@streamrp2p/protocol';
+import { SdkError, SdkErrorCode } from './errors.js';
+
+/** Configuration of the P2P engine. Every field but `streamId` and `trackerUrl` has a default. */
+export interface EngineConfig {
+  /** Identifies the stream; viewers with the same id share segments. Letters, digits, `.`, `_`, `-`. */
+  streamId: string;
+  /** socket.io URL of the tracker, e.g. `http://127.0.0.1:8090`. */
+  trackerUrl: string;
+  /**
+   * Peer id to ask the tracker for (open mode); the tracker may assign another.
+   * @default undefined (the tracker assigns one)
+   */
+  peerId: string | undefined;
+  /**
+   * Token from the coordinator, when the tracker requires one.
+   * @default undefined
+   */
+  trackerToken: string | undefined;
+  /**
+   * A WebRTC implementation for Node (`@roamhq/wrtc`); browsers use their own.
+   * @default undefined
+   */
+  wrtc: unknown;
+  /**
+   * ICE servers for WebRTC.
+   * @default [{ urls: 'stun:stun.l.google.com:19302' }]
+   */
+  iceServers: RTCIceServer[];
+  /**
+   * Most peers connected per swarm.
+   * @default 10
+   */
+  maxPeers: number;
+  /**
+   * Upload cap in kilobits per second (1 kbit = 1000 bits).
+   * @default Infinity (no cap)
+   */
+  maxUploadKbps: number;
+  /**
+   * Never upload. `'auto'` turns it on when the connection is metered
+   * (`navigator.connection.saveData` or a cellular connection).
+   * @default 'auto'
+   */
+  consumeOnly: boolean | 'auto';
+  /**
+   * Memory the segment store may use, in bytes.
+   * @default 96 MiB
+   */
+  storeMaxBytes: number;
+  /**
+   * Live: how many segments behind the playhead stay in the store to serve slower peers.
+   * @default 6
+   */
+  keepBehindSegments: number;
+  /**
+   * Time a peer has to start answering a request before it counts as failed.
+   * @default 3000
+   */
+  peerResponseTimeoutMs: number;
+  /**
+   * Time without data from a peer mid-download before the download is abandoned.
+   * @default 2000
+   */
+  peerStallTimeoutMs: number;
+  /**
+   * Live: when nobody holds a segment, each peer waits `rank x httpStaggerMs` before fetching it
+   * over HTTP, where rank is its position among its neighbours for that segment. The first to
+   * start announces it, and the others download it from that peer instead.
+   * @default 300
+   */
+  httpStaggerMs: number;
+  /**
+   * Longest wait for a peer that is still downloading a segment.
+   * @default 4000
+   */
+  maxPeerWaitMs: number;
+  /**
+   * Margin kept before the playback deadline: P2P that would finish later falls back to HTTP.
+   * @default 1500
+   */
+  deadlineMarginMs: number;
+}
+
+/** Config fields a caller may set; `undefined` values are ignored. */
+export type EngineOptions = Pick<EngineConfig, 'streamId' | 'trackerUrl'> &
+  Partial<Omit<EngineConfig, 'streamId' | 'trackerUrl'>>;
+
+/** Defaults of every optional engine field. */
+export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'trackerUrl'>> =
+  Object.freeze({
+    peerId: undefined,
+    trackerToken: undefined,
+    wrtc: undefined,
+    iceServers: [{ urls: 'stun:stun.l.google.com:19302' }],
+    maxPeers: 10,
+    maxUploadKbps: Infinity,
+    consumeOnly: 'auto',
+    storeMaxBytes: 96 * 1024 * 1024,
+    keepBehindSegments: 6,
+    peerResponseTimeoutMs: 3000,
+    peerStallTimeoutMs: 2000,
+    httpStaggerMs: 300,
+    maxPeerWaitMs: 4000,
+    deadlineMarginMs: 1500,
+  });
+
+function invalid(message: string): SdkError {
+  return new SdkError(SdkErrorCode.InvalidConfig, message);
+}
+
+function requirePositive(config: EngineConfig, key: keyof EngineConfig, allowZero = false): void {
+  const value = config[key];
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowZero && value === 0)) {
+    throw invalid(`${key} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`);
+  }
+}
+
+/**
+ * Merges caller options over the defaults: drops `undefined`, validates every field, and
+ * rejects contradictions with a clear message.
+ */
+export function mergeEngineConfig(options: EngineOptions): EngineConfig {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const config = { ...DEFAULT_ENGINE_CONFIG, ...defined } as EngineConfig;
+  if (!isValidId(config.streamId)) {
+    throw invalid(`streamId must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(config.streamId)}`);
+  }
+  if (typeof config.trackerUrl !== 'string' || !/^(https?|wss?):\/\//.test(config.trackerUrl)) {
+    throw invalid(`trackerUrl must be an http(s) or ws(s) URL, got ${JSON.stringify(config.trackerUrl)}`);
+  }
+  if (config.peerId !== undefined && !isValidId(config.peerId)) {
+    throw invalid(`peerId must be a valid id, got ${JSON.stringify(config.peerId)}`);
+  }
+  if (!Number.isInteger(config.maxPeers) || config.maxPeers < 1) {
+    throw invalid(`maxPeers must be a positive integer, got ${String(config.maxPeers)}`);
+  }
+  for (const key of ['maxUploadKbps', 'storeMaxBytes', 'peerResponseTimeoutMs', 'peerStallTimeoutMs'] as const) {
+    requirePositive(config, key);
+  }
+  for (const key of ['keepBehindSegments', 'httpStaggerMs', 'maxPeerWaitMs', 'deadlineMarginMs'] as const) {
+    requirePositive(config, key, true);
+  }
+  if (config.consumeOnly !== true && config.consumeOnly !== false && config.consumeOnly !== 'auto') {
+    throw invalid(`consumeOnly must be true, false or "auto", got ${String(config.consumeOnly)}`);
+  }
+  if (config.consumeOnly === true && options.maxUploadKbps !== undefined) {
+    throw invalid('consumeOnly uploads nothing, so maxUploadKbps contradicts it: set one of them');
+  }
+  if (!Array.isArray(config.iceServers)) throw invalid('iceServers must be an array');
+  return config;
+}

@@ -1,0 +1,271 @@
+import { swarmKey } from '@streamrp2p/protocol';
+import { mergeEngineConfig, type EngineConfig, type EngineOptions } from './config.js';
+import { Emitter } from './emitter.js';
+import { SdkError, SdkErrorCode } from './errors.js';
+import { loadSegment, type SegmentRequest, type SegmentResult, type SegmentSource } from './load-segment.js';
+import { isMeteredConnection } from './metered.js';
+import type { PeerConnection } from './peer-connection.js';
+import { SegmentStore } from './segment-store.js';
+import { Swarm } from './swarm.js';
+import { TokenBucket } from './token-bucket.js';
+import { TrackerClient } from './tracker-client.js';
+
+/** Swarms unused for this long are left (after a quality switch, for example). */
+const SWARM_IDLE_MS = 30_000;
+
+/** Events of the engine, with one payload type each. */
+export interface EngineEvents {
+  [event: string]: unknown;
+  /** The tracker welcomed us. */
+  ready: { peerId: string };
+  'segment-loaded': {
+    rendition: string;
+    sequence: number;
+    source: SegmentSource;
+    bytes: number;
+    httpBytes: number;
+    p2pBytes: number;
+    peerId: string | undefined;
+  };
+  'peer-connect': { peerId: string; swarm: string };
+  'peer-close': { peerId: string; swarm: string; reason: string };
+  'peer-banned': { peerId: string; reason: string };
+  uploaded: { peerId: string; swarm: string; sequence: number; bytes: number };
+  /** Something went wrong that playback survives (P2P trouble, tracker away...). */
+  error: { code: SdkErrorCode; message: string; fatal: false };
+}
+
+/** Running totals of an engine. */
+export interface EngineStats {
+  peerId: string | undefined;
+  httpBytes: number;
+  p2pBytes: number;
+  uploadedBytes: number;
+  httpSegments: number;
+  p2pSegments: number;
+  /** Connected peers across swarms. */
+  peers: number;
+  /** Share of downloaded bytes that came from peers, 0..1. */
+  p2pShare: number;
+  storeBytes: number;
+  consumeOnly: boolean;
+  bannedPeers: number;
+}
+
+/**
+ * The P2P engine: swarm membership, peers, scheduling and the segment store. It knows nothing
+ * of hls.js or the DOM, so it also runs in Node (with `wrtc`) for tests and headless nodes.
+ *
+ * @example
+ * const engine = new P2PEngine({ streamId: 'demo', trackerUrl: 'http://127.0.0.1:8090' });
+ * const { bytes, source } = await engine.loadSegment({
+ *   rendition: '360p', sequence: 42, url: segmentUrl, deadlineMs: 4000, live: true,
+ * });
+ */
+export class P2PEngine extends Emitter<EngineEvents> {
+  readonly config: EngineConfig;
+  readonly consumeOnly: boolean;
+  private readonly tracker: TrackerClient;
+  private readonly store: SegmentStore;
+  private readonly limiter: TokenBucket | undefined;
+  private readonly swarms = new Map<string, Swarm>();
+  private readonly fetching = new Map<string, Set<number>>();
+  private readonly banned = new Set<string>();
+  private readonly idleTimer: ReturnType<typeof setInterval>;
+  private readonly totals = { httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, httpSegments: 0, p2pSegments: 0 };
+  private httpMsPerByte = 0;
+  private destroyed = false;
+  /** Integrity hook: checks bytes received from peers before anyone sees them. */
+  verifySegment: (swarm: string, sequence: number, bytes: Uint8Array) => Promise<boolean> = async () => true;
+
+  constructor(options: EngineOptions) {
+    super((error) => console.error('streamrp2p: an engine event listener threw', error));
+    this.config = mergeEngineConfig(options);
+    this.consumeOnly = this.config.consumeOnly === 'auto' ? isMeteredConnection() : this.config.consumeOnly;
+    this.store = new SegmentStore(this.config.storeMaxBytes, this.config.keepBehindSegments);
+    this.store.on('added', ({ swarm, sequence }) => this.announce(swarm, sequence, 'held'));
+    this.store.on('removed', ({ swarm, sequence }) => this.announce(swarm, sequence, 'dropped'));
+    this.limiter = Number.isFinite(this.config.maxUploadKbps)
+      ? new TokenBucket((this.config.maxUploadKbps * 1000) / 8, Math.max(64 * 1024, (this.config.maxUploadKbps * 1000) / 8))
+      : undefined;
+    this.tracker = new TrackerClient(this.config.trackerUrl, {
+      token: this.config.trackerToken,
+      peerId: this.config.peerId,
+    });
+    this.tracker.on('ready', ({ peerId }) => {
+      this.emit('ready', { peerId });
+      for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
+    });
+    this.tracker.on('signal', (message) => this.swarms.get(message.swarm)?.onSignal(message));
+    this.tracker.on('peer-left', ({ swarm, peerId }) => this.swarms.get(swarm)?.onPeerLeft(peerId));
+    this.tracker.on('error', (error) => this.reportError(error));
+    this.idleTimer = setInterval(() => this.leaveIdleSwarms(), SWARM_IDLE_MS / 3);
+  }
+
+  /** Our peer id, once the tracker assigned it. */
+  get peerId(): string | undefined {
+    return this.tracker.peerId;
+  }
+
+  /**
+   * Delivers a segment: from peers when they can in time, otherwise over HTTP. Rejects only
+   * when HTTP itself fails or the request is aborted; P2P trouble is reported as events.
+   */
+  async loadSegment(request: SegmentRequest): Promise<SegmentResult> {
+    if (this.destroyed) throw new SdkError(SdkErrorCode.Destroyed, 'the engine was destroyed');
+    const swarm = this.swarmFor(request.rendition);
+    swarm.lastUsed = Date.now();
+    const result = await loadSegment(
+      {
+        config: this.config,
+        swarm,
+        selfId: () => this.tracker.peerId ?? '',
+        cached: (sequence) => this.store.get(swarm.key, sequence),
+        estimatedHttpMs: () => this.estimatedHttpMs(),
+        recordHttp: (bytes, ms) => this.recordHttp(bytes, ms),
+        setFetching: (sequence, fetching) => this.setFetching(swarm.key, sequence, fetching),
+        complete: (sequence, bytes) => {
+          this.store.put(swarm.key, sequence, bytes);
+          this.fetching.get(swarm.key)?.delete(sequence);
+        },
+        verify: (sequence, bytes) => this.verifySegment(swarm.key, sequence, bytes),
+        reportPeerFailure: (peer, error) => this.onPeerFailure(peer, error),
+        reportIntegrityFailure: (peerId, sequence) =>
+          this.ban(peerId, `segment ${sequence} failed its integrity check`),
+      },
+      request,
+    );
+    this.totals.httpBytes += result.httpBytes;
+    this.totals.p2pBytes += result.p2pBytes;
+    if (result.source === 'http') this.totals.httpSegments += 1;
+    if (result.source === 'p2p') this.totals.p2pSegments += 1;
+    this.emit('segment-loaded', {
+      rendition: request.rendition,
+      sequence: request.sequence,
+      source: result.source,
+      bytes: result.bytes.byteLength,
+      httpBytes: result.httpBytes,
+      p2pBytes: result.p2pBytes,
+      peerId: result.peerId,
+    });
+    return result;
+  }
+
+  /** Tells the engine where playback is, so live segments behind it can be evicted. */
+  setPlayhead(rendition: string, sequence: number, live: boolean): void {
+    this.store.setPlayhead(swarmKey({ streamId: this.config.streamId, rendition }), sequence, live);
+  }
+
+  getStats(): EngineStats {
+    const downloaded = this.totals.httpBytes + this.totals.p2pBytes;
+    let peers = 0;
+    for (const swarm of this.swarms.values()) peers += swarm.connected().length;
+    return {
+      peerId: this.tracker.peerId,
+      ...this.totals,
+      peers,
+      p2pShare: downloaded === 0 ? 0 : this.totals.p2pBytes / downloaded,
+      storeBytes: this.store.bytes,
+      consumeOnly: this.consumeOnly,
+      bannedPeers: this.banned.size,
+    };
+  }
+
+  /** Bans a peer for the rest of the session and drops its connections. */
+  ban(peerId: string, reason: string): void {
+    if (this.banned.has(peerId)) return;
+    this.banned.add(peerId);
+    for (const swarm of this.swarms.values()) swarm.drop(peerId, `banned: ${reason}`);
+    this.emit('peer-banned', { peerId, reason });
+  }
+
+  /** Leaves every swarm, closes every connection and timer. The engine is unusable afterwards. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    clearInterval(this.idleTimer);
+    await Promise.all([...this.swarms.values()].map((swarm) => swarm.close()));
+    this.swarms.clear();
+    this.tracker.close();
+    this.store.clear();
+    this.removeAllListeners();
+  }
+
+  private swarmFor(rendition: string): Swarm {
+    const key = swarmKey({ streamId: this.config.streamId, rendition });
+    let swarm = this.swarms.get(key);
+    if (swarm) return swarm;
+    swarm = new Swarm(key, this.config.streamId, rendition, {
+      config: this.config,
+      tracker: this.tracker,
+      source: {
+        segment: (sequence) => this.store.get(key, sequence),
+        uploadAllowed: () => !this.consumeOnly,
+        limiter: this.limiter,
+      },
+      localState: () =>
+        this.consumeOnly
+          ? { held: [], fetching: [] }
+          : { held: this.store.sequences(key), fetching: [...(this.fetching.get(key) ?? [])] },
+      isBanned: (peerId) => this.banned.has(peerId),
+    });
+    swarm.on('peer-connect', ({ peerId }) => this.emit('peer-connect', { peerId, swarm: key }));
+    swarm.on('peer-close', ({ peerId, reason }) => this.emit('peer-close', { peerId, swarm: key, reason }));
+    swarm.on('peer-violation', ({ peerId, reason }) => this.ban(peerId, `protocol violation: ${reason}`));
+    swarm.on('uploaded', ({ peerId, sequence, bytes }) => {
+      this.totals.uploadedBytes += bytes;
+      this.emit('uploaded', { peerId, swarm: key, sequence, bytes });
+    });
+    this.swarms.set(key, swarm);
+    if (this.tracker.ready) this.joinSwarm(swarm);
+    return swarm;
+  }
+
+  private joinSwarm(swarm: Swarm): void {
+    swarm.join().catch((error: unknown) => this.reportError(error));
+  }
+
+  private leaveIdleSwarms(): void {
+    const now = Date.now();
+    for (const [key, swarm] of this.swarms) {
+      if (now - swarm.lastUsed < SWARM_IDLE_MS) continue;
+      this.swarms.delete(key);
+      void swarm.close();
+      this.store.dropSwarm(key);
+      this.fetching.delete(key);
+    }
+  }
+
+  private announce(swarm: string, sequence: number, state: 'held' | 'fetching' | 'dropped'): void {
+    if (!this.consumeOnly) this.swarms.get(swarm)?.announce(sequence, state);
+  }
+
+  private setFetching(swarm: string, sequence: number, fetching: boolean): void {
+    let set = this.fetching.get(swarm);
+    if (!set) this.fetching.set(swarm, (set = new Set()));
+    if (fetching) set.add(sequence);
+    else set.delete(sequence);
+    this.announce(swarm, sequence, fetching ? 'fetching' : 'dropped');
+  }
+
+  private estimatedHttpMs(): number {
+    // Until measured, assume a 1 MB segment at 8 Mbit/s.
+    return this.httpMsPerByte ? this.httpMsPerByte * 1_000_000 : 1000;
+  }
+
+  private recordHttp(bytes: number, ms: number): void {
+    if (bytes < 10_000) return;
+    const perByte = ms / bytes;
+    this.httpMsPerByte = this.httpMsPerByte ? this.httpMsPerByte * 0.7 + perByte * 0.3 : perByte;
+  }
+
+  private onPeerFailure(peer: PeerConnection, error: SdkError): void {
+    peer.score.failures += 1;
+    this.reportError(error);
+  }
+
+  private reportError(error: unknown): void {
+    const sdkError = error instanceof SdkError ? error : new SdkError(SdkErrorCode.PeerProtocol, String(error));
+    this.emit('error', { code: sdkError.code, message: sdkError.message, fatal: false });
+  }
+}

@@ -1,0 +1,36 @@
+/** Error codes of the player SDK. */
+export const SdkErrorCode = {
+  InvalidConfig: 'INVALID_CONFIG',
+  TrackerUnavailable: 'TRACKER_UNAVAILABLE',
+  TrackerRejected: 'TRACKER_REJECTED',
+  PeerProtocol: 'PEER_PROTOCOL',
+  PeerTimeout: 'PEER_TIMEOUT',
+  PeerAbsent: 'PEER_ABSENT',
+  PeerClosed: 'PEER_CLOSED',
+  P2PTooSlow: 'P2P_TOO_SLOW',
+  HttpFailed: 'HTTP_FAILED',
+  IntegrityFailed: 'INTEGRITY_FAILED',
+  Aborted: 'ABORTED',
+  Destroyed: 'DESTROYED',
+} as const;
+export type SdkErrorCode = (typeof SdkErrorCode)[keyof typeof SdkErrorCode];
+
+/** The one error class of the SDK: `code` says what went wrong, `fatal` whether playback is affected. */
+export class SdkError extends Error {
+  override readonly name = 'SdkError';
+  constructor(
+    readonly code: SdkErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Whether `error` is an abort (ours or the platform's). */
+export function isAbort(error: unknown): boolean {
+  return (
+    (error instanceof SdkError && error.code === SdkErrorCode.Aborted) ||
+    (error instanceof Error && error.name === 'AbortError')
+  );
+}

@@ -1,0 +1,10 @@
+export * from './config.js';
+export * from './engine.js';
+export * from './errors.js';
+export type { SegmentRequest, SegmentResult, SegmentSource } from './load-segment.js';
+export type { ByteRange } from './http-fetch.js';
+
+export { renditionId, createFragmentLoader } from './hls-loader.js';
+export { createPlayer } from './player.js';
+export type { PlayerEvents, PlayerHandle, PlayerOptions } from './player.js';
+export { overlayText } from './overlay.js';

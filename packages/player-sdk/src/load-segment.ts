@@ -1,0 +1,296 @@
+import { SdkError, SdkErrorCode, isAbort } from './errors.js';
+import { httpFetch, type ByteRange } from './http-fetch.js';
+import type { PeerConnection } from './peer-connection.js';
+import { decide, p2pFallsBehind, rankFor } from './scheduler.js';
+import type { Swarm } from './swarm.js';
+import type { EngineConfig } from './config.js';
+
+/** One segment hls.js (or a playback clock) asks the engine for. */
+export interface SegmentRequest {
+  /** Rendition id: viewers of the same rendition share a swarm. */
+  rendition: string;
+  /** Media sequence number (live) or index (VOD): the segment's identity in the swarm. */
+  sequence: number;
+  /** HTTP URL of the segment, for the origin fallback. */
+  url: string;
+  /** The segment's byte range within `url` (HLS `#EXT-X-BYTERANGE`). */
+  range?: ByteRange | undefined;
+  /** Milliseconds until playback needs the segment: 0 when needed now. */
+  deadlineMs: number;
+  live: boolean;
+  signal?: AbortSignal | undefined;
+  /** Progress of the download, in bytes. */
+  onProgress?: ((loaded: number, total: number | undefined) => void) | undefined;
+}
+
+/** Where a segment's bytes came from. */
+export type SegmentSource = 'http' | 'p2p' | 'cache';
+
+export interface SegmentResult {
+  bytes: Uint8Array;
+  source: SegmentSource;
+  /** The peer that served most of it, for P2P. */
+  peerId: string | undefined;
+  httpBytes: number;
+  p2pBytes: number;
+  startedAt: number;
+  firstByteAt: number;
+  endedAt: number;
+}
+
+/** What loading needs from the engine. */
+export interface LoadContext {
+  config: EngineConfig;
+  selfId(): string;
+  swarm: Swarm;
+  cached(sequence: number): Uint8Array | undefined;
+  /** Expected HTTP download time of a segment, ms. */
+  estimatedHttpMs(): number;
+  recordHttp(bytes: number, ms: number): void;
+  /** Announces that we download the segment over HTTP (true) or gave up on it (false). */
+  setFetching(sequence: number, fetching: boolean): void;
+  /** Stores a delivered segment so peers can get it from us. */
+  complete(sequence: number, bytes: Uint8Array): void;
+  /** Whether bytes received from a peer are the true segment (integrity hook). */
+  verify(sequence: number, bytes: Uint8Array): Promise<boolean>;
+  reportPeerFailure(peer: PeerConnection, error: SdkError): void;
+  reportIntegrityFailure(peerId: string, sequence: number): void;
+}
+
+/** Bytes gathered so far, from any mix of peers and HTTP, in order from offset 0. */
+class Assembly {
+  private parts: Uint8Array[] = [];
+  received = 0;
+  total: number | undefined;
+  p2pBytes = 0;
+  httpBytes = 0;
+  firstByteAt = 0;
+
+  add(bytes: Uint8Array, from: 'p2p' | 'http'): void {
+    // Data-channel and fetch buffers may be reused: keep our own copy.
+    this.parts.push(bytes.slice());
+    this.received += bytes.byteLength;
+    if (from === 'p2p') this.p2pBytes += bytes.byteLength;
+    else this.httpBytes += bytes.byteLength;
+    if (!this.firstByteAt) this.firstByteAt = performance.now();
+  }
+
+  reset(): void {
+    this.parts = [];
+    this.received = this.p2pBytes = this.httpBytes = 0;
+  }
+
+  bytes(): Uint8Array {
+    const out = new Uint8Array(this.received);
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.byteLength;
+    }
+    return out;
+  }
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new SdkError(SdkErrorCode.Aborted, 'segment load aborted');
+}
+
+/** Waits until a peer's state changes, a peer connects, `until` passes, or the load aborts. */
+function waitForPeers(swarm: Swarm, sequence: number, until: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      offState();
+      offConnect();
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, until - performance.now()));
+    const offState = swarm.on('peer-state', (event) => {
+      if (event.sequence === undefined || event.sequence === sequence) done();
+    });
+    const offConnect = swarm.on('peer-connect', done);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function pickHolder(swarm: Swarm, sequence: number, failed: Set<string>): PeerConnection | undefined {
+  const holders = swarm.connected().filter((peer) => peer.has(sequence) && !failed.has(peer.peerId));
+  holders.sort(
+    (a, b) =>
+      a.activeDownloads - b.activeDownloads ||
+      b.score.speed - a.score.speed ||
+      a.score.failures - b.score.failures ||
+      Math.random() - 0.5,
+  );
+  return holders[0];
+}
+
+/** Downloads the rest of a segment from one peer, abandoning it when it falls behind. */
+async function fromPeer(
+  context: LoadContext,
+  peer: PeerConnection,
+  request: SegmentRequest,
+  assembly: Assembly,
+  deadline: number,
+): Promise<void> {
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const startedAt = performance.now();
+  const startReceived = assembly.received;
+  let lastDataAt = startedAt;
+  let tooSlow = false;
+  const watchdog = setInterval(() => {
+    const behind = p2pFallsBehind({
+      now: performance.now(),
+      startedAt,
+      lastDataAt,
+      received: assembly.received - startReceived,
+      total: assembly.total === undefined ? undefined : assembly.total - startReceived,
+      deadline,
+      deadlineMarginMs: context.config.deadlineMarginMs,
+      estimatedHttpMs: context.estimatedHttpMs(),
+    });
+    if (behind) {
+      tooSlow = true;
+      controller.abort();
+    }
+  }, 200);
+  try {
+    await peer.download(
+      request.sequence,
+      assembly.received,
+      {
+        onHeader: (byteLength) => {
+          if (assembly.total !== undefined && assembly.total !== byteLength) {
+            throw new SdkError(SdkErrorCode.PeerProtocol, 'peer announced another segment length');
+          }
+          assembly.total = byteLength;
+        },
+        onChunk: (bytes) => {
+          lastDataAt = performance.now();
+          assembly.add(bytes, 'p2p');
+          request.onProgress?.(assembly.received, assembly.total);
+        },
+      },
+      controller.signal,
+    );
+    const ms = performance.now() - startedAt;
+    const bytes = assembly.received - startReceived;
+    peer.score.speed = peer.score.speed ? peer.score.speed * 0.7 + (bytes / ms) * 0.3 : bytes / ms;
+    peer.score.successes += 1;
+  } catch (error) {
+    if (tooSlow) throw new SdkError(SdkErrorCode.P2PTooSlow, 'P2P download fell behind its deadline');
+    throw error;
+  } finally {
+    clearInterval(watchdog);
+    request.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/** Fetches the rest of a segment over HTTP, resuming after what peers delivered. */
+async function fromHttp(context: LoadContext, request: SegmentRequest, assembly: Assembly): Promise<void> {
+  const startedAt = performance.now();
+  const before = assembly.received;
+  const result = await httpFetch(request.url, {
+    range: request.range,
+    offset: assembly.received,
+    signal: request.signal,
+  });
+  // The server ignored our Range: start over from its full body.
+  if (result.startsAt === 0 && assembly.received > 0) assembly.reset();
+  assembly.add(result.bytes, 'http');
+  assembly.total = assembly.received;
+  request.onProgress?.(assembly.received, assembly.total);
+  context.recordHttp(assembly.received - before, performance.now() - startedAt);
+}
+
+/**
+ * Delivers one segment: from a peer when one holds it in time, otherwise over HTTP, never
+ * letting P2P make playback miss its deadline. See `decide()` for the policy.
+ */
+export async function loadSegment(context: LoadContext, request: SegmentRequest): Promise<SegmentResult> {
+  const startedAt = performance.now();
+  const deadline = startedAt + request.deadlineMs;
+  const { swarm, config } = context;
+  const cached = context.cached(request.sequence);
+  if (cached) {
+    const now = performance.now();
+    return { bytes: cached, source: 'cache', peerId: undefined, httpBytes: 0, p2pBytes: 0, startedAt, firstByteAt: now, endedAt: now };
+  }
+  const assembly = new Assembly();
+  const failed = new Set<string>();
+  let lastPeer: PeerConnection | undefined;
+  for (;;) {
+    checkAbort(request.signal);
+    const now = performance.now();
+    const holder = pickHolder(swarm, request.sequence, failed);
+    const fetchers = swarm.connected().filter((p) => p.isFetching(request.sequence) && !failed.has(p.peerId));
+    const decision = decide({
+      now,
+      deadline,
+      startedAt,
+      live: request.live,
+      holders: holder ? 1 : 0,
+      fetchers: fetchers.length,
+      rank: rankFor(context.selfId(), swarm.connectedIds(), request.sequence),
+      estimatedHttpMs: context.estimatedHttpMs(),
+      httpStaggerMs: config.httpStaggerMs,
+      maxPeerWaitMs: config.maxPeerWaitMs,
+      deadlineMarginMs: config.deadlineMarginMs,
+    });
+    if (decision.action === 'wait') {
+      await waitForPeers(swarm, request.sequence, decision.until, request.signal);
+      continue;
+    }
+    if (decision.action === 'p2p' && holder) {
+      lastPeer = holder;
+      try {
+        await fromPeer(context, holder, request, assembly, deadline);
+        break;
+      } catch (error) {
+        checkAbort(request.signal);
+        const sdkError = error instanceof SdkError ? error : new SdkError(SdkErrorCode.PeerProtocol, String(error));
+        failed.add(holder.peerId);
+        context.reportPeerFailure(holder, sdkError);
+        if (sdkError.code === SdkErrorCode.P2PTooSlow) {
+          await httpRest(context, request, assembly);
+          break;
+        }
+        continue;
+      }
+    }
+    await httpRest(context, request, assembly);
+    break;
+  }
+  let bytes = assembly.bytes();
+  if (assembly.p2pBytes > 0 && !(await context.verify(request.sequence, bytes))) {
+    if (lastPeer) context.reportIntegrityFailure(lastPeer.peerId, request.sequence);
+    assembly.reset();
+    await httpRest(context, request, assembly);
+    bytes = assembly.bytes();
+  }
+  context.complete(request.sequence, bytes);
+  return {
+    bytes,
+    source: assembly.p2pBytes > assembly.httpBytes ? 'p2p' : 'http',
+    peerId: assembly.p2pBytes > 0 ? lastPeer?.peerId : undefined,
+    httpBytes: assembly.httpBytes,
+    p2pBytes: assembly.p2pBytes,
+    startedAt,
+    firstByteAt: assembly.firstByteAt || performance.now(),
+    endedAt: performance.now(),
+  };
+}
+
+async function httpRest(context: LoadContext, request: SegmentRequest, assembly: Assembly): Promise<void> {
+  context.setFetching(request.sequence, true);
+  try {
+    await fromHttp(context, request, assembly);
+  } catch (error) {
+    context.setFetching(request.sequence, false);
+    if (isAbort(error)) throw new SdkError(SdkErrorCode.Aborted, 'segment load aborted');
+    throw error;
+  }
+}

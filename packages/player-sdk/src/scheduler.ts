@@ -1,0 +1,104 @@
+/** What the engine knows about one segment it must deliver. */
+export interface SchedulerInput {
+  /** Current time, ms. */
+  now: number;
+  /** When playback needs the segment, ms (same clock as `now`); Infinity when not urgent. */
+  deadline: number;
+  /** When this load started, ms. */
+  startedAt: number;
+  live: boolean;
+  /** Connected peers that hold the whole segment and have not failed it yet. */
+  holders: number;
+  /** Connected peers that are downloading the segment now. */
+  fetchers: number;
+  /** Our position for this segment among ourselves and our neighbours: 0 goes first. */
+  rank: number;
+  /** Expected time of an HTTP download of the segment, ms. */
+  estimatedHttpMs: number;
+  httpStaggerMs: number;
+  maxPeerWaitMs: number;
+  deadlineMarginMs: number;
+}
+
+/** Download from the best holder, fetch over HTTP, or wait for peers until `until` (ms). */
+export type SchedulerDecision =
+  | { action: 'p2p' }
+  | { action: 'http'; reason: 'no-peers' | 'deadline' | 'stagger-over' | 'wait-over' }
+  | { action: 'wait'; until: number; reason: 'peer-fetching' | 'stagger' };
+
+/**
+ * Decides how to get one segment. Never lets waiting on peers eat into the time an HTTP
+ * download needs before the playback deadline (minus a margin): P2P must not cause a stall.
+ *
+ * - A peer holds it: take it from that peer.
+ * - A peer is downloading it: wait for that peer, within the slack and `maxPeerWaitMs`.
+ * - Live and nobody has it: wait `rank x httpStaggerMs` (within the slack) so that one
+ *   neighbour, the one ranked first, fetches it over HTTP and the others get it from it.
+ * - Otherwise: HTTP.
+ */
+export function decide(input: SchedulerInput): SchedulerDecision {
+  if (input.holders > 0) return { action: 'p2p' };
+  const latestHttpStart = input.deadline - input.deadlineMarginMs - input.estimatedHttpMs;
+  if (input.now >= latestHttpStart) return { action: 'http', reason: 'deadline' };
+  if (input.fetchers > 0) {
+    const waitEnd = Math.min(latestHttpStart, input.startedAt + input.maxPeerWaitMs);
+    if (input.now < waitEnd) return { action: 'wait', until: waitEnd, reason: 'peer-fetching' };
+    return { action: 'http', reason: 'wait-over' };
+  }
+  if (!input.live || input.rank === 0) return { action: 'http', reason: 'no-peers' };
+  const staggerEnd = Math.min(latestHttpStart, input.startedAt + input.rank * input.httpStaggerMs);
+  if (input.now < staggerEnd) return { action: 'wait', until: staggerEnd, reason: 'stagger' };
+  return { action: 'http', reason: 'stagger-over' };
+}
+
+/**
+ * Our rank for a segment among ourselves and our neighbours: how many of them hash lower.
+ * Every peer of a fully meshed neighbourhood computes the same order, and a different peer
+ * comes first for each segment, which spreads the HTTP downloads.
+ */
+export function rankFor(selfId: string, neighbourIds: Iterable<string>, sequence: number): number {
+  const own = segmentHash(selfId, sequence);
+  let rank = 0;
+  for (const id of neighbourIds) {
+    const other = segmentHash(id, sequence);
+    if (other < own || (other === own && id < selfId)) rank += 1;
+  }
+  return rank;
+}
+
+/** FNV-1a over `peerId:sequence`: cheap, stable and well spread for ranking. */
+function segmentHash(peerId: string, sequence: number): number {
+  let hash = 0x811c9dc5;
+  const text = `${peerId}:${sequence}`;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * Whether a P2P download should be abandoned for HTTP: it stalled, or at its measured rate it
+ * would finish after the point where an HTTP download of the rest could still make the deadline.
+ */
+export function p2pFallsBehind(args: {
+  now: number;
+  startedAt: number;
+  lastDataAt: number;
+  received: number;
+  total: number | undefined;
+  deadline: number;
+  deadlineMarginMs: number;
+  estimatedHttpMs: number;
+}): boolean {
+  const { now, startedAt, received, total, deadline } = args;
+  const latest = deadline - args.deadlineMarginMs;
+  if (total === undefined || received === 0) {
+    // Nothing yet: give up once waiting longer would leave no time for HTTP.
+    return now + args.estimatedHttpMs >= latest;
+  }
+  const rate = received / Math.max(1, now - startedAt);
+  const projectedEnd = now + (total - received) / rate;
+  const httpRestEnd = now + args.estimatedHttpMs * ((total - received) / total);
+  return projectedEnd > latest && httpRestEnd < projectedEnd;
+}

@@ -1,0 +1,111 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  TRACKER_PROTOCOL_VERSION,
+  type ClientToServerEvents,
+  type JoinResult,
+  type PeerDescriptor,
+  type ServerToClientEvents,
+  type SignalData,
+  type SignalMessage,
+  type SwarmRef,
+  type TrackerAck,
+} from '@streamrp2p/protocol';
+import { Emitter } from './emitter.js';
+import { SdkError, SdkErrorCode } from './errors.js';
+
+/** Time the tracker has to answer an event. */
+const ACK_TIMEOUT_MS = 10_000;
+
+export interface TrackerClientEvents {
+  [event: string]: unknown;
+  /** (Re)connected and welcomed: swarms must be joined again. */
+  ready: { peerId: string };
+  disconnect: { reason: string };
+  signal: SignalMessage;
+  'peer-left': { swarm: string; peerId: string };
+  error: SdkError;
+}
+
+/** The SDK's socket.io connection to the tracker. */
+export class TrackerClient extends Emitter<TrackerClientEvents> {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private assignedPeerId: string | undefined;
+
+  constructor(url: string, auth: { token?: string; peerId?: string }) {
+    super();
+    this.socket = io(url, {
+      transports: ['websocket'],
+      auth: { v: TRACKER_PROTOCOL_VERSION, ...auth },
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5000,
+    });
+    this.socket.on('welcome', (message) => {
+      this.assignedPeerId = message.peerId;
+      this.emit('ready', { peerId: message.peerId });
+    });
+    this.socket.on('signal', (message) => this.emit('signal', message));
+    this.socket.on('peer-left', (message) => this.emit('peer-left', message));
+    this.socket.on('disconnect', (reason) => this.emit('disconnect', { reason }));
+    this.socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
+      const rejected = error.data?.code !== undefined;
+      this.emit(
+        'error',
+        new SdkError(
+          rejected ? SdkErrorCode.TrackerRejected : SdkErrorCode.TrackerUnavailable,
+          `tracker connection failed: ${error.data?.message ?? error.message}`,
+          { trackerCode: error.data?.code },
+        ),
+      );
+    });
+  }
+
+  /** Our peer id, once the tracker welcomed us. */
+  get peerId(): string | undefined {
+    return this.assignedPeerId;
+  }
+
+  get ready(): boolean {
+    return this.socket.connected && this.assignedPeerId !== undefined;
+  }
+
+  async join(ref: SwarmRef): Promise<JoinResult> {
+    return this.request((ack) => this.socket.emit('join', ref, ack));
+  }
+
+  async leave(swarm: string): Promise<void> {
+    if (!this.socket.connected) return;
+    await this.request((ack) => this.socket.emit('leave', { swarm }, ack));
+  }
+
+  async peers(swarm: string): Promise<PeerDescriptor[]> {
+    const result = await this.request<{ peers: PeerDescriptor[] }>((ack) =>
+      this.socket.emit('peers', { swarm }, ack),
+    );
+    return result.peers;
+  }
+
+  /** Relays signalling data; failures only mean that peer will not connect. */
+  signal(swarm: string, to: string, data: SignalData): void {
+    this.socket.emit('signal', { swarm, to, data }, () => undefined);
+  }
+
+  close(): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+    this.removeAllListeners();
+  }
+
+  private request<T extends object>(send: (ack: (res: TrackerAck<T>) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new SdkError(SdkErrorCode.TrackerUnavailable, 'tracker did not answer in time')),
+        ACK_TIMEOUT_MS,
+      );
+      send((res) => {
+        clearTimeout(timer);
+        if (res.ok) resolve(res);
+        else reject(new SdkError(SdkErrorCode.TrackerRejected, res.error.message, { trackerCode: res.error.code }));
+      });
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TRACKER_CONFIG, resolveTrackerConfig } from './config.js';
+
+describe('resolveTrackerConfig', () => {
+  it('gives the defaults for no options', () => {
+    expect(resolveTrackerConfig()).toEqual(DEFAULT_TRACKER_CONFIG);
+    expect(DEFAULT_TRACKER_CONFIG).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      maxPeersPerJoin: 20,
+      maxPeersPerIpPerSwarm: 3,
+      maxSwarmsPerSocket: 4,
+      maxEventsPerSecond: 50,
+      eventBurst: 100,
+      maxHttpBufferSize: 65536,
+      trustProxy: false,
+    });
+  });
+
+  it('freezes the defaults and returns a fresh object', () => {
+    expect(Object.isFrozen(DEFAULT_TRACKER_CONFIG)).toBe(true);
+    const config = resolveTrackerConfig({ port: 1234 });
+    expect(config.port).toBe(1234);
+    expect(DEFAULT_TRACKER_CONFIG.port).toBe(0);
+  });
+
+  it('drops undefined values but keeps 0 and false', () => {
+    const config = resolveTrackerConfig({ port: undefined, maxPeersPerJoin: undefined, statsTopSwarms: 0, trustProxy: false });
+    expect(config.port).toBe(0);
+    expect(config.maxPeersPerJoin).toBe(20);
+    expect(config.statsTopSwarms).toBe(0);
+  });
+
+  it.each([
+    [{ port: 70000 }, /port must be an integer 0-65535/],
+    [{ port: 1.5 }, /port/],
+    [{ host: '' }, /host/],
+    [{ path: 'socket.io' }, /path must start with/],
+    [{ maxPeersPerJoin: 0 }, /maxPeersPerJoin must be a positive integer/],
+    [{ maxPeersPerIpPerSwarm: -1 }, /maxPeersPerIpPerSwarm/],
+    [{ maxSwarmsPerSocket: 2.5 }, /maxSwarmsPerSocket/],
+    [{ maxEventsPerSecond: 0 }, /maxEventsPerSecond/],
+    [{ floodDisconnectFactor: 1 }, /floodDisconnectFactor/],
+    [{ secret: 'short' }, /secret must be at least 16/],
+    [{ trustProxy: 'yes' as unknown as boolean }, /trustProxy must be a boolean/],
+    [{ nonsense: 1 } as object, /unknown option "nonsense"/],
+  ])('rejects %o', (options, message) => {
+    expect(() => resolveTrackerConfig(options)).toThrow(message);
+  });
+
+  it('rejects contradictions with a message that says what to change', () => {
+    expect(() =>
+      resolveTrackerConfig({ secret: 'a-long-enough-secret', authenticate: () => ({ ok: true }) }),
+    ).toThrow(/either secret .* or authenticate/);
+    expect(() => resolveTrackerConfig({ maxPeersPerJoin: 200 })).toThrow(/candidatePoolSize \(100\) must be at least maxPeersPerJoin \(200\)/);
+    expect(resolveTrackerConfig({ maxPeersPerJoin: 200, candidatePoolSize: 200 }).maxPeersPerJoin).toBe(200);
+    expect(() => resolveTrackerConfig({ maxHttpBufferSize: 1000 })).toThrow(/so a full signal fits/);
+    expect(() => resolveTrackerConfig({ maxEventsPerSecond: 5, eventBurst: 100 })).toThrow(/eventBurst must not exceed/);
+  });
+});

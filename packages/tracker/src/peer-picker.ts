@@ -1,0 +1,47 @@
+import createDebug from 'debug';
+import type { PeerDescriptor } from '@streamrp2p/protocol';
+import { defaultRankPeers, type RankPeers } from './ranking.js';
+import type { SwarmRegistry } from './swarm-registry.js';
+
+const log = createDebug('streamrp2p:tracker:rank');
+
+/** Settings that shape a peer list. */
+export interface PickOptions {
+  rankPeers: RankPeers | undefined;
+  maxPeersPerJoin: number;
+  candidatePoolSize: number;
+}
+
+/**
+ * A ranked, bounded list of other members of `swarm` for `peerId`. A random
+ * sample is drawn (never the whole swarm), ranked by the hook, then cleaned:
+ * self, duplicates and anything that was not a candidate are dropped. A hook
+ * that throws is logged and its candidates are used in their random order.
+ */
+export async function pickPeers(
+  registry: SwarmRegistry,
+  swarm: string,
+  peerId: string,
+  options: PickOptions,
+): Promise<PeerDescriptor[]> {
+  // The default ranking is uniform, so a sample of exactly the list size is enough.
+  const poolSize = options.rankPeers === undefined ? options.maxPeersPerJoin : options.candidatePoolSize;
+  const candidates = await registry.sample(swarm, poolSize, peerId);
+  if (candidates.length === 0) return [];
+  let ranked: unknown = candidates;
+  try {
+    ranked = await (options.rankPeers ?? defaultRankPeers)(candidates.slice(), { swarm, peerId });
+  } catch (err) {
+    log('rankPeers threw for %s in %s: %O', peerId, swarm, err);
+  }
+  if (!Array.isArray(ranked)) ranked = candidates;
+  const allowed = new Set(candidates.map((c) => c.peerId));
+  const out: PeerDescriptor[] = [];
+  for (const entry of ranked as unknown[]) {
+    if (out.length >= options.maxPeersPerJoin) break;
+    const id = (entry as Partial<PeerDescriptor> | null)?.peerId;
+    if (typeof id !== 'string' || id === peerId || !allowed.delete(id)) continue;
+    out.push({ peerId: id });
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium; no test tool can download a browser on our machines. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags measured to work headless as root here (see ../shared/ENVIRONMENT.md). */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+  // Plain ICE host candidates instead of mDNS names, so peers on loopback can connect.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // Background tabs must keep playing and sharing like foreground ones.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+/**
+ * Whether browser tests can run. With CI=true a missing browser is a failure, never a skip:
+ * callers use `describe.skipIf(!browserAvailable())`, and this throws first in CI.
+ */
+export function browserAvailable(): boolean {
+  const present = existsSync(CHROMIUM_PATH);
+  if (!present && process.env.CI) {
+    throw new Error(`CI=true but Chromium is missing at ${CHROMIUM_PATH}: install it (apt-get install chromium)`);
+  }
+  if (!present) console.warn(`SKIPPING browser tests: no Chromium at ${CHROMIUM_PATH}`);
+  return present;
+}
+
+/** Launches headless Debian Chromium with the flags our tests rely on. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Playback state the demo pages' probe keeps in `window.__playback`. */
+export interface PlaybackState {
+  startupMs: number | null;
+  currentTime: number;
+  ended: boolean;
+  stalls: number;
+  stallMs: number;
+  fatalError: { type: string; details: string } | null;
+  errors: { type: string; details: string; fatal: boolean }[];
+  fragments: number;
+}
+
+/** Reads the page's playback probe. */
+export async function playbackState(page: Page): Promise<PlaybackState> {
+  return page.evaluate(() => (window as unknown as { __playback: PlaybackState }).__playback);
+}
+
+/** Polls `check` every 250 ms until it returns true or `timeoutMs` passes. */
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** Forwards page errors and console errors to the test output, to make failures readable. */
+export function logPageProblems(page: Page, label: string): void {
+  page.on('pageerror', (error) => console.error(`[${label}] page error:`, error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`[${label}] console:`, message.text());
+  });
+}
