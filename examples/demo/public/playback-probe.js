@@ -43,12 +43,12 @@
     return {
       state,
       attachHls(hls) {
-        hls.on(Hls.Events.ERROR, (_event, data) => {
+        hls.on('hlsError', (_event, data) => {
           const entry = { type: data.type, details: data.details, fatal: Boolean(data.fatal) };
           if (state.errors.length < 50) state.errors.push(entry);
           if (data.fatal) state.fatalError = entry;
         });
-        hls.on(Hls.Events.FRAG_BUFFERED, () => {
+        hls.on('hlsFragBuffered', () => {
           state.fragments += 1;
         });
       },

@@ -17,27 +17,29 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string' },
     'origin-port': { type: 'string' },
+    'tracker-port': { type: 'string' },
     host: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
 
 if (values.help) {
-  console.log(`Usage: npm start -- [--port 8080] [--origin-port 8081] [--host 127.0.0.1]
+  console.log(`Usage: npm start -- [--port 8080] [--origin-port 8081] [--tracker-port 8090] [--host 127.0.0.1]
 
-Environment: PORT, ORIGIN_PORT, HOST set the same.`);
+Environment: PORT, ORIGIN_PORT, TRACKER_PORT, HOST set the same.`);
   process.exit(0);
 }
 
 const demo = await startDemoStack({
   port: portFrom(values.port ?? process.env.PORT, '--port', 8080),
   originPort: portFrom(values['origin-port'] ?? process.env.ORIGIN_PORT, '--origin-port', 8081),
+  trackerPort: portFrom(values['tracker-port'] ?? process.env.TRACKER_PORT, '--tracker-port', 8090),
   host: values.host ?? process.env.HOST ?? '127.0.0.1',
 }).catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;
   console.error(
     code === 'EADDRINUSE'
-      ? `A port is already in use (${String(error)}). Pick others with --port / --origin-port.`
+      ? `A port is already in use (${String(error)}). Pick others with --port / --origin-port / --tracker-port.`
       : `Could not start the demo: ${String(error)}`,
   );
   process.exit(1);
@@ -50,6 +52,9 @@ StreamrP2P demo is running.
   Live stream:  ${demo.origin.url}/live/master.m3u8
   VOD stream:   ${demo.origin.url}/vod/master.m3u8
   Origin stats: ${demo.origin.url}/stats
+  Tracker:      ${demo.trackerUrl}  (stats: ${demo.trackerUrl}/stats)
+
+Open the page in two or more tabs: their overlays show segments shared peer to peer.
 
 Press Ctrl+C to stop.
 `);

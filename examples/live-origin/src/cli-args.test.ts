@@ -5,8 +5,20 @@ describe('parseCliArgs', () => {
   it('maps flags to options', () => {
     expect(
       parseCliArgs([
-        '--port', '8080', '--host', '0.0.0.0', '--window', '4', '--bandwidth-kbps', '1500',
-        '--latency-ms', '50', '--failure-rate', '0.1', '--failure-kind', 'truncate',
+        '--port',
+        '8080',
+        '--host',
+        '0.0.0.0',
+        '--window',
+        '4',
+        '--bandwidth-kbps',
+        '1500',
+        '--latency-ms',
+        '50',
+        '--failure-rate',
+        '0.1',
+        '--failure-kind',
+        'truncate',
       ]),
     ).toEqual({
       help: false,

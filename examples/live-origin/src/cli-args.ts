@@ -12,7 +12,8 @@ import {
 } from './options.js';
 
 /** What the command should do. */
-export type CliCommand = { readonly help: true } | { readonly help: false; readonly options: LiveOriginOptions };
+export type CliCommand =
+  { readonly help: true } | { readonly help: false; readonly options: LiveOriginOptions };
 
 const d = DEFAULT_LIVE_ORIGIN_CONFIG;
 
@@ -62,7 +63,12 @@ function toNumber(flag: string, value: string | undefined): number | undefined {
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   let values: ReturnType<typeof parseArgs<{ options: typeof FLAGS; strict: true }>>['values'];
   try {
-    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: FLAGS,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (cause) {
     throw new LiveOriginError('INVALID_OPTION', (cause as Error).message, { cause });
   }

@@ -50,7 +50,9 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`streamrp2p-live-origin: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `streamrp2p-live-origin: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exitCode = 1;
   },
 );

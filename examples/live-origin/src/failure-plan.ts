@@ -21,8 +21,9 @@ interface Pending {
 }
 
 /** Validates an injection that may come from JSON (`POST /control/failures`). */
-export function validateFailureInjection(input: unknown): Required<Omit<FailureInjection, 'match'>> &
-  Pick<FailureInjection, 'match'> {
+export function validateFailureInjection(
+  input: unknown,
+): Required<Omit<FailureInjection, 'match'>> & Pick<FailureInjection, 'match'> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new LiveOriginError('INVALID_OPTION', 'a failure injection must be an object');
   }
@@ -32,7 +33,10 @@ export function validateFailureInjection(input: unknown): Required<Omit<FailureI
     throw new LiveOriginError('INVALID_OPTION', `unknown failure injection field "${unknown}"`);
   }
   if (!FAILURE_KINDS.includes(kind as FailureKind)) {
-    throw new LiveOriginError('INVALID_OPTION', `failure kind must be one of ${FAILURE_KINDS.join(', ')}`);
+    throw new LiveOriginError(
+      'INVALID_OPTION',
+      `failure kind must be one of ${FAILURE_KINDS.join(', ')}`,
+    );
   }
   if (!Number.isInteger(count) || (count as number) < 1) {
     throw new LiveOriginError('INVALID_OPTION', 'failure count must be an integer >= 1');

@@ -41,7 +41,12 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
 }
 
 /** Sends an error as `{ error: { code, message } }`. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+): void {
   sendJson(res, status, { error: { code, message } });
 }
 

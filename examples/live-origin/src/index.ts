@@ -6,5 +6,6 @@ export * from './live-origin.js';
 export * from './live-playlist.js';
 export * from './live-timeline.js';
 export * from './options.js';
+export { STALL_SEND_BYTES } from './send-body.js';
 export * from './origin-handler.js';
 export * from './stats.js';

@@ -132,5 +132,7 @@ export function isSequenceAvailable(
 ): boolean {
   const published = publishedCount(timeline, elapsedMs);
   const oldest = published - windowSegments * (1 + retentionWindows);
-  return Number.isSafeInteger(sequence) && sequence >= 0 && sequence < published && sequence >= oldest;
+  return (
+    Number.isSafeInteger(sequence) && sequence >= 0 && sequence < published && sequence >= oldest
+  );
 }

@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { LiveOriginError } from './live-origin-error.js';
-import { mapPlaylistUris, parseMasterPlaylist, parseMediaPlaylist, withClientQuery } from './m3u8.js';
+import {
+  mapPlaylistUris,
+  parseMasterPlaylist,
+  parseMediaPlaylist,
+  withClientQuery,
+} from './m3u8.js';
 
 describe('m3u8', () => {
   it('parses variants with their attributes', () => {
     const text = '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1,CODECS="a,b"\na/index.m3u8\n\n';
-    expect(parseMasterPlaylist(text)).toEqual([{ attributes: 'BANDWIDTH=1,CODECS="a,b"', uri: 'a/index.m3u8' }]);
+    expect(parseMasterPlaylist(text)).toEqual([
+      { attributes: 'BANDWIDTH=1,CODECS="a,b"', uri: 'a/index.m3u8' },
+    ]);
   });
 
   it('parses segments with durations, CRLF too', () => {
-    const text = '#EXTM3U\r\n#EXT-X-TARGETDURATION:2\r\n#EXTINF:2.000000,\r\nseg0.ts\r\n#EXTINF:1.5,\r\nseg1.ts\r\n#EXT-X-ENDLIST\r\n';
+    const text =
+      '#EXTM3U\r\n#EXT-X-TARGETDURATION:2\r\n#EXTINF:2.000000,\r\nseg0.ts\r\n#EXTINF:1.5,\r\nseg1.ts\r\n#EXT-X-ENDLIST\r\n';
     expect(parseMediaPlaylist(text)).toEqual([
       { duration: 2, uri: 'seg0.ts' },
       { duration: 1.5, uri: 'seg1.ts' },

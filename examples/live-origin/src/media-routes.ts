@@ -8,11 +8,7 @@
  *   /live/<rendition>/seq-<N>.ts     fixture segment N mod count, once published
  */
 import type { Fixture } from './fixture.js';
-import {
-  isSequenceAvailable,
-  liveWindow,
-  type LiveTimeline,
-} from './live-timeline.js';
+import { isSequenceAvailable, liveWindow, type LiveTimeline } from './live-timeline.js';
 import {
   renderLiveMasterPlaylist,
   renderLiveMediaPlaylist,
@@ -80,7 +76,13 @@ function playlist(text: string): MediaResource {
 }
 
 function segment(body: Buffer): MediaResource {
-  return { status: 200, kind: 'segment', body, contentType: SEGMENT_TYPE, cacheControl: SEGMENT_CACHE };
+  return {
+    status: 200,
+    kind: 'segment',
+    body,
+    contentType: SEGMENT_TYPE,
+    cacheControl: SEGMENT_CACHE,
+  };
 }
 
 function resolveVod(relative: string, ctx: MediaContext): MediaResource | undefined {

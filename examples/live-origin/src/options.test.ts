@@ -59,7 +59,11 @@ describe('options', () => {
   it('accepts only emulation fields at runtime', () => {
     const emulation = pickEmulation(DEFAULT_LIVE_ORIGIN_CONFIG);
     expect(
-      mergeLiveOriginConfig(emulation, { failureRate: 0.5, failureKind: 'stall' }, { emulationOnly: true }),
+      mergeLiveOriginConfig(
+        emulation,
+        { failureRate: 0.5, failureKind: 'stall' },
+        { emulationOnly: true },
+      ),
     ).toEqual({ ...emulation, failureRate: 0.5, failureKind: 'stall' });
     invalid(
       () => mergeLiveOriginConfig(emulation, { windowSegments: 3 }, { emulationOnly: true }),

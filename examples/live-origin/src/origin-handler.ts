@@ -118,7 +118,8 @@ export class OriginHandler implements OriginControls {
     try {
       await work;
     } catch (err) {
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL', message: String(err) } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: 'INTERNAL', message: String(err) } });
       else res.destroy();
     }
   }
@@ -187,7 +188,11 @@ export class OriginHandler implements OriginControls {
       headers['Accept-Ranges'] = 'bytes';
       const range = parseRange(req.headers.range, body.length);
       if (range.type === 'unsatisfiable') {
-        res.writeHead(416, { ...headers, 'Content-Range': `bytes */${body.length}`, 'Content-Length': '0' });
+        res.writeHead(416, {
+          ...headers,
+          'Content-Range': `bytes */${body.length}`,
+          'Content-Length': '0',
+        });
         res.end();
         return;
       }

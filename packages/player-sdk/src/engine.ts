@@ -43,7 +43,7 @@ export interface EngineStats {
   uploadedBytes: number;
   httpSegments: number;
   p2pSegments: number;
-  /** Connected peers across swarms. */
+  /** Distinct connected peers across swarms. */
   peers: number;
   /** Share of downloaded bytes that came from peers, 0..1. */
   p2pShare: number;
@@ -158,12 +158,13 @@ export class P2PEngine extends Emitter<EngineEvents> {
 
   getStats(): EngineStats {
     const downloaded = this.totals.httpBytes + this.totals.p2pBytes;
-    let peers = 0;
-    for (const swarm of this.swarms.values()) peers += swarm.connected().length;
+    // A peer watching two renditions with us is one peer, not two.
+    const peers = new Set<string>();
+    for (const swarm of this.swarms.values()) swarm.connectedIds().forEach((id) => peers.add(id));
     return {
       peerId: this.tracker.peerId,
       ...this.totals,
-      peers,
+      peers: peers.size,
       p2pShare: downloaded === 0 ? 0 : this.totals.p2pBytes / downloaded,
       storeBytes: this.store.bytes,
       consumeOnly: this.consumeOnly,

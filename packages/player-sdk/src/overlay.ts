@@ -32,7 +32,7 @@ export class StatsOverlay {
     Object.assign(this.box.style, {
       position: 'absolute',
       top: '8px',
-      left: '8px',
+      right: '8px',
       padding: '4px 8px',
       font: '12px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace',
       color: '#fff',
