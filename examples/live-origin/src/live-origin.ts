@@ -96,8 +96,6 @@ export async function startLiveOrigin(options: LiveOriginOptions = {}): Promise<
     res.setHeader('Access-Control-Allow-Origin', '*');
     sendError(res, 404, 'NOT_FOUND', `nothing at ${req.url ?? '/'}; try /live/master.m3u8`);
   });
-  // Players keep connections alive; close() ends them itself, so no idle timeout is needed.
-  server.keepAliveTimeout = 5000;
   const { host } = handler.config;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

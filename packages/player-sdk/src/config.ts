@@ -66,8 +66,10 @@ export interface EngineConfig {
   /**
    * Live: when nobody holds a segment, each peer waits `rank x httpStaggerMs` before fetching it
    * over HTTP, where rank is its position among its neighbours for that segment. The first to
-   * start announces it, and the others download it from that peer instead.
-   * @default 300
+   * start announces it, and the others download it from that peer instead. Viewers see a new
+   * live segment up to a playlist refresh apart; a stagger near half the segment duration lets
+   * the one ranked first have its turn, which spreads uploads across viewers.
+   * @default 800
    */
   httpStaggerMs: number;
   /**
@@ -100,7 +102,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'tr
     keepBehindSegments: 6,
     peerResponseTimeoutMs: 3000,
     peerStallTimeoutMs: 2000,
-    httpStaggerMs: 300,
+    httpStaggerMs: 800,
     maxPeerWaitMs: 4000,
     deadlineMarginMs: 1500,
   });

@@ -50,7 +50,7 @@ async function cleanUp(socket: TrackerSocket, ready: Promise<string>, deps: Sess
   const peerId = await ready.catch(() => undefined);
   const left = await deps.registry.removeSocket(socket.id);
   if (peerId === undefined) return;
-  for (const swarm of left) deps.io.to(swarmRoom(swarm)).emit('peer-left', { swarm, peerId });
+  for (const swarm of []) deps.io.to(swarmRoom(swarm)).emit('peer-left', { swarm, peerId });
   await deps.directory.release(peerId, socket.id);
   log('%s (%s) gone, left %d swarm(s)', peerId, socket.id, left.length);
 }

@@ -114,8 +114,9 @@ describe('malformed events', () => {
   it('ignores events without an ack, answers an ack-only emit, and keeps serving', async () => {
     const { url, tracker } = await startTracker();
     const rude = openClient(url);
+    const welcomed = new Promise<void>((resolve) => rude.once('welcome', () => resolve()));
     const polite = await connect(url);
-    await new Promise<void>((resolve) => rude.once('welcome', () => resolve()));
+    await welcomed;
     rude.emit('join', ref('s'));
     rude.emit('join', ref('s'), 'not a function' as never);
     (rude as unknown as { emit(e: string): void }).emit('join');
@@ -128,7 +129,7 @@ describe('malformed events', () => {
     expect(rude.connected).toBe(true);
   });
 
-  it('survives an ack that is called with garbage payloads in a row from many clients', async () => {
+  it('keeps serving after garbage from many clients at once', async () => {
     const { url } = await startTracker();
     const clients = await Promise.all(Array.from({ length: 5 }, () => connect(url)));
     await Promise.all(
@@ -137,7 +138,7 @@ describe('malformed events', () => {
           request(client, 'join', { streamId: {}, rendition: [] }),
           request(client, 'signal', { swarm: 's:hd', to: 'x', data: { toJSON: 1 } }),
           request(client, 'peers', undefined),
-          request(client, 'unknown-event', {}).catch(() => 'no ack for unknown events'),
+          (client as unknown as { emit(e: string, p: unknown): void }).emit('unknown-event', {}),
         ]),
       ),
     );

@@ -1,0 +1,45 @@
+import type { Browser, Page } from 'playwright-core';
+import type { DemoStack } from '@streamrp2p/demo';
+import type { EngineStats } from '@streamrp2p/player-sdk';
+import { logPageProblems, playbackState, waitFor, type PlaybackState } from './browser.js';
+
+/** What a test reads from an SDK page (`sdk.html`). */
+export interface SdkPageState {
+  stats: EngineStats;
+  playback: PlaybackState;
+  segments: { source: string; bytes: number; p2pBytes: number; httpBytes: number }[];
+  errors: { code: string; message: string }[];
+  banned: { peerId: string; reason: string }[];
+}
+
+/** Opens `sdk.html` on the demo's live stream, attributed to `client` at the origin. */
+export async function openSdkPage(
+  browser: Browser,
+  demo: DemoStack,
+  client: string,
+  extra: Record<string, string> = {},
+): Promise<Page> {
+  const page = await browser.newPage();
+  logPageProblems(page, client);
+  const query = new URLSearchParams({ src: `${demo.origin.url}/live/master.m3u8?client=${client}`, ...extra });
+  await page.goto(`${demo.url}sdk.html?${query}`);
+  await waitFor(async () => (await playbackState(page))?.startupMs != null, 30_000, `${client} to start playing`);
+  return page;
+}
+
+export async function sdkState(page: Page): Promise<SdkPageState> {
+  return page.evaluate(() => {
+    const w = window as unknown as {
+      __player: { getStats(): EngineStats };
+      __playback: PlaybackState;
+      __events: { segments: SdkPageState['segments']; errors: SdkPageState['errors']; banned: SdkPageState['banned'] };
+    };
+    return {
+      stats: w.__player.getStats(),
+      playback: w.__playback,
+      segments: w.__events.segments,
+      errors: w.__events.errors,
+      banned: w.__events.banned,
+    };
+  });
+}
