@@ -33,7 +33,12 @@ export default defineConfig({
     minify: true,
     lib:
       bundle === 'embed'
-        ? { entry: 'src/embed.ts', formats: ['iife'], name: 'StreamrP2P', fileName: () => 'streamrp2p.iife.js' }
+        ? {
+            entry: 'src/embed.ts',
+            formats: ['iife'],
+            name: 'StreamrP2P',
+            fileName: () => 'streamrp2p.iife.js',
+          }
         : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'streamrp2p.esm.js' },
     rollupOptions: bundle === 'esm' ? { external: ['hls.js'] } : {},
   },

@@ -15,7 +15,12 @@ for (const [label, file] of Object.entries(files)) {
   const bytes = readFileSync(join(root, file));
   results[label] = { file, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
   const { gzipBytes } = results[label];
-  console.log(`${label.padEnd(42)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KiB  gzip ${(gzipBytes / 1024).toFixed(1).padStart(6)} KiB`);
+  console.log(
+    `${label.padEnd(42)} ${(bytes.length / 1024).toFixed(1).padStart(7)} KiB  gzip ${(gzipBytes / 1024).toFixed(1).padStart(6)} KiB`,
+  );
 }
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/bundle-size.json'), JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2));
+writeFileSync(
+  join(root, 'bench/results/bundle-size.json'),
+  JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2),
+);

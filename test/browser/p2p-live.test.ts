@@ -43,7 +43,10 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
     expect(uploaded).toBeGreaterThanOrEqual(received);
 
     // Close the page that uploaded most: the others keep playing without a stall.
-    const uploader = states.reduce((best, s, i) => (s.stats.uploadedBytes > states[best]!.stats.uploadedBytes ? i : best), 0);
+    const uploader = states.reduce(
+      (best, s, i) => (s.stats.uploadedBytes > states[best]!.stats.uploadedBytes ? i : best),
+      0,
+    );
     const before = await Promise.all(pages.map(playbackState));
     await pages[uploader]!.close();
     await sleep(12_000);
@@ -61,7 +64,10 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
     const sharing = await openSdkPage(browser, demo, 'sharing');
     const consumer = await openSdkPage(browser, demo, 'consumer', { consumeOnly: '1' });
     await sleep(16_000);
-    const [sharingState, consumerState] = await Promise.all([sdkState(sharing), sdkState(consumer)]);
+    const [sharingState, consumerState] = await Promise.all([
+      sdkState(sharing),
+      sdkState(consumer),
+    ]);
     expect(consumerState.stats.consumeOnly).toBe(true);
     expect(consumerState.stats.uploadedBytes).toBe(0);
     expect(consumerState.stats.p2pBytes).toBeGreaterThan(0);

@@ -29,7 +29,11 @@ describe.skipIf(!browserAvailable())('plain hls.js playback from the live origin
     const src = `${demo.origin.url}/live/master.m3u8?client=live-viewer`;
     await page.goto(`${demo.url}plain.html?src=${encodeURIComponent(src)}`);
 
-    await waitFor(async () => (await playbackState(page)).startupMs !== null, 20_000, 'playback start');
+    await waitFor(
+      async () => (await playbackState(page)).startupMs !== null,
+      20_000,
+      'playback start',
+    );
     const start = (await playbackState(page)).currentTime;
     await page.waitForTimeout(11_000);
     const state = await playbackState(page);

@@ -29,7 +29,9 @@ const CHROMIUM_ARGS = [
 export function browserAvailable(): boolean {
   const present = existsSync(CHROMIUM_PATH);
   if (!present && process.env.CI) {
-    throw new Error(`CI=true but Chromium is missing at ${CHROMIUM_PATH}: install it (apt-get install chromium)`);
+    throw new Error(
+      `CI=true but Chromium is missing at ${CHROMIUM_PATH}: install it (apt-get install chromium)`,
+    );
   }
   if (!present) console.warn(`SKIPPING browser tests: no Chromium at ${CHROMIUM_PATH}`);
   return present;

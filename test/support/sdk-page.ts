@@ -21,9 +21,16 @@ export async function openSdkPage(
 ): Promise<Page> {
   const page = await browser.newPage();
   logPageProblems(page, client);
-  const query = new URLSearchParams({ src: `${demo.origin.url}/live/master.m3u8?client=${client}`, ...extra });
+  const query = new URLSearchParams({
+    src: `${demo.origin.url}/live/master.m3u8?client=${client}`,
+    ...extra,
+  });
   await page.goto(`${demo.url}sdk.html?${query}`);
-  await waitFor(async () => (await playbackState(page))?.startupMs != null, 30_000, `${client} to start playing`);
+  await waitFor(
+    async () => (await playbackState(page))?.startupMs != null,
+    30_000,
+    `${client} to start playing`,
+  );
   return page;
 }
 
@@ -32,7 +39,11 @@ export async function sdkState(page: Page): Promise<SdkPageState> {
     const w = window as unknown as {
       __player: { getStats(): EngineStats };
       __playback: PlaybackState;
-      __events: { segments: SdkPageState['segments']; errors: SdkPageState['errors']; banned: SdkPageState['banned'] };
+      __events: {
+        segments: SdkPageState['segments'];
+        errors: SdkPageState['errors'];
+        banned: SdkPageState['banned'];
+      };
     };
     return {
       stats: w.__player.getStats(),

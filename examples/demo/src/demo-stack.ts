@@ -46,7 +46,9 @@ export interface DemoStack {
 }
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
-const sdkBrowserDir = fileURLToPath(new URL('../../../packages/player-sdk/dist/browser/', import.meta.url));
+const sdkBrowserDir = fileURLToPath(
+  new URL('../../../packages/player-sdk/dist/browser/', import.meta.url),
+);
 
 /**
  * Starts everything `npm start` shows: the live origin and the demo pages.
@@ -59,13 +61,26 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const host = options.host ?? '127.0.0.1';
   const started: { close(): Promise<void> }[] = [];
   try {
-    const origin = await startLiveOrigin({ ...options.origin, port: options.originPort ?? 0, host });
+    const origin = await startLiveOrigin({
+      ...options.origin,
+      port: options.originPort ?? 0,
+      host,
+    });
     started.push(origin);
     // Everyone on the demo machine shares one IP: allow more than the default 3 tabs per swarm.
-    const tracker = createTracker({ maxPeersPerIpPerSwarm: 50, ...options.tracker, port: options.trackerPort ?? 0, host });
+    const tracker = createTracker({
+      maxPeersPerIpPerSwarm: 50,
+      ...options.tracker,
+      port: options.trackerPort ?? 0,
+      host,
+    });
     const trackerUrl = (await tracker.start()).url;
     started.push(tracker);
-    const site = await startSite(host, options.port ?? 0, { origin: origin.url, tracker: trackerUrl, streamId: 'demo' });
+    const site = await startSite(host, options.port ?? 0, {
+      origin: origin.url,
+      tracker: trackerUrl,
+      streamId: 'demo',
+    });
     return {
       url: `${site.url}/`,
       origin,
@@ -84,7 +99,11 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   }
 }
 
-function startSite(host: string, port: number, config: Record<string, string>): Promise<StaticServer> {
+function startSite(
+  host: string,
+  port: number,
+  config: Record<string, string>,
+): Promise<StaticServer> {
   return startStaticServer(
     [
       { path: '/vendor/hls.min.js', target: require.resolve('hls.js/dist/hls.min.js') },

@@ -113,8 +113,15 @@ function invalid(message: string): SdkError {
 
 function requirePositive(config: EngineConfig, key: keyof EngineConfig, allowZero = false): void {
   const value = config[key];
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0 || (!allowZero && value === 0)) {
-    throw invalid(`${key} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`);
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value < 0 ||
+    (!allowZero && value === 0)
+  ) {
+    throw invalid(
+      `${key} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}`,
+    );
   }
 }
 
@@ -126,10 +133,14 @@ export function mergeEngineConfig(options: EngineOptions): EngineConfig {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const config = { ...DEFAULT_ENGINE_CONFIG, ...defined } as EngineConfig;
   if (!isValidId(config.streamId)) {
-    throw invalid(`streamId must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(config.streamId)}`);
+    throw invalid(
+      `streamId must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(config.streamId)}`,
+    );
   }
   if (typeof config.trackerUrl !== 'string' || !/^(https?|wss?):\/\//.test(config.trackerUrl)) {
-    throw invalid(`trackerUrl must be an http(s) or ws(s) URL, got ${JSON.stringify(config.trackerUrl)}`);
+    throw invalid(
+      `trackerUrl must be an http(s) or ws(s) URL, got ${JSON.stringify(config.trackerUrl)}`,
+    );
   }
   if (config.peerId !== undefined && !isValidId(config.peerId)) {
     throw invalid(`peerId must be a valid id, got ${JSON.stringify(config.peerId)}`);
@@ -137,13 +148,27 @@ export function mergeEngineConfig(options: EngineOptions): EngineConfig {
   if (!Number.isInteger(config.maxPeers) || config.maxPeers < 1) {
     throw invalid(`maxPeers must be a positive integer, got ${String(config.maxPeers)}`);
   }
-  for (const key of ['maxUploadKbps', 'storeMaxBytes', 'peerResponseTimeoutMs', 'peerStallTimeoutMs'] as const) {
+  for (const key of [
+    'maxUploadKbps',
+    'storeMaxBytes',
+    'peerResponseTimeoutMs',
+    'peerStallTimeoutMs',
+  ] as const) {
     requirePositive(config, key);
   }
-  for (const key of ['keepBehindSegments', 'httpStaggerMs', 'maxPeerWaitMs', 'deadlineMarginMs'] as const) {
+  for (const key of [
+    'keepBehindSegments',
+    'httpStaggerMs',
+    'maxPeerWaitMs',
+    'deadlineMarginMs',
+  ] as const) {
     requirePositive(config, key, true);
   }
-  if (config.consumeOnly !== true && config.consumeOnly !== false && config.consumeOnly !== 'auto') {
+  if (
+    config.consumeOnly !== true &&
+    config.consumeOnly !== false &&
+    config.consumeOnly !== 'auto'
+  ) {
     throw invalid(`consumeOnly must be true, false or "auto", got ${String(config.consumeOnly)}`);
   }
   if (config.consumeOnly === true && options.maxUploadKbps !== undefined) {

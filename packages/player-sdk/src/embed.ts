@@ -32,7 +32,12 @@ export function optionsFromElement(el: HTMLElement): PlayerOptions {
     overlay: data.streamrp2pOverlay !== 'false',
     p2p: {
       maxUploadKbps: numberAttr(data.streamrp2pMaxUploadKbps),
-      consumeOnly: consumeOnly === undefined ? undefined : consumeOnly === 'auto' ? 'auto' : consumeOnly !== 'false',
+      consumeOnly:
+        consumeOnly === undefined
+          ? undefined
+          : consumeOnly === 'auto'
+            ? 'auto'
+            : consumeOnly !== 'false',
       maxPeers: numberAttr(data.streamrp2pMaxPeers),
     },
   };
@@ -56,6 +61,7 @@ export function mountAll(root: ParentNode = document): PlayerHandle[] {
 }
 
 if (typeof document !== 'undefined') {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => mountAll());
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', () => mountAll());
   else mountAll();
 }

@@ -2,7 +2,12 @@ import { swarmKey } from '@streamrp2p/protocol';
 import { mergeEngineConfig, type EngineConfig, type EngineOptions } from './config.js';
 import { Emitter } from './emitter.js';
 import { SdkError, SdkErrorCode } from './errors.js';
-import { loadSegment, type SegmentRequest, type SegmentResult, type SegmentSource } from './load-segment.js';
+import {
+  loadSegment,
+  type SegmentRequest,
+  type SegmentResult,
+  type SegmentSource,
+} from './load-segment.js';
 import { isMeteredConnection } from './metered.js';
 import type { PeerConnection } from './peer-connection.js';
 import { SegmentStore } from './segment-store.js';
@@ -72,21 +77,32 @@ export class P2PEngine extends Emitter<EngineEvents> {
   private readonly fetching = new Map<string, Set<number>>();
   private readonly banned = new Set<string>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
-  private readonly totals = { httpBytes: 0, p2pBytes: 0, uploadedBytes: 0, httpSegments: 0, p2pSegments: 0 };
+  private readonly totals = {
+    httpBytes: 0,
+    p2pBytes: 0,
+    uploadedBytes: 0,
+    httpSegments: 0,
+    p2pSegments: 0,
+  };
   private httpMsPerByte = 0;
   private destroyed = false;
   /** Integrity hook: checks bytes received from peers before anyone sees them. */
-  verifySegment: (swarm: string, sequence: number, bytes: Uint8Array) => Promise<boolean> = async () => true;
+  verifySegment: (swarm: string, sequence: number, bytes: Uint8Array) => Promise<boolean> =
+    async () => true;
 
   constructor(options: EngineOptions) {
     super((error) => console.error('streamrp2p: an engine event listener threw', error));
     this.config = mergeEngineConfig(options);
-    this.consumeOnly = this.config.consumeOnly === 'auto' ? isMeteredConnection() : this.config.consumeOnly;
+    this.consumeOnly =
+      this.config.consumeOnly === 'auto' ? isMeteredConnection() : this.config.consumeOnly;
     this.store = new SegmentStore(this.config.storeMaxBytes, this.config.keepBehindSegments);
     this.store.on('added', ({ swarm, sequence }) => this.announce(swarm, sequence, 'held'));
     this.store.on('removed', ({ swarm, sequence }) => this.announce(swarm, sequence, 'dropped'));
     this.limiter = Number.isFinite(this.config.maxUploadKbps)
-      ? new TokenBucket((this.config.maxUploadKbps * 1000) / 8, Math.max(64 * 1024, (this.config.maxUploadKbps * 1000) / 8))
+      ? new TokenBucket(
+          (this.config.maxUploadKbps * 1000) / 8,
+          Math.max(64 * 1024, (this.config.maxUploadKbps * 1000) / 8),
+        )
       : undefined;
     this.tracker = new TrackerClient(this.config.trackerUrl, {
       token: this.config.trackerToken,
@@ -211,8 +227,12 @@ export class P2PEngine extends Emitter<EngineEvents> {
       isBanned: (peerId) => this.banned.has(peerId),
     });
     swarm.on('peer-connect', ({ peerId }) => this.emit('peer-connect', { peerId, swarm: key }));
-    swarm.on('peer-close', ({ peerId, reason }) => this.emit('peer-close', { peerId, swarm: key, reason }));
-    swarm.on('peer-violation', ({ peerId, reason }) => this.ban(peerId, `protocol violation: ${reason}`));
+    swarm.on('peer-close', ({ peerId, reason }) =>
+      this.emit('peer-close', { peerId, swarm: key, reason }),
+    );
+    swarm.on('peer-violation', ({ peerId, reason }) =>
+      this.ban(peerId, `protocol violation: ${reason}`),
+    );
     swarm.on('uploaded', ({ peerId, sequence, bytes }) => {
       this.totals.uploadedBytes += bytes;
       this.emit('uploaded', { peerId, swarm: key, sequence, bytes });
@@ -266,7 +286,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
   }
 
   private reportError(error: unknown): void {
-    const sdkError = error instanceof SdkError ? error : new SdkError(SdkErrorCode.PeerProtocol, String(error));
+    const sdkError =
+      error instanceof SdkError ? error : new SdkError(SdkErrorCode.PeerProtocol, String(error));
     this.emit('error', { code: sdkError.code, message: sdkError.message, fatal: false });
   }
 }

@@ -21,7 +21,10 @@ export function renditionId(playlistUrl: string): string {
   } catch {
     path = playlistUrl.split('?')[0] ?? playlistUrl;
   }
-  const id = path.replace(/\.m3u8$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+/, '');
+  const id = path
+    .replace(/\.m3u8$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^_+/, '');
   return (id || 'default').slice(-128);
 }
 
@@ -40,12 +43,16 @@ function emptyStats(): LoaderStats {
 }
 
 /** Milliseconds until playback reaches `start` (s), or runs out of contiguous buffer. */
-export function playbackDeadlineMs(media: HTMLMediaElement | null | undefined, start: number): number {
+export function playbackDeadlineMs(
+  media: HTMLMediaElement | null | undefined,
+  start: number,
+): number {
   if (!media || media.readyState < 2) return 0;
   const now = media.currentTime;
   let bufferedEnd = now;
   for (let i = 0; i < media.buffered.length; i++) {
-    if (media.buffered.start(i) <= now + 0.1 && media.buffered.end(i) > now) bufferedEnd = media.buffered.end(i);
+    if (media.buffered.start(i) <= now + 0.1 && media.buffered.end(i) > now)
+      bufferedEnd = media.buffered.end(i);
   }
   const until = Math.min(start, bufferedEnd) - now;
   const rate = media.playbackRate > 0 ? media.playbackRate : 1;
@@ -71,11 +78,21 @@ export function createFragmentLoader(
 
     constructor(private readonly hlsConfig: HlsConfig) {}
 
-    load(context: LoaderContext, config: LoaderConfiguration, callbacks: LoaderCallbacks<LoaderContext>): void {
+    load(
+      context: LoaderContext,
+      config: LoaderConfiguration,
+      callbacks: LoaderCallbacks<LoaderContext>,
+    ): void {
       this.context = context;
       const frag = (context as FragmentLoaderContext).frag;
       const hls = getHls();
-      if (!hls || !frag || typeof frag.sn !== 'number' || frag.type !== 'main' || (context as FragmentLoaderContext).part) {
+      if (
+        !hls ||
+        !frag ||
+        typeof frag.sn !== 'number' ||
+        frag.type !== 'main' ||
+        (context as FragmentLoaderContext).part
+      ) {
         this.fallback = new DefaultLoader(this.hlsConfig);
         this.stats = this.fallback.stats;
         this.fallback.load(context, config, callbacks);

@@ -28,7 +28,10 @@ export interface HttpFetchResult {
  * Fetches a segment (or its rest, from `offset`) over HTTP, streaming the body so progress is
  * known. A server that ignores `Range` answers 200 with everything: the caller sees `startsAt: 0`.
  */
-export async function httpFetch(url: string, options: HttpFetchOptions = {}): Promise<HttpFetchResult> {
+export async function httpFetch(
+  url: string,
+  options: HttpFetchOptions = {},
+): Promise<HttpFetchResult> {
   const offset = options.offset ?? 0;
   const start = (options.range?.start ?? 0) + offset;
   const end = options.range?.end;
@@ -57,9 +60,13 @@ export async function httpFetch(url: string, options: HttpFetchOptions = {}): Pr
   const bytes = await readBody(response, options);
   const expected = Number(response.headers.get('content-length'));
   if (Number.isFinite(expected) && expected > 0 && bytes.byteLength !== expected) {
-    throw new SdkError(SdkErrorCode.HttpFailed, `truncated body: ${bytes.byteLength} of ${expected} bytes`, {
-      url,
-    });
+    throw new SdkError(
+      SdkErrorCode.HttpFailed,
+      `truncated body: ${bytes.byteLength} of ${expected} bytes`,
+      {
+        url,
+      },
+    );
   }
   return { bytes, startsAt: partial ? offset : 0, firstByteAt };
 }

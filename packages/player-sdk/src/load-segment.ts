@@ -96,7 +96,12 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /** Waits until a peer's state changes, a peer connects, `until` passes, or the load aborts. */
-function waitForPeers(swarm: Swarm, sequence: number, until: number, signal?: AbortSignal): Promise<void> {
+function waitForPeers(
+  swarm: Swarm,
+  sequence: number,
+  until: number,
+  signal?: AbortSignal,
+): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -114,8 +119,14 @@ function waitForPeers(swarm: Swarm, sequence: number, until: number, signal?: Ab
   });
 }
 
-function pickHolder(swarm: Swarm, sequence: number, failed: Set<string>): PeerConnection | undefined {
-  const holders = swarm.connected().filter((peer) => peer.has(sequence) && !failed.has(peer.peerId));
+function pickHolder(
+  swarm: Swarm,
+  sequence: number,
+  failed: Set<string>,
+): PeerConnection | undefined {
+  const holders = swarm
+    .connected()
+    .filter((peer) => peer.has(sequence) && !failed.has(peer.peerId));
   holders.sort(
     (a, b) =>
       a.activeDownloads - b.activeDownloads ||
@@ -181,7 +192,8 @@ async function fromPeer(
     peer.score.speed = peer.score.speed ? peer.score.speed * 0.7 + (bytes / ms) * 0.3 : bytes / ms;
     peer.score.successes += 1;
   } catch (error) {
-    if (tooSlow) throw new SdkError(SdkErrorCode.P2PTooSlow, 'P2P download fell behind its deadline');
+    if (tooSlow)
+      throw new SdkError(SdkErrorCode.P2PTooSlow, 'P2P download fell behind its deadline');
     throw error;
   } finally {
     clearInterval(watchdog);
@@ -190,7 +202,11 @@ async function fromPeer(
 }
 
 /** Fetches the rest of a segment over HTTP, resuming after what peers delivered. */
-async function fromHttp(context: LoadContext, request: SegmentRequest, assembly: Assembly): Promise<void> {
+async function fromHttp(
+  context: LoadContext,
+  request: SegmentRequest,
+  assembly: Assembly,
+): Promise<void> {
   const startedAt = performance.now();
   const before = assembly.received;
   const result = await httpFetch(request.url, {
@@ -210,14 +226,26 @@ async function fromHttp(context: LoadContext, request: SegmentRequest, assembly:
  * Delivers one segment: from a peer when one holds it in time, otherwise over HTTP, never
  * letting P2P make playback miss its deadline. See `decide()` for the policy.
  */
-export async function loadSegment(context: LoadContext, request: SegmentRequest): Promise<SegmentResult> {
+export async function loadSegment(
+  context: LoadContext,
+  request: SegmentRequest,
+): Promise<SegmentResult> {
   const startedAt = performance.now();
   const deadline = startedAt + request.deadlineMs;
   const { swarm, config } = context;
   const cached = context.cached(request.sequence);
   if (cached) {
     const now = performance.now();
-    return { bytes: cached, source: 'cache', peerId: undefined, httpBytes: 0, p2pBytes: 0, startedAt, firstByteAt: now, endedAt: now };
+    return {
+      bytes: cached,
+      source: 'cache',
+      peerId: undefined,
+      httpBytes: 0,
+      p2pBytes: 0,
+      startedAt,
+      firstByteAt: now,
+      endedAt: now,
+    };
   }
   const assembly = new Assembly();
   const failed = new Set<string>();
@@ -226,7 +254,9 @@ export async function loadSegment(context: LoadContext, request: SegmentRequest)
     checkAbort(request.signal);
     const now = performance.now();
     const holder = pickHolder(swarm, request.sequence, failed);
-    const fetchers = swarm.connected().filter((p) => p.isFetching(request.sequence) && !failed.has(p.peerId));
+    const fetchers = swarm
+      .connected()
+      .filter((p) => p.isFetching(request.sequence) && !failed.has(p.peerId));
     const decision = decide({
       now,
       deadline,
@@ -251,7 +281,10 @@ export async function loadSegment(context: LoadContext, request: SegmentRequest)
         break;
       } catch (error) {
         checkAbort(request.signal);
-        const sdkError = error instanceof SdkError ? error : new SdkError(SdkErrorCode.PeerProtocol, String(error));
+        const sdkError =
+          error instanceof SdkError
+            ? error
+            : new SdkError(SdkErrorCode.PeerProtocol, String(error));
         failed.add(holder.peerId);
         context.reportPeerFailure(holder, sdkError);
         if (sdkError.code === SdkErrorCode.P2PTooSlow) {
@@ -284,7 +317,11 @@ export async function loadSegment(context: LoadContext, request: SegmentRequest)
   };
 }
 
-async function httpRest(context: LoadContext, request: SegmentRequest, assembly: Assembly): Promise<void> {
+async function httpRest(
+  context: LoadContext,
+  request: SegmentRequest,
+  assembly: Assembly,
+): Promise<void> {
   context.setFetching(request.sequence, true);
   try {
     await fromHttp(context, request, assembly);

@@ -150,8 +150,14 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
    * Downloads a segment from byte `offset`. Resolves when the last byte arrived; rejects with
    * an SdkError on absent, timeout, close or abort (sending `cancel` to the remote).
    */
-  download(sequence: number, offset: number, handlers: DownloadHandlers, signal?: AbortSignal): Promise<void> {
-    if (!this.connected) return Promise.reject(new SdkError(SdkErrorCode.PeerClosed, 'peer is not connected'));
+  download(
+    sequence: number,
+    offset: number,
+    handlers: DownloadHandlers,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (!this.connected)
+      return Promise.reject(new SdkError(SdkErrorCode.PeerClosed, 'peer is not connected'));
     const requestId = this.nextRequestId++;
     return new Promise<void>((resolve, reject) => {
       const download: Download = {
@@ -265,22 +271,38 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
         return;
       }
       case 'data':
-        return this.onDataHeader(message.requestId, message.sequence, message.byteLength, message.offset);
+        return this.onDataHeader(
+          message.requestId,
+          message.sequence,
+          message.byteLength,
+          message.offset,
+        );
       case 'chunk':
         return this.onChunk(message.requestId, message.bytes);
       case 'absent': {
         const download = this.downloads.get(message.requestId);
         this.held.delete(message.sequence);
-        download?.reject(new SdkError(SdkErrorCode.PeerAbsent, `peer does not hold segment ${message.sequence}`));
+        download?.reject(
+          new SdkError(SdkErrorCode.PeerAbsent, `peer does not hold segment ${message.sequence}`),
+        );
         return;
       }
     }
   }
 
-  private onDataHeader(requestId: number, sequence: number, byteLength: number, offset: number): void {
+  private onDataHeader(
+    requestId: number,
+    sequence: number,
+    byteLength: number,
+    offset: number,
+  ): void {
     const download = this.downloads.get(requestId);
     if (!download) return; // a reply to a request we already cancelled
-    if (download.sequence !== sequence || download.offset !== offset || download.byteLength !== undefined) {
+    if (
+      download.sequence !== sequence ||
+      download.offset !== offset ||
+      download.byteLength !== undefined
+    ) {
       this.violation(`data header does not match request ${requestId}`);
       return;
     }

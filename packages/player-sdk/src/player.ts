@@ -42,7 +42,10 @@ export interface PlayerHandle {
   readonly video: HTMLVideoElement;
   readonly hls: Hls;
   readonly engine: P2PEngine;
-  on<E extends keyof PlayerEvents>(event: E, listener: (payload: PlayerEvents[E]) => void): () => void;
+  on<E extends keyof PlayerEvents>(
+    event: E,
+    listener: (payload: PlayerEvents[E]) => void,
+  ): () => void;
   off<E extends keyof PlayerEvents>(event: E, listener: (payload: PlayerEvents[E]) => void): void;
   getStats(): EngineStats;
   /** Stops playback and releases the engine, hls.js, the overlay and every listener. */
@@ -72,15 +75,25 @@ const FORWARDED: (keyof EngineEvents)[] = [
  * player.on('segment-loaded', (e) => console.log(e.source, e.bytes));
  */
 export function createPlayer(options: PlayerOptions): PlayerHandle {
-  if (!options.el) throw new SdkError(SdkErrorCode.InvalidConfig, 'createPlayer needs an element (el)');
+  if (!options.el)
+    throw new SdkError(SdkErrorCode.InvalidConfig, 'createPlayer needs an element (el)');
   if (typeof options.src !== 'string' || options.src === '') {
     throw new SdkError(SdkErrorCode.InvalidConfig, 'createPlayer needs a playlist URL (src)');
   }
   if (!Hls.isSupported()) {
-    throw new SdkError(SdkErrorCode.InvalidConfig, 'this browser has no Media Source Extensions for hls.js');
+    throw new SdkError(
+      SdkErrorCode.InvalidConfig,
+      'this browser has no Media Source Extensions for hls.js',
+    );
   }
-  const engine = new P2PEngine({ ...options.p2p, streamId: options.streamId, trackerUrl: options.tracker });
-  const emitter = new Emitter<PlayerEvents>((error) => console.error('streamrp2p: a player listener threw', error));
+  const engine = new P2PEngine({
+    ...options.p2p,
+    streamId: options.streamId,
+    trackerUrl: options.tracker,
+  });
+  const emitter = new Emitter<PlayerEvents>((error) =>
+    console.error('streamrp2p: a player listener threw', error),
+  );
   const unsubscribe = FORWARDED.map((event) =>
     engine.on(event, (payload) => emitter.emit(event, payload as never)),
   );
@@ -103,17 +116,24 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
   const DefaultLoader = Hls.DefaultConfig.loader;
   hls = new Hls({
     ...options.hlsConfig,
-    fLoader: createFragmentLoader(engine, () => hls, DefaultLoader) as unknown as HlsConfig['fLoader'],
+    fLoader: createFragmentLoader(
+      engine,
+      () => hls,
+      DefaultLoader,
+    ) as unknown as HlsConfig['fLoader'],
   });
   hls.on(Hls.Events.ERROR, (_event, data) => {
-    if (data.fatal) emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
+    if (data.fatal)
+      emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
   });
   hls.loadSource(options.src);
   hls.attachMedia(video);
 
   const overlayHost = ownsVideo ? options.el : video.parentElement;
   const overlay =
-    (options.overlay ?? true) && overlayHost ? new StatsOverlay(overlayHost, () => engine.getStats()) : undefined;
+    (options.overlay ?? true) && overlayHost
+      ? new StatsOverlay(overlayHost, () => engine.getStats())
+      : undefined;
 
   let destroyed = false;
   const instance = hls;

@@ -69,7 +69,8 @@ export class SegmentStore extends Emitter<SegmentStoreEvents> {
   /** Sequences held for a swarm, ascending. */
   sequences(swarm: string): number[] {
     const result: number[] = [];
-    for (const entry of this.entries.values()) if (entry.swarm === swarm) result.push(entry.sequence);
+    for (const entry of this.entries.values())
+      if (entry.swarm === swarm) result.push(entry.sequence);
     return result.sort((a, b) => a - b);
   }
 

@@ -52,7 +52,10 @@ export class Swarm extends Emitter<SwarmEvents> {
   /** Joins at the tracker and connects to the peers it returns. Safe to call again on reconnect. */
   async join(): Promise<void> {
     if (this.closed) return;
-    const result = await this.context.tracker.join({ streamId: this.streamId, rendition: this.rendition });
+    const result = await this.context.tracker.join({
+      streamId: this.streamId,
+      rendition: this.rendition,
+    });
     this.joined = true;
     this.connectTo(result.peers);
     this.refreshTimer ??= setInterval(() => void this.refresh(), REFRESH_INTERVAL_MS);
@@ -113,7 +116,12 @@ export class Swarm extends Emitter<SwarmEvents> {
   }
 
   private async refresh(): Promise<void> {
-    if (this.closed || !this.context.tracker.ready || this.peers.size >= this.context.config.maxPeers) return;
+    if (
+      this.closed ||
+      !this.context.tracker.ready ||
+      this.peers.size >= this.context.config.maxPeers
+    )
+      return;
     try {
       this.connectTo(await this.context.tracker.peers(this.key));
     } catch {
@@ -152,7 +160,9 @@ export class Swarm extends Emitter<SwarmEvents> {
       this.emit('peer-connect', { peerId });
     });
     peer.on('state', ({ sequence }) => this.emit('peer-state', { peerId, sequence }));
-    peer.on('uploaded', ({ sequence, bytes }) => this.emit('uploaded', { peerId, sequence, bytes }));
+    peer.on('uploaded', ({ sequence, bytes }) =>
+      this.emit('uploaded', { peerId, sequence, bytes }),
+    );
     peer.on('violation', ({ reason }) => this.emit('peer-violation', { peerId, reason }));
     peer.on('close', ({ reason }) => {
       clearTimeout(connectTimer);

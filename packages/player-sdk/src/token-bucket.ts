@@ -20,7 +20,10 @@ export class TokenBucket {
 
   private refill(): void {
     const at = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((at - this.updatedAt) / 1000) * this.ratePerSecond);
+    this.tokens = Math.min(
+      this.capacity,
+      this.tokens + ((at - this.updatedAt) / 1000) * this.ratePerSecond,
+    );
     this.updatedAt = at;
   }
 

@@ -46,17 +46,20 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
     this.socket.on('signal', (message) => this.emit('signal', message));
     this.socket.on('peer-left', (message) => this.emit('peer-left', message));
     this.socket.on('disconnect', (reason) => this.emit('disconnect', { reason }));
-    this.socket.on('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
-      const rejected = error.data?.code !== undefined;
-      this.emit(
-        'error',
-        new SdkError(
-          rejected ? SdkErrorCode.TrackerRejected : SdkErrorCode.TrackerUnavailable,
-          `tracker connection failed: ${error.data?.message ?? error.message}`,
-          { trackerCode: error.data?.code },
-        ),
-      );
-    });
+    this.socket.on(
+      'connect_error',
+      (error: Error & { data?: { code?: string; message?: string } }) => {
+        const rejected = error.data?.code !== undefined;
+        this.emit(
+          'error',
+          new SdkError(
+            rejected ? SdkErrorCode.TrackerRejected : SdkErrorCode.TrackerUnavailable,
+            `tracker connection failed: ${error.data?.message ?? error.message}`,
+            { trackerCode: error.data?.code },
+          ),
+        );
+      },
+    );
   }
 
   /** Our peer id, once the tracker welcomed us. */
@@ -98,13 +101,19 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
   private request<T extends object>(send: (ack: (res: TrackerAck<T>) => void) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new SdkError(SdkErrorCode.TrackerUnavailable, 'tracker did not answer in time')),
+        () =>
+          reject(new SdkError(SdkErrorCode.TrackerUnavailable, 'tracker did not answer in time')),
         ACK_TIMEOUT_MS,
       );
       send((res) => {
         clearTimeout(timer);
         if (res.ok) resolve(res);
-        else reject(new SdkError(SdkErrorCode.TrackerRejected, res.error.message, { trackerCode: res.error.code }));
+        else
+          reject(
+            new SdkError(SdkErrorCode.TrackerRejected, res.error.message, {
+              trackerCode: res.error.code,
+            }),
+          );
       });
     });
   }

@@ -59,6 +59,11 @@ describe('engines in Node share a live stream over WebRTC', () => {
     // three viewers' worth.
     expect(origin.stats().segmentBytes).toBe(http);
     expect(p2p / (p2p + http)).toBeGreaterThan(0.4);
-    console.log('node swarm:', { p2p, http, share: p2p / (p2p + http), clocks: clocks.map((c) => c.sources) });
+    console.log('node swarm:', {
+      p2p,
+      http,
+      share: p2p / (p2p + http),
+      clocks: clocks.map((c) => c.sources),
+    });
   }, 60_000);
 });

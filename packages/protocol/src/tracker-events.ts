@@ -41,8 +41,7 @@ export interface TrackerErrorBody {
 
 /** Every ack is either `{ ok: true, ...result }` or `{ ok: false, error }`. */
 export type TrackerAck<T extends object = object> =
-  | ({ ok: true } & T)
-  | { ok: false; error: TrackerErrorBody };
+  ({ ok: true } & T) | { ok: false; error: TrackerErrorBody };
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
 export interface TrackerHandshake {
@@ -211,8 +210,10 @@ export function parseSignalRequest(input: unknown): Parsed<SignalRequest> {
   const { to, data } = input as Record<string, unknown>;
   if (!isValidId(to)) return fail('to is not a valid peer id');
   if (!isRecord(data)) return fail('data must be an object');
-  if (data.type !== undefined && typeof data.type !== 'string') return fail('data.type must be a string');
-  if (data.sdp !== undefined && typeof data.sdp !== 'string') return fail('data.sdp must be a string');
+  if (data.type !== undefined && typeof data.type !== 'string')
+    return fail('data.type must be a string');
+  if (data.sdp !== undefined && typeof data.sdp !== 'string')
+    return fail('data.sdp must be a string');
   let size: number;
   try {
     size = JSON.stringify(data).length;
