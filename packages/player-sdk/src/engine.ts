@@ -55,6 +55,8 @@ export interface EngineStats {
   storeBytes: number;
   consumeOnly: boolean;
   bannedPeers: number;
+  /** Swarms joined (`stream:rendition`), one per rendition played recently. */
+  swarms: string[];
 }
 
 /**
@@ -185,6 +187,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       storeBytes: this.store.bytes,
       consumeOnly: this.consumeOnly,
       bannedPeers: this.banned.size,
+      swarms: [...this.swarms.keys()],
     };
   }
 

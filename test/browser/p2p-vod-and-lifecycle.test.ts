@@ -1,0 +1,74 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
+import { browserAvailable, launchBrowser, playbackState, waitFor } from '../support/browser.js';
+import { openSdkPage, sdkState } from '../support/sdk-page.js';
+
+describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy', () => {
+  let demo: DemoStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    demo = await startDemoStack();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  it('a second VOD viewer gets the segments the first one watched from it', async () => {
+    const vod = { src: `${demo.origin.url}/vod/master.m3u8`, stream: 'vod-test' };
+    const first = await openSdkPage(browser, demo, 'vod-first', {
+      ...vod,
+      src: `${vod.src}?client=vod-first`,
+    });
+    // Pin both viewers to one rendition so they share one swarm.
+    await first.evaluate(() => ((window as any).__player.hls.currentLevel = 0));
+    await waitFor(
+      async () => (await sdkState(first)).stats.httpBytes > 500_000,
+      30_000,
+      'the first viewer to buffer',
+    );
+    const second = await openSdkPage(browser, demo, 'vod-second', {
+      ...vod,
+      src: `${vod.src}?client=vod-second`,
+    });
+    await second.evaluate(() => ((window as any).__player.hls.currentLevel = 0));
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    const state = await sdkState(second);
+    expect(state.playback.fatalError).toBeNull();
+    expect(state.stats.p2pBytes).toBeGreaterThan(0);
+    expect(state.segments.some((s) => s.source === 'p2p')).toBe(true);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('switching quality moves the viewer to that rendition’s swarm; destroy() leaves the tracker', async () => {
+    const page = await openSdkPage(browser, demo, 'switcher');
+    await page.evaluate(() => ((window as any).__player.hls.currentLevel = 0));
+    await waitFor(
+      async () => (await sdkState(page)).stats.swarms.some((s) => s.includes('240p')),
+      20_000,
+      'the 240p swarm',
+    );
+    await page.evaluate(() => ((window as any).__player.hls.currentLevel = 1));
+    await waitFor(
+      async () => (await sdkState(page)).stats.swarms.some((s) => s.includes('360p')),
+      20_000,
+      'the 360p swarm',
+    );
+    expect((await playbackState(page)).fatalError).toBeNull();
+    const peersBefore = (await demo.tracker.stats()).peers;
+    expect(peersBefore).toBeGreaterThan(0);
+    await page.evaluate(() => (window as any).__player.destroy());
+    await waitFor(
+      async () => (await demo.tracker.stats()).sockets === 0,
+      5000,
+      'the tracker to drop the destroyed player',
+    );
+    const videos = await page.evaluate(() => document.querySelectorAll('video').length);
+    expect(videos).toBe(0);
+    await page.close();
+  });
+});
