@@ -1,9 +1,12 @@
+import createDebug from 'debug';
 import { SdkError, SdkErrorCode, isAbort } from './errors.js';
 import { httpFetch, type ByteRange } from './http-fetch.js';
 import type { PeerConnection } from './peer-connection.js';
 import { decide, p2pFallsBehind, rankFor } from './scheduler.js';
 import type { Swarm } from './swarm.js';
 import type { EngineConfig } from './config.js';
+
+const debug = createDebug('streamrp2p:engine:load');
 
 /** One segment hls.js (or a playback clock) asks the engine for. */
 export interface SegmentRequest {
@@ -270,6 +273,14 @@ export async function loadSegment(
       maxPeerWaitMs: config.maxPeerWaitMs,
       deadlineMarginMs: config.deadlineMarginMs,
     });
+    debug(
+      '%s #%d: %o (holders %d, fetchers %d)',
+      context.selfId(),
+      request.sequence,
+      decision,
+      holder ? 1 : 0,
+      fetchers.length,
+    );
     if (decision.action === 'wait') {
       await waitForPeers(swarm, request.sequence, decision.until, request.signal);
       continue;

@@ -66,15 +66,23 @@ export function rankFor(selfId: string, neighbourIds: Iterable<string>, sequence
   return rank;
 }
 
-/** FNV-1a over `peerId:sequence`: cheap, stable and well spread for ranking. */
+/**
+ * FNV-1a over `peerId:sequence`, then murmur3's finalizer: FNV alone barely moves its high bits
+ * for the last characters, so consecutive sequences would keep the same peer first.
+ */
 function segmentHash(peerId: string, sequence: number): number {
   let hash = 0x811c9dc5;
   const text = `${peerId}:${sequence}`;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    hash = Math.imul(hash, 0x01000193);
   }
-  return hash;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }
 
 /**

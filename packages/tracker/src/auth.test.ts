@@ -7,7 +7,11 @@ const now = 1_700_000_000;
 
 describe('tracker tokens', () => {
   it('round-trips a payload', () => {
-    const token = signTrackerToken(secret, { peerId: 'peer-1', streamId: 'stream-9', exp: now + 60 });
+    const token = signTrackerToken(secret, {
+      peerId: 'peer-1',
+      streamId: 'stream-9',
+      exp: now + 60,
+    });
     expect(verifyTrackerToken(secret, token, now)).toEqual({
       ok: true,
       payload: { peerId: 'peer-1', streamId: 'stream-9', exp: now + 60 },
@@ -32,19 +36,41 @@ describe('tracker tokens', () => {
   });
 
   it.each([
-    ['another secret', () => signTrackerToken('another-secret-0123456', { peerId: 'p', exp: now + 60 }), /signature/],
-    ['a tampered payload', () => {
-      const [, sig] = signTrackerToken(secret, { peerId: 'p', exp: now + 60 }).split('.');
-      const body = Buffer.from(JSON.stringify({ peerId: 'admin', exp: now + 60 })).toString('base64url');
-      return `${body}.${sig}`;
-    }, /signature/],
-    ['a signature with extra characters', () => `${signTrackerToken(secret, { peerId: 'p', exp: now + 60 })}A`, /signature/],
+    [
+      'another secret',
+      () => signTrackerToken('another-secret-0123456', { peerId: 'p', exp: now + 60 }),
+      /signature/,
+    ],
+    [
+      'a tampered payload',
+      () => {
+        const [, sig] = signTrackerToken(secret, { peerId: 'p', exp: now + 60 }).split('.');
+        const body = Buffer.from(JSON.stringify({ peerId: 'admin', exp: now + 60 })).toString(
+          'base64url',
+        );
+        return `${body}.${sig}`;
+      },
+      /signature/,
+    ],
+    [
+      'a signature with extra characters',
+      () => `${signTrackerToken(secret, { peerId: 'p', exp: now + 60 })}A`,
+      /signature/,
+    ],
     ['no dot', () => 'abc', /payload\.signature/],
     ['three parts', () => 'a.b.c', /payload\.signature/],
     ['an empty token', () => '', /payload\.signature/],
-    ['a bad peer id', () => signTrackerToken(secret, { peerId: 'not valid!', exp: now + 60 }), /peerId/],
+    [
+      'a bad peer id',
+      () => signTrackerToken(secret, { peerId: 'not valid!', exp: now + 60 }),
+      /peerId/,
+    ],
     ['a missing exp', () => signTrackerToken(secret, { peerId: 'p' } as never), /exp/],
-    ['a bad streamId', () => signTrackerToken(secret, { peerId: 'p', streamId: 'a:b', exp: now + 60 }), /streamId/],
+    [
+      'a bad streamId',
+      () => signTrackerToken(secret, { peerId: 'p', streamId: 'a:b', exp: now + 60 }),
+      /streamId/,
+    ],
   ])('rejects %s', (_name, make, message) => {
     const result = verifyTrackerToken(secret, make(), now);
     expect(result.ok).toBe(false);

@@ -26,8 +26,7 @@ export interface AuthContext {
  * restricts joins to one stream.
  */
 export type AuthResult =
-  | { ok: true; peerId?: string; streamId?: string }
-  | { ok: false; error: TrackerError };
+  { ok: true; peerId?: string; streamId?: string } | { ok: false; error: TrackerError };
 
 /**
  * Decides whether a connection is allowed, from its parsed handshake.
@@ -92,19 +91,26 @@ export function verifyTrackerToken(
   } catch {
     return unauthorized('token payload is not JSON');
   }
-  if (typeof payload !== 'object' || payload === null) return unauthorized('token payload must be an object');
+  if (typeof payload !== 'object' || payload === null)
+    return unauthorized('token payload must be an object');
   const { peerId, streamId, exp } = payload as Record<string, unknown>;
   if (!isValidId(peerId)) return unauthorized('token peerId is not a valid id');
-  if (streamId !== undefined && !isValidId(streamId)) return unauthorized('token streamId is not a valid id');
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) return unauthorized('token exp must be a number');
+  if (streamId !== undefined && !isValidId(streamId))
+    return unauthorized('token streamId is not a valid id');
+  if (typeof exp !== 'number' || !Number.isFinite(exp))
+    return unauthorized('token exp must be a number');
   if (exp <= nowSeconds) return unauthorized('token has expired');
-  return { ok: true, payload: streamId === undefined ? { peerId, exp } : { peerId, streamId, exp } };
+  return {
+    ok: true,
+    payload: streamId === undefined ? { peerId, exp } : { peerId, streamId, exp },
+  };
 }
 
 /** The {@link Authenticator} used when the tracker has a `secret`: a valid token is required. */
 export function createTokenAuthenticator(secret: string): Authenticator {
   return (handshake) => {
-    if (handshake.token === undefined) return unauthorized('auth.token is required by this tracker');
+    if (handshake.token === undefined)
+      return unauthorized('auth.token is required by this tracker');
     const verified = verifyTrackerToken(secret, handshake.token);
     if (!verified.ok) return verified;
     const { peerId, streamId } = verified.payload;

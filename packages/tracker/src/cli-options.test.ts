@@ -4,15 +4,29 @@ import { CLI_DEFAULT_PORT, parseCliOptions } from './cli-options.js';
 describe('parseCliOptions', () => {
   it('uses port 8090 and the library defaults otherwise', () => {
     const command = parseCliOptions([], {});
-    expect(command).toMatchObject({ kind: 'run', options: { port: CLI_DEFAULT_PORT, host: undefined, secret: undefined } });
+    expect(command).toMatchObject({
+      kind: 'run',
+      options: { port: CLI_DEFAULT_PORT, host: undefined, secret: undefined },
+    });
     expect(CLI_DEFAULT_PORT).toBe(8090);
   });
 
   it('maps every flag', () => {
     const command = parseCliOptions(
       [
-        '--port', '0', '--host', '0.0.0.0', '--secret', 'a-long-enough-secret',
-        '--max-peers-per-ip', '5', '--max-swarms-per-socket', '2', '--max-peers-per-join', '30', '--trust-proxy',
+        '--port',
+        '0',
+        '--host',
+        '0.0.0.0',
+        '--secret',
+        'a-long-enough-secret',
+        '--max-peers-per-ip',
+        '5',
+        '--max-swarms-per-socket',
+        '2',
+        '--max-peers-per-join',
+        '30',
+        '--trust-proxy',
       ],
       {},
     );
@@ -35,10 +49,16 @@ describe('parseCliOptions', () => {
     expect(parseCliOptions([], { TRACKER_SECRET: 'env-secret-0123456789' })).toMatchObject({
       options: { secret: 'env-secret-0123456789' },
     });
-    expect(parseCliOptions(['--secret', 'flag-secret-0123456789'], { TRACKER_SECRET: 'env-secret-0123456789' })).toMatchObject({
+    expect(
+      parseCliOptions(['--secret', 'flag-secret-0123456789'], {
+        TRACKER_SECRET: 'env-secret-0123456789',
+      }),
+    ).toMatchObject({
       options: { secret: 'flag-secret-0123456789' },
     });
-    expect(parseCliOptions([], { TRACKER_SECRET: '' })).toMatchObject({ options: { secret: undefined } });
+    expect(parseCliOptions([], { TRACKER_SECRET: '' })).toMatchObject({
+      options: { secret: undefined },
+    });
   });
 
   it('grows the candidate pool for a large --max-peers-per-join', () => {

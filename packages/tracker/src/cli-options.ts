@@ -27,9 +27,7 @@ Environment:
 
 /** What the command should do. */
 export type CliCommand =
-  | { kind: 'help' }
-  | { kind: 'run'; options: TrackerOptions }
-  | { kind: 'error'; message: string };
+  { kind: 'help' } | { kind: 'run'; options: TrackerOptions } | { kind: 'error'; message: string };
 
 function integerFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -70,7 +68,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliComm
       maxSwarmsPerSocket: integerFlag('max-swarms-per-socket', values['max-swarms-per-socket']),
       maxPeersPerJoin,
       // A larger list needs a larger candidate pool; keep the pool's default otherwise.
-      candidatePoolSize: maxPeersPerJoin !== undefined && maxPeersPerJoin > 100 ? maxPeersPerJoin : undefined,
+      candidatePoolSize:
+        maxPeersPerJoin !== undefined && maxPeersPerJoin > 100 ? maxPeersPerJoin : undefined,
       trustProxy: values['trust-proxy'],
     };
     resolveTrackerConfig(options);

@@ -11,7 +11,11 @@ function normalizeIp(ip: string): string {
  * entry when `trustProxy` is set (the proxy is trusted to have written it; a
  * client can forge the header, so never trust it without a proxy).
  */
-export function clientIp(address: string, headers: IncomingHttpHeaders, trustProxy: boolean): string {
+export function clientIp(
+  address: string,
+  headers: IncomingHttpHeaders,
+  trustProxy: boolean,
+): string {
   if (trustProxy) {
     const header = headers['x-forwarded-for'];
     const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0]?.trim();

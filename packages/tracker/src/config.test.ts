@@ -25,7 +25,12 @@ describe('resolveTrackerConfig', () => {
   });
 
   it('drops undefined values but keeps 0 and false', () => {
-    const config = resolveTrackerConfig({ port: undefined, maxPeersPerJoin: undefined, statsTopSwarms: 0, trustProxy: false });
+    const config = resolveTrackerConfig({
+      port: undefined,
+      maxPeersPerJoin: undefined,
+      statsTopSwarms: 0,
+      trustProxy: false,
+    });
     expect(config.port).toBe(0);
     expect(config.maxPeersPerJoin).toBe(20);
     expect(config.statsTopSwarms).toBe(0);
@@ -52,9 +57,17 @@ describe('resolveTrackerConfig', () => {
     expect(() =>
       resolveTrackerConfig({ secret: 'a-long-enough-secret', authenticate: () => ({ ok: true }) }),
     ).toThrow(/either secret .* or authenticate/);
-    expect(() => resolveTrackerConfig({ maxPeersPerJoin: 200 })).toThrow(/candidatePoolSize \(100\) must be at least maxPeersPerJoin \(200\)/);
-    expect(resolveTrackerConfig({ maxPeersPerJoin: 200, candidatePoolSize: 200 }).maxPeersPerJoin).toBe(200);
-    expect(() => resolveTrackerConfig({ maxHttpBufferSize: 1000 })).toThrow(/so a full signal fits/);
-    expect(() => resolveTrackerConfig({ maxEventsPerSecond: 5, eventBurst: 100 })).toThrow(/eventBurst must not exceed/);
+    expect(() => resolveTrackerConfig({ maxPeersPerJoin: 200 })).toThrow(
+      /candidatePoolSize \(100\) must be at least maxPeersPerJoin \(200\)/,
+    );
+    expect(
+      resolveTrackerConfig({ maxPeersPerJoin: 200, candidatePoolSize: 200 }).maxPeersPerJoin,
+    ).toBe(200);
+    expect(() => resolveTrackerConfig({ maxHttpBufferSize: 1000 })).toThrow(
+      /so a full signal fits/,
+    );
+    expect(() => resolveTrackerConfig({ maxEventsPerSecond: 5, eventBurst: 100 })).toThrow(
+      /eventBurst must not exceed/,
+    );
   });
 });

@@ -115,15 +115,23 @@ export function resolveTrackerConfig(options: TrackerOptions = {}): TrackerConfi
   }
   const c = config as unknown as TrackerConfig;
 
-  check(Number.isInteger(c.port) && c.port >= 0 && c.port <= 65535, `port must be an integer 0-65535, got ${String(c.port)}`);
+  check(
+    Number.isInteger(c.port) && c.port >= 0 && c.port <= 65535,
+    `port must be an integer 0-65535, got ${String(c.port)}`,
+  );
   check(typeof c.host === 'string' && c.host.length > 0, 'host must be a non-empty string');
   check(typeof c.path === 'string' && c.path.startsWith('/'), 'path must start with "/"');
   for (const key of POSITIVE_INTEGERS) {
     check(isPositiveInteger(c[key]), `${key} must be a positive integer, got ${String(c[key])}`);
   }
-  check(Number.isInteger(c.statsTopSwarms) && c.statsTopSwarms >= 0, 'statsTopSwarms must be an integer >= 0');
   check(
-    typeof c.maxEventsPerSecond === 'number' && Number.isFinite(c.maxEventsPerSecond) && c.maxEventsPerSecond > 0,
+    Number.isInteger(c.statsTopSwarms) && c.statsTopSwarms >= 0,
+    'statsTopSwarms must be an integer >= 0',
+  );
+  check(
+    typeof c.maxEventsPerSecond === 'number' &&
+      Number.isFinite(c.maxEventsPerSecond) &&
+      c.maxEventsPerSecond > 0,
     'maxEventsPerSecond must be a positive number',
   );
   check(
@@ -135,10 +143,19 @@ export function resolveTrackerConfig(options: TrackerOptions = {}): TrackerConfi
   check(typeof c.httpCorsOrigin === 'string', 'httpCorsOrigin must be a string');
   if (c.secret !== undefined) {
     check(typeof c.secret === 'string', 'secret must be a string');
-    check(c.secret.length >= MIN_SECRET_LENGTH, `secret must be at least ${MIN_SECRET_LENGTH} characters`);
+    check(
+      c.secret.length >= MIN_SECRET_LENGTH,
+      `secret must be at least ${MIN_SECRET_LENGTH} characters`,
+    );
   }
-  check(c.authenticate === undefined || typeof c.authenticate === 'function', 'authenticate must be a function');
-  check(c.rankPeers === undefined || typeof c.rankPeers === 'function', 'rankPeers must be a function');
+  check(
+    c.authenticate === undefined || typeof c.authenticate === 'function',
+    'authenticate must be a function',
+  );
+  check(
+    c.rankPeers === undefined || typeof c.rankPeers === 'function',
+    'rankPeers must be a function',
+  );
   check(
     c.secret === undefined || c.authenticate === undefined,
     'set either secret (built-in token check) or authenticate (your own), not both',

@@ -35,7 +35,13 @@ async function admit(socket: TrackerSocket, deps: GateDeps): Promise<void> {
     );
   }
   const ip = clientIp(socket.handshake.address, socket.handshake.headers, deps.trustProxy);
-  socket.data = { ip, requestedPeerId: handshake.peerId, authoritative: false, streamId: undefined, peerId: undefined };
+  socket.data = {
+    ip,
+    requestedPeerId: handshake.peerId,
+    authoritative: false,
+    streamId: undefined,
+    peerId: undefined,
+  };
   if (deps.authenticate === undefined) return;
   const result = await deps.authenticate(handshake, { ip });
   if (!result.ok) throw result.error;
@@ -52,13 +58,17 @@ async function admit(socket: TrackerSocket, deps: GateDeps): Promise<void> {
  * configured. A refusal reaches the client as `connect_error` with
  * `err.data = { code, message }`.
  */
-export function createConnectionGate(deps: GateDeps): (socket: TrackerSocket, next: (err?: ExtendedError) => void) => void {
+export function createConnectionGate(
+  deps: GateDeps,
+): (socket: TrackerSocket, next: (err?: ExtendedError) => void) => void {
   return (socket, next) => {
     admit(socket, deps).then(
       () => next(),
       (err: unknown) => {
         const error =
-          err instanceof TrackerError ? err : new TrackerError('UNAUTHORIZED', 'authentication failed');
+          err instanceof TrackerError
+            ? err
+            : new TrackerError('UNAUTHORIZED', 'authentication failed');
         if (!(err instanceof TrackerError)) log('authenticate threw: %O', err);
         log('refused %s: %s %s', socket.handshake.address, error.code, error.message);
         deps.onRejected(error);

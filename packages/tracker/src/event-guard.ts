@@ -44,7 +44,15 @@ export function installRateLimit(
     }
     const ack = ackOf(packet);
     if (ack !== undefined) {
-      safeAck(ack, errorAck(new TrackerError('RATE_LIMITED', `more than ${options.eventsPerSecond} events per second`)));
+      safeAck(
+        ack,
+        errorAck(
+          new TrackerError(
+            'RATE_LIMITED',
+            `more than ${options.eventsPerSecond} events per second`,
+          ),
+        ),
+      );
     }
   });
 }
@@ -68,11 +76,13 @@ export function guardedOn(
     const ack = ackOf(args);
     let response: unknown;
     try {
-      if (ack === undefined) throw new TrackerError('BAD_REQUEST', `${event} needs an ack callback`);
+      if (ack === undefined)
+        throw new TrackerError('BAD_REQUEST', `${event} needs an ack callback`);
       // `emit(event, ack)` has no payload: args[0] is the ack itself then.
       response = { ok: true, ...(await handler(args.length >= 2 ? args[0] : undefined)) };
     } catch (err) {
-      const error = err instanceof TrackerError ? err : new TrackerError('BAD_REQUEST', `${event} failed`);
+      const error =
+        err instanceof TrackerError ? err : new TrackerError('BAD_REQUEST', `${event} failed`);
       if (!(err instanceof TrackerError)) log('%s handler failed: %O', event, err);
       onRejected(error.code);
       response = errorAck(error);

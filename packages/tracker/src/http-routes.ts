@@ -29,13 +29,20 @@ function sendJson(res: ServerResponse, status: number, body: unknown, corsOrigin
  * (both CORS-enabled for dashboards) and `GET /metrics` (Prometheus text).
  * socket.io answers its own path before these run.
  */
-export function createHttpHandler(deps: HttpRouteDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHttpHandler(
+  deps: HttpRouteDeps,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const routes: Record<string, { cors: boolean; handle: Handler }> = {
     '/healthz': {
       cors: true,
       handle: async (_req, res) => {
         const shuttingDown = deps.isShuttingDown();
-        sendJson(res, shuttingDown ? 503 : 200, { status: shuttingDown ? 'shutting-down' : 'ok' }, deps.corsOrigin);
+        sendJson(
+          res,
+          shuttingDown ? 503 : 200,
+          { status: shuttingDown ? 'shutting-down' : 'ok' },
+          deps.corsOrigin,
+        );
       },
     },
     '/stats': {
@@ -46,7 +53,9 @@ export function createHttpHandler(deps: HttpRouteDeps): (req: IncomingMessage, r
       cors: false,
       handle: async (_req, res) => {
         const body = await deps.metrics.metrics();
-        res.writeHead(200, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' }).end(body);
+        res
+          .writeHead(200, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' })
+          .end(body);
       },
     },
   };

@@ -26,7 +26,12 @@ export {
   type SwarmSize,
 } from './swarm-registry.js';
 export { InMemoryPeerDirectory, type PeerDirectory } from './peer-directory.js';
-export { TokenBucket, EventRateLimiter, type RateDecision, type RateLimitOptions } from './rate-limiter.js';
+export {
+  TokenBucket,
+  EventRateLimiter,
+  type RateDecision,
+  type RateLimitOptions,
+} from './rate-limiter.js';
 export type { TrackerMetrics } from './metrics.js';
 export type { TrackerStats } from './tracker-stats.js';
 export type { SocketData, TrackerServer, TrackerSocket } from './socket-types.js';

@@ -48,7 +48,11 @@ export class TrackerMetrics {
         this.set((await source.counts()).peers);
       },
     });
-    this.#joins = new Counter({ name: 'streamrp2p_tracker_joins_total', help: 'Successful joins.', registers });
+    this.#joins = new Counter({
+      name: 'streamrp2p_tracker_joins_total',
+      help: 'Successful joins.',
+      registers,
+    });
     this.#signals = new Counter({
       name: 'streamrp2p_tracker_signals_relayed_total',
       help: 'Signals relayed between peers.',

@@ -33,7 +33,9 @@ export class InMemoryPeerDirectory implements PeerDirectory {
     const owner = this.#owners.get(peerId);
     if (owner !== undefined && owner !== socketId && !replace) return { ok: false };
     this.#owners.set(peerId, socketId);
-    return owner !== undefined && owner !== socketId ? { ok: true, previousSocketId: owner } : { ok: true };
+    return owner !== undefined && owner !== socketId
+      ? { ok: true, previousSocketId: owner }
+      : { ok: true };
   }
 
   async release(peerId: string, socketId: string): Promise<void> {

@@ -5,7 +5,8 @@ import { InMemorySwarmRegistry } from './swarm-registry.js';
 async function registryWith(n: number) {
   const registry = new InMemorySwarmRegistry();
   const limits = { maxPeersPerIpPerSwarm: 10_000, maxSwarmsPerSocket: 1 };
-  for (let i = 0; i < n; i++) await registry.add('s:r', { peerId: `p${i}`, socketId: `k${i}`, ip: 'x' }, limits);
+  for (let i = 0; i < n; i++)
+    await registry.add('s:r', { peerId: `p${i}`, socketId: `k${i}`, ip: 'x' }, limits);
   return registry;
 }
 
@@ -28,7 +29,9 @@ describe('pickPeers', () => {
       rankPeers: (candidates, ctx) => {
         seen = candidates.length;
         expect(ctx).toEqual({ swarm: 's:r', peerId: 'p5' });
-        return [...candidates].sort((a, b) => Number(a.peerId.slice(1)) - Number(b.peerId.slice(1)));
+        return [...candidates].sort(
+          (a, b) => Number(a.peerId.slice(1)) - Number(b.peerId.slice(1)),
+        );
       },
     });
     expect(seen).toBe(100);
@@ -41,23 +44,41 @@ describe('pickPeers', () => {
     const registry = await registryWith(4);
     const peers = await pickPeers(registry, 's:r', 'p0', {
       ...base,
-      rankPeers: () => [{ peerId: 'p0' }, { peerId: 'ghost' }, { peerId: 'p2' }, { peerId: 'p2' }, null as never, { peerId: 'p1' }],
+      rankPeers: () => [
+        { peerId: 'p0' },
+        { peerId: 'ghost' },
+        { peerId: 'p2' },
+        { peerId: 'p2' },
+        null as never,
+        { peerId: 'p1' },
+      ],
     });
     expect(peers).toEqual([{ peerId: 'p2' }, { peerId: 'p1' }]);
   });
 
   it('falls back to the candidates when the hook throws or returns garbage', async () => {
     const registry = await registryWith(4);
-    const thrown = await pickPeers(registry, 's:r', 'p0', { ...base, rankPeers: () => { throw new Error('boom'); } });
+    const thrown = await pickPeers(registry, 's:r', 'p0', {
+      ...base,
+      rankPeers: () => {
+        throw new Error('boom');
+      },
+    });
     expect(thrown.map((p) => p.peerId).sort()).toEqual(['p1', 'p2', 'p3']);
-    const garbage = await pickPeers(registry, 's:r', 'p0', { ...base, rankPeers: async () => 'nope' as never });
+    const garbage = await pickPeers(registry, 's:r', 'p0', {
+      ...base,
+      rankPeers: async () => 'nope' as never,
+    });
     expect(garbage.map((p) => p.peerId).sort()).toEqual(['p1', 'p2', 'p3']);
   });
 
   it('returns nothing for an empty or lonely swarm without calling the hook', async () => {
     const registry = await registryWith(1);
     let called = false;
-    const rankPeers = () => { called = true; return []; };
+    const rankPeers = () => {
+      called = true;
+      return [];
+    };
     expect(await pickPeers(registry, 's:r', 'p0', { ...base, rankPeers })).toEqual([]);
     expect(await pickPeers(registry, 'none:r', 'p0', { ...base, rankPeers })).toEqual([]);
     expect(called).toBe(false);

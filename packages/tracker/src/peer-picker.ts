@@ -25,7 +25,8 @@ export async function pickPeers(
   options: PickOptions,
 ): Promise<PeerDescriptor[]> {
   // The default ranking is uniform, so a sample of exactly the list size is enough.
-  const poolSize = options.rankPeers === undefined ? options.maxPeersPerJoin : options.candidatePoolSize;
+  const poolSize =
+    options.rankPeers === undefined ? options.maxPeersPerJoin : options.candidatePoolSize;
   const candidates = await registry.sample(swarm, poolSize, peerId);
   if (candidates.length === 0) return [];
   let ranked: unknown = candidates;
@@ -40,7 +41,8 @@ export async function pickPeers(
   for (const entry of ranked as unknown[]) {
     if (out.length >= options.maxPeersPerJoin) break;
     const id = (entry as Partial<PeerDescriptor> | null)?.peerId;
-    if (typeof id !== 'string' || id === peerId || !allowed.delete(id)) continue;
+    // Only candidates pass (the sample never holds the asker), each once.
+    if (typeof id !== 'string' || !allowed.delete(id)) continue;
     out.push({ peerId: id });
   }
   return out;

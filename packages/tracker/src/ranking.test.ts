@@ -56,7 +56,9 @@ describe('defaultRankPeers', () => {
   it('returns a permutation of the candidates without changing the input', () => {
     const candidates = ids(30).map((peerId) => ({ peerId }));
     const copy = candidates.slice();
-    const ranked = defaultRankPeers(candidates, { swarm: 's:r', peerId: 'me' }) as { peerId: string }[];
+    const ranked = defaultRankPeers(candidates, { swarm: 's:r', peerId: 'me' }) as {
+      peerId: string;
+    }[];
     expect(candidates).toEqual(copy);
     expect(ranked.map((p) => p.peerId).sort()).toEqual(copy.map((p) => p.peerId).sort());
   });
@@ -65,7 +67,9 @@ describe('defaultRankPeers', () => {
     const candidates = ids(4).map((peerId) => ({ peerId }));
     const firsts = new Map<string, number>();
     for (let i = 0; i < 4000; i++) {
-      const first = (defaultRankPeers(candidates, { swarm: 's:r', peerId: 'me' }) as { peerId: string }[])[0]!;
+      const first = (
+        defaultRankPeers(candidates, { swarm: 's:r', peerId: 'me' }) as { peerId: string }[]
+      )[0]!;
       firsts.set(first.peerId, (firsts.get(first.peerId) ?? 0) + 1);
     }
     for (const c of candidates) expect(firsts.get(c.peerId)).toBeGreaterThan(800);

@@ -34,7 +34,11 @@ async function assignPeerId(socket: TrackerSocket, deps: SessionDeps): Promise<s
     const claim = await deps.directory.claim(requestedPeerId, socket.id, authoritative);
     if (claim.ok) {
       if (claim.previousSocketId !== undefined) {
-        log('peer %s reconnected; disconnecting its older socket %s', requestedPeerId, claim.previousSocketId);
+        log(
+          'peer %s reconnected; disconnecting its older socket %s',
+          requestedPeerId,
+          claim.previousSocketId,
+        );
         deps.io.in(claim.previousSocketId).disconnectSockets(true);
       }
       return requestedPeerId;
@@ -46,11 +50,15 @@ async function assignPeerId(socket: TrackerSocket, deps: SessionDeps): Promise<s
   }
 }
 
-async function cleanUp(socket: TrackerSocket, ready: Promise<string>, deps: SessionDeps): Promise<void> {
+async function cleanUp(
+  socket: TrackerSocket,
+  ready: Promise<string>,
+  deps: SessionDeps,
+): Promise<void> {
   const peerId = await ready.catch(() => undefined);
   const left = await deps.registry.removeSocket(socket.id);
   if (peerId === undefined) return;
-  for (const swarm of []) deps.io.to(swarmRoom(swarm)).emit('peer-left', { swarm, peerId });
+  for (const swarm of left) deps.io.to(swarmRoom(swarm)).emit('peer-left', { swarm, peerId });
   await deps.directory.release(peerId, socket.id);
   log('%s (%s) gone, left %d swarm(s)', peerId, socket.id, left.length);
 }
@@ -64,7 +72,11 @@ export function startSession(socket: TrackerSocket, deps: SessionDeps): void {
   const { config } = deps;
   installRateLimit(
     socket,
-    { eventsPerSecond: config.maxEventsPerSecond, burst: config.eventBurst, floodFactor: config.floodDisconnectFactor },
+    {
+      eventsPerSecond: config.maxEventsPerSecond,
+      burst: config.eventBurst,
+      floodFactor: config.floodDisconnectFactor,
+    },
     deps.onRejected,
   );
 
@@ -77,12 +89,21 @@ export function startSession(socket: TrackerSocket, deps: SessionDeps): void {
 
   const handlers = createSwarmHandlers(socket, peerId, deps);
   for (const event of ['join', 'leave', 'peers', 'signal'] as const) {
-    guardedOn(socket, event, (payload) => handlers[event](payload) as Promise<Record<string, unknown>>, deps.onRejected);
+    guardedOn(
+      socket,
+      event,
+      (payload) => handlers[event](payload) as Promise<Record<string, unknown>>,
+      deps.onRejected,
+    );
   }
 
   socket.on('disconnect', (reason) => {
     log('%s disconnected: %s', socket.id, reason);
-    deps.track(cleanUp(socket, ready, deps).catch((err: unknown) => log('cleanup of %s failed: %O', socket.id, err)));
+    deps.track(
+      cleanUp(socket, ready, deps).catch((err: unknown) =>
+        log('cleanup of %s failed: %O', socket.id, err),
+      ),
+    );
   });
 
   ready.then(

@@ -18,8 +18,18 @@ export interface SocketData {
 /** Trackers send nothing to each other yet; a Redis adapter only broadcasts. */
 export type InterServerEvents = Record<string, never>;
 
-export type TrackerServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type TrackerSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type TrackerServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type TrackerSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
 
 /** The socket.io room of a swarm; socket ids never contain `:`, so no clash with a socket's own room. */
 export function swarmRoom(swarm: string): string {

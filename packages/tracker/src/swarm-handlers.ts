@@ -41,14 +41,19 @@ function signalBytes(payload: unknown): number | undefined {
   }
 }
 
-const ipMessage = (c: TrackerConfig) => `at most ${c.maxPeersPerIpPerSwarm} peers from one IP in a swarm`;
+const ipMessage = (c: TrackerConfig) =>
+  `at most ${c.maxPeersPerIpPerSwarm} peers from one IP in a swarm`;
 const swarmsMessage = (c: TrackerConfig) => `at most ${c.maxSwarmsPerSocket} swarms per connection`;
 
 /**
  * The four client events. Each gets an untrusted payload, parses it with the
  * protocol's parser and throws {@link TrackerError} to refuse.
  */
-export function createSwarmHandlers(socket: TrackerSocket, peerId: () => Promise<string>, deps: SwarmHandlerDeps) {
+export function createSwarmHandlers(
+  socket: TrackerSocket,
+  peerId: () => Promise<string>,
+  deps: SwarmHandlerDeps,
+) {
   const { io, registry, metrics, config } = deps;
 
   const requireMember = async (swarm: string): Promise<void> => {
@@ -62,12 +67,20 @@ export function createSwarmHandlers(socket: TrackerSocket, peerId: () => Promise
       const req = valueOf(parseJoinRequest(payload));
       const id = await peerId();
       if (socket.data.streamId !== undefined && req.streamId !== socket.data.streamId) {
-        throw new TrackerError('UNAUTHORIZED', `this token only allows stream ${socket.data.streamId}`);
+        throw new TrackerError(
+          'UNAUTHORIZED',
+          `this token only allows stream ${socket.data.streamId}`,
+        );
       }
       const swarm = swarmKey(req);
-      const added = await registry.add(swarm, { peerId: id, socketId: socket.id, ip: socket.data.ip }, config);
+      const added = await registry.add(
+        swarm,
+        { peerId: id, socketId: socket.id, ip: socket.data.ip },
+        config,
+      );
       if (!added.ok) {
-        const message = added.reason === 'TOO_MANY_SWARMS' ? swarmsMessage(config) : ipMessage(config);
+        const message =
+          added.reason === 'TOO_MANY_SWARMS' ? swarmsMessage(config) : ipMessage(config);
         throw new TrackerError(added.reason, message);
       }
       if (!socket.connected) {
@@ -101,13 +114,17 @@ export function createSwarmHandlers(socket: TrackerSocket, peerId: () => Promise
     async signal(payload: unknown): Promise<Record<string, never>> {
       const bytes = signalBytes(payload);
       if (bytes !== undefined && bytes > MAX_SIGNAL_BYTES) {
-        throw new TrackerError('TOO_LARGE', `signal data is ${bytes} bytes; the limit is ${MAX_SIGNAL_BYTES}`);
+        throw new TrackerError(
+          'TOO_LARGE',
+          `signal data is ${bytes} bytes; the limit is ${MAX_SIGNAL_BYTES}`,
+        );
       }
       const req = valueOf(parseSignalRequest(payload));
       const id = await peerId();
       await requireMember(req.swarm);
       const target = req.to === id ? undefined : await registry.find(req.swarm, req.to);
-      if (target === undefined) throw new TrackerError('UNKNOWN_PEER', `peer ${req.to} is not in swarm ${req.swarm}`);
+      if (target === undefined)
+        throw new TrackerError('UNKNOWN_PEER', `peer ${req.to} is not in swarm ${req.swarm}`);
       io.to(target.socketId).emit('signal', { swarm: req.swarm, from: id, data: req.data });
       metrics.countSignal();
       return {};

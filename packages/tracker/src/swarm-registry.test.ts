@@ -7,7 +7,8 @@ const member = (n: number, ip = `10.0.0.${n}`) => ({ peerId: `p${n}`, socketId: 
 describe('InMemorySwarmRegistry', () => {
   it('adds, finds, samples and removes members', async () => {
     const registry = new InMemorySwarmRegistry();
-    for (let n = 1; n <= 5; n++) expect(await registry.add('a:hd', member(n), limits)).toEqual({ ok: true, added: true });
+    for (let n = 1; n <= 5; n++)
+      expect(await registry.add('a:hd', member(n), limits)).toEqual({ ok: true, added: true });
     expect(await registry.add('a:hd', member(1), limits)).toEqual({ ok: true, added: false });
     expect(await registry.counts()).toEqual({ swarms: 1, peers: 5 });
     expect(await registry.find('a:hd', 'p3')).toEqual(member(3));
@@ -18,13 +19,22 @@ describe('InMemorySwarmRegistry', () => {
     expect(await registry.remove('a:hd', 's3')).toBe(true);
     expect(await registry.remove('a:hd', 's3')).toBe(false);
     expect(await registry.find('a:hd', 'p3')).toBeUndefined();
-    expect((await registry.sample('a:hd', 10, 'none')).map((p) => p.peerId).sort()).toEqual(['p1', 'p2', 'p4', 'p5']);
+    expect((await registry.sample('a:hd', 10, 'none')).map((p) => p.peerId).sort()).toEqual([
+      'p1',
+      'p2',
+      'p4',
+      'p5',
+    ]);
   });
 
   it('limits sockets per IP per swarm, counting each swarm apart', async () => {
     const registry = new InMemorySwarmRegistry();
-    for (let n = 1; n <= 3; n++) expect((await registry.add('a:hd', member(n, '1.1.1.1'), limits)).ok).toBe(true);
-    expect(await registry.add('a:hd', member(4, '1.1.1.1'), limits)).toEqual({ ok: false, reason: 'TOO_MANY_PEERS_FROM_IP' });
+    for (let n = 1; n <= 3; n++)
+      expect((await registry.add('a:hd', member(n, '1.1.1.1'), limits)).ok).toBe(true);
+    expect(await registry.add('a:hd', member(4, '1.1.1.1'), limits)).toEqual({
+      ok: false,
+      reason: 'TOO_MANY_PEERS_FROM_IP',
+    });
     expect((await registry.add('a:sd', member(4, '1.1.1.1'), limits)).ok).toBe(true);
     await registry.remove('a:hd', 's1');
     expect((await registry.add('a:hd', member(4, '1.1.1.1'), limits)).ok).toBe(true);
@@ -34,7 +44,10 @@ describe('InMemorySwarmRegistry', () => {
     const registry = new InMemorySwarmRegistry();
     await registry.add('a:1', member(1), limits);
     await registry.add('a:2', member(1), limits);
-    expect(await registry.add('a:3', member(1), limits)).toEqual({ ok: false, reason: 'TOO_MANY_SWARMS' });
+    expect(await registry.add('a:3', member(1), limits)).toEqual({
+      ok: false,
+      reason: 'TOO_MANY_SWARMS',
+    });
     expect(await registry.counts()).toEqual({ swarms: 2, peers: 2 });
     const strict = { ...limits, maxPeersPerIpPerSwarm: 0 };
     expect((await registry.add('b:1', member(2), strict)).ok).toBe(false);

@@ -94,7 +94,8 @@ export class InMemorySwarmRegistry implements SwarmRegistry {
   async add(swarm: string, member: SwarmMember, limits: JoinLimits): Promise<AddResult> {
     const joined = this.#bySocket.get(member.socketId);
     if (joined?.has(swarm)) return { ok: true, added: false };
-    if ((joined?.size ?? 0) >= limits.maxSwarmsPerSocket) return { ok: false, reason: 'TOO_MANY_SWARMS' };
+    if ((joined?.size ?? 0) >= limits.maxSwarmsPerSocket)
+      return { ok: false, reason: 'TOO_MANY_SWARMS' };
     const state = this.#swarms.get(swarm) ?? new SwarmState();
     // A stale socket of the same peer (replaced by a reconnect) gives its place up.
     const stale = state.get(member.peerId);

@@ -77,7 +77,8 @@ export class Tracker {
       maxHttpBufferSize: config.maxHttpBufferSize,
       serveClient: false,
     });
-    const authenticate = config.secret !== undefined ? createTokenAuthenticator(config.secret) : config.authenticate;
+    const authenticate =
+      config.secret !== undefined ? createTokenAuthenticator(config.secret) : config.authenticate;
     const onRejected = (error: TrackerError) => this.metrics.countRejected(error.code);
     this.io.use(
       createConnectionGate({
@@ -108,7 +109,8 @@ export class Tracker {
 
   /** Starts listening on `config.port` / `config.host`. */
   async start(): Promise<TrackerAddress> {
-    if (this.#state !== 'new') throw new TrackerError('SHUTTING_DOWN', `tracker cannot start: it is ${this.#state}`);
+    if (this.#state !== 'new')
+      throw new TrackerError('SHUTTING_DOWN', `tracker cannot start: it is ${this.#state}`);
     this.#state = 'starting';
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => reject(err);

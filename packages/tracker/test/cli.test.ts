@@ -9,7 +9,11 @@ function runCli(args: string[], env: Record<string, string> = {}) {
   const child = spawn(
     process.execPath,
     ['--conditions=@streamrp2p/source', '--import', 'tsx', 'src/cli.ts', ...args],
-    { cwd: packageDir, env: { ...process.env, ...env, DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: packageDir,
+      env: { ...process.env, ...env, DEBUG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stdout = '';
   let stderr = '';
@@ -22,7 +26,9 @@ function runCli(args: string[], env: Record<string, string> = {}) {
 describe('streamrp2p-tracker command', () => {
   it('starts, prints its URL, serves, and exits 0 on SIGTERM', async () => {
     const run = runCli(['--port', '0'], { TRACKER_SECRET: 'cli-secret-0123456789' });
-    await expect.poll(() => run.output().stdout, { timeout: 15_000 }).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    await expect
+      .poll(() => run.output().stdout, { timeout: 15_000 })
+      .toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     const url = /listening on (\S+)/.exec(run.output().stdout)![1]!;
     expect(run.output().stdout).toMatch(/token mode/);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);

@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { TRACKER_PROTOCOL_VERSION } from '@streamrp2p/protocol';
 import { signTrackerToken, TrackerError } from '../src/index.js';
-import { connect, disconnection, ref, refusedConnection, request, startTracker } from './helpers.js';
+import {
+  connect,
+  disconnection,
+  ref,
+  refusedConnection,
+  request,
+  startTracker,
+} from './helpers.js';
 
 const secret = 'integration-secret-0123456789';
 const inAMinute = () => Math.floor(Date.now() / 1000) + 60;
 
 describe('connection', () => {
   it('welcomes a client with a URL-safe peer id and the limits', async () => {
-    const { url } = await startTracker({ maxSwarmsPerSocket: 3, maxPeersPerJoin: 7, maxEventsPerSecond: 40 });
+    const { url } = await startTracker({
+      maxSwarmsPerSocket: 3,
+      maxPeersPerJoin: 7,
+      maxEventsPerSecond: 40,
+    });
     const { welcome } = await connect(url);
     expect(welcome.peerId).toMatch(/^[A-Za-z0-9_-]{16}$/);
     expect(welcome).toEqual({
@@ -49,7 +60,9 @@ describe('connection', () => {
     expect(second.welcome.peerId).toMatch(/^[A-Za-z0-9_-]{16}$/);
     // Once the first leaves, the id is free again.
     first.client.disconnect();
-    await expect.poll(async () => (await connect(url, { auth: { v: 1, peerId: 'my-peer' } })).welcome.peerId).toBe('my-peer');
+    await expect
+      .poll(async () => (await connect(url, { auth: { v: 1, peerId: 'my-peer' } })).welcome.peerId)
+      .toBe('my-peer');
   });
 });
 
@@ -57,13 +70,19 @@ describe('token mode', () => {
   it('refuses a connection without a token', async () => {
     const { url } = await startTracker({ secret });
     const err = await refusedConnection(url, { auth: { v: 1, peerId: 'sneaky' } });
-    expect(err.data).toEqual({ code: 'UNAUTHORIZED', message: 'auth.token is required by this tracker' });
+    expect(err.data).toEqual({
+      code: 'UNAUTHORIZED',
+      message: 'auth.token is required by this tracker',
+    });
   });
 
   it('refuses a token signed with another secret, a garbled one and an expired one', async () => {
     const { url, tracker } = await startTracker({ secret });
     const forged = signTrackerToken('some-other-secret-000000', { peerId: 'p1', exp: inAMinute() });
-    const expired = signTrackerToken(secret, { peerId: 'p1', exp: Math.floor(Date.now() / 1000) - 1 });
+    const expired = signTrackerToken(secret, {
+      peerId: 'p1',
+      exp: Math.floor(Date.now() / 1000) - 1,
+    });
     for (const [token, message] of [
       [forged, /signature/],
       ['garbage', /payload\.signature/],
@@ -87,8 +106,14 @@ describe('token mode', () => {
     const { url } = await startTracker({ secret });
     const token = signTrackerToken(secret, { peerId: 'p1', streamId: 'live1', exp: inAMinute() });
     const { client } = await connect(url, { auth: { v: 1, token } });
-    expect(await request(client, 'join', ref('live1'))).toMatchObject({ ok: true, swarm: 'live1:hd' });
-    expect(await request(client, 'join', ref('other'))).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await request(client, 'join', ref('live1'))).toMatchObject({
+      ok: true,
+      swarm: 'live1:hd',
+    });
+    expect(await request(client, 'join', ref('other'))).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    });
   });
 
   it('lets a reconnecting peer take its id over from its stale socket', async () => {

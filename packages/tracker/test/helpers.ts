@@ -28,7 +28,9 @@ afterEach(async () => {
 });
 
 /** Starts a tracker on a free port; closed after the test. */
-export async function startTracker(options: TrackerOptions = {}): Promise<{ tracker: Tracker; url: string }> {
+export async function startTracker(
+  options: TrackerOptions = {},
+): Promise<{ tracker: Tracker; url: string }> {
   const tracker = createTracker({ port: 0, ...options });
   trackers.push(tracker);
   const { url } = await tracker.start();
@@ -49,7 +51,10 @@ export function openClient(url: string, options: ConnectOptions = {}): TestClien
 }
 
 /** Connects and resolves with the client and its `welcome`. */
-export function connect(url: string, options: ConnectOptions = {}): Promise<{ client: TestClient; welcome: WelcomeMessage }> {
+export function connect(
+  url: string,
+  options: ConnectOptions = {},
+): Promise<{ client: TestClient; welcome: WelcomeMessage }> {
   const client = openClient(url, options);
   return new Promise((resolve, reject) => {
     client.once('welcome', (welcome) => resolve({ client, welcome }));
@@ -58,7 +63,10 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<{ cl
 }
 
 /** Connects a client that must be refused; resolves with the error. */
-export function refusedConnection(url: string, options: ConnectOptions = {}): Promise<ConnectError> {
+export function refusedConnection(
+  url: string,
+  options: ConnectOptions = {},
+): Promise<ConnectError> {
   const client = openClient(url, options);
   return new Promise((resolve, reject) => {
     client.once('connect_error', resolve);
@@ -67,14 +75,23 @@ export function refusedConnection(url: string, options: ConnectOptions = {}): Pr
 }
 
 /** Emits with an ack and a timeout; resolves with the ack. */
-export function request<T = Record<string, unknown>>(client: TestClient, event: string, ...args: unknown[]): Promise<T> {
-  const emitter = client.timeout(3000) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<T> };
+export function request<T = Record<string, unknown>>(
+  client: TestClient,
+  event: string,
+  ...args: unknown[]
+): Promise<T> {
+  const emitter = client.timeout(3000) as unknown as {
+    emitWithAck(event: string, ...args: unknown[]): Promise<T>;
+  };
   return emitter.emitWithAck(event, ...args);
 }
 
 /** Resolves with the next `event` the client receives. */
 export function nextEvent<T>(client: TestClient, event: string, timeoutMs = 3000): Promise<T> {
-  const on = client as unknown as { once(e: string, l: (v: T) => void): void; off(e: string, l: (v: T) => void): void };
+  const on = client as unknown as {
+    once(e: string, l: (v: T) => void): void;
+    off(e: string, l: (v: T) => void): void;
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       on.off(event, listener);
@@ -91,7 +108,9 @@ export function nextEvent<T>(client: TestClient, event: string, timeoutMs = 3000
 /** Collects every `event` the client receives from now on. */
 export function record<T>(client: TestClient, event: string): T[] {
   const seen: T[] = [];
-  (client as unknown as { on(e: string, l: (v: T) => void): void }).on(event, (value) => seen.push(value));
+  (client as unknown as { on(e: string, l: (v: T) => void): void }).on(event, (value) =>
+    seen.push(value),
+  );
   return seen;
 }
 
@@ -108,7 +127,10 @@ export async function roundTrip(client: TestClient): Promise<void> {
 export function disconnection(client: TestClient, timeoutMs = 5000): Promise<string> {
   if (client.disconnected && !client.active) return Promise.resolve('already disconnected');
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`still connected after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     client.once('disconnect', (reason) => {
       clearTimeout(timer);
       resolve(reason);

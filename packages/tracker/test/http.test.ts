@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createTracker, InMemorySwarmRegistry, type SwarmRegistry } from '../src/index.js';
-import { connect, disconnection, ref, refusedConnection, request, startTracker } from './helpers.js';
+import {
+  connect,
+  disconnection,
+  ref,
+  refusedConnection,
+  request,
+  startTracker,
+} from './helpers.js';
 
 describe('HTTP endpoints', () => {
   it('GET /healthz answers ok with CORS, and preflight works', async () => {
@@ -23,7 +30,11 @@ describe('HTTP endpoints', () => {
     await request(a.client, 'join', ref('mid'));
     await request(b.client, 'join', ref('mid'));
     await request(c.client, 'join', ref('small'));
-    await request(a.client, 'signal', { swarm: 'big:hd', to: 'b', data: { type: 'offer', sdp: 'x' } });
+    await request(a.client, 'signal', {
+      swarm: 'big:hd',
+      to: 'b',
+      data: { type: 'offer', sdp: 'x' },
+    });
     await request(a.client, 'join', 'garbage');
     await refusedConnection(url, { auth: { v: 99 } });
 
@@ -78,7 +89,9 @@ describe('HTTP endpoints', () => {
 
   it('adds process metrics when asked', async () => {
     const { url } = await startTracker({ collectDefaultMetrics: true });
-    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(
+      /^process_cpu_user_seconds_total /m,
+    );
   });
 
   it('answers 404 and 405', async () => {
@@ -102,7 +115,8 @@ class HeldRegistry extends InMemorySwarmRegistry implements SwarmRegistry {
 
 describe('close()', () => {
   it('shuts down gracefully: 503 and refusals while draining, clients told, nothing left open', async () => {
-    const tcpServers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const tcpServers = () =>
+      process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
     const registry = new HeldRegistry();
     const tracker = createTracker({ registry });
     const { url } = await tracker.start();

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { connect, disconnection, openClient, ref, request, roundTrip, startTracker, type TestClient } from './helpers.js';
+import {
+  connect,
+  disconnection,
+  openClient,
+  ref,
+  request,
+  roundTrip,
+  startTracker,
+  type TestClient,
+} from './helpers.js';
 
 type Ack = { ok: boolean; error?: { code: string; message: string } };
 
@@ -10,7 +19,11 @@ function burst(client: TestClient, count: number, event: string, payload: unknow
 
 describe('limits', () => {
   it('answers events over the rate with RATE_LIMITED and keeps the socket', async () => {
-    const { url, tracker } = await startTracker({ maxEventsPerSecond: 5, eventBurst: 5, floodDisconnectFactor: 100 });
+    const { url, tracker } = await startTracker({
+      maxEventsPerSecond: 5,
+      eventBurst: 5,
+      floodDisconnectFactor: 100,
+    });
     const { client } = await connect(url);
     await request(client, 'join', ref('s'));
     const acks = await burst(client, 20, 'peers', { swarm: 's:hd' });
@@ -25,7 +38,11 @@ describe('limits', () => {
   });
 
   it('disconnects a socket that floods, and serves the others', async () => {
-    const { url, tracker } = await startTracker({ maxEventsPerSecond: 5, eventBurst: 5, floodDisconnectFactor: 4 });
+    const { url, tracker } = await startTracker({
+      maxEventsPerSecond: 5,
+      eventBurst: 5,
+      floodDisconnectFactor: 4,
+    });
     const flooder = await connect(url);
     const bystander = await connect(url);
     const gone = disconnection(flooder.client);
@@ -42,33 +59,53 @@ describe('limits', () => {
     await request(big.client, 'join', ref('s'));
     await request(other.client, 'join', ref('s'));
     const gone = disconnection(big.client);
-    big.client.emit('signal', { swarm: 's:hd', to: 'other', data: { sdp: 'x'.repeat(100 * 1024) } }, () => {});
+    big.client.emit(
+      'signal',
+      { swarm: 's:hd', to: 'other', data: { sdp: 'x'.repeat(100 * 1024) } },
+      () => {},
+    );
     expect(await gone).toMatch(/transport (close|error)/);
-    expect(await request(other.client, 'peers', { swarm: 's:hd' })).toEqual({ ok: true, peers: [] });
+    expect(await request(other.client, 'peers', { swarm: 's:hd' })).toEqual({
+      ok: true,
+      peers: [],
+    });
     expect(await tracker.stats()).toMatchObject({ sockets: 1, peers: 1 });
   });
 
   it('allows 3 peers per IP per swarm by default', async () => {
     const { url } = await startTracker();
     const acks: Ack[] = [];
-    for (let i = 0; i < 4; i++) acks.push(await request<Ack>((await connect(url)).client, 'join', ref('s')));
+    for (let i = 0; i < 4; i++)
+      acks.push(await request<Ack>((await connect(url)).client, 'join', ref('s')));
     expect(acks.slice(0, 3).every((a) => a.ok)).toBe(true);
     expect(acks[3]).toMatchObject({ ok: false, error: { code: 'TOO_MANY_PEERS_FROM_IP' } });
     expect(acks[3]!.error!.message).toMatch(/at most 3 peers from one IP/);
     // Another swarm counts apart.
-    expect(await request((await connect(url)).client, 'join', ref('s', 'sd'))).toMatchObject({ ok: true });
+    expect(await request((await connect(url)).client, 'join', ref('s', 'sd'))).toMatchObject({
+      ok: true,
+    });
   });
 
   it('counts IPs from X-Forwarded-For only with trustProxy', async () => {
     const trusting = await startTracker({ trustProxy: true, maxPeersPerIpPerSwarm: 1 });
-    expect(await request((await connect(trusting.url, { ip: '203.0.113.1' })).client, 'join', ref('s'))).toMatchObject({ ok: true });
-    expect(await request((await connect(trusting.url, { ip: '203.0.113.2' })).client, 'join', ref('s'))).toMatchObject({ ok: true });
-    expect(await request((await connect(trusting.url, { ip: '203.0.113.2' })).client, 'join', ref('s'))).toMatchObject({
+    expect(
+      await request((await connect(trusting.url, { ip: '203.0.113.1' })).client, 'join', ref('s')),
+    ).toMatchObject({ ok: true });
+    expect(
+      await request((await connect(trusting.url, { ip: '203.0.113.2' })).client, 'join', ref('s')),
+    ).toMatchObject({ ok: true });
+    expect(
+      await request((await connect(trusting.url, { ip: '203.0.113.2' })).client, 'join', ref('s')),
+    ).toMatchObject({
       error: { code: 'TOO_MANY_PEERS_FROM_IP' },
     });
     const plain = await startTracker({ maxPeersPerIpPerSwarm: 1 });
-    expect(await request((await connect(plain.url, { ip: '203.0.113.1' })).client, 'join', ref('s'))).toMatchObject({ ok: true });
-    expect(await request((await connect(plain.url, { ip: '203.0.113.2' })).client, 'join', ref('s'))).toMatchObject({
+    expect(
+      await request((await connect(plain.url, { ip: '203.0.113.1' })).client, 'join', ref('s')),
+    ).toMatchObject({ ok: true });
+    expect(
+      await request((await connect(plain.url, { ip: '203.0.113.2' })).client, 'join', ref('s')),
+    ).toMatchObject({
       error: { code: 'TOO_MANY_PEERS_FROM_IP' },
     });
   });
@@ -76,8 +113,12 @@ describe('limits', () => {
   it('allows 4 swarms per socket by default', async () => {
     const { url } = await startTracker();
     const { client } = await connect(url);
-    for (const r of ['a', 'b', 'c', 'd']) expect(await request(client, 'join', ref('s', r))).toMatchObject({ ok: true });
-    expect(await request(client, 'join', ref('s', 'e'))).toMatchObject({ ok: false, error: { code: 'TOO_MANY_SWARMS' } });
+    for (const r of ['a', 'b', 'c', 'd'])
+      expect(await request(client, 'join', ref('s', r))).toMatchObject({ ok: true });
+    expect(await request(client, 'join', ref('s', 'e'))).toMatchObject({
+      ok: false,
+      error: { code: 'TOO_MANY_SWARMS' },
+    });
     await request(client, 'leave', { swarm: 's:a' });
     expect(await request(client, 'join', ref('s', 'e'))).toMatchObject({ ok: true });
   });
@@ -98,16 +139,30 @@ describe('malformed events', () => {
   it.each(badJoins)('answers a join with %s with BAD_REQUEST', async (_name, payload) => {
     const { url, tracker } = await startTracker();
     const { client } = await connect(url);
-    expect(await request(client, 'join', payload)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await request(client, 'join', payload)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     expect((await tracker.stats()).peers).toBe(0);
   });
 
   it('answers leave and peers with bad swarm keys with BAD_REQUEST', async () => {
     const { url } = await startTracker();
     const { client } = await connect(url);
-    for (const payload of [{}, { swarm: 7 }, { swarm: 'noColon' }, { swarm: 'a:b:c' }, { swarm: 'y'.repeat(5000) }, 'x']) {
-      expect(await request(client, 'leave', payload)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
-      expect(await request(client, 'peers', payload)).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    for (const payload of [
+      {},
+      { swarm: 7 },
+      { swarm: 'noColon' },
+      { swarm: 'a:b:c' },
+      { swarm: 'y'.repeat(5000) },
+      'x',
+    ]) {
+      expect(await request(client, 'leave', payload)).toMatchObject({
+        error: { code: 'BAD_REQUEST' },
+      });
+      expect(await request(client, 'peers', payload)).toMatchObject({
+        error: { code: 'BAD_REQUEST' },
+      });
     }
   });
 
@@ -120,7 +175,10 @@ describe('malformed events', () => {
     rude.emit('join', ref('s'));
     rude.emit('join', ref('s'), 'not a function' as never);
     (rude as unknown as { emit(e: string): void }).emit('join');
-    expect(await request(rude, 'join')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await request(rude, 'join')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     await roundTrip(rude);
     const stats = await tracker.stats();
     expect(stats.peers).toBe(0); // no join without an ack

@@ -19,12 +19,16 @@ describe('signal relay', () => {
   it('delivers to a peer of the same swarm with the sender as `from`', async () => {
     const { tracker, a, b } = await setUp();
     const received = nextEvent<SignalMessage>(b, 'signal');
-    expect(await request(a, 'signal', { swarm: 's1:hd', to: 'bob', data: offer })).toEqual({ ok: true });
+    expect(await request(a, 'signal', { swarm: 's1:hd', to: 'bob', data: offer })).toEqual({
+      ok: true,
+    });
     expect(await received).toEqual({ swarm: 's1:hd', from: 'alice', data: offer });
     // And back.
     const answer = { type: 'answer', sdp: 'v=0\r\n' };
     const back = nextEvent<SignalMessage>(a, 'signal');
-    expect(await request(b, 'signal', { swarm: 's1:hd', to: 'alice', data: answer })).toEqual({ ok: true });
+    expect(await request(b, 'signal', { swarm: 's1:hd', to: 'alice', data: answer })).toEqual({
+      ok: true,
+    });
     expect(await back).toEqual({ swarm: 's1:hd', from: 'bob', data: answer });
     expect((await tracker.stats()).signalsRelayedTotal).toBe(2);
   });
@@ -84,7 +88,9 @@ describe('signal relay', () => {
     expect(bobGot).toEqual([]);
     expect((await tracker.stats()).rejectedTotal.TOO_LARGE).toBe(2);
     // The socket is still usable.
-    expect(await request(a, 'signal', { swarm: 's1:hd', to: 'bob', data: offer })).toEqual({ ok: true });
+    expect(await request(a, 'signal', { swarm: 's1:hd', to: 'bob', data: offer })).toEqual({
+      ok: true,
+    });
   });
 
   it('refuses malformed signals with BAD_REQUEST', async () => {
@@ -98,7 +104,10 @@ describe('signal relay', () => {
       { swarm: 's1', to: 'bob', data: offer },
       { to: 'bob', data: offer },
     ]) {
-      expect(await request(a, 'signal', payload)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+      expect(await request(a, 'signal', payload)).toMatchObject({
+        ok: false,
+        error: { code: 'BAD_REQUEST' },
+      });
     }
     await roundTrip(b);
     expect(bobGot).toEqual([]);

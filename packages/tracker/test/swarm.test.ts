@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { JoinResult, PeerDescriptor } from '@streamrp2p/protocol';
-import { connect, nextEvent, record, ref, request, roundTrip, startTracker, type TestClient } from './helpers.js';
+import {
+  connect,
+  nextEvent,
+  record,
+  ref,
+  request,
+  roundTrip,
+  startTracker,
+  type TestClient,
+} from './helpers.js';
 
 type JoinAck = { ok: true } & JoinResult;
 type PeersAck = { ok: true; peers: PeerDescriptor[] };
@@ -20,12 +29,23 @@ describe('swarms', () => {
     const { url } = await startTracker();
     const [a, b] = await joinAll(url, 2, 'live');
     expect(a!.join).toEqual({ ok: true, swarm: 'live:hd', peerId: 'peer-0', peers: [] });
-    expect(b!.join).toEqual({ ok: true, swarm: 'live:hd', peerId: 'peer-1', peers: [{ peerId: 'peer-0' }] });
+    expect(b!.join).toEqual({
+      ok: true,
+      swarm: 'live:hd',
+      peerId: 'peer-1',
+      peers: [{ peerId: 'peer-0' }],
+    });
     // Another rendition is another swarm.
     const { client } = await connect(url);
-    expect(await request<JoinAck>(client, 'join', ref('live', 'sd'))).toMatchObject({ swarm: 'live:sd', peers: [] });
+    expect(await request<JoinAck>(client, 'join', ref('live', 'sd'))).toMatchObject({
+      swarm: 'live:sd',
+      peers: [],
+    });
     // Joining again is harmless and gives a fresh list.
-    expect(await request<JoinAck>(a!.client, 'join', ref('live'))).toMatchObject({ ok: true, peers: [{ peerId: 'peer-1' }] });
+    expect(await request<JoinAck>(a!.client, 'join', ref('live'))).toMatchObject({
+      ok: true,
+      peers: [{ peerId: 'peer-1' }],
+    });
   });
 
   it('bounds peer lists by maxPeersPerJoin and never lists the asker', async () => {
@@ -51,7 +71,9 @@ describe('swarms', () => {
     const peers = await joinAll(url, 8, 'rand');
     const seen = new Set<string>();
     for (let i = 0; i < 30; i++) {
-      const { peers: list } = await request<PeersAck>(peers[0]!.client, 'peers', { swarm: 'rand:hd' });
+      const { peers: list } = await request<PeersAck>(peers[0]!.client, 'peers', {
+        swarm: 'rand:hd',
+      });
       for (const p of list) seen.add(p.peerId);
     }
     // 30 draws of 2 out of 7 miss a given peer with probability (5/7)^30 < 0.01%.
@@ -69,7 +91,11 @@ describe('swarms', () => {
       },
     });
     const peers = await joinAll(url, 6, 'ranked');
-    expect(peers[5]!.join.peers).toEqual([{ peerId: 'peer-4' }, { peerId: 'peer-3' }, { peerId: 'peer-2' }]);
+    expect(peers[5]!.join.peers).toEqual([
+      { peerId: 'peer-4' },
+      { peerId: 'peer-3' },
+      { peerId: 'peer-2' },
+    ]);
     const fresh = await request<PeersAck>(peers[0]!.client, 'peers', { swarm: 'ranked:hd' });
     expect(fresh.peers).toEqual([{ peerId: 'peer-5' }, { peerId: 'peer-4' }, { peerId: 'peer-3' }]);
     expect(calls.at(-1)).toEqual({ swarm: 'ranked:hd', peerId: 'peer-0', candidates: 5 });
@@ -88,8 +114,14 @@ describe('swarms', () => {
     expect(list.peers).toEqual([{ peerId: 'peer-2' }]);
     expect(await tracker.stats()).toMatchObject({ peers: 2 });
     // Not a member any more: leave and peers are refused.
-    expect(await request(b!.client, 'leave', { swarm: 'live:hd' })).toMatchObject({ ok: false, error: { code: 'NOT_IN_SWARM' } });
-    expect(await request(b!.client, 'peers', { swarm: 'live:hd' })).toMatchObject({ ok: false, error: { code: 'NOT_IN_SWARM' } });
+    expect(await request(b!.client, 'leave', { swarm: 'live:hd' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_IN_SWARM' },
+    });
+    expect(await request(b!.client, 'peers', { swarm: 'live:hd' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_IN_SWARM' },
+    });
     await roundTrip(b!.client);
     expect(bSawItself).toEqual([]);
   });
@@ -104,7 +136,9 @@ describe('swarms', () => {
     }
     expect(await tracker.stats()).toMatchObject({ sockets: 2, swarms: 2, peers: 4 });
     const left = record<{ swarm: string; peerId: string }>(a.client, 'peer-left');
-    const bothLeft = new Promise<void>((resolve) => a.client.on('peer-left', () => left.length === 2 && resolve()));
+    const bothLeft = new Promise<void>((resolve) =>
+      a.client.on('peer-left', () => left.length === 2 && resolve()),
+    );
     b.client.disconnect();
     await bothLeft;
     expect(left.sort((x, y) => x.swarm.localeCompare(y.swarm))).toEqual([
@@ -112,7 +146,10 @@ describe('swarms', () => {
       { swarm: 's2:hd', peerId: 'quitter' },
     ]);
     expect(await tracker.stats()).toMatchObject({ sockets: 1, swarms: 2, peers: 2 });
-    expect(await request<PeersAck>(a.client, 'peers', { swarm: 's1:hd' })).toEqual({ ok: true, peers: [] });
+    expect(await request<PeersAck>(a.client, 'peers', { swarm: 's1:hd' })).toEqual({
+      ok: true,
+      peers: [],
+    });
     a.client.disconnect();
     await expect.poll(async () => (await tracker.stats()).swarms).toBe(0);
   });

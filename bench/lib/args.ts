@@ -1,0 +1,153 @@
+/**
+ * Command-line flags of the swarm benchmark: parsed with node:util, validated with messages
+ * that name the flag and the accepted range.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ENGINE_NAMES } from './engines.js';
+
+/** Everything one benchmark run is parameterised by. Written into the results file. */
+export interface SwarmParams {
+  /** Viewers per swarm. @default 4 */
+  peers: number;
+  /** Seconds every viewer plays together, counted from the last join. @default 60 */
+  seconds: number;
+  /** Engines to compare, in order. @default ['streamrp2p', 'hlsjs'] */
+  engines: string[];
+  /** Origin body rate per connection in kbit/s (0 = unlimited). @default 4000 */
+  bandwidthKbps: number;
+  /** Origin delay before each media response, in ms. @default 50 */
+  latencyMs: number;
+  /** Delay between two viewers joining, in ms. @default 1000 */
+  joinIntervalMs: number;
+  /** How many times the whole comparison runs. @default 1 */
+  repeat: number;
+  /** Results folder. @default bench/results of this repository */
+  out: string;
+}
+
+export const DEFAULT_OUT_DIR = new URL('../results/', import.meta.url).pathname;
+
+export const DEFAULT_SWARM_PARAMS: Readonly<SwarmParams> = Object.freeze({
+  peers: 4,
+  seconds: 60,
+  engines: ['streamrp2p', 'hlsjs'],
+  bandwidthKbps: 4000,
+  latencyMs: 50,
+  joinIntervalMs: 1000,
+  repeat: 1,
+  out: DEFAULT_OUT_DIR,
+});
+
+export const HELP = `Usage: npm run bench:swarm -- [options]
+
+Opens N viewers of the demo live stream in one headless Chromium, per engine, and measures
+origin bytes, P2P share, startup and stalls. Results go to <out>/swarm-latest.{json,md}.
+
+Options:
+  --peers <n>              viewers per swarm, 1..50 (default ${DEFAULT_SWARM_PARAMS.peers})
+  --seconds <s>            playing time after the last viewer joined, 5..3600 (default ${DEFAULT_SWARM_PARAMS.seconds})
+  --engines <a,b>          engines to compare: ${ENGINE_NAMES.join(', ')} (default ${DEFAULT_SWARM_PARAMS.engines.join(',')})
+  --bandwidth-kbps <n>     origin rate per connection in kbit/s, 0 = unlimited (default ${DEFAULT_SWARM_PARAMS.bandwidthKbps})
+  --latency-ms <n>         origin delay before each media response (default ${DEFAULT_SWARM_PARAMS.latencyMs})
+  --join-interval-ms <n>   delay between two viewers joining (default ${DEFAULT_SWARM_PARAMS.joinIntervalMs})
+  --repeat <n>             run the whole comparison n times, report median and spread (default ${DEFAULT_SWARM_PARAMS.repeat})
+  --out <dir>              results folder (default bench/results)
+  -h, --help               show this help
+`;
+
+/** A flag error: the caller prints the message and the help, and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function integer(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+) {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function engineList(raw: string | undefined): string[] {
+  if (raw === undefined) return [...DEFAULT_SWARM_PARAMS.engines];
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) throw new UsageError('--engines needs at least one engine name');
+  for (const name of names) {
+    if (!ENGINE_NAMES.includes(name)) {
+      throw new UsageError(
+        `--engines: unknown engine "${name}" (known: ${ENGINE_NAMES.join(', ')})`,
+      );
+    }
+  }
+  if (new Set(names).size !== names.length) throw new UsageError('--engines lists an engine twice');
+  return names;
+}
+
+/** Parses argv (without node and script); returns `'help'` when help was asked for. */
+export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        peers: { type: 'string' },
+        seconds: { type: 'string' },
+        engines: { type: 'string' },
+        'bandwidth-kbps': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'join-interval-ms': { type: 'string' },
+        repeat: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return 'help';
+  const d = DEFAULT_SWARM_PARAMS;
+  const out = values.out ?? d.out;
+  if (out.trim() === '') throw new UsageError('--out must be a folder path');
+  return {
+    peers: integer('peers', values.peers, d.peers, 1, 50),
+    seconds: integer('seconds', values.seconds, d.seconds, 5, 3600),
+    engines: engineList(values.engines),
+    bandwidthKbps: integer(
+      'bandwidth-kbps',
+      values['bandwidth-kbps'],
+      d.bandwidthKbps,
+      0,
+      10_000_000,
+    ),
+    latencyMs: integer('latency-ms', values['latency-ms'], d.latencyMs, 0, 60_000),
+    joinIntervalMs: integer(
+      'join-interval-ms',
+      values['join-interval-ms'],
+      d.joinIntervalMs,
+      0,
+      600_000,
+    ),
+    repeat: integer('repeat', values.repeat, d.repeat, 1, 100),
+    // npm runs scripts from the repository root; a relative --out means relative to where the user typed it.
+    out: isAbsolute(out) ? out : resolve(process.env.INIT_CWD ?? process.cwd(), out),
+  };
+}
+
+/** The hard time limit of a whole run: per trial, play time plus joins plus a minute of slack. */
+export function overallTimeoutMs(params: SwarmParams): number {
+  const trialMs = params.seconds * 1000 + params.peers * params.joinIntervalMs + 60_000;
+  return params.engines.length * params.repeat * trialMs;
+}

@@ -1,0 +1,74 @@
+/**
+ * The engine table: each entry says which demo page plays the stream and how to read its P2P
+ * counters. Adding an engine (say p2p-media-loader with its own page and WebTorrent tracker) is
+ * one more entry here: `prepare` starts the services it needs and returns extra query
+ * parameters for its page.
+ */
+import type { DemoStack } from '@streamrp2p/demo';
+
+/** Services an engine starts next to the demo stack, and the page parameters that point at them. */
+export interface EngineServices {
+  query: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** One engine under test. */
+export interface EngineDefinition {
+  name: string;
+  /** One line for tables and the README. */
+  label: string;
+  /** Page of the demo site that plays `?src=` with this engine and runs `playback-probe.js`. */
+  page: string;
+  /** Query parameters every viewer page gets (besides `src`). */
+  query: Record<string, string>;
+  /** Starts extra services (another tracker, ...). */
+  prepare?: (stack: DemoStack) => Promise<EngineServices>;
+  /**
+   * A JavaScript expression evaluated in the page giving `{ httpBytes, p2pBytes, uploadedBytes,
+   * peers }`, or `null` for an HTTP-only engine (its HTTP bytes are the origin's count).
+   * A string, not a function: tsx's transform can add helpers to functions that do not exist
+   * in the page.
+   */
+  trafficExpression: string | null;
+  /** A JavaScript expression evaluated in the page giving the hls.js instance, or null. */
+  hlsExpression: string;
+  /** An expression read once at the end and stored as is in the results (engine internals). */
+  diagnosticsExpression: string | null;
+}
+
+export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefinition[]>([
+  {
+    name: 'streamrp2p',
+    label: 'StreamrP2P SDK (sdk.html)',
+    page: 'sdk.html',
+    // The stats overlay is a per-second DOM update the baseline page does not have.
+    query: { overlay: '0' },
+    trafficExpression: 'window.__player ? window.__player.getStats() : null',
+    hlsExpression: 'window.__player ? window.__player.hls : null',
+    diagnosticsExpression: `window.__events ? {
+      stats: window.__player.getStats(),
+      peerConnects: window.__events.peerConnects,
+      segmentsBySource: window.__events.segments.reduce((n, s) => (n[s.source] = (n[s.source] || 0) + 1, n), {}),
+      sdkErrors: window.__events.errors.map((e) => e.code + ': ' + String(e.message).slice(0, 160)),
+      banned: window.__events.banned,
+    } : null`,
+  },
+  {
+    name: 'hlsjs',
+    label: 'plain hls.js over HTTP (plain.html)',
+    page: 'plain.html',
+    query: {},
+    trafficExpression: null,
+    // plain.html keeps its instance in a top-level `const hls`, reachable by name only.
+    hlsExpression: "typeof hls !== 'undefined' ? hls : null",
+    diagnosticsExpression: null,
+  },
+]);
+
+export const ENGINE_NAMES: readonly string[] = ENGINES.map((engine) => engine.name);
+
+export function engineByName(name: string): EngineDefinition {
+  const engine = ENGINES.find((candidate) => candidate.name === name);
+  if (engine === undefined) throw new Error(`unknown engine ${name}`);
+  return engine;
+}

@@ -1,0 +1,123 @@
+/**
+ * What the benchmark prints and writes as Markdown: a per-viewer table and a summary per
+ * trial, then one comparison row per engine (median and min–max spread over repetitions).
+ */
+import type { SwarmParams } from './args.js';
+import { engineByName } from './engines.js';
+import type { MachineInfo } from './machine.js';
+import type { ComparedFigure, EngineSummary, Spread, TrialResult } from './results.js';
+import type { Table } from './table.js';
+
+const MB = 1e6;
+
+const mb = (bytes: number) => (bytes / MB).toFixed(2);
+const pct = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(1)}%`);
+const ms = (value: number | null) => (value === null ? '–' : String(Math.round(value)));
+const secs = (value: number) => value.toFixed(1);
+
+export function viewerTable(trial: TrialResult): Table {
+  const p2p = engineByName(trial.engine).trafficExpression !== null;
+  return {
+    headers: [
+      'viewer',
+      'join s',
+      'level',
+      'origin MB',
+      'http MB',
+      'p2p MB',
+      'up MB',
+      'p2p %',
+      'peers',
+      'startup ms',
+      'stalls',
+      'stall s',
+      'played s',
+      'problem',
+    ],
+    rows: trial.viewers.map((v) => [
+      v.viewer,
+      v.joinedAtMs === null ? '–' : secs(v.joinedAtMs / 1000),
+      v.level ?? '–',
+      mb(v.originSegmentBytes),
+      mb(v.httpBytes),
+      p2p ? mb(v.p2pBytes) : '–',
+      p2p ? mb(v.uploadedBytes) : '–',
+      p2p ? pct(v.p2pShare) : '–',
+      p2p ? String(v.peers) : '–',
+      ms(v.startupMs),
+      String(v.stalls),
+      secs(v.stallSeconds) + (v.stalledAtEnd ? '*' : ''),
+      secs(v.playedSeconds),
+      v.joinError ?? v.fatalError ?? (v.startupMs === null ? 'never started' : ''),
+    ]),
+  };
+}
+
+export function trialSummary(trial: TrialResult): string {
+  const o = trial.overall;
+  const lines = [
+    `origin segment bytes ${mb(o.originSegmentBytes)} MB for ${o.viewers} viewers ` +
+      `(avg viewer download ${mb(o.avgViewerDownloadBytes)} MB; origin = ` +
+      `${o.originVsAllHttp === null ? '–' : o.originVsAllHttp.toFixed(2)} x N x avg, ideal ${(1 / o.viewers).toFixed(2)})`,
+    `P2P share ${pct(o.p2pShare)} (ideal (N-1)/N = ${pct(o.idealShare)}); p2p ${mb(o.p2pBytes)} MB, ` +
+      `http ${mb(o.httpBytes)} MB, uploaded ${mb(o.uploadedBytes)} MB`,
+    `startup median ${ms(o.startupMedianMs)} ms, max ${ms(o.startupMaxMs)} ms; ` +
+      `stalls ${o.stalls} (${secs(o.stallSeconds)} s); failed viewers ${o.viewersFailed}; ` +
+      `CPU busy ${pct(o.cpuBusy)}`,
+  ];
+  if (o.anonymousSegmentBytes > 0) {
+    lines.push(`note: ${mb(o.anonymousSegmentBytes)} MB of segments went out without a client id`);
+  }
+  if (Math.abs(o.originMinusReportedHttp) > 0) {
+    lines.push(
+      `note: origin sent ${mb(o.originMinusReportedHttp)} MB more segment bytes than the engine reports as HTTP`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const FIGURE_COLUMNS: {
+  figure: ComparedFigure;
+  header: string;
+  format: (value: number) => string;
+}[] = [
+  { figure: 'viewersFailed', header: 'failed', format: (v) => String(v) },
+  { figure: 'originSegmentBytes', header: 'origin MB', format: mb },
+  { figure: 'p2pShare', header: 'P2P share', format: pct },
+  { figure: 'idealShare', header: 'ideal', format: pct },
+  { figure: 'originVsAllHttp', header: 'origin/(N x avg)', format: (v) => v.toFixed(2) },
+  { figure: 'uploadedBytes', header: 'uploaded MB', format: mb },
+  { figure: 'startupMedianMs', header: 'startup med ms', format: ms },
+  { figure: 'startupMaxMs', header: 'startup max ms', format: ms },
+  { figure: 'stalls', header: 'stalls', format: (v) => String(v) },
+  { figure: 'stallSeconds', header: 'stall s', format: secs },
+  { figure: 'cpuBusy', header: 'CPU busy', format: pct },
+];
+
+function spread(value: Spread, format: (value: number) => string, repeated: boolean): string {
+  if (value.median === null) return '–';
+  if (!repeated || value.min === value.max) return format(value.median);
+  return `${format(value.median)} (${format(value.min!)}–${format(value.max!)})`;
+}
+
+export function comparisonTable(summaries: Record<string, EngineSummary>): Table {
+  return {
+    headers: ['engine', 'trials', ...FIGURE_COLUMNS.map((column) => column.header)],
+    rows: Object.entries(summaries).map(([engine, summary]) => [
+      engine,
+      String(summary.trials),
+      ...FIGURE_COLUMNS.map((column) =>
+        spread(summary[column.figure], column.format, summary.trials > 1),
+      ),
+    ]),
+  };
+}
+
+export function parameterLine(params: SwarmParams, machine: MachineInfo | null): string {
+  const run =
+    `${params.peers} viewers, ${params.seconds} s after the last join, join every ` +
+    `${params.joinIntervalMs} ms, origin ${params.bandwidthKbps} kbit/s per connection + ` +
+    `${params.latencyMs} ms, repeat ${params.repeat}`;
+  if (machine === null) return run;
+  return `${run}; ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, ${machine.chromium}`;
+}

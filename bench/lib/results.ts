@@ -1,0 +1,228 @@
+/**
+ * Turns what a trial saw (last page samples, origin counters) into per-viewer and overall
+ * figures, and reduces repeated trials to median and spread.
+ */
+import type { OriginStats } from '@streamrp2p/live-origin';
+import type { Viewer } from './viewer.js';
+
+/** One viewer's figures at the end of a trial. */
+export interface ViewerResult {
+  viewer: string;
+  /** When the page was opened, ms after the trial started. */
+  joinedAtMs: number | null;
+  joinError: string | null;
+  /** Segment body bytes the origin sent to this viewer (`?client=` attribution). */
+  originSegmentBytes: number;
+  originSegmentRequests: number;
+  originPlaylistBytes: number;
+  /** HTTP segment bytes the engine reports; the origin's count for HTTP-only engines. */
+  httpBytes: number;
+  p2pBytes: number;
+  uploadedBytes: number;
+  peers: number;
+  /** p2pBytes / (p2pBytes + httpBytes); null before any byte. */
+  p2pShare: number | null;
+  /** Navigation start to first frame playing. */
+  startupMs: number | null;
+  probeStartupMs: number | null;
+  stalls: number;
+  stallSeconds: number;
+  /** Stall still going on at the end of the trial. */
+  stalledAtEnd: boolean;
+  fatalError: string | null;
+  currentTime: number;
+  playedSeconds: number;
+  level: string | null;
+  /** hls.js errors by `details`, with counts. */
+  hlsErrors: Record<string, number>;
+  pageErrorCount: number;
+  pageErrors: string[];
+  failedSamples: number;
+  diagnostics: unknown;
+  /** Every second: [t s, currentTime, stall s, p2p bytes, http bytes, uploaded bytes, peers]. */
+  timeline: number[][];
+}
+
+/** Figures of one trial (one engine, one repetition). */
+export interface TrialOverall {
+  viewers: number;
+  viewersStarted: number;
+  /** Viewers that never started, failed to open, or hit a fatal error. */
+  viewersFailed: number;
+  originSegmentBytes: number;
+  originTotalBytes: number;
+  /** Segment bytes the origin sent without a client id (should be 0). */
+  anonymousSegmentBytes: number;
+  httpBytes: number;
+  p2pBytes: number;
+  uploadedBytes: number;
+  /** p2p / (p2p + http) over all viewers. */
+  p2pShare: number;
+  /** (N - 1) / N: every segment fetched once from the origin, the rest from peers. */
+  idealShare: number;
+  /** Mean of p2p + http over viewers that started. */
+  avgViewerDownloadBytes: number;
+  /** originSegmentBytes / (started viewers x avgViewerDownloadBytes): 1 = no saving, 1/N = ideal. */
+  originVsAllHttp: number | null;
+  /** Origin segment bytes the engines did not report as HTTP bytes (aborted or uncounted). */
+  originMinusReportedHttp: number;
+  startupMedianMs: number | null;
+  startupMaxMs: number | null;
+  stalls: number;
+  stallSeconds: number;
+  /** Share of all cores busy during the playing window (whole machine). */
+  cpuBusy: number | null;
+}
+
+export interface TrialResult {
+  engine: string;
+  repeat: number;
+  startedAt: string;
+  durationMs: number;
+  viewers: ViewerResult[];
+  overall: TrialOverall;
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+export function viewerResult(
+  viewer: Viewer,
+  origin: OriginStats,
+  diagnostics: unknown,
+): ViewerResult {
+  const last = viewer.last;
+  const traffic = origin.clients[viewer.id];
+  const originSegmentBytes = traffic?.segmentBytes ?? 0;
+  const reported = last?.traffic ?? null;
+  const httpBytes = reported?.httpBytes ?? originSegmentBytes;
+  const p2pBytes = reported?.p2pBytes ?? 0;
+  const downloaded = httpBytes + p2pBytes;
+  return {
+    viewer: viewer.id,
+    joinedAtMs: viewer.joinedAtMs,
+    joinError: viewer.joinError,
+    originSegmentBytes,
+    originSegmentRequests: traffic?.segmentRequests ?? 0,
+    originPlaylistBytes: traffic?.playlistBytes ?? 0,
+    httpBytes,
+    p2pBytes,
+    uploadedBytes: reported?.uploadedBytes ?? 0,
+    peers: reported?.peers ?? 0,
+    p2pShare: downloaded > 0 ? p2pBytes / downloaded : null,
+    startupMs: last?.startupMs ?? null,
+    probeStartupMs: last?.probeStartupMs ?? null,
+    stalls: last?.stalls ?? 0,
+    stallSeconds: (last?.stallMs ?? 0) / 1000,
+    stalledAtEnd: last?.stalled ?? false,
+    fatalError: last?.fatalError ? `${last.fatalError.type}: ${last.fatalError.details}` : null,
+    currentTime: last?.currentTime ?? 0,
+    playedSeconds: last?.playedSeconds ?? 0,
+    level: last?.level ?? null,
+    hlsErrors: countBy(last?.errorDetails ?? []),
+    pageErrorCount: viewer.pageErrorCount,
+    pageErrors: viewer.pageErrors,
+    failedSamples: viewer.failedSamples,
+    diagnostics,
+    timeline: viewer.samples.map((s) => [
+      Math.round(s.t / 100) / 10,
+      Math.round(s.currentTime * 10) / 10,
+      Math.round(s.stallMs / 100) / 10,
+      s.traffic?.p2pBytes ?? 0,
+      s.traffic?.httpBytes ?? 0,
+      s.traffic?.uploadedBytes ?? 0,
+      s.traffic?.peers ?? 0,
+    ]),
+  };
+}
+
+export function trialOverall(
+  viewers: ViewerResult[],
+  origin: OriginStats,
+  cpuBusy: number | null,
+): TrialOverall {
+  const started = viewers.filter((v) => v.startupMs !== null);
+  const failed = viewers.filter(
+    (v) => v.joinError !== null || v.startupMs === null || v.fatalError,
+  );
+  const httpBytes = sum(viewers.map((v) => v.httpBytes));
+  const p2pBytes = sum(viewers.map((v) => v.p2pBytes));
+  const avg =
+    started.length > 0 ? sum(started.map((v) => v.httpBytes + v.p2pBytes)) / started.length : 0;
+  const startups = started.map((v) => v.startupMs!);
+  const n = viewers.length;
+  return {
+    viewers: n,
+    viewersStarted: started.length,
+    viewersFailed: failed.length,
+    originSegmentBytes: origin.segmentBytes,
+    originTotalBytes: origin.totalBytes,
+    anonymousSegmentBytes: origin.clients['anonymous']?.segmentBytes ?? 0,
+    httpBytes,
+    p2pBytes,
+    uploadedBytes: sum(viewers.map((v) => v.uploadedBytes)),
+    p2pShare: httpBytes + p2pBytes > 0 ? p2pBytes / (httpBytes + p2pBytes) : 0,
+    idealShare: (n - 1) / n,
+    avgViewerDownloadBytes: avg,
+    originVsAllHttp: avg > 0 ? origin.segmentBytes / (started.length * avg) : null,
+    originMinusReportedHttp: sum(viewers.map((v) => v.originSegmentBytes - v.httpBytes)),
+    startupMedianMs: median(startups),
+    startupMaxMs: startups.length > 0 ? Math.max(...startups) : null,
+    stalls: sum(viewers.map((v) => v.stalls)),
+    stallSeconds: sum(viewers.map((v) => v.stallSeconds)),
+    cpuBusy,
+  };
+}
+
+/** A figure across repetitions. */
+export interface Spread {
+  median: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+/** Figures compared across engines: key of {@link TrialOverall}. */
+export const COMPARED_FIGURES = [
+  'viewersFailed',
+  'originSegmentBytes',
+  'p2pShare',
+  'idealShare',
+  'originVsAllHttp',
+  'uploadedBytes',
+  'startupMedianMs',
+  'startupMaxMs',
+  'stalls',
+  'stallSeconds',
+  'cpuBusy',
+] as const satisfies readonly (keyof TrialOverall)[];
+
+export type ComparedFigure = (typeof COMPARED_FIGURES)[number];
+
+export type EngineSummary = Record<ComparedFigure, Spread> & { trials: number };
+
+export function summarize(trials: TrialResult[]): EngineSummary {
+  const summary = { trials: trials.length } as EngineSummary;
+  for (const figure of COMPARED_FIGURES) {
+    const values = trials
+      .map((trial) => trial.overall[figure])
+      .filter((value): value is number => value !== null);
+    summary[figure] = {
+      median: median(values),
+      min: values.length > 0 ? Math.min(...values) : null,
+      max: values.length > 0 ? Math.max(...values) : null,
+    };
+  }
+  return summary;
+}

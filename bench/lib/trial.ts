@@ -1,0 +1,120 @@
+/**
+ * One trial: a fresh demo stack (clean origin counters, clean swarms), one fresh Chromium
+ * process, N viewers joining at a stagger, S seconds of playing after the last join, sampled
+ * every second.
+ */
+import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../../test/support/browser.js';
+import type { SwarmParams } from './args.js';
+import type { Closers } from './closers.js';
+import type { EngineDefinition } from './engines.js';
+import { cpuBusyShare, readCpuTicks } from './machine.js';
+import { trialOverall, viewerResult, type TrialResult } from './results.js';
+import { Viewer } from './viewer.js';
+
+const SAMPLE_EVERY_MS = 1000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface TrialContext {
+  params: SwarmParams;
+  closers: Closers;
+  repeat: number;
+  /** Progress lines. */
+  log: (line: string) => void;
+  /** Called with the browser version once the browser runs. */
+  onBrowser?: (version: string) => void;
+}
+
+function viewerUrl(
+  stack: DemoStack,
+  engine: EngineDefinition,
+  client: string,
+  extra: Record<string, string>,
+) {
+  const query = new URLSearchParams({
+    src: `${stack.origin.url}/live/master.m3u8?client=${encodeURIComponent(client)}`,
+    ...engine.query,
+    ...extra,
+  });
+  return `${stack.url}${engine.page}?${query}`;
+}
+
+export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Promise<TrialResult> {
+  const { params, closers, log } = ctx;
+  const startedAt = new Date();
+  const stack = await startDemoStack({
+    host: '127.0.0.1',
+    origin: { bandwidthKbps: params.bandwidthKbps, latencyMs: params.latencyMs },
+    // Every viewer comes from 127.0.0.1: the per-IP cap must not keep any of them out.
+    tracker: { maxPeersPerIpPerSwarm: params.peers + 10 },
+  });
+  const closeStack = closers.add(`${engine.name} demo stack`, () => stack.close());
+  const extra = engine.prepare ? await engine.prepare(stack) : undefined;
+  const closeExtra = extra
+    ? closers.add(`${engine.name} services`, () => extra.close())
+    : undefined;
+  const viewers: Viewer[] = [];
+  const closeViewers: (() => Promise<void>)[] = [];
+  let closeBrowser: (() => Promise<void>) | undefined;
+  try {
+    const browser: Browser = await launchBrowser();
+    closeBrowser = closers.add(`${engine.name} browser`, () => browser.close());
+    ctx.onBrowser?.(browser.version());
+    const t0 = performance.now();
+    const since = () => performance.now() - t0;
+
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const tick = since();
+        await Promise.all(viewers.map((viewer) => viewer.sample(tick)));
+        await sleep(Math.max(0, SAMPLE_EVERY_MS - (since() - tick)));
+      }
+    })();
+
+    const joins: Promise<void>[] = [];
+    for (let k = 1; k <= params.peers; k += 1) {
+      if (k > 1) await sleep(params.joinIntervalMs);
+      const viewer = new Viewer(`viewer${k}`, engine);
+      viewers.push(viewer);
+      closeViewers.push(closers.add(`${engine.name} ${viewer.id}`, () => viewer.close()));
+      joins.push(
+        viewer.open(browser, viewerUrl(stack, engine, viewer.id, extra?.query ?? {}), since()),
+      );
+    }
+    await Promise.all(joins);
+    log(
+      `  ${engine.name}: ${params.peers} viewers joined in ${(since() / 1000).toFixed(1)} s; playing ${params.seconds} s`,
+    );
+    const cpuStart = readCpuTicks();
+    await sleep(params.seconds * 1000);
+    const cpuBusy = cpuBusyShare(cpuStart, readCpuTicks());
+
+    sampling = false;
+    await sampler;
+    const end = since();
+    await Promise.all(viewers.map((viewer) => viewer.sample(end)));
+    const origin = stack.origin.stats();
+    const diagnostics = await Promise.all(
+      viewers.map((viewer) =>
+        engine.diagnosticsExpression ? viewer.evaluate(engine.diagnosticsExpression) : null,
+      ),
+    );
+    const results = viewers.map((viewer, i) => viewerResult(viewer, origin, diagnostics[i]));
+    return {
+      engine: engine.name,
+      repeat: ctx.repeat,
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      viewers: results,
+      overall: trialOverall(results, origin, cpuBusy),
+    };
+  } finally {
+    await Promise.all(closeViewers.map((close) => close()));
+    await closeBrowser?.();
+    await closeExtra?.();
+    await closeStack();
+  }
+}

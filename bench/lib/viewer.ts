@@ -1,0 +1,159 @@
+/**
+ * One viewer: its own browser context (no shared HTTP cache or storage), one page of the
+ * engine's demo page, and the samples read from it every second.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { EngineDefinition } from './engines.js';
+
+/** P2P counters an engine reports in its page. */
+export interface PeerTraffic {
+  httpBytes: number;
+  p2pBytes: number;
+  uploadedBytes: number;
+  peers: number;
+}
+
+/** What one read of a viewer page gives. */
+export interface ViewerSample {
+  /** ms since the trial started (Node clock). */
+  t: number;
+  /** Navigation start to the first `playing` event, in ms (includes page and script load). */
+  startupMs: number | null;
+  /** The probe's own startup: from the probe's creation in the page script to `playing`. */
+  probeStartupMs: number | null;
+  currentTime: number;
+  /** Seconds of media actually played (sum of `video.played` ranges). */
+  playedSeconds: number;
+  stalls: number;
+  /** Stall time so far, including a stall still in progress. */
+  stallMs: number;
+  stalled: boolean;
+  fatalError: { type: string; details: string } | null;
+  /** Non-fatal and fatal hls.js errors, by `details`. */
+  errorDetails: string[];
+  fragments: number;
+  traffic: PeerTraffic | null;
+  /** Rendition playing, e.g. `360p`. */
+  level: string | null;
+}
+
+const EVALUATE_TIMEOUT_MS = 5_000;
+const KEEP_PAGE_ERRORS = 10;
+
+function sampleScript(engine: EngineDefinition): string {
+  return `(() => {
+    const p = window.__playback;
+    if (!p) return null;
+    const now = performance.now();
+    const video = document.querySelector('video');
+    let played = 0;
+    if (video) for (let i = 0; i < video.played.length; i++) played += video.played.end(i) - video.played.start(i);
+    const traffic = ${engine.trafficExpression ?? 'null'};
+    const h = ${engine.hlsExpression};
+    const level = h && h.levels && h.currentLevel >= 0 ? h.levels[h.currentLevel] : null;
+    return {
+      startupMs: p.startupMs === null ? null : p.createdAt + p.startupMs,
+      probeStartupMs: p.startupMs,
+      currentTime: video ? video.currentTime : p.currentTime,
+      playedSeconds: played,
+      stalls: p.stalls,
+      stallMs: p.stallMs + (p.stalledSince === null ? 0 : now - p.stalledSince),
+      stalled: p.stalledSince !== null,
+      fatalError: p.fatalError,
+      errorDetails: p.errors.map((e) => e.details),
+      fragments: p.fragments,
+      traffic: traffic ? {
+        httpBytes: traffic.httpBytes, p2pBytes: traffic.p2pBytes,
+        uploadedBytes: traffic.uploadedBytes, peers: traffic.peers,
+      } : null,
+      level: level ? (level.height ? level.height + 'p' : String(h.currentLevel)) : null,
+    };
+  })()`;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class Viewer {
+  readonly samples: ViewerSample[] = [];
+  readonly pageErrors: string[] = [];
+  pageErrorCount = 0;
+  failedSamples = 0;
+  joinedAtMs: number | null = null;
+  joinError: string | null = null;
+  private ready = false;
+  private context: BrowserContext | undefined;
+  private page: Page | undefined;
+  private readonly script: string;
+
+  constructor(
+    readonly id: string,
+    readonly engine: EngineDefinition,
+  ) {
+    this.script = sampleScript(engine);
+  }
+
+  get last(): ViewerSample | undefined {
+    return this.samples.at(-1);
+  }
+
+  /** Opens the page; a failure is recorded on the viewer, never thrown. */
+  async open(browser: Browser, url: string, joinedAtMs: number): Promise<void> {
+    this.joinedAtMs = joinedAtMs;
+    try {
+      this.context = await browser.newContext();
+      this.page = await this.context.newPage();
+      this.page.on('pageerror', (error) => this.notePageError(`page error: ${error.message}`));
+      this.page.on('console', (message) => {
+        if (message.type() === 'error') this.notePageError(`console: ${message.text()}`);
+      });
+      await this.page.goto(url, { timeout: 30_000, waitUntil: 'load' });
+      this.ready = true;
+    } catch (error) {
+      this.joinError = (error as Error).message.split('\n')[0] ?? 'page failed to open';
+    }
+  }
+
+  /** Reads the page once; a slow or failed read counts in `failedSamples`. */
+  async sample(t: number): Promise<void> {
+    if (this.page === undefined || !this.ready) return;
+    try {
+      const sample = await withTimeout(
+        this.page.evaluate(this.script) as Promise<Omit<ViewerSample, 't'> | null>,
+        EVALUATE_TIMEOUT_MS,
+        `sampling ${this.id}`,
+      );
+      if (sample !== null) this.samples.push({ t, ...sample });
+    } catch {
+      this.failedSamples += 1;
+    }
+  }
+
+  /** Evaluates an engine's diagnostics expression at the end of the trial. */
+  async evaluate(expression: string): Promise<unknown> {
+    if (this.page === undefined || !this.ready) return null;
+    try {
+      return await withTimeout(this.page.evaluate(expression), EVALUATE_TIMEOUT_MS, this.id);
+    } catch (error) {
+      return { evaluateError: (error as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    const context = this.context;
+    this.context = undefined;
+    this.page = undefined;
+    this.ready = false;
+    await context?.close().catch(() => undefined);
+  }
+
+  private notePageError(text: string): void {
+    this.pageErrorCount += 1;
+    if (this.pageErrors.length < KEEP_PAGE_ERRORS) this.pageErrors.push(text.slice(0, 300));
+  }
+}
