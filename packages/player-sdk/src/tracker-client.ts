@@ -30,6 +30,8 @@ export interface TrackerClientEvents {
 export class TrackerClient extends Emitter<TrackerClientEvents> {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private assignedPeerId: string | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(url: string, auth: { token?: string; peerId?: string }) {
     super();
@@ -45,7 +47,14 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
     });
     this.socket.on('signal', (message) => this.emit('signal', message));
     this.socket.on('peer-left', (message) => this.emit('peer-left', message));
-    this.socket.on('disconnect', (reason) => this.emit('disconnect', { reason }));
+    this.socket.on('disconnect', (reason) => {
+      this.emit('disconnect', { reason });
+      // socket.io retries on its own except after a server-side disconnect (a tracker that
+      // restarts or sheds load): come back after a while, like any other lost connection.
+      if (reason === 'io server disconnect' && !this.closed) {
+        this.reconnectTimer = setTimeout(() => this.socket.connect(), 1000 + Math.random() * 2000);
+      }
+    });
     this.socket.on(
       'connect_error',
       (error: Error & { data?: { code?: string; message?: string } }) => {
@@ -93,6 +102,8 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
   }
 
   close(): void {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
     this.socket.removeAllListeners();
     this.socket.disconnect();
     this.removeAllListeners();
