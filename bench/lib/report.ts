@@ -50,6 +50,7 @@ export function viewerTable(trial: TrialResult): Table {
       secs(v.playedSeconds),
       v.joinError ?? v.fatalError ?? (v.startupMs === null ? 'never started' : ''),
     ]),
+    textColumns: [2, 13],
   };
 }
 
