@@ -8,25 +8,13 @@ import type {
   LoaderContext,
   LoaderStats,
 } from 'hls.js';
+import { renditionId } from '@streamrp2p/protocol';
 import type { P2PEngine } from './engine.js';
 import { isAbort } from './errors.js';
 
 type LoaderClass = new (config: HlsConfig) => Loader<LoaderContext>;
 
-/** A rendition id every viewer derives the same way: the media playlist's path, as an id. */
-export function renditionId(playlistUrl: string): string {
-  let path: string;
-  try {
-    path = new URL(playlistUrl).pathname;
-  } catch {
-    path = playlistUrl.split('?')[0] ?? playlistUrl;
-  }
-  const id = path
-    .replace(/\.m3u8$/i, '')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^_+/, '');
-  return (id || 'default').slice(-128);
-}
+export { renditionId };
 
 function emptyStats(): LoaderStats {
   return {

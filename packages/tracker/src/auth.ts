@@ -1,16 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isValidId, type TrackerHandshake } from '@streamrp2p/protocol';
+import { isValidId, type TrackerHandshake, type TrackerTokenPayload } from '@streamrp2p/protocol';
 import { TrackerError } from './errors.js';
 
-/** What a tracker token grants. */
-export interface TrackerTokenPayload {
-  /** The peer id the tracker must use for this connection. */
-  peerId: string;
-  /** When set, the socket may only join swarms of this stream. */
-  streamId?: string;
-  /** Expiry, in Unix seconds. */
-  exp: number;
-}
+/** What a tracker token grants; the format is owned by the protocol package. */
+export type { TrackerTokenPayload };
 
 /** What an {@link Authenticator} learns about a connection besides its handshake. */
 export interface AuthContext {
