@@ -9,6 +9,8 @@ type Listener<T> = (payload: T) => void;
  */
 export class Emitter<Events extends EventMap> {
   private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
+  /** once() wrappers by the caller's listener, so off() with the original removes them. */
+  private readonly onceWrappers = new Map<Listener<never>, Listener<never>>();
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
 
@@ -20,15 +22,20 @@ export class Emitter<Events extends EventMap> {
   }
 
   once<E extends keyof Events>(event: E, listener: Listener<Events[E]>): () => void {
-    const off = this.on(event, (payload) => {
-      off();
+    const wrapper: Listener<Events[E]> = (payload) => {
+      this.off(event, listener);
       listener(payload);
-    });
-    return off;
+    };
+    this.onceWrappers.set(listener as Listener<never>, wrapper as Listener<never>);
+    this.on(event, wrapper);
+    return () => this.off(event, listener);
   }
 
   off<E extends keyof Events>(event: E, listener: Listener<Events[E]>): void {
-    this.listeners.get(event)?.delete(listener as Listener<never>);
+    const set = this.listeners.get(event);
+    const wrapper = this.onceWrappers.get(listener as Listener<never>);
+    if (wrapper && set?.delete(wrapper)) this.onceWrappers.delete(listener as Listener<never>);
+    set?.delete(listener as Listener<never>);
   }
 
   emit<E extends keyof Events>(event: E, payload: Events[E]): void {
@@ -45,5 +52,6 @@ export class Emitter<Events extends EventMap> {
 
   removeAllListeners(): void {
     this.listeners.clear();
+    this.onceWrappers.clear();
   }
 }

@@ -144,7 +144,13 @@ export class P2PEngine extends Emitter<EngineEvents> {
         setFetching: (sequence, fetching) => this.setFetching(swarm.key, sequence, fetching),
         complete: (sequence, bytes) => {
           this.store.put(swarm.key, sequence, bytes);
-          this.fetching.get(swarm.key)?.delete(sequence);
+          if (
+            this.fetching.get(swarm.key)?.delete(sequence) &&
+            !this.store.has(swarm.key, sequence)
+          ) {
+            // Too large to keep: tell peers waiting on our download not to.
+            this.announce(swarm.key, sequence, 'dropped');
+          }
         },
         verify: (sequence, bytes) => this.verifySegment(swarm.key, sequence, bytes),
         reportPeerFailure: (peer, error) => this.onPeerFailure(peer, error),

@@ -32,8 +32,10 @@ export type SegmentSource = 'http' | 'p2p' | 'cache';
 export interface SegmentResult {
   bytes: Uint8Array;
   source: SegmentSource;
-  /** The peer that served most of it, for P2P. */
+  /** The peer that delivered the whole segment (verified), when one did: receipts go to it. */
   peerId: string | undefined;
+  /** Bytes each peer contributed (a download can resume on another peer, then HTTP). */
+  contributors: Record<string, number>;
   httpBytes: number;
   p2pBytes: number;
   startedAt: number;
@@ -68,8 +70,12 @@ class Assembly {
   p2pBytes = 0;
   httpBytes = 0;
   firstByteAt = 0;
+  /** Bytes each peer contributed. */
+  readonly contributors = new Map<string, number>();
 
-  add(bytes: Uint8Array, from: 'p2p' | 'http'): void {
+  add(bytes: Uint8Array, from: 'p2p' | 'http', peerId?: string): void {
+    if (peerId)
+      this.contributors.set(peerId, (this.contributors.get(peerId) ?? 0) + bytes.byteLength);
     // Data-channel and fetch buffers may be reused: keep our own copy.
     this.parts.push(bytes.slice());
     this.received += bytes.byteLength;
@@ -80,6 +86,7 @@ class Assembly {
 
   reset(): void {
     this.parts = [];
+    this.contributors.clear();
     this.received = this.p2pBytes = this.httpBytes = 0;
   }
 
@@ -153,13 +160,11 @@ async function fromPeer(
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const startedAt = performance.now();
   const startReceived = assembly.received;
-  let lastDataAt = startedAt;
   let tooSlow = false;
   const watchdog = setInterval(() => {
     const behind = p2pFallsBehind({
       now: performance.now(),
       startedAt,
-      lastDataAt,
       received: assembly.received - startReceived,
       total: assembly.total === undefined ? undefined : assembly.total - startReceived,
       deadline,
@@ -183,8 +188,7 @@ async function fromPeer(
           assembly.total = byteLength;
         },
         onChunk: (bytes) => {
-          lastDataAt = performance.now();
-          assembly.add(bytes, 'p2p');
+          assembly.add(bytes, 'p2p', peer.peerId);
           request.onProgress?.(assembly.received, assembly.total);
         },
       },
@@ -243,6 +247,7 @@ export async function loadSegment(
       bytes: cached,
       source: 'cache',
       peerId: undefined,
+      contributors: {},
       httpBytes: 0,
       p2pBytes: 0,
       startedAt,
@@ -252,7 +257,6 @@ export async function loadSegment(
   }
   const assembly = new Assembly();
   const failed = new Set<string>();
-  let lastPeer: PeerConnection | undefined;
   for (;;) {
     checkAbort(request.signal);
     const now = performance.now();
@@ -286,7 +290,6 @@ export async function loadSegment(
       continue;
     }
     if (decision.action === 'p2p' && holder) {
-      lastPeer = holder;
       try {
         await fromPeer(context, holder, request, assembly, deadline);
         break;
@@ -309,8 +312,11 @@ export async function loadSegment(
     break;
   }
   let bytes = assembly.bytes();
+  let uploader = soleUploader(assembly);
   if (assembly.p2pBytes > 0 && !(await context.verify(request.sequence, bytes))) {
-    if (lastPeer) context.reportIntegrityFailure(lastPeer.peerId, request.sequence);
+    // Only a peer that sent every byte is surely the culprit; a mix is just refetched.
+    if (uploader) context.reportIntegrityFailure(uploader, request.sequence);
+    uploader = undefined;
     assembly.reset();
     await httpRest(context, request, assembly);
     bytes = assembly.bytes();
@@ -319,13 +325,20 @@ export async function loadSegment(
   return {
     bytes,
     source: assembly.p2pBytes > assembly.httpBytes ? 'p2p' : 'http',
-    peerId: assembly.p2pBytes > 0 ? lastPeer?.peerId : undefined,
+    peerId: uploader,
+    contributors: Object.fromEntries(assembly.contributors),
     httpBytes: assembly.httpBytes,
     p2pBytes: assembly.p2pBytes,
     startedAt,
     firstByteAt: assembly.firstByteAt || performance.now(),
     endedAt: performance.now(),
   };
+}
+
+/** The peer that delivered the whole segment, if one did. */
+function soleUploader(assembly: Assembly): string | undefined {
+  if (assembly.httpBytes > 0 || assembly.contributors.size !== 1) return undefined;
+  return [...assembly.contributors.keys()][0];
 }
 
 async function httpRest(

@@ -307,7 +307,17 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
       return;
     }
     download.byteLength = byteLength;
-    download.handlers.onHeader(byteLength);
+    try {
+      download.handlers.onHeader(byteLength);
+    } catch (error) {
+      // The receiver refuses this reply (say, another length than other peers gave): fail
+      // this download only; whether the peer lied is for the integrity check to find out.
+      this.send({ type: 'cancel', requestId });
+      download.reject(
+        error instanceof SdkError ? error : new SdkError(SdkErrorCode.PeerProtocol, String(error)),
+      );
+      return;
+    }
     if (offset === byteLength) download.resolve();
     else this.armTimer(requestId, this.options.stallTimeoutMs, 'no data');
   }

@@ -232,7 +232,6 @@ describe('p2pFallsBehind', () => {
   const base = {
     now: 1000,
     startedAt: 0,
-    lastDataAt: 1000,
     received: 0,
     total: undefined as number | undefined,
     deadline: 10_000,

@@ -86,13 +86,13 @@ function segmentHash(peerId: string, sequence: number): number {
 }
 
 /**
- * Whether a P2P download should be abandoned for HTTP: it stalled, or at its measured rate it
- * would finish after the point where an HTTP download of the rest could still make the deadline.
+ * Whether a P2P download should be abandoned for HTTP: at its measured rate it would finish
+ * after the point where an HTTP download of the rest could still make the deadline. (A peer
+ * that stops sending altogether is caught by the connection's stall timer.)
  */
 export function p2pFallsBehind(args: {
   now: number;
   startedAt: number;
-  lastDataAt: number;
   received: number;
   total: number | undefined;
   deadline: number;

@@ -47,6 +47,7 @@ export class TokenBucket {
    * capacity are taken in capacity-sized steps so a large chunk cannot starve forever.
    */
   async take(amount: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) throw signal.reason;
     let left = amount;
     while (left > 0) {
       const step = Math.min(left, this.capacity);

@@ -91,7 +91,13 @@ describe('two engines over WebRTC', () => {
   });
 
   async function engine(options: Omit<EngineOptions, 'trackerUrl'>): Promise<P2PEngine> {
-    const created = new P2PEngine({ trackerUrl, wrtc, iceServers: [], consumeOnly: false, ...options });
+    const created = new P2PEngine({
+      trackerUrl,
+      wrtc,
+      iceServers: [],
+      consumeOnly: false,
+      ...options,
+    });
     engines.push(created);
     await nextEvent(created, 'ready');
     return created;
@@ -112,7 +118,12 @@ describe('two engines over WebRTC', () => {
       nextEvent(first, 'peer-connect'),
       nextEvent(second, 'peer-connect'),
     ]);
-    const heldResult = await first.loadSegment({ rendition, ...held, deadlineMs: 30_000, live: false });
+    const heldResult = await first.loadSegment({
+      rendition,
+      ...held,
+      deadlineMs: 30_000,
+      live: false,
+    });
     expect(heldResult.source).toBe('http');
     await second.loadSegment({ rendition, ...warmUp, deadlineMs: 30_000, live: false });
     await connected;
@@ -126,10 +137,16 @@ describe('two engines over WebRTC', () => {
     const b = await engine({ streamId: 'p2p-share' });
     const url = `${origin.url}/vod/240p/seg0.ts`;
     const fromOrigin = await download(url);
-    const heldByA = await pair(a, b, '240p', { sequence: 0, url }, {
-      sequence: 1,
-      url: `${origin.url}/vod/240p/seg1.ts`,
-    });
+    const heldByA = await pair(
+      a,
+      b,
+      '240p',
+      { sequence: 0, url },
+      {
+        sequence: 1,
+        url: `${origin.url}/vod/240p/seg1.ts`,
+      },
+    );
     expect(sameBytes(heldByA, fromOrigin)).toBe(true);
 
     const uploads: EngineEvents['uploaded'][] = [];
@@ -203,10 +220,16 @@ describe('two engines over WebRTC', () => {
     const b = await engine({ streamId: 'p2p-resume' });
     const url = `${origin.url}/vod/360p/seg0.ts`;
     const fromOrigin = await download(url);
-    await pair(a, b, '360p', { sequence: 0, url }, {
-      sequence: 1,
-      url: `${origin.url}/vod/360p/seg1.ts`,
-    });
+    await pair(
+      a,
+      b,
+      '360p',
+      { sequence: 0, url },
+      {
+        sequence: 1,
+        url: `${origin.url}/vod/360p/seg1.ts`,
+      },
+    );
     const errors: EngineEvents['error'][] = [];
     b.on('error', (error) => errors.push(error));
     origin.resetStats();
@@ -240,10 +263,16 @@ describe('two engines over WebRTC', () => {
     const maxUploadKbps = 1200;
     const a = await engine({ streamId: 'p2p-cap', maxUploadKbps });
     const b = await engine({ streamId: 'p2p-cap' });
-    await pair(a, b, 'big', { sequence: 0, url: `${bigUrl}/big.ts` }, {
-      sequence: 1,
-      url: `${bigUrl}/small.ts`,
-    });
+    await pair(
+      a,
+      b,
+      'big',
+      { sequence: 0, url: `${bigUrl}/big.ts` },
+      {
+        sequence: 1,
+        url: `${bigUrl}/small.ts`,
+      },
+    );
 
     const startedAt = performance.now();
     const result = await b.loadSegment({

@@ -1,0 +1,25 @@
+import type { Kysely } from 'kysely';
+import type { CoordinatorConfig } from './config/config.js';
+import type { DB } from './db/schema.js';
+import type { CoordinatorMetrics } from './http/metrics.js';
+import type { Clock } from './util/clock.js';
+
+/** What route handlers need from the indexer: start and stop following a stream. */
+export interface StreamFollowing {
+  follow(stream: { id: string; hlsUrl: string }): void;
+  /** Resolves once nothing of the old follower can still write. */
+  unfollow(streamId: string): Promise<void>;
+}
+
+/** Everything a route module gets: one object, built once per coordinator. */
+export interface AppContext {
+  readonly config: CoordinatorConfig;
+  readonly db: Kysely<DB>;
+  readonly clock: Clock;
+  readonly metrics: CoordinatorMetrics;
+  readonly following: StreamFollowing;
+  /** The secret tracker tokens are signed with (configured or generated at start). */
+  readonly trackerSecret: string;
+  /** The coordinator's public URL (configured, else the listening URL). */
+  publicUrl(): string;
+}

@@ -1,0 +1,117 @@
+/**
+ * The coordinator process: database (opened and migrated at start), segment indexer and HTTP
+ * server, with a `close()` that undoes all of it.
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import createDebug from 'debug';
+import type { Kysely } from 'kysely';
+import { resolveCoordinatorConfig, type CoordinatorConfig, type CoordinatorOptions } from './config/config.js';
+import type { AppContext } from './context.js';
+import { openDatabase, type Database } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import type { DB } from './db/schema.js';
+import { createApp } from './http/app.js';
+import { CoordinatorMetrics } from './http/metrics.js';
+import { SegmentIndexer } from './indexer/segment-indexer.js';
+import { randomSecret } from './util/crypto.js';
+
+const log = createDebug('streamrp2p:coordinator');
+
+/** Where a started coordinator listens. */
+export interface CoordinatorAddress {
+  url: string;
+  port: number;
+}
+
+/** A coordinator; create it with {@link createCoordinator}. */
+export class Coordinator {
+  readonly config: CoordinatorConfig;
+  readonly metrics = new CoordinatorMetrics();
+  /** The secret tracker tokens are signed with. */
+  readonly trackerSecret: string;
+  /** True when no secret was configured: tokens only verify against this process's secret. */
+  readonly trackerSecretGenerated: boolean;
+  #database: Database | undefined;
+  #indexer: SegmentIndexer | undefined;
+  #server: Server | undefined;
+  #address: CoordinatorAddress | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: CoordinatorOptions = {}) {
+    this.config = resolveCoordinatorConfig(options);
+    this.trackerSecretGenerated = this.config.trackerSecret === undefined;
+    this.trackerSecret = this.config.trackerSecret ?? randomSecret();
+  }
+
+  /** The typed database (after `start()`). */
+  get db(): Kysely<DB> {
+    if (this.#database === undefined) throw new Error('coordinator not started');
+    return this.#database.db;
+  }
+
+  /** The segment indexer (after `start()`). */
+  get indexer(): SegmentIndexer {
+    if (this.#indexer === undefined) throw new Error('coordinator not started');
+    return this.#indexer;
+  }
+
+  /** Opens and migrates the database, starts the indexer, listens. */
+  async start(): Promise<CoordinatorAddress> {
+    if (this.#address !== undefined) return this.#address;
+    const { config } = this;
+    this.#database = config.database ?? (await openDatabase(config));
+    await migrateToLatest(this.#database.db);
+    const indexer = new SegmentIndexer({ db: this.#database.db, config, metrics: this.metrics, clock: config.clock });
+    this.#indexer = indexer;
+    const ctx: AppContext = {
+      config,
+      db: this.#database.db,
+      clock: config.clock,
+      metrics: this.metrics,
+      following: indexer,
+      trackerSecret: this.trackerSecret,
+      publicUrl: () => config.publicUrl ?? this.#address?.url ?? '',
+    };
+    const server = createApp(ctx).listen(config.port, config.host);
+    this.#server = server;
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    this.#address = { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port };
+    await indexer.start();
+    log('listening on %s (%s)', this.#address.url, this.#database.backend);
+    return this.#address;
+  }
+
+  /** Stops the indexer, closes the server and destroys the database (unless it was given). */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#indexer?.close();
+      const server = this.#server;
+      if (server !== undefined) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+        await closed;
+      }
+      if (this.config.database === undefined) await this.#database?.destroy();
+      log('closed');
+    })();
+    return this.#closing;
+  }
+}
+
+/**
+ * Creates a coordinator; nothing runs until `start()`.
+ *
+ * @example
+ * const coordinator = createCoordinator({ port: 0, dataDir: 'memory://' });
+ * const { url } = await coordinator.start();
+ * // ... POST `${url}/api/streamers` ...
+ * await coordinator.close();
+ */
+export function createCoordinator(options: CoordinatorOptions = {}): Coordinator {
+  return new Coordinator(options);
+}

@@ -1,0 +1,26 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { initialMigration } from './migrations/001-initial.js';
+import type { DB } from './schema.js';
+
+/** Every migration, by name; names sort in the order they run. Append, never edit. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '001_initial': initialMigration,
+});
+
+/**
+ * Brings the schema to the latest migration. Returns kysely's result set; throws the
+ * migration's error (after logging which one failed) so a coordinator never starts half-migrated.
+ */
+export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error !== undefined) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`database migration ${failed} failed: ${cause}`, { cause: result.error });
+  }
+  return result;
+}

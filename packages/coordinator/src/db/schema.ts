@@ -1,0 +1,140 @@
+/**
+ * The typed schema every query is checked against. Column names are snake_case as in SQL;
+ * `int8` columns are parsed to `number` by both backends (see `connect.ts`), which is exact up
+ * to 2^53 bytes or points.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A `timestamptz` column: always written from the coordinator's clock, never `now()`. */
+export type Timestamp = ColumnType<Date, Date, Date>;
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface StreamersTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the API key, hex; the key itself is shown once. */
+  api_key_hash: string;
+  created_at: Timestamp;
+}
+
+export interface StreamsTable {
+  id: string;
+  streamer_id: string;
+  hls_url: string;
+  title: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Nullable<Date>;
+}
+
+export interface RenditionsTable {
+  stream_id: string;
+  rendition: string;
+  playlist_url: string;
+  discovered_at: Timestamp;
+}
+
+export interface SegmentRootsTable {
+  stream_id: string;
+  rendition: string;
+  sequence: number;
+  /** Merkle root, lowercase hex. */
+  root: string;
+  byte_length: number;
+  indexed_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  stream_id: string;
+  viewer_id: string;
+  peer_id: string;
+  /** Raw P-256 public key, base64url. */
+  public_key: string;
+  secret_hash: string;
+  ip: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  ended_at: Nullable<Date>;
+  credited_bytes: Generated<number>;
+  challenges_passed: Generated<number>;
+  challenges_failed: Generated<number>;
+  /** Watch time accepted for points, milliseconds (the sub-minute remainder carries over). */
+  watch_ms: Generated<number>;
+}
+
+export interface ReceiptsTable {
+  id: Generated<number>;
+  stream_id: string;
+  rendition: string;
+  sequence: number;
+  receiver_viewer_id: string;
+  receiver_session_id: string;
+  uploader_session_id: string;
+  uploader_viewer_id: string;
+  byte_length: number;
+  /** The receipt's own timestamp, Unix ms. */
+  signed_at: number;
+  credited_at: Timestamp;
+}
+
+/** Per-viewer ledger of verified bytes served to others. */
+export interface SupporterCreditsTable {
+  viewer_id: string;
+  credited_bytes: number;
+  last_credited_at: Timestamp;
+}
+
+export interface ChallengesTable {
+  id: string;
+  session_id: string;
+  stream_id: string;
+  rendition: string;
+  sequence: number;
+  leaf_index: number;
+  issued_at: Timestamp;
+  expires_at: Timestamp;
+  answered_at: Nullable<Date>;
+  passed: Nullable<boolean>;
+  reason: Nullable<string>;
+}
+
+export interface ViewerPointsTable {
+  id: Generated<number>;
+  viewer_id: string;
+  stream_id: string;
+  action: string;
+  points: number;
+  multiplier: number;
+  duration_seconds: Nullable<number>;
+  session_id: Nullable<string>;
+  event_at: Timestamp;
+  created_at: Timestamp;
+}
+
+export interface PointBalancesTable {
+  viewer_id: string;
+  balance: number;
+  updated_at: Timestamp;
+}
+
+export interface FollowsTable {
+  viewer_id: string;
+  streamer_id: string;
+  created_at: Timestamp;
+}
+
+/** The whole database, as `Kysely<DB>` sees it. */
+export interface DB {
+  streamers: StreamersTable;
+  streams: StreamsTable;
+  renditions: RenditionsTable;
+  segment_roots: SegmentRootsTable;
+  sessions: SessionsTable;
+  receipts: ReceiptsTable;
+  supporter_credits: SupporterCreditsTable;
+  challenges: ChallengesTable;
+  viewer_points: ViewerPointsTable;
+  point_balances: PointBalancesTable;
+  follows: FollowsTable;
+}

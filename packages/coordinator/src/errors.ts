@@ -1,0 +1,67 @@
+/**
+ * The coordinator's one error class and the one table mapping each code to its HTTP status.
+ * Every error response is `{ error: { code, message } }` (see protocol's `ApiErrorBody`).
+ */
+import type { ApiErrorBody } from '@streamrp2p/protocol';
+
+/** Error code → HTTP status. The only place statuses are decided. */
+export const API_ERROR_STATUS = Object.freeze({
+  /** A body, query or path parameter has the wrong shape. */
+  VALIDATION_ERROR: 400,
+  /** The body is not valid JSON. */
+  INVALID_JSON: 400,
+  /** The Authorization header is missing or the key/secret is wrong. */
+  UNAUTHORIZED: 401,
+  /** The session ended or was not seen within `SESSION_TTL_SECONDS`: create a new one. */
+  SESSION_EXPIRED: 401,
+  /** Authenticated, but not the owner. */
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  STREAM_NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  CHALLENGE_NOT_FOUND: 404,
+  /** A challenge is answered once. */
+  ALREADY_ANSWERED: 409,
+  /** The body is larger than the limit. */
+  PAYLOAD_TOO_LARGE: 413,
+  /** More than 500 receipts in one batch. */
+  BATCH_TOO_LARGE: 413,
+  /** The public key is well-formed text but not a P-256 point. */
+  INVALID_PUBLIC_KEY: 422,
+  /** The session is in another stream or belongs to another viewer. */
+  NOT_IN_STREAM: 422,
+  /** A timestamp far in the future or the past. */
+  IMPLAUSIBLE_TIME: 422,
+  INTERNAL_ERROR: 500,
+  /** The database is unreachable (health check). */
+  UNAVAILABLE: 503,
+});
+
+/** One of the keys of {@link API_ERROR_STATUS}. */
+export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
+
+/**
+ * Thrown by handlers; the error middleware turns it into its status and body.
+ *
+ * @example
+ * throw new ApiError('FORBIDDEN', 'only the stream owner may change it');
+ */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** The HTTP status from {@link API_ERROR_STATUS}. */
+  get status(): number {
+    return API_ERROR_STATUS[this.code];
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}

@@ -1,0 +1,27 @@
+import express, { type Express } from 'express';
+import { challengeRoutes } from '../challenges/challenge-routes.js';
+import type { AppContext } from '../context.js';
+import { rootsRoutes } from '../indexer/roots-routes.js';
+import { pointsRoutes } from '../points/points-routes.js';
+import { receiptRoutes } from '../receipts/receipt-routes.js';
+import { sessionRoutes } from '../sessions/session-routes.js';
+import { streamRoutes } from '../streams/stream-routes.js';
+import { cors, errorHandler, notFound, requestMetrics } from './middleware.js';
+import { systemRoutes } from './system-routes.js';
+
+/** The express app: middleware, every route module, JSON 404 and the error handler. */
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(requestMetrics(ctx.metrics));
+  app.use(cors);
+  app.use(express.json({ limit: ctx.config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
+  for (const routes of [systemRoutes, streamRoutes, rootsRoutes, sessionRoutes, receiptRoutes, challengeRoutes, pointsRoutes]) {
+    app.use(routes(ctx));
+  }
+  app.use(notFound);
+  app.use(errorHandler(ctx.metrics));
+  return app;
+}

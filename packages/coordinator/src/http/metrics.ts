@@ -1,0 +1,56 @@
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The coordinator's Prometheus metrics, in their own registry (never the global one). */
+export class CoordinatorMetrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: 'streamrp2p_coordinator_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly receipts = new Counter({
+    name: 'streamrp2p_coordinator_receipts_total',
+    help: 'Receipts by outcome (credited, duplicate, rejected) and rejection code',
+    labelNames: ['outcome', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly creditedBytes = new Counter({
+    name: 'streamrp2p_coordinator_credited_bytes_total',
+    help: 'Verified P2P bytes credited to uploaders',
+    registers: [this.registry],
+  });
+  readonly indexerSegments = new Counter({
+    name: 'streamrp2p_coordinator_indexer_segments_total',
+    help: 'Segments the indexer fetched, by result (indexed, failed)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly indexerFetchErrors = new Counter({
+    name: 'streamrp2p_coordinator_indexer_fetch_errors_total',
+    help: 'Failed origin requests (each attempt), by kind (playlist, segment)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly dbErrors = new Counter({
+    name: 'streamrp2p_coordinator_db_errors_total',
+    help: 'Unexpected errors while handling a request or indexing (database and others)',
+    registers: [this.registry],
+  });
+  readonly challenges = new Counter({
+    name: 'streamrp2p_coordinator_challenges_total',
+    help: 'Answered challenges by result (passed, WRONG_PROOF, EXPIRED)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly points = new Counter({
+    name: 'streamrp2p_coordinator_points_awarded_total',
+    help: 'Points awarded by action',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
+  }
+}

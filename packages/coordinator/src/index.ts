@@ -1,0 +1,25 @@
+export { Coordinator, createCoordinator, type CoordinatorAddress } from './coordinator.js';
+export {
+  DEFAULT_COORDINATOR_CONFIG,
+  MIN_TRACKER_SECRET_LENGTH,
+  resolveCoordinatorConfig,
+  type CoordinatorConfig,
+  type CoordinatorOptions,
+} from './config/config.js';
+export { ENV_VARIABLES, optionsFromEnv } from './config/env.js';
+export { API_ERROR_STATUS, ApiError, type ApiErrorCode } from './errors.js';
+export { openDatabase, pingDatabase, type Database, type DatabaseOptions } from './db/connect.js';
+export { MIGRATIONS, migrateToLatest } from './db/migrate.js';
+export { PGlitePool } from './db/pglite-pool.js';
+export type { DB } from './db/schema.js';
+export { OPENAPI_DOCUMENT } from './http/openapi.js';
+export { CoordinatorMetrics } from './http/metrics.js';
+export { SegmentIndexer } from './indexer/segment-indexer.js';
+export { parsePlaylist, type MediaPlaylist, type ParsedPlaylist } from './indexer/m3u8.js';
+export { MAX_ROOTS_RANGE } from './indexer/roots-routes.js';
+export { ReceiptRejection } from './receipts/receipt-codes.js';
+export { MAX_RECEIPTS_PER_BATCH } from './receipts/receipt-service.js';
+export { ACTION_COOLDOWN_SECONDS, pointsStatus, watchCredit } from './points/points-rules.js';
+export type { SessionSummaryResponse } from './sessions/session-routes.js';
+export { signTrackerToken } from './sessions/tracker-token.js';
+export { embedSnippet, type EmbedSnippetInput } from './streams/embed-snippet.js';

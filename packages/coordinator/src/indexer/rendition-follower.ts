@@ -1,0 +1,127 @@
+/**
+ * Follows one media playlist: polls it (every half target duration unless configured) and
+ * indexes each new segment once: fetch, Merkle root, store. Live playlists are followed until
+ * aborted; a playlist with `#EXT-X-ENDLIST` until every segment is indexed.
+ */
+import { bytesToHex, merkleRoot } from '@streamrp2p/protocol';
+import createDebug from 'debug';
+import { nowDate } from '../util/clock.js';
+import { originGet, type IndexerDeps } from './indexer-deps.js';
+import { parsePlaylist, PlaylistError, type MediaPlaylist, type MediaSegment } from './m3u8.js';
+import { backoff, sleep } from './origin-fetch.js';
+
+const log = createDebug('streamrp2p:coordinator:indexer');
+
+/** Polls never come faster than this, whatever the target duration says. */
+const MIN_POLL_MS = 250;
+
+export interface RenditionTarget {
+  streamId: string;
+  rendition: string;
+  playlistUrl: string;
+}
+
+export class RenditionFollower {
+  /** Sequences stored (pruned below the playlist's window). */
+  readonly #done = new Set<number>();
+  readonly #inFlight = new Map<number, Promise<void>>();
+  #loadedStored = false;
+
+  constructor(
+    private readonly deps: IndexerDeps,
+    private readonly target: RenditionTarget,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Runs until aborted (live) or fully indexed (ended playlist). Never throws. */
+  async run(): Promise<void> {
+    let failures = 0;
+    while (!this.signal.aborted) {
+      try {
+        const playlist = await this.#fetchPlaylist();
+        failures = 0;
+        await this.#loadStored(playlist);
+        this.#startNew(playlist);
+        if (playlist.ended) {
+          await Promise.all(this.#inFlight.values());
+          if (playlist.segments.every((s) => this.#done.has(s.sequence))) {
+            log('%s/%s: all %d segments indexed', this.target.streamId, this.target.rendition, playlist.segments.length);
+            return;
+          }
+          await sleep(backoff(this.deps.config.indexerRetryBaseMs * 4, 1), this.signal);
+          continue;
+        }
+        const pollMs = this.deps.config.indexerPollMs ?? Math.max(MIN_POLL_MS, (playlist.targetDuration * 1000) / 2);
+        await sleep(pollMs, this.signal);
+      } catch (error) {
+        if (this.signal.aborted) break;
+        failures++;
+        log('%s: playlist failed (%d in a row): %s', this.target.playlistUrl, failures, String(error));
+        await sleep(backoff(this.deps.config.indexerRetryBaseMs * 4, Math.min(failures, 8)), this.signal).catch(() => undefined);
+      }
+    }
+    await Promise.allSettled(this.#inFlight.values());
+  }
+
+  async #fetchPlaylist(): Promise<MediaPlaylist> {
+    const bytes = await originGet(this.deps, this.target.playlistUrl, 'playlist', this.signal, () => undefined);
+    const parsed = parsePlaylist(new TextDecoder().decode(bytes), this.target.playlistUrl);
+    if (parsed.kind !== 'media') throw new PlaylistError(`${this.target.playlistUrl} is a master playlist, expected a media playlist`);
+    return parsed.playlist;
+  }
+
+  /** Once: sequences of this window already stored (a restart does not fetch them again). */
+  async #loadStored(playlist: MediaPlaylist): Promise<void> {
+    if (this.#loadedStored || playlist.segments.length === 0) return;
+    const rows = await this.deps.db
+      .selectFrom('segment_roots')
+      .select('sequence')
+      .where('stream_id', '=', this.target.streamId)
+      .where('rendition', '=', this.target.rendition)
+      .where('sequence', '>=', playlist.mediaSequence)
+      .execute();
+    for (const row of rows) this.#done.add(row.sequence);
+    this.#loadedStored = true;
+  }
+
+  #startNew(playlist: MediaPlaylist): void {
+    for (const sequence of this.#done) if (sequence < playlist.mediaSequence) this.#done.delete(sequence);
+    for (const segment of playlist.segments) {
+      if (this.#done.has(segment.sequence) || this.#inFlight.has(segment.sequence)) continue;
+      const task = this.deps.limiter
+        .run(() => this.#indexSegment(segment))
+        .finally(() => this.#inFlight.delete(segment.sequence));
+      this.#inFlight.set(segment.sequence, task);
+    }
+  }
+
+  /** Fetches, hashes and stores one segment; on failure it is retried at the next poll. */
+  async #indexSegment(segment: MediaSegment): Promise<void> {
+    if (this.signal.aborted) return;
+    const { streamId, rendition } = this.target;
+    try {
+      const bytes = await originGet(this.deps, segment.url, 'segment', this.signal, (error, attempt) =>
+        log('%s attempt %d failed: %s', segment.url, attempt, String(error)),
+      );
+      const root = bytesToHex(await merkleRoot(bytes));
+      await this.deps.db
+        .insertInto('segment_roots')
+        .values({
+          stream_id: streamId,
+          rendition,
+          sequence: segment.sequence,
+          root,
+          byte_length: bytes.length,
+          indexed_at: nowDate(this.deps.clock),
+        })
+        .onConflict((oc) => oc.columns(['stream_id', 'rendition', 'sequence']).doNothing())
+        .execute();
+      this.#done.add(segment.sequence);
+      this.deps.metrics.indexerSegments.inc({ result: 'indexed' });
+    } catch (error) {
+      if (this.signal.aborted) return;
+      this.deps.metrics.indexerSegments.inc({ result: 'failed' });
+      log('%s/%s #%d not indexed yet: %s', streamId, rendition, segment.sequence, String(error));
+    }
+  }
+}

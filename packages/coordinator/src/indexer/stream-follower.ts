@@ -1,0 +1,73 @@
+/**
+ * Follows one registered stream: reads its playlist (a master, or a media playlist used as the
+ * only rendition), records the renditions, and runs a {@link RenditionFollower} for each.
+ */
+import { renditionId } from '@streamrp2p/protocol';
+import createDebug from 'debug';
+import { nowDate } from '../util/clock.js';
+import { originGet, type IndexerDeps } from './indexer-deps.js';
+import { parsePlaylist } from './m3u8.js';
+import { backoff, sleep } from './origin-fetch.js';
+import { RenditionFollower, type RenditionTarget } from './rendition-follower.js';
+
+const log = createDebug('streamrp2p:coordinator:indexer');
+
+export class StreamFollower {
+  readonly #controller = new AbortController();
+  #running: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: IndexerDeps,
+    readonly streamId: string,
+    readonly hlsUrl: string,
+  ) {}
+
+  /** Starts following; `stop()` ends it. */
+  start(): void {
+    this.#running ??= this.#run();
+  }
+
+  /** Stops every poll and fetch of this stream; resolves when they have ended. */
+  async stop(): Promise<void> {
+    this.#controller.abort(new Error(`stopped following ${this.streamId}`));
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#controller.signal;
+    const targets = await this.#discover(signal);
+    if (targets === undefined) return;
+    await Promise.all(targets.map((t) => new RenditionFollower(this.deps, t, signal).run()));
+  }
+
+  /** The renditions, retried with backoff until found or stopped. */
+  async #discover(signal: AbortSignal): Promise<RenditionTarget[] | undefined> {
+    for (let failures = 1; !signal.aborted; failures++) {
+      try {
+        const bytes = await originGet(this.deps, this.hlsUrl, 'playlist', signal, () => undefined);
+        const parsed = parsePlaylist(new TextDecoder().decode(bytes), this.hlsUrl);
+        const urls = parsed.kind === 'master' ? parsed.variants.map((v) => v.url) : [this.hlsUrl];
+        const byId = new Map(urls.map((url) => [renditionId(url), url]));
+        const targets = [...byId].map(([rendition, playlistUrl]) => ({ streamId: this.streamId, rendition, playlistUrl }));
+        await this.#store(targets);
+        log('stream %s: %d rendition(s) %o', this.streamId, targets.length, [...byId.keys()]);
+        return targets;
+      } catch (error) {
+        if (signal.aborted) break;
+        log('stream %s: %s unreadable (%d): %s', this.streamId, this.hlsUrl, failures, String(error));
+        await sleep(backoff(this.deps.config.indexerRetryBaseMs * 4, Math.min(failures, 8)), signal).catch(() => undefined);
+      }
+    }
+    return undefined;
+  }
+
+  async #store(targets: RenditionTarget[]): Promise<void> {
+    if (targets.length === 0) return;
+    const now = nowDate(this.deps.clock);
+    await this.deps.db
+      .insertInto('renditions')
+      .values(targets.map((t) => ({ stream_id: t.streamId, rendition: t.rendition, playlist_url: t.playlistUrl, discovered_at: now })))
+      .onConflict((oc) => oc.columns(['stream_id', 'rendition']).doUpdateSet((eb) => ({ playlist_url: eb.ref('excluded.playlist_url') })))
+      .execute();
+  }
+}

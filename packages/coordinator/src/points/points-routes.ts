@@ -1,0 +1,96 @@
+/**
+ * `POST /api/viewers/points` (the product's snake_case contract) and
+ * `GET /api/viewers/:viewerId/points`.
+ *
+ * Auth: `watch_time` needs the bearer secret of a live session of that viewer in that stream.
+ * Other actions need either such a session or the API key of the stream's owner (a site's
+ * backend attesting a chat message, follow or share).
+ */
+import type { PointsAction, PointsBalanceResponse } from '@streamrp2p/protocol';
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { bearerToken } from '../http/auth.js';
+import { bodyFields, pathId, type Fields } from '../http/validate.js';
+import { isLive, touchSession } from '../sessions/session-auth.js';
+import { findLiveStream, type StreamRow } from '../streams/stream-store.js';
+import { hashSecret } from '../util/crypto.js';
+import { awardPoints } from './award-points.js';
+import { POINTS_ACTIONS, pointsStatus } from './points-rules.js';
+
+/** A watch_time heartbeat claims at most this much. */
+const MAX_HEARTBEAT_SECONDS = 3600;
+
+function eventTime(body: Fields): Date {
+  const raw = body.raw('timestamp');
+  const time = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+  if (!Number.isFinite(time) || time < 0) {
+    throw new ApiError('VALIDATION_ERROR', 'body.timestamp must be an ISO time or Unix milliseconds');
+  }
+  return new Date(time);
+}
+
+/** Who may earn points for this viewer: a session of the viewer, or (not for watch time) the owner. */
+async function authorize(
+  ctx: AppContext,
+  req: Request,
+  viewerId: string,
+  stream: StreamRow,
+  action: PointsAction,
+): Promise<string | undefined> {
+  const token = bearerToken(req);
+  const hash = hashSecret(token);
+  const session = await ctx.db.selectFrom('sessions').selectAll().where('secret_hash', '=', hash).executeTakeFirst();
+  if (session !== undefined) {
+    if (!isLive(ctx, session)) throw new ApiError('SESSION_EXPIRED', 'the session has ended or expired; create a new one');
+    if (session.viewer_id !== viewerId || session.stream_id !== stream.id) {
+      throw new ApiError('FORBIDDEN', 'this session belongs to another viewer or stream');
+    }
+    await touchSession(ctx, session.id);
+    return session.id;
+  }
+  if (action !== 'watch_time') {
+    const owner = await ctx.db.selectFrom('streamers').select('id').where('api_key_hash', '=', hash).executeTakeFirst();
+    if (owner?.id === stream.streamer_id) return undefined;
+    if (owner !== undefined) throw new ApiError('FORBIDDEN', 'only the stream owner may attest points');
+  }
+  throw new ApiError('UNAUTHORIZED', 'a live session secret of this viewer is required');
+}
+
+export function pointsRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.post('/api/viewers/points', async (req, res) => {
+    const body = bodyFields(req.body).only('viewer_id', 'stream_id', 'action', 'duration_seconds', 'timestamp');
+    const viewerId = body.id('viewer_id');
+    const streamId = body.id('stream_id');
+    const action = body.oneOf('action', POINTS_ACTIONS);
+    const durationSeconds =
+      action === 'watch_time' ? body.number('duration_seconds', { max: MAX_HEARTBEAT_SECONDS }) : undefined;
+    const eventAt = eventTime(body);
+    const stream = await findLiveStream(ctx, streamId);
+    const sessionId = await authorize(ctx, req, viewerId, stream, action);
+    res.json(
+      await awardPoints(ctx, { viewerId, streamId, streamerId: stream.streamer_id, action, durationSeconds, sessionId, eventAt }),
+    );
+  });
+
+  router.get('/api/viewers/:viewerId/points', async (req, res) => {
+    const viewerId = pathId(req.params, 'viewerId');
+    const [balance, credits] = await Promise.all([
+      ctx.db.selectFrom('point_balances').select('balance').where('viewer_id', '=', viewerId).executeTakeFirst(),
+      ctx.db.selectFrom('supporter_credits').select('credited_bytes').where('viewer_id', '=', viewerId).executeTakeFirst(),
+    ]);
+    // An unknown viewer is simply one with no points yet (viewer ids are client-made UUIDs).
+    const points = balance?.balance ?? 0;
+    const response: PointsBalanceResponse = {
+      viewer_id: viewerId,
+      balance: points,
+      status: pointsStatus(points),
+      credited_bytes: credits?.credited_bytes ?? 0,
+    };
+    res.json(response);
+  });
+
+  return router;
+}

@@ -1,0 +1,40 @@
+/**
+ * Why a receipt was rejected: the `code` of a `rejected` outcome in `PostReceiptsResponse`.
+ * Rejections are final (the SDK does not retry them).
+ */
+export const ReceiptRejection = {
+  /** A field is missing or malformed. */
+  INVALID_RECEIPT: 'INVALID_RECEIPT',
+  /** The signature does not verify with the receiver session's public key. */
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  /** The segment is not (yet) indexed. */
+  UNKNOWN_SEGMENT: 'UNKNOWN_SEGMENT',
+  /** The root differs from the indexed one. */
+  ROOT_MISMATCH: 'ROOT_MISMATCH',
+  /** The byte length differs from the indexed segment's. */
+  LENGTH_MISMATCH: 'LENGTH_MISMATCH',
+  /** No session has the uploader peer id. */
+  UNKNOWN_UPLOADER: 'UNKNOWN_UPLOADER',
+  /** The receipt's stream is not the receiver's or the uploader's stream. */
+  NOT_IN_STREAM: 'NOT_IN_STREAM',
+  /** The uploader session ended or expired. */
+  SESSION_NOT_LIVE: 'SESSION_NOT_LIVE',
+  /** Uploader and receiver are the same session or the same viewer. */
+  SELF_RECEIPT: 'SELF_RECEIPT',
+  /** Uploader and receiver connect from the same IP (see `RECEIPTS_SAME_IP_ALLOWED`). */
+  SAME_IP: 'SAME_IP',
+  /** The timestamp is in the future, too old, or before a session started. */
+  IMPLAUSIBLE_TIME: 'IMPLAUSIBLE_TIME',
+} as const;
+
+export type ReceiptRejection = (typeof ReceiptRejection)[keyof typeof ReceiptRejection];
+
+/** A receipt that failed a check. */
+export interface Rejected {
+  code: ReceiptRejection;
+  message: string;
+}
+
+export function reject(code: ReceiptRejection, message: string): Rejected {
+  return { code, message };
+}

@@ -1,0 +1,142 @@
+/**
+ * Verifies and credits a batch of receipts: parse, time and signature checks, two batched
+ * lookups (roots, uploaders), then one transaction that inserts the receipts (a UNIQUE key per
+ * receiving viewer and segment makes concurrent duplicates credit once) and adds the inserted
+ * bytes to the uploaders' sessions and ledger rows.
+ */
+import type { PostReceiptsResponse, ReceiptOutcome } from '@streamrp2p/protocol';
+import type { AppContext } from '../context.js';
+import { importReceiptKey } from '../sessions/public-key.js';
+import { isLive, type SessionRow } from '../sessions/session-auth.js';
+import { nowDate } from '../util/clock.js';
+import { checkAgainstIndex, checkTime, segmentKey, type CheckContext, type SessionFacts } from './receipt-checks.js';
+import { reject } from './receipt-codes.js';
+import { isRejected, parseReceipt, type ParsedReceipt } from './parse-receipt.js';
+import { verifyReceiptSignature } from './verify-signature.js';
+import { creditReceipts, type Credit } from './credit-receipts.js';
+
+/** Most receipts in one request. */
+export const MAX_RECEIPTS_PER_BATCH = 500;
+
+function facts(ctx: AppContext, s: SessionRow): SessionFacts {
+  return { id: s.id, streamId: s.stream_id, viewerId: s.viewer_id, ip: s.ip, createdAt: s.created_at.getTime(), live: isLive(ctx, s) };
+}
+
+export async function processReceipts(
+  ctx: AppContext,
+  receiver: SessionRow,
+  inputs: readonly unknown[],
+): Promise<PostReceiptsResponse> {
+  const now = ctx.clock();
+  const results: ReceiptOutcome[] = new Array(inputs.length);
+  const rejectAt = (index: number, r: { code: string; message: string }) => {
+    results[index] = { index, status: 'rejected', code: r.code, message: r.message };
+  };
+  const key = await importReceiptKey(receiver.public_key);
+  const check: Omit<CheckContext, 'roots' | 'uploaders'> = {
+    now,
+    receiver: facts(ctx, receiver),
+    maxAgeMs: ctx.config.receiptMaxAgeSeconds * 1000,
+    maxSkewMs: ctx.config.receiptMaxSkewSeconds * 1000,
+    sameIpAllowed: ctx.config.receiptsSameIpAllowed,
+  };
+
+  // 1. Shape, stream, time, signature: no database needed.
+  const signed: Array<{ index: number; receipt: ParsedReceipt }> = [];
+  await Promise.all(
+    inputs.map(async (input, index) => {
+      const receipt = parseReceipt(input);
+      if (isRejected(receipt)) return rejectAt(index, receipt);
+      if (receipt.streamId !== receiver.stream_id) {
+        return rejectAt(index, reject('NOT_IN_STREAM', 'the receiver session is not in this stream'));
+      }
+      const badTime = checkTime(receipt, { ...check, roots: new Map(), uploaders: new Map() });
+      if (badTime !== undefined) return rejectAt(index, badTime);
+      if (!(await verifyReceiptSignature(key, receiver.id, receipt))) {
+        return rejectAt(index, reject('BAD_SIGNATURE', 'signature does not verify with the session key'));
+      }
+      signed.push({ index, receipt });
+    }),
+  );
+  signed.sort((a, b) => a.index - b.index);
+
+  // 2. Two lookups for the whole batch.
+  const [roots, uploaders] = await Promise.all([lookupRoots(ctx, receiver.stream_id, signed), lookupUploaders(ctx, signed)]);
+  const context: CheckContext = { ...check, roots, uploaders };
+
+  // 3. Index and uploader rules; the first receipt for a segment in the batch is the candidate.
+  const candidates = new Map<string, Credit & { index: number }>();
+  const sameBatch: Array<{ index: number; key: string }> = [];
+  for (const { index, receipt } of signed) {
+    const outcome = checkAgainstIndex(receipt, context);
+    if ('code' in outcome) {
+      rejectAt(index, outcome);
+      continue;
+    }
+    const segment = segmentKey(receipt.rendition, receipt.sequence);
+    if (candidates.has(segment)) {
+      sameBatch.push({ index, key: segment });
+      continue;
+    }
+    candidates.set(segment, {
+      index,
+      rendition: receipt.rendition,
+      sequence: receipt.sequence,
+      byteLength: receipt.byteLength,
+      signedAt: receipt.timestamp,
+      uploaderSessionId: outcome.uploader.id,
+      uploaderViewerId: outcome.uploader.viewerId,
+    });
+  }
+
+  // 4. One transaction: insert what is new, credit exactly what was inserted.
+  const inserted = await creditReceipts(ctx, receiver, [...candidates.values()], nowDate(() => now));
+  for (const [segment, candidate] of candidates) {
+    results[candidate.index] = { index: candidate.index, status: inserted.has(segment) ? 'credited' : 'duplicate' };
+  }
+  for (const { index } of sameBatch) results[index] = { index, status: 'duplicate' };
+  return summarize(ctx, results);
+}
+
+function summarize(ctx: AppContext, results: ReceiptOutcome[]): PostReceiptsResponse {
+  const response: PostReceiptsResponse = { credited: 0, duplicates: 0, rejected: 0, results };
+  for (const r of results) {
+    if (r.status === 'credited') response.credited++;
+    else if (r.status === 'duplicate') response.duplicates++;
+    else response.rejected++;
+    ctx.metrics.receipts.inc({ outcome: r.status, code: r.status === 'rejected' ? r.code : '' });
+  }
+  return response;
+}
+
+async function lookupRoots(
+  ctx: AppContext,
+  streamId: string,
+  signed: ReadonlyArray<{ receipt: ParsedReceipt }>,
+): Promise<Map<string, { root: string; byteLength: number }>> {
+  const found = new Map<string, { root: string; byteLength: number }>();
+  if (signed.length === 0) return found;
+  const renditions = [...new Set(signed.map((s) => s.receipt.rendition))];
+  const sequences = [...new Set(signed.map((s) => s.receipt.sequence))];
+  const rows = await ctx.db
+    .selectFrom('segment_roots')
+    .select(['rendition', 'sequence', 'root', 'byte_length'])
+    .where('stream_id', '=', streamId)
+    .where('rendition', 'in', renditions)
+    .where('sequence', 'in', sequences)
+    .execute();
+  for (const row of rows) found.set(segmentKey(row.rendition, row.sequence), { root: row.root, byteLength: row.byte_length });
+  return found;
+}
+
+async function lookupUploaders(
+  ctx: AppContext,
+  signed: ReadonlyArray<{ receipt: ParsedReceipt }>,
+): Promise<Map<string, SessionFacts>> {
+  const found = new Map<string, SessionFacts>();
+  const peerIds = [...new Set(signed.map((s) => s.receipt.uploaderPeerId))];
+  if (peerIds.length === 0) return found;
+  const rows = await ctx.db.selectFrom('sessions').selectAll().where('peer_id', 'in', peerIds).execute();
+  for (const row of rows) found.set(row.peer_id, facts(ctx, row));
+  return found;
+}

@@ -1,0 +1,108 @@
+/** `/api/sessions`: a viewer starts watching, refreshes its tracker token, reads its summary, ends. */
+import type { SessionResponse, TrackerTokenResponse } from '@streamrp2p/protocol';
+import { Router } from 'express';
+import createDebug from 'debug';
+import type { AppContext } from '../context.js';
+import { bodyFields, pathId } from '../http/validate.js';
+import { findLiveStream } from '../streams/stream-store.js';
+import { nowDate } from '../util/clock.js';
+import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
+import { importReceiptKey } from './public-key.js';
+import { authenticateSession, isLive } from './session-auth.js';
+import { issueTrackerToken } from './tracker-token.js';
+
+const log = createDebug('streamrp2p:coordinator:sessions');
+
+/** `GET /api/sessions/:sessionId`: the session's own view of its standing. */
+export interface SessionSummaryResponse {
+  sessionId: string;
+  streamId: string;
+  viewerId: string;
+  peerId: string;
+  createdAt: string;
+  lastSeenAt: string;
+  live: boolean;
+  /** Verified bytes this session served to others. */
+  creditedBytes: number;
+  challengesPassed: number;
+  challengesFailed: number;
+  /** Watch time accepted for points. */
+  watchSeconds: number;
+}
+
+export function sessionRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const token = (peerId: string, streamId: string) =>
+    issueTrackerToken(ctx.trackerSecret, peerId, streamId, ctx.clock(), ctx.config.trackerTokenTtlSeconds);
+
+  router.post('/api/sessions', async (req, res) => {
+    const body = bodyFields(req.body).only('streamId', 'viewerId', 'publicKey');
+    const streamId = body.id('streamId');
+    const viewerId = body.optionalId('viewerId') ?? uuid();
+    const publicKey = body.string('publicKey', { max: 200 });
+    await importReceiptKey(publicKey);
+    await findLiveStream(ctx, streamId);
+    const now = nowDate(ctx.clock);
+    const session = { id: uuid(), peerId: randomSecret(16), secret: randomSecret() };
+    await ctx.db
+      .insertInto('sessions')
+      .values({
+        id: session.id,
+        stream_id: streamId,
+        viewer_id: viewerId,
+        peer_id: session.peerId,
+        public_key: publicKey,
+        secret_hash: hashSecret(session.secret),
+        ip: req.ip ?? '',
+        created_at: now,
+        last_seen_at: now,
+      })
+      .execute();
+    log('session %s viewer %s stream %s from %s', session.id, viewerId, streamId, req.ip);
+    const response: SessionResponse = {
+      sessionId: session.id,
+      peerId: session.peerId,
+      viewerId,
+      sessionSecret: session.secret,
+      ...token(session.peerId, streamId),
+    };
+    res.status(201).json(response);
+  });
+
+  router.post('/api/sessions/:sessionId/token', async (req, res) => {
+    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'));
+    const response: TrackerTokenResponse = token(session.peer_id, session.stream_id);
+    res.json(response);
+  });
+
+  router.get('/api/sessions/:sessionId', async (req, res) => {
+    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'), { allowEnded: true });
+    const response: SessionSummaryResponse = {
+      sessionId: session.id,
+      streamId: session.stream_id,
+      viewerId: session.viewer_id,
+      peerId: session.peer_id,
+      createdAt: session.created_at.toISOString(),
+      lastSeenAt: session.last_seen_at.toISOString(),
+      live: isLive(ctx, session),
+      creditedBytes: session.credited_bytes,
+      challengesPassed: session.challenges_passed,
+      challengesFailed: session.challenges_failed,
+      watchSeconds: Math.floor(session.watch_ms / 1000),
+    };
+    res.json(response);
+  });
+
+  router.delete('/api/sessions/:sessionId', async (req, res) => {
+    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'), { allowEnded: true });
+    await ctx.db
+      .updateTable('sessions')
+      .set({ ended_at: nowDate(ctx.clock) })
+      .where('id', '=', session.id)
+      .where('ended_at', 'is', null)
+      .execute();
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,87 @@
+/** Test helpers: a coordinator on port 0 over the run's database, and a small JSON client. */
+import { afterEach } from 'vitest';
+import { createCoordinator, type Coordinator, type CoordinatorOptions } from '../src/index.js';
+import type { TestDatabase } from './databases.js';
+
+export const TRACKER_SECRET = 'test-tracker-secret-0123456789';
+
+const running: Coordinator[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((c) => c.close()));
+});
+
+/** A response, its JSON body parsed. */
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  token?: string;
+  /** Sent as X-Forwarded-For (the test coordinators trust the proxy). */
+  ip?: string;
+  headers?: Record<string, string>;
+  /** Send this string as the body instead of JSON.stringify(body). */
+  raw?: string;
+}
+
+/** A JSON client for one coordinator. */
+export class Api {
+  constructor(readonly url: string) {}
+
+  async request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+    if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.ip !== undefined) headers['x-forwarded-for'] = opts.ip;
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') body = JSON.parse(text);
+    return { status: res.status, body: body as T, headers: res.headers };
+  }
+
+  get<T = any>(path: string, opts?: RequestOptions) {
+    return this.request<T>('GET', path, opts);
+  }
+  post<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
+    return this.request<T>('POST', path, { ...opts, body });
+  }
+  patch<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
+    return this.request<T>('PATCH', path, { ...opts, body });
+  }
+  delete<T = any>(path: string, opts?: RequestOptions) {
+    return this.request<T>('DELETE', path, opts);
+  }
+}
+
+/** Starts a coordinator on the run's shared database; closed after the test. */
+export async function startCoordinator(
+  t: TestDatabase,
+  options: CoordinatorOptions = {},
+): Promise<{ coordinator: Coordinator; api: Api; url: string }> {
+  const coordinator = createCoordinator({
+    port: 0,
+    database: t.database,
+    trackerSecret: TRACKER_SECRET,
+    trustProxy: true,
+    indexerRetryBaseMs: 20,
+    ...options,
+  });
+  running.push(coordinator);
+  const { url } = await coordinator.start();
+  return { coordinator, api: new Api(url), url };
+}
+
+/** A clock tests move by hand. */
+export function manualClock(start = Date.now()): { now: () => number; advance: (ms: number) => void } {
+  let time = start;
+  return { now: () => time, advance: (ms) => (time += ms) };
+}

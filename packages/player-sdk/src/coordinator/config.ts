@@ -1,0 +1,204 @@
+import { isValidId } from '@streamrp2p/protocol';
+import { SdkError, SdkErrorCode } from '../errors.js';
+import type { FetchLike } from './api-client.js';
+import type { ViewerIdStorage } from './viewer-id.js';
+
+/** Configuration of a {@link CoordinatorClient}. Every field but `url` and `streamId` has a default. */
+export interface CoordinatorConfig {
+  /** Base URL of the coordinator, e.g. `https://coordinator.example`. */
+  url: string;
+  /** The stream being watched. */
+  streamId: string;
+  /**
+   * The viewer's id (an account id). Without it, the id stored in `storage` is used, or the one
+   * the coordinator assigns, which is then stored.
+   * @default undefined
+   */
+  viewerId: string | undefined;
+  /**
+   * Where the anonymous viewer id is kept between visits. `null` keeps nothing.
+   * @default undefined (`localStorage` when the page has it)
+   */
+  storage: ViewerIdStorage | null | undefined;
+  /**
+   * The fetch implementation.
+   * @default undefined (`globalThis.fetch`)
+   */
+  fetch: FetchLike | undefined;
+  /**
+   * Longest wait for the coordinator to index a segment's root before its check is `unknown`.
+   * @default 2000
+   */
+  rootWaitMs: number;
+  /**
+   * Interval of root requests while waiting for a root that is not indexed yet.
+   * @default 400
+   */
+  rootPollMs: number;
+  /**
+   * Interval of receipt uploads while receipts are queued.
+   * @default 5000
+   */
+  receiptFlushMs: number;
+  /**
+   * Queued receipts that trigger an upload without waiting for `receiptFlushMs`.
+   * @default 50
+   */
+  receiptBatchSize: number;
+  /**
+   * Most receipts in one request (the coordinator accepts at most 500).
+   * @default 500
+   */
+  maxReceiptsPerRequest: number;
+  /**
+   * Most receipts kept while the coordinator is unreachable; the oldest are dropped beyond it.
+   * @default 10000
+   */
+  maxQueuedReceipts: number;
+  /**
+   * First retry delay after a failed receipt upload; it doubles with each failure (with jitter).
+   * @default 1000
+   */
+  retryBaseMs: number;
+  /**
+   * Longest retry delay.
+   * @default 30000
+   */
+  retryMaxMs: number;
+  /**
+   * Interval of challenge polls, once `startChallenges()` was called.
+   * @default 15000
+   */
+  challengePollMs: number;
+  /**
+   * Interval of watch-time heartbeats, once `startHeartbeats()` was called.
+   * @default 60000
+   */
+  heartbeatMs: number;
+  /**
+   * Timeout of each coordinator request.
+   * @default 10000
+   */
+  requestTimeoutMs: number;
+  /**
+   * A tracker token is refreshed when it expires within this time.
+   * @default 60000
+   */
+  tokenRefreshMarginMs: number;
+  /**
+   * Time `destroy()` gives the last receipt upload and the session's end.
+   * @default 2000
+   */
+  destroyTimeoutMs: number;
+  /**
+   * Wall clock in Unix milliseconds (receipt and points timestamps, token expiry).
+   * @default Date.now
+   */
+  now: () => number;
+  /**
+   * Monotonic clock in milliseconds, for watch time.
+   * @default performance.now
+   */
+  monotonicNow: () => number;
+}
+
+/** Config fields a caller may set; `undefined` values are ignored. */
+export type CoordinatorOptions = Pick<CoordinatorConfig, 'url' | 'streamId'> &
+  Partial<Omit<CoordinatorConfig, 'url' | 'streamId'>>;
+
+/** Defaults of every optional coordinator client field. */
+export const DEFAULT_COORDINATOR_CONFIG: Readonly<Omit<CoordinatorConfig, 'url' | 'streamId'>> =
+  Object.freeze({
+    viewerId: undefined,
+    storage: undefined,
+    fetch: undefined,
+    rootWaitMs: 2000,
+    rootPollMs: 400,
+    receiptFlushMs: 5000,
+    receiptBatchSize: 50,
+    maxReceiptsPerRequest: 500,
+    maxQueuedReceipts: 10_000,
+    retryBaseMs: 1000,
+    retryMaxMs: 30_000,
+    challengePollMs: 15_000,
+    heartbeatMs: 60_000,
+    requestTimeoutMs: 10_000,
+    tokenRefreshMarginMs: 60_000,
+    destroyTimeoutMs: 2000,
+    now: () => Date.now(),
+    monotonicNow: () => performance.now(),
+  });
+
+/** The coordinator's limit on receipts per `POST /api/receipts`. */
+export const MAX_RECEIPTS_PER_REQUEST = 500;
+
+function invalid(message: string): SdkError {
+  return new SdkError(SdkErrorCode.InvalidConfig, message);
+}
+
+const POSITIVE = [
+  'rootPollMs',
+  'receiptFlushMs',
+  'retryBaseMs',
+  'retryMaxMs',
+  'challengePollMs',
+  'heartbeatMs',
+  'requestTimeoutMs',
+  'destroyTimeoutMs',
+] as const;
+const NON_NEGATIVE = ['rootWaitMs', 'tokenRefreshMarginMs'] as const;
+const COUNTS = ['receiptBatchSize', 'maxReceiptsPerRequest', 'maxQueuedReceipts'] as const;
+
+/**
+ * Merges caller options over the defaults: drops `undefined`, validates every field, and
+ * rejects contradictions with a clear message.
+ *
+ * @example
+ * const config = mergeCoordinatorConfig({ url: 'http://127.0.0.1:8080', streamId: 'demo' });
+ */
+export function mergeCoordinatorConfig(options: CoordinatorOptions): CoordinatorConfig {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const config = { ...DEFAULT_COORDINATOR_CONFIG, ...defined } as CoordinatorConfig;
+  if (typeof config.url !== 'string' || !/^https?:\/\/[^/]/.test(config.url)) {
+    throw invalid(`url must be an http(s) URL, got ${JSON.stringify(config.url)}`);
+  }
+  if (!isValidId(config.streamId)) {
+    throw invalid(`streamId must be a valid id, got ${JSON.stringify(config.streamId)}`);
+  }
+  if (config.viewerId !== undefined && !isValidId(config.viewerId)) {
+    throw invalid(`viewerId must be a valid id, got ${JSON.stringify(config.viewerId)}`);
+  }
+  for (const key of POSITIVE) {
+    const value = config[key];
+    if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+      throw invalid(`${key} must be a positive number of milliseconds, got ${String(value)}`);
+    }
+  }
+  for (const key of NON_NEGATIVE) {
+    const value = config[key];
+    if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+      throw invalid(`${key} must be a non-negative number of milliseconds, got ${String(value)}`);
+    }
+  }
+  for (const key of COUNTS) {
+    if (!Number.isSafeInteger(config[key]) || config[key] < 1) {
+      throw invalid(`${key} must be a positive integer, got ${String(config[key])}`);
+    }
+  }
+  if (config.maxReceiptsPerRequest > MAX_RECEIPTS_PER_REQUEST) {
+    throw invalid(`maxReceiptsPerRequest must be at most ${MAX_RECEIPTS_PER_REQUEST}`);
+  }
+  if (config.receiptBatchSize > config.maxQueuedReceipts) {
+    throw invalid('receiptBatchSize exceeds maxQueuedReceipts: the queue would never trigger');
+  }
+  if (config.retryBaseMs > config.retryMaxMs) {
+    throw invalid('retryBaseMs exceeds retryMaxMs');
+  }
+  for (const key of ['now', 'monotonicNow'] as const) {
+    if (typeof config[key] !== 'function') throw invalid(`${key} must be a function`);
+  }
+  if (config.fetch !== undefined && typeof config.fetch !== 'function') {
+    throw invalid('fetch must be a function');
+  }
+  return config;
+}

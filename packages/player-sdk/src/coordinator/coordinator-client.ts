@@ -1,0 +1,221 @@
+import type { PointsResponse } from '@streamrp2p/protocol';
+import { Emitter } from '../emitter.js';
+import { SdkError, SdkErrorCode } from '../errors.js';
+import { ApiClient } from './api-client.js';
+import { ChallengeResponder, type GetSegment } from './challenges.js';
+import {
+  mergeCoordinatorConfig,
+  type CoordinatorConfig,
+  type CoordinatorOptions,
+} from './config.js';
+import type { CoordinatorEvents } from './events.js';
+import { WatchHeartbeat, type AwardAction } from './points.js';
+import { ReceiptQueue, type FlushResult } from './receipts.js';
+import { RootsCache, type RootCheck } from './roots.js';
+import { Session, type SessionInfo } from './session.js';
+import { Timers } from './sleep.js';
+import { defaultViewerIdStorage } from './viewer-id.js';
+import { statsOf, type CoordinatorStats } from './stats.js';
+
+/** What `destroy()` managed before giving up. */
+export interface DestroyResult {
+  /** Receipts that could not be delivered in time (lost). */
+  unsentReceipts: number;
+  sessionEnded: boolean;
+}
+
+/**
+ * The SDK's link to the coordinator: the session and its tracker token, segment roots for
+ * integrity, signed receipts for what peers served us, challenge answers, and points.
+ *
+ * @example
+ * const coordinator = new CoordinatorClient({ url: 'https://coordinator.example', streamId: 'demo' });
+ * const { peerId } = await coordinator.start();
+ * const token = await coordinator.trackerToken();
+ * const check = await coordinator.verifySegment('720p', 1042, bytes); // { status: 'ok', root }
+ * if (check.status === 'ok') void coordinator.receiptFor(uploader, '720p', 1042, check.root.root, bytes.length);
+ * coordinator.startHeartbeats(() => !video.paused);
+ * coordinator.on('account-prompt', ({ balance }) => showSignupHint(balance));
+ */
+export class CoordinatorClient extends Emitter<CoordinatorEvents> {
+  readonly config: CoordinatorConfig;
+  private readonly api: ApiClient;
+  private readonly roots: RootsCache;
+  private session: Session | undefined;
+  private starting: Promise<SessionInfo> | undefined;
+  private receipts: ReceiptQueue | undefined;
+  private challenges: ChallengeResponder | undefined;
+  private heartbeat: WatchHeartbeat | undefined;
+  private destroyed = false;
+
+  constructor(options: CoordinatorOptions) {
+    super((error) => console.error('streamrp2p: a coordinator event listener threw', error));
+    this.config = mergeCoordinatorConfig(options);
+    this.api = new ApiClient({
+      baseUrl: this.config.url,
+      timeoutMs: this.config.requestTimeoutMs,
+      fetch: this.config.fetch,
+    });
+    this.roots = new RootsCache(this.api, {
+      streamId: this.config.streamId,
+      pollMs: this.config.rootPollMs,
+      clock: this.config.monotonicNow,
+      onError: (error) => this.reportError(error),
+    });
+  }
+
+  /** Our session, once `start()` resolved. */
+  get sessionInfo(): SessionInfo | undefined {
+    return this.session?.info;
+  }
+
+  /**
+   * Creates the session (once; later calls return the same). Rejects with the coordinator's
+   * error: without a session there is no tracker token, so the caller decides (HTTP only).
+   */
+  start(): Promise<SessionInfo> {
+    this.starting ??= this.createSession();
+    return this.starting;
+  }
+
+  /** A tracker token valid for a while yet (refreshed when it nears expiry). */
+  trackerToken(): Promise<string> {
+    return this.requireSession().trackerToken();
+  }
+
+  /** Checks segment bytes against the indexed root, waiting up to `rootWaitMs` for it. */
+  verifySegment(rendition: string, sequence: number, bytes: Uint8Array): Promise<RootCheck> {
+    return this.roots.verify(rendition, sequence, bytes, this.config.rootWaitMs);
+  }
+
+  /**
+   * Signs and queues a receipt for a verified segment a peer served us. Resolves false (with an
+   * `error` event) for an invalid receipt; never rejects.
+   */
+  receiptFor(
+    uploaderPeerId: string,
+    rendition: string,
+    sequence: number,
+    root: string,
+    byteLength: number,
+  ): Promise<boolean> {
+    this.requireSession();
+    return this.receipts!.add({ uploaderPeerId, rendition, sequence, root, byteLength });
+  }
+
+  /** Uploads queued receipts now (see `ReceiptQueue.flush`). */
+  flushReceipts(): Promise<FlushResult> {
+    this.requireSession();
+    return this.receipts!.flush();
+  }
+
+  /** Answers challenges every `challengePollMs` from the segments `getSegment` still holds. */
+  startChallenges(getSegment: GetSegment): void {
+    const session = this.requireSession();
+    this.challenges ??= new ChallengeResponder(this.api, session, {
+      streamId: this.config.streamId,
+      pollMs: this.config.challengePollMs,
+      now: this.config.now,
+      onChallenge: (event) => this.emit('challenge', event),
+      onError: (error) => this.reportError(error),
+    });
+    this.challenges.start(getSegment);
+  }
+
+  /** Sends watch-time heartbeats every `heartbeatMs`, counting only time `isPlaying()` is true. */
+  startHeartbeats(isPlaying: () => boolean): void {
+    this.pointsFor().start(isPlaying);
+  }
+
+  /** Reports a chat message, follow or share; rejects with an `SdkError` on failure. */
+  award(action: AwardAction): Promise<PointsResponse> {
+    return this.pointsFor().award(action);
+  }
+
+  getStats(): CoordinatorStats {
+    return statsOf(this.session, this.roots, this.receipts, this.challenges, this.heartbeat);
+  }
+
+  /**
+   * Stops every timer, sends the last receipts and watch time (within `destroyTimeoutMs`), ends
+   * the session best effort, and removes all listeners.
+   */
+  async destroy(): Promise<DestroyResult> {
+    if (this.destroyed) return { unsentReceipts: 0, sessionEnded: false };
+    this.destroyed = true;
+    this.roots.close();
+    this.challenges?.stop();
+    this.heartbeat?.stop();
+    this.receipts?.stop();
+    const deadline = new Timers();
+    if (this.starting) await deadline.within(this.starting, this.config.destroyTimeoutMs);
+    const last = Promise.all([this.receipts?.flush(), this.heartbeat?.heartbeat()]);
+    await deadline.within(last, this.config.destroyTimeoutMs);
+    const sessionEnded = (await this.session?.end(this.config.destroyTimeoutMs)) ?? false;
+    deadline.close();
+    this.api.close();
+    this.removeAllListeners();
+    return { unsentReceipts: this.receipts?.pending ?? 0, sessionEnded };
+  }
+
+  private async createSession(): Promise<SessionInfo> {
+    if (this.destroyed) throw destroyedError();
+    const storage =
+      this.config.storage === null ? undefined : (this.config.storage ?? defaultViewerIdStorage());
+    const session = await Session.create(this.api, {
+      streamId: this.config.streamId,
+      viewerId: this.config.viewerId,
+      storage,
+      now: this.config.now,
+      tokenRefreshMarginMs: this.config.tokenRefreshMarginMs,
+    });
+    this.session = session;
+    this.receipts = new ReceiptQueue(this.api, session, {
+      ...this.config,
+      emit: (event, payload) => this.emit(event, payload),
+      onError: (error) => this.reportError(error),
+    });
+    if (this.destroyed) void session.end(this.config.destroyTimeoutMs);
+    else this.emit('session', session.info);
+    return session.info;
+  }
+
+  private pointsFor(): WatchHeartbeat {
+    const session = this.requireSession();
+    this.heartbeat ??= new WatchHeartbeat(this.api, {
+      streamId: this.config.streamId,
+      viewerId: session.viewerId,
+      secret: session.secret,
+      heartbeatMs: this.config.heartbeatMs,
+      now: this.config.now,
+      monotonicNow: this.config.monotonicNow,
+      onPoints: (event) => this.emit('points', event),
+      onStatus: (status, balance) =>
+        this.emit(status === 'vip' ? 'vip' : 'account-prompt', { balance }),
+      onError: (error) => this.reportError(error),
+    });
+    return this.heartbeat;
+  }
+
+  private requireSession(): Session {
+    if (this.destroyed) throw destroyedError();
+    if (!this.session) {
+      throw new SdkError(SdkErrorCode.InvalidConfig, 'call start() and wait for it first');
+    }
+    return this.session;
+  }
+
+  private reportError(error: SdkError): void {
+    if (this.destroyed && error.code === SdkErrorCode.Aborted) return;
+    this.emit('error', {
+      code: error.code,
+      message: error.message,
+      fatal: false,
+      details: error.details,
+    });
+  }
+}
+
+function destroyedError(): SdkError {
+  return new SdkError(SdkErrorCode.Destroyed, 'the coordinator client was destroyed');
+}

@@ -1,0 +1,213 @@
+import type { ReceiptBody, ReceiptOutcome } from '@streamrp2p/protocol';
+import { SdkErrorCode, type SdkError } from '../errors.js';
+import type { ApiClient } from './api-client.js';
+import type { CoordinatorConfig } from './config.js';
+import { backoffDelay } from './backoff.js';
+import { isRetryable, toSdkError } from './errors.js';
+import type { Emit, FlushResult, ReceiptBatchOutcome } from './events.js';
+import {
+  invalidReceipt,
+  signReceipt,
+  type ReceiptInput,
+  type ReceiptSigner,
+} from './receipt-signing.js';
+import { parseReceiptResults } from './responses.js';
+import { Timers } from './sleep.js';
+
+/** The receipt fields of the client config, and where to report. */
+export type ReceiptQueueOptions = Pick<
+  CoordinatorConfig,
+  | 'streamId'
+  | 'now'
+  | 'receiptFlushMs'
+  | 'receiptBatchSize'
+  | 'maxReceiptsPerRequest'
+  | 'maxQueuedReceipts'
+  | 'retryBaseMs'
+  | 'retryMaxMs'
+> & {
+  /** `receipts`, `receipt-rejected` and `receipts-dropped` events. */
+  emit: Emit;
+  /** An invalid receipt, a 4xx, or the first failure of an outage (retries follow on their own). */
+  onError: (error: SdkError) => void;
+};
+
+/**
+ * Signed receipts on their way to the coordinator: batched, retried with backoff while the
+ * coordinator is unreachable, and removed only once the coordinator answered for them. A
+ * receipt answered `credited`, `duplicate` or `rejected` is never sent again; one whose request
+ * failed is sent again (the coordinator dedupes, so it is never credited twice).
+ *
+ * @example
+ * const queue = new ReceiptQueue(api, session, options);
+ * void queue.add({ uploaderPeerId, rendition: '720p', sequence: 42, root, byteLength });
+ * await queue.flush();
+ */
+export class ReceiptQueue {
+  readonly stats = { credited: 0, duplicates: 0, rejected: 0, dropped: 0, retries: 0, requests: 0 };
+  private queue: ReceiptBody[] = [];
+  /** Receipts (at the head of the queue) that a request in flight carries. */
+  private inFlight = 0;
+  private readonly signing = new Set<Promise<boolean>>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly timers = new Timers();
+  private cancelTick: (() => void) | undefined;
+  private cancelRetry: (() => void) | undefined;
+  private failures = 0;
+  private autoFlush: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly signer: ReceiptSigner,
+    private readonly options: ReceiptQueueOptions,
+  ) {}
+
+  /** Receipts signed or being signed that the coordinator has not answered for yet. */
+  get pending(): number {
+    return this.queue.length + this.signing.size;
+  }
+
+  /** Signs and queues a receipt. Resolves false (and reports an error) for an invalid one. */
+  add(input: ReceiptInput): Promise<boolean> {
+    const task = signReceipt(this.signer, this.options.streamId, input, this.options.now()).then(
+      (body) => (this.enqueue(body), true),
+      (error: unknown) => (this.options.onError(invalidReceipt(error)), false),
+    );
+    this.signing.add(task);
+    void task.finally(() => this.signing.delete(task));
+    return task;
+  }
+
+  /**
+   * Uploads everything queued now (after signatures in progress), in requests of at most
+   * `maxReceiptsPerRequest`, without waiting for a pending retry delay. Never rejects: a failed request
+   * ends the flush with `error` set, and its receipts wait for the next attempt.
+   */
+  async flush(): Promise<FlushResult> {
+    await Promise.all([...this.signing]);
+    const run = this.chain.then(() => this.drain());
+    this.chain = run;
+    return run;
+  }
+
+  /** Stops the timers: no upload starts on its own any more (`flush()` still works). */
+  stop(): void {
+    this.timers.close();
+    this.cancelTick = this.cancelRetry = undefined;
+  }
+
+  private enqueue(body: ReceiptBody): void {
+    this.queue.push(body);
+    const excess = this.queue.length - this.options.maxQueuedReceipts;
+    if (excess > 0) {
+      // The oldest go. If a request in flight carries them, its answer still counts.
+      this.queue.splice(0, excess);
+      this.stats.dropped += excess;
+      this.options.emit('receipts-dropped', { count: excess });
+    }
+    if (this.cancelRetry) return; // Backing off: the retry takes everything.
+    if (this.inFlight === 0 && this.queue.length >= this.options.receiptBatchSize) {
+      this.autoFlush ??= this.flush().finally(() => (this.autoFlush = undefined));
+    } else {
+      this.scheduleTick();
+    }
+  }
+
+  private scheduleTick(): void {
+    if (this.cancelTick || this.cancelRetry || this.timers.isClosed) return;
+    this.cancelTick = this.timers.after(this.options.receiptFlushMs, () => {
+      this.cancelTick = undefined;
+      void this.flush();
+    });
+  }
+
+  private async drain(): Promise<FlushResult> {
+    const total: FlushResult = { sent: 0, credited: 0, duplicates: 0, rejected: 0 };
+    this.cancelTick?.();
+    this.cancelRetry?.();
+    this.cancelTick = this.cancelRetry = undefined;
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, this.options.maxReceiptsPerRequest);
+      const outcome = await this.send(batch);
+      if ('error' in outcome) {
+        total.error = outcome.error;
+        break;
+      }
+      for (const key of ['sent', 'credited', 'duplicates', 'rejected'] as const) {
+        total[key] += outcome[key];
+      }
+      // Receipts the answer did not mention go with the next tick, not in a tight loop.
+      if (outcome.sent < batch.length) break;
+    }
+    if (this.queue.length > 0) this.scheduleTick();
+    return total;
+  }
+
+  /** One request; removes the receipts it got an answer for. */
+  private async send(batch: ReceiptBody[]): Promise<ReceiptBatchOutcome | { error: SdkError }> {
+    this.stats.requests += 1;
+    if (this.failures > 0) this.stats.retries += 1;
+    this.inFlight = batch.length;
+    try {
+      const body = await this.api.request({
+        method: 'POST',
+        path: '/api/receipts',
+        bearer: this.signer.secret,
+        body: { sessionId: this.signer.sessionId, receipts: batch },
+      });
+      return this.apply(batch, parseReceiptResults(body, batch.length).results);
+    } catch (thrown) {
+      const error = toSdkError(thrown);
+      if (error.code === SdkErrorCode.Aborted) return { error }; // Closing: keep them.
+      if (isRetryable(error)) return { error: this.retryLater(error) };
+      // A 4xx for the whole request (an ended session, a malformed batch): sending it again
+      // would fail the same way, so these receipts are final, reported like rejected ones.
+      this.options.onError(error);
+      const { serverCode } = error.details;
+      const code = typeof serverCode === 'string' ? serverCode : error.code;
+      const status = 'rejected' as const;
+      this.apply(
+        batch,
+        batch.map((_, index) => ({ index, status, code, message: error.message })),
+      );
+      return { error };
+    } finally {
+      this.inFlight = 0;
+    }
+  }
+
+  private retryLater(error: SdkError): SdkError {
+    this.failures += 1;
+    if (this.failures === 1) this.options.onError(error);
+    const { retryBaseMs, retryMaxMs } = this.options;
+    const backoff = backoffDelay(this.failures, retryBaseMs, retryMaxMs);
+    const delay = Math.max(backoff, Number(error.details.retryAfterMs ?? 0));
+    this.cancelRetry = this.timers.after(delay, () => {
+      this.cancelRetry = undefined;
+      void this.flush();
+    });
+    return error;
+  }
+
+  /** Removes the answered receipts, reports the rejected ones and the batch. */
+  private apply(batch: ReceiptBody[], results: ReceiptOutcome[]): ReceiptBatchOutcome {
+    this.failures = 0;
+    const outcome = { sent: results.length, credited: 0, duplicates: 0, rejected: 0 };
+    for (const result of results) {
+      if (result.status === 'credited') outcome.credited += 1;
+      else if (result.status === 'duplicate') outcome.duplicates += 1;
+      else {
+        outcome.rejected += 1;
+        const { code, message } = result;
+        this.options.emit('receipt-rejected', { receipt: batch[result.index]!, code, message });
+      }
+    }
+    const done = new Set(results.map((result) => batch[result.index]!));
+    this.queue = this.queue.filter((receipt) => !done.has(receipt));
+    for (const key of ['credited', 'duplicates', 'rejected'] as const) {
+      this.stats[key] += outcome[key];
+    }
+    this.options.emit('receipts', outcome);
+    return outcome;
+  }
+}

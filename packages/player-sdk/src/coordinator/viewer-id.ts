@@ -1,0 +1,35 @@
+/** Where the anonymous viewer id is kept: `localStorage` or anything shaped like it. */
+export interface ViewerIdStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** The `localStorage` key of the anonymous viewer id. */
+export const VIEWER_ID_STORAGE_KEY = 'streamrp2p:viewer-id';
+
+/** The page's `localStorage`, or undefined in Node, workers, or when the browser denies it. */
+export function defaultViewerIdStorage(): ViewerIdStorage | undefined {
+  try {
+    return (globalThis as { localStorage?: ViewerIdStorage }).localStorage ?? undefined;
+  } catch {
+    return undefined; // Sandboxed iframes and disabled cookies make the getter throw.
+  }
+}
+
+/** The stored viewer id, or undefined when there is none or storage fails. */
+export function readViewerId(storage: ViewerIdStorage | undefined): string | undefined {
+  try {
+    return storage?.getItem(VIEWER_ID_STORAGE_KEY) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores the viewer id; a full or denied storage only costs the id's reuse. */
+export function storeViewerId(storage: ViewerIdStorage | undefined, viewerId: string): void {
+  try {
+    storage?.setItem(VIEWER_ID_STORAGE_KEY, viewerId);
+  } catch {
+    // Quota exceeded or storage denied: the next visit gets a new anonymous id.
+  }
+}
