@@ -32,6 +32,8 @@ export interface EngineDefinition {
   trafficExpression: string | null;
   /** A JavaScript expression evaluated in the page giving the hls.js instance, or null. */
   hlsExpression: string;
+  /** A script run in every viewer page before the page's own scripts (to hook engine events). */
+  initScript: string | null;
   /** An expression read once at the end and stored as is in the results (engine internals). */
   diagnosticsExpression: string | null;
 }
@@ -45,10 +47,42 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     query: { overlay: '0' },
     trafficExpression: 'window.__player ? window.__player.getStats() : null',
     hlsExpression: 'window.__player ? window.__player.hls : null',
+    // Logs peer connects and closes from the player's creation on (sdk.html only counts them).
+    initScript: `(() => {
+      const log = [];
+      window.__benchPeerLog = log;
+      // Counts RTCPeerConnections, to tell one connection per peer from several.
+      const connections = [];
+      window.__benchConnections = connections;
+      const Native = window.RTCPeerConnection;
+      if (Native) {
+        window.RTCPeerConnection = class extends Native {
+          constructor(...args) {
+            super(...args);
+            connections.push(this);
+          }
+        };
+      }
+      let player;
+      Object.defineProperty(window, '__player', {
+        configurable: true,
+        get: () => player,
+        set: (value) => {
+          player = value;
+          const at = () => Math.round(performance.now());
+          value.on('peer-connect', (e) => log.push([at(), 'connect', e.peerId.slice(0, 6), e.swarm]));
+          value.on('peer-close', (e) => log.push([at(), 'close', e.peerId.slice(0, 6), e.swarm, e.reason]));
+        },
+      });
+    })()`,
     diagnosticsExpression: `window.__events ? {
+      peerLog: window.__benchPeerLog,
+      rtcConnections: (window.__benchConnections || []).reduce((n, c) => (n[c.connectionState] = (n[c.connectionState] || 0) + 1, n), {}),
       stats: window.__player.getStats(),
       peerConnects: window.__events.peerConnects,
       segmentsBySource: window.__events.segments.reduce((n, s) => (n[s.source] = (n[s.source] || 0) + 1, n), {}),
+      // sequence:source:rendition[:uploader], in load order: shows which segments came over HTTP twice.
+      segments: window.__events.segments.map((s) => s.sequence + ':' + s.source + ':' + s.rendition + (s.peerId ? ':' + s.peerId.slice(0, 6) : '')),
       sdkErrors: window.__events.errors.map((e) => e.code + ': ' + String(e.message).slice(0, 160)),
       banned: window.__events.banned,
     } : null`,
@@ -61,6 +95,7 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     trafficExpression: null,
     // plain.html keeps its instance in a top-level `const hls`, reachable by name only.
     hlsExpression: "typeof hls !== 'undefined' ? hls : null",
+    initScript: null,
     diagnosticsExpression: null,
   },
 ]);

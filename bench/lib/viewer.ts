@@ -107,8 +107,14 @@ export class Viewer {
     this.joinedAtMs = joinedAtMs;
     try {
       this.context = await browser.newContext();
+      if (this.engine.initScript !== null) await this.context.addInitScript(this.engine.initScript);
       this.page = await this.context.newPage();
       this.page.on('pageerror', (error) => this.notePageError(`page error: ${error.message}`));
+      this.page.on('response', (response) => {
+        if (response.status() >= 400) {
+          this.notePageError(`HTTP ${response.status()} ${response.url().split('?')[0]}`);
+        }
+      });
       this.page.on('console', (message) => {
         if (message.type() === 'error') this.notePageError(`console: ${message.text()}`);
       });

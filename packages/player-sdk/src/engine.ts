@@ -8,6 +8,7 @@ import {
   type SegmentResult,
   type SegmentSource,
 } from './load-segment.js';
+import { HttpEstimator } from './http-estimator.js';
 import { isMeteredConnection } from './metered.js';
 import type { PeerConnection } from './peer-connection.js';
 import { SegmentStore } from './segment-store.js';
@@ -15,8 +16,11 @@ import { Swarm } from './swarm.js';
 import { TokenBucket } from './token-bucket.js';
 import { TrackerClient } from './tracker-client.js';
 
-/** Swarms unused for this long are left (after a quality switch, for example). */
-const SWARM_IDLE_MS = 30_000;
+/**
+ * Swarms unused for this long are left (after a quality switch, for example): long enough to
+ * come back after a brief switch, short enough not to keep a second set of connections open.
+ */
+const SWARM_IDLE_MS = 15_000;
 
 /** Events of the engine, with one payload type each. */
 export interface EngineEvents {
@@ -86,7 +90,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
     httpSegments: 0,
     p2pSegments: 0,
   };
-  private httpMsPerByte = 0;
+  private readonly http = new HttpEstimator();
   private destroyed = false;
   /** Integrity hook: checks bytes received from peers before anyone sees them. */
   verifySegment: (swarm: string, sequence: number, bytes: Uint8Array) => Promise<boolean> =
@@ -139,8 +143,12 @@ export class P2PEngine extends Emitter<EngineEvents> {
         swarm,
         selfId: () => this.tracker.peerId ?? '',
         cached: (sequence) => this.store.get(swarm.key, sequence),
-        estimatedHttpMs: () => this.estimatedHttpMs(),
-        recordHttp: (bytes, ms) => this.recordHttp(bytes, ms),
+        estimatedHttpMs: () => this.http.estimateMs(swarm.key),
+        recordHttp: (bytes, totalMs, ttfbMs) => this.http.record(swarm.key, bytes, totalMs, ttfbMs),
+        countBytes: (from, bytes) => {
+          if (from === 'http') this.totals.httpBytes += bytes;
+          else this.totals.p2pBytes += bytes;
+        },
         setFetching: (sequence, fetching) => this.setFetching(swarm.key, sequence, fetching),
         complete: (sequence, bytes) => {
           this.store.put(swarm.key, sequence, bytes);
@@ -159,8 +167,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       },
       request,
     );
-    this.totals.httpBytes += result.httpBytes;
-    this.totals.p2pBytes += result.p2pBytes;
+    this.http.recordSize(swarm.key, result.bytes.byteLength);
     if (result.source === 'http') this.totals.httpSegments += 1;
     if (result.source === 'p2p') this.totals.p2pSegments += 1;
     this.emit('segment-loaded', {
@@ -276,17 +283,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
     if (fetching) set.add(sequence);
     else set.delete(sequence);
     this.announce(swarm, sequence, fetching ? 'fetching' : 'dropped');
-  }
-
-  private estimatedHttpMs(): number {
-    // Until measured, assume a 1 MB segment at 8 Mbit/s.
-    return this.httpMsPerByte ? this.httpMsPerByte * 1_000_000 : 1000;
-  }
-
-  private recordHttp(bytes: number, ms: number): void {
-    if (bytes < 10_000) return;
-    const perByte = ms / bytes;
-    this.httpMsPerByte = this.httpMsPerByte ? this.httpMsPerByte * 0.7 + perByte * 0.3 : perByte;
   }
 
   private onPeerFailure(peer: PeerConnection, error: SdkError): void {

@@ -72,7 +72,11 @@ export async function httpFetch(
 }
 
 async function readBody(response: Response, options: HttpFetchOptions): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  if (!response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    options.onChunk?.(bytes);
+    return bytes;
+  }
   const reader = response.body.getReader();
   const parts: Uint8Array[] = [];
   let length = 0;

@@ -51,7 +51,9 @@ export interface LoadContext {
   cached(sequence: number): Uint8Array | undefined;
   /** Expected HTTP download time of a segment, ms. */
   estimatedHttpMs(): number;
-  recordHttp(bytes: number, ms: number): void;
+  recordHttp(bytes: number, totalMs: number, ttfbMs: number): void;
+  /** Counts bytes as they arrive, so aborted downloads are in the totals too. */
+  countBytes(from: 'http' | 'p2p', bytes: number): void;
   /** Announces that we download the segment over HTTP (true) or gave up on it (false). */
   setFetching(sequence: number, fetching: boolean): void;
   /** Stores a delivered segment so peers can get it from us. */
@@ -188,6 +190,7 @@ async function fromPeer(
           assembly.total = byteLength;
         },
         onChunk: (bytes) => {
+          context.countBytes('p2p', bytes.byteLength);
           assembly.add(bytes, 'p2p', peer.peerId);
           request.onProgress?.(assembly.received, assembly.total);
         },
@@ -215,18 +218,19 @@ async function fromHttp(
   assembly: Assembly,
 ): Promise<void> {
   const startedAt = performance.now();
-  const before = assembly.received;
   const result = await httpFetch(request.url, {
     range: request.range,
     offset: assembly.received,
     signal: request.signal,
+    onChunk: (bytes) => context.countBytes('http', bytes.byteLength),
   });
   // The server ignored our Range: start over from its full body.
   if (result.startsAt === 0 && assembly.received > 0) assembly.reset();
   assembly.add(result.bytes, 'http');
   assembly.total = assembly.received;
   request.onProgress?.(assembly.received, assembly.total);
-  context.recordHttp(assembly.received - before, performance.now() - startedAt);
+  const endedAt = performance.now();
+  context.recordHttp(result.bytes.byteLength, endedAt - startedAt, result.firstByteAt - startedAt);
 }
 
 /**
