@@ -62,7 +62,10 @@ async function main(): Promise<void> {
     );
   }
   const { url } = await coordinator.start();
-  const storage = coordinator.config.databaseUrl === undefined ? `PGlite in ${coordinator.config.dataDir}` : 'PostgreSQL';
+  const storage =
+    coordinator.config.databaseUrl === undefined
+      ? `PGlite in ${coordinator.config.dataDir}`
+      : 'PostgreSQL';
   process.stdout.write(`streamrp2p-coordinator listening on ${url} (${storage})\n`);
 
   let stopping = false;
@@ -83,6 +86,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`streamrp2p-coordinator: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `streamrp2p-coordinator: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 });

@@ -6,8 +6,13 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import createDebug from 'debug';
+import type { Express } from 'express';
 import type { Kysely } from 'kysely';
-import { resolveCoordinatorConfig, type CoordinatorConfig, type CoordinatorOptions } from './config/config.js';
+import {
+  resolveCoordinatorConfig,
+  type CoordinatorConfig,
+  type CoordinatorOptions,
+} from './config/config.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Database } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -33,6 +38,8 @@ export class Coordinator {
   readonly trackerSecret: string;
   /** True when no secret was configured: tokens only verify against this process's secret. */
   readonly trackerSecretGenerated: boolean;
+  /** The express app (after `start()`), e.g. to mount it elsewhere or list its routes. */
+  app: Express | undefined;
   #database: Database | undefined;
   #indexer: SegmentIndexer | undefined;
   #server: Server | undefined;
@@ -63,7 +70,12 @@ export class Coordinator {
     const { config } = this;
     this.#database = config.database ?? (await openDatabase(config));
     await migrateToLatest(this.#database.db);
-    const indexer = new SegmentIndexer({ db: this.#database.db, config, metrics: this.metrics, clock: config.clock });
+    const indexer = new SegmentIndexer({
+      db: this.#database.db,
+      config,
+      metrics: this.metrics,
+      clock: config.clock,
+    });
     this.#indexer = indexer;
     const ctx: AppContext = {
       config,
@@ -74,7 +86,8 @@ export class Coordinator {
       trackerSecret: this.trackerSecret,
       publicUrl: () => config.publicUrl ?? this.#address?.url ?? '',
     };
-    const server = createApp(ctx).listen(config.port, config.host);
+    this.app = createApp(ctx);
+    const server = this.app.listen(config.port, config.host);
     this.#server = server;
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;

@@ -22,14 +22,19 @@ export async function answerChallenge(
   const challenge = await ctx.db
     .selectFrom('challenges as c')
     .leftJoin('segment_roots as r', (join) =>
-      join.onRef('r.stream_id', '=', 'c.stream_id').onRef('r.rendition', '=', 'c.rendition').onRef('r.sequence', '=', 'c.sequence'),
+      join
+        .onRef('r.stream_id', '=', 'c.stream_id')
+        .onRef('r.rendition', '=', 'c.rendition')
+        .onRef('r.sequence', '=', 'c.sequence'),
     )
     .select(['c.id', 'c.leaf_index', 'c.expires_at', 'c.answered_at', 'r.root', 'r.byte_length'])
     .where('c.id', '=', challengeId)
     .where('c.session_id', '=', sessionId)
     .executeTakeFirst();
-  if (challenge === undefined) throw new ApiError('CHALLENGE_NOT_FOUND', `no challenge ${challengeId} for this session`);
-  if (challenge.answered_at !== null) throw new ApiError('ALREADY_ANSWERED', 'this challenge was already answered');
+  if (challenge === undefined)
+    throw new ApiError('CHALLENGE_NOT_FOUND', `no challenge ${challengeId} for this session`);
+  if (challenge.answered_at !== null)
+    throw new ApiError('ALREADY_ANSWERED', 'this challenge was already answered');
 
   const now = nowDate(ctx.clock);
   let reason: 'EXPIRED' | 'WRONG_PROOF' | undefined;
@@ -55,7 +60,8 @@ export async function answerChallenge(
       .where('answered_at', 'is', null)
       .executeTakeFirst();
     // Another answer won the race: only the first one counts.
-    if (recorded.numUpdatedRows === 0n) throw new ApiError('ALREADY_ANSWERED', 'this challenge was already answered');
+    if (recorded.numUpdatedRows === 0n)
+      throw new ApiError('ALREADY_ANSWERED', 'this challenge was already answered');
     await trx
       .updateTable('sessions')
       .set((eb) =>

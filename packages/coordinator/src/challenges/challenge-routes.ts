@@ -28,7 +28,10 @@ export function challengeRoutes(ctx: AppContext): Router {
     const leafHash = body.hash('leafHash');
     const siblings = body.array('siblings', { max: MAX_SIBLINGS });
     if (!siblings.every((s): s is string => typeof s === 'string' && HEX_32.test(s))) {
-      throw new ApiError('VALIDATION_ERROR', 'body.siblings must be 64-character lowercase hex hashes');
+      throw new ApiError(
+        'VALIDATION_ERROR',
+        'body.siblings must be 64-character lowercase hex hashes',
+      );
     }
     res.json(await answerChallenge(ctx, session.id, challengeId, { leafHash, siblings }));
   });

@@ -98,11 +98,14 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
 });
 
 type Check = (value: unknown) => string | undefined;
-const int = (min: number, max = Number.MAX_SAFE_INTEGER): Check => (v) =>
-  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max
-    ? undefined
-    : `an integer in ${min}..${max}`;
-const positive: Check = (v) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : 'a positive number');
+const int =
+  (min: number, max = Number.MAX_SAFE_INTEGER): Check =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max
+      ? undefined
+      : `an integer in ${min}..${max}`;
+const positive: Check = (v) =>
+  typeof v === 'number' && v > 0 && Number.isFinite(v) ? undefined : 'a positive number';
 const string: Check = (v) => (typeof v === 'string' && v !== '' ? undefined : 'a non-empty string');
 const httpUrl: Check = (v) => {
   try {
@@ -111,15 +114,22 @@ const httpUrl: Check = (v) => {
     return 'an http(s) URL';
   }
 };
-const optional = (check: Check): Check => (v) => (v === undefined ? undefined : check(v));
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined ? undefined : check(v);
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 
 const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   port: int(0, 65535),
   host: string,
-  databaseUrl: optional((v) => (typeof v === 'string' && /^postgres(ql)?:\/\//.test(v) ? undefined : 'a postgres:// URL')),
+  databaseUrl: optional((v) =>
+    typeof v === 'string' && /^postgres(ql)?:\/\//.test(v) ? undefined : 'a postgres:// URL',
+  ),
   dataDir: string,
-  database: optional((v) => (typeof v === 'object' && v !== null && 'db' in v ? undefined : 'an open Database')),
+  database: optional((v) =>
+    typeof v === 'object' && v !== null && 'db' in v ? undefined : 'an open Database',
+  ),
   trackerSecret: optional((v) =>
     typeof v === 'string' && v.length >= MIN_TRACKER_SECRET_LENGTH
       ? undefined
@@ -143,7 +153,10 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   publicSdkUrl: string,
   trackerPublicUrl: httpUrl,
   publicUrl: optional(httpUrl),
-  trustProxy: (v) => (['boolean', 'number', 'string'].includes(typeof v) ? undefined : 'a boolean, hop count or subnet list'),
+  trustProxy: (v) =>
+    ['boolean', 'number', 'string'].includes(typeof v)
+      ? undefined
+      : 'a boolean, hop count or subnet list',
   bodyLimitBytes: int(1024),
   clock: (v) => (typeof v === 'function' ? undefined : 'a function returning milliseconds'),
 };
@@ -163,8 +176,10 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
   }
   for (const [key, check] of Object.entries(CHECKS)) {
     const problem = check(merged[key]);
-    if (problem !== undefined) problems.push(`${key} must be ${problem}, got ${JSON.stringify(merged[key])}`);
+    if (problem !== undefined)
+      problems.push(`${key} must be ${problem}, got ${JSON.stringify(merged[key])}`);
   }
-  if (problems.length > 0) throw new TypeError(`invalid coordinator config: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new TypeError(`invalid coordinator config: ${problems.join('; ')}`);
   return merged as unknown as CoordinatorConfig;
 }

@@ -36,7 +36,8 @@ export interface DatabaseOptions {
 
 /** Opens PostgreSQL or PGlite (see {@link DatabaseOptions}); does not migrate. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl !== undefined) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl !== undefined)
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10);
   return openPGlite(options.dataDir);
 }
 
@@ -46,7 +47,9 @@ function openPostgres(connectionString: string, max: number): Database {
     max,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === INT8_OID
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client's error (server restart) must not crash the process: the pool replaces it.

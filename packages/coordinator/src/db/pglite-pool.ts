@@ -67,7 +67,8 @@ export class PGlitePool implements PostgresPool {
 
   #handOver(): void {
     const next = this.#waiting.shift();
-    if (next) next(); // stays busy: ownership passes straight to the next waiter
+    if (next)
+      next(); // stays busy: ownership passes straight to the next waiter
     else this.#busy = false;
   }
 

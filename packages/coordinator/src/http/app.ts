@@ -17,8 +17,21 @@ export function createApp(ctx: AppContext): Express {
   app.set('query parser', 'simple');
   app.use(requestMetrics(ctx.metrics));
   app.use(cors);
-  app.use(express.json({ limit: ctx.config.bodyLimitBytes, type: ['application/json', 'application/*+json'] }));
-  for (const routes of [systemRoutes, streamRoutes, rootsRoutes, sessionRoutes, receiptRoutes, challengeRoutes, pointsRoutes]) {
+  app.use(
+    express.json({
+      limit: ctx.config.bodyLimitBytes,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
+  for (const routes of [
+    systemRoutes,
+    streamRoutes,
+    rootsRoutes,
+    sessionRoutes,
+    receiptRoutes,
+    challengeRoutes,
+    pointsRoutes,
+  ]) {
     app.use(routes(ctx));
   }
   app.use(notFound);

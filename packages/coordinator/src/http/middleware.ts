@@ -23,7 +23,8 @@ export const cors: RequestHandler = (req, res, next) => {
 export function requestMetrics(metrics: CoordinatorMetrics): RequestHandler {
   return (req, res, next) => {
     res.on('finish', () => {
-      const route = req.route?.path === undefined ? 'unmatched' : `${req.baseUrl}${String(req.route.path)}`;
+      const route =
+        req.route?.path === undefined ? 'unmatched' : `${req.baseUrl}${String(req.route.path)}`;
       metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
     });
     next();
@@ -58,9 +59,15 @@ export function errorHandler(metrics: CoordinatorMetrics): ErrorRequestHandler {
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const parserError = err as BodyParserError;
-  if (parserError.type === 'entity.parse.failed') return new ApiError('INVALID_JSON', 'the body is not valid JSON');
-  if (parserError.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', 'the body is too large');
-  if (parserError.type !== undefined && parserError.status !== undefined && parserError.status < 500) {
+  if (parserError.type === 'entity.parse.failed')
+    return new ApiError('INVALID_JSON', 'the body is not valid JSON');
+  if (parserError.type === 'entity.too.large')
+    return new ApiError('PAYLOAD_TOO_LARGE', 'the body is too large');
+  if (
+    parserError.type !== undefined &&
+    parserError.status !== undefined &&
+    parserError.status < 500
+  ) {
     return new ApiError('VALIDATION_ERROR', `the body could not be read (${parserError.type})`);
   }
   return new ApiError('INTERNAL_ERROR', 'internal error');

@@ -3,9 +3,20 @@
 /** A JSON Schema object, loosely typed (OpenAPI 3.1 uses JSON Schema 2020-12). */
 export type Schema = { [key: string]: unknown };
 
-const str = (description?: string, extra: Schema = {}): Schema => ({ type: 'string', ...(description ? { description } : {}), ...extra });
-const int = (description?: string, extra: Schema = {}): Schema => ({ type: 'integer', ...(description ? { description } : {}), ...extra });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({
+const str = (description?: string, extra: Schema = {}): Schema => ({
+  type: 'string',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+const int = (description?: string, extra: Schema = {}): Schema => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+const obj = (
+  properties: Record<string, Schema>,
+  required: string[] = Object.keys(properties),
+): Schema => ({
   type: 'object',
   properties,
   required,
@@ -19,8 +30,15 @@ const status = str('Points status', { enum: ['none', 'account_prompt', 'vip'] })
 export const SCHEMAS: Record<string, Schema> = {
   ApiErrorBody: obj({ error: obj({ code: str('Error code (see README)'), message: str() }) }),
   CreateStreamerRequest: obj({ name: str(undefined, { minLength: 1, maxLength: 200 }) }),
-  CreateStreamerResponse: obj({ streamerId: str(), name: str(), apiKey: str('Shown once; send as Bearer') }),
-  CreateStreamRequest: obj({ hlsUrl: str('Master or media playlist, http(s)', { format: 'uri' }), title: str() }, ['hlsUrl']),
+  CreateStreamerResponse: obj({
+    streamerId: str(),
+    name: str(),
+    apiKey: str('Shown once; send as Bearer'),
+  }),
+  CreateStreamRequest: obj(
+    { hlsUrl: str('Master or media playlist, http(s)', { format: 'uri' }), title: str() },
+    ['hlsUrl'],
+  ),
   UpdateStreamRequest: obj({ hlsUrl: str(undefined, { format: 'uri' }), title: str() }, []),
   StreamResponse: obj(
     {
@@ -35,9 +53,17 @@ export const SCHEMAS: Record<string, Schema> = {
     ['streamId', 'streamerId', 'hlsUrl', 'title', 'renditions', 'createdAt'],
   ),
   SegmentRoot: obj({ sequence: int(), root: hex32, byteLength: int() }),
-  SegmentRootsResponse: obj({ streamId: str(), rendition: str(), roots: { type: 'array', items: ref('SegmentRoot') } }),
+  SegmentRootsResponse: obj({
+    streamId: str(),
+    rendition: str(),
+    roots: { type: 'array', items: ref('SegmentRoot') },
+  }),
   CreateSessionRequest: obj(
-    { streamId: id, viewerId: id, publicKey: str('Raw uncompressed P-256 public key (65 bytes), base64url') },
+    {
+      streamId: id,
+      viewerId: id,
+      publicKey: str('Raw uncompressed P-256 public key (65 bytes), base64url'),
+    },
     ['streamId', 'publicKey'],
   ),
   SessionResponse: obj({
@@ -72,7 +98,10 @@ export const SCHEMAS: Record<string, Schema> = {
     timestamp: { type: 'number', description: 'Unix milliseconds' },
     signature: str('ECDSA P-256/SHA-256 over encodeReceipt(), IEEE P1363 (64 bytes), base64url'),
   }),
-  PostReceiptsRequest: obj({ sessionId: id, receipts: { type: 'array', maxItems: 500, items: ref('ReceiptBody') } }),
+  PostReceiptsRequest: obj({
+    sessionId: id,
+    receipts: { type: 'array', maxItems: 500, items: ref('ReceiptBody') },
+  }),
   ReceiptOutcome: {
     type: 'object',
     properties: {
@@ -98,22 +127,42 @@ export const SCHEMAS: Record<string, Schema> = {
     expiresAt: str(undefined, { format: 'date-time' }),
   }),
   ChallengesResponse: obj({ challenges: { type: 'array', items: ref('Challenge') } }),
-  ChallengeAnswerRequest: obj({ leafHash: hex32, siblings: { type: 'array', maxItems: 32, items: hex32 } }),
+  ChallengeAnswerRequest: obj({
+    leafHash: hex32,
+    siblings: { type: 'array', maxItems: 32, items: hex32 },
+  }),
   ChallengeAnswerResponse: obj(
-    { challengeId: str(), passed: { type: 'boolean' }, reason: str(undefined, { enum: ['WRONG_PROOF', 'EXPIRED'] }) },
+    {
+      challengeId: str(),
+      passed: { type: 'boolean' },
+      reason: str(undefined, { enum: ['WRONG_PROOF', 'EXPIRED'] }),
+    },
     ['challengeId', 'passed'],
   ),
   PointsRequest: obj(
     {
       viewer_id: id,
       stream_id: id,
-      action: str(undefined, { enum: ['watch_time', 'chat_message', 'follow_streamer', 'share_stream'] }),
-      duration_seconds: { type: 'number', minimum: 0, maximum: 3600, description: 'watch_time only (required there)' },
+      action: str(undefined, {
+        enum: ['watch_time', 'chat_message', 'follow_streamer', 'share_stream'],
+      }),
+      duration_seconds: {
+        type: 'number',
+        minimum: 0,
+        maximum: 3600,
+        description: 'watch_time only (required there)',
+      },
       timestamp: { oneOf: [str(undefined, { format: 'date-time' }), { type: 'number' }] },
     },
     ['viewer_id', 'stream_id', 'action', 'timestamp'],
   ),
-  PointsResponse: obj({ viewer_id: str(), awarded: int(), balance: int(), multiplier: int(), status }),
+  PointsResponse: obj({
+    viewer_id: str(),
+    awarded: int(),
+    balance: int(),
+    multiplier: int(),
+    status,
+  }),
   PointsBalanceResponse: obj({ viewer_id: str(), balance: int(), status, credited_bytes: int() }),
   Health: obj({ status: str(undefined, { const: 'ok' }) }),
 };

@@ -17,7 +17,9 @@ interface Operation {
   query?: Record<string, Schema>;
 }
 
-const json = (name: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } });
+const json = (name: string) => ({
+  'application/json': { schema: { $ref: `#/components/schemas/${name}` } },
+});
 const SECURITY: Record<Auth, unknown[] | undefined> = {
   apiKey: [{ apiKey: [] }],
   sessionSecret: [{ sessionSecret: [] }],
@@ -27,12 +29,22 @@ const SECURITY: Record<Auth, unknown[] | undefined> = {
 };
 
 function pathParams(path: string) {
-  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
 }
 
 function operation(path: string, op: Operation) {
   const [status, schema] = op.ok;
-  const query = Object.entries(op.query ?? {}).map(([name, s]) => ({ name, in: 'query', required: true, schema: s }));
+  const query = Object.entries(op.query ?? {}).map(([name, s]) => ({
+    name,
+    in: 'query',
+    required: true,
+    schema: s,
+  }));
   return {
     summary: op.summary,
     security: SECURITY[op.auth],
@@ -40,61 +52,159 @@ function operation(path: string, op: Operation) {
     ...(op.body === undefined ? {} : { requestBody: { required: true, content: json(op.body) } }),
     responses: {
       [status]: { description: 'OK', ...(schema === undefined ? {} : { content: json(schema) }) },
-      ...Object.fromEntries(op.errors.map((e) => [e, { description: 'Error', content: json('ApiErrorBody') }])),
+      ...Object.fromEntries(
+        op.errors.map((e) => [e, { description: 'Error', content: json('ApiErrorBody') }]),
+      ),
     },
   };
 }
 
 const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
-  '/healthz': { get: { summary: 'Liveness and database ping', auth: 'none', ok: [200, 'Health'], errors: [503] } },
-  '/metrics': {
-    get: { summary: 'Prometheus metrics (text exposition format)', auth: 'none', ok: [200, undefined], errors: [] },
+  '/healthz': {
+    get: {
+      summary: 'Liveness and database ping',
+      auth: 'none',
+      ok: [200, 'Health'],
+      errors: [503],
+    },
   },
-  '/api/openapi.json': { get: { summary: 'This document', auth: 'none', ok: [200, undefined], errors: [] } },
+  '/metrics': {
+    get: {
+      summary: 'Prometheus metrics (text exposition format)',
+      auth: 'none',
+      ok: [200, undefined],
+      errors: [],
+    },
+  },
+  '/api/openapi.json': {
+    get: { summary: 'This document', auth: 'none', ok: [200, undefined], errors: [] },
+  },
   '/api/streamers': {
-    post: { summary: 'Create a streamer; returns its API key once', auth: 'none', body: 'CreateStreamerRequest', ok: [201, 'CreateStreamerResponse'], errors: [400, 413] },
+    post: {
+      summary: 'Create a streamer; returns its API key once',
+      auth: 'none',
+      body: 'CreateStreamerRequest',
+      ok: [201, 'CreateStreamerResponse'],
+      errors: [400, 413],
+    },
   },
   '/api/streams': {
-    post: { summary: 'Register an HLS stream; the indexer starts following it', auth: 'apiKey', body: 'CreateStreamRequest', ok: [201, 'StreamResponse'], errors: [400, 401] },
+    post: {
+      summary: 'Register an HLS stream; the indexer starts following it',
+      auth: 'apiKey',
+      body: 'CreateStreamRequest',
+      ok: [201, 'StreamResponse'],
+      errors: [400, 401],
+    },
   },
   '/api/streams/{streamId}': {
-    get: { summary: 'A stream; embedSnippet only for the owner', auth: 'optionalApiKey', ok: [200, 'StreamResponse'], errors: [400, 404] },
-    patch: { summary: 'Change title or hlsUrl (owner only)', auth: 'apiKey', body: 'UpdateStreamRequest', ok: [200, 'StreamResponse'], errors: [400, 401, 403, 404] },
-    delete: { summary: 'Delete a stream (owner only); indexing stops', auth: 'apiKey', ok: [204, undefined], errors: [401, 403, 404] },
+    get: {
+      summary: 'A stream; embedSnippet only for the owner',
+      auth: 'optionalApiKey',
+      ok: [200, 'StreamResponse'],
+      errors: [400, 404],
+    },
+    patch: {
+      summary: 'Change title or hlsUrl (owner only)',
+      auth: 'apiKey',
+      body: 'UpdateStreamRequest',
+      ok: [200, 'StreamResponse'],
+      errors: [400, 401, 403, 404],
+    },
+    delete: {
+      summary: 'Delete a stream (owner only); indexing stops',
+      auth: 'apiKey',
+      ok: [204, undefined],
+      errors: [401, 403, 404],
+    },
   },
   '/api/streams/{streamId}/roots': {
     get: {
-      summary: 'Merkle roots of segments from..to (inclusive, at most 500); cacheable when complete',
+      summary:
+        'Merkle roots of segments from..to (inclusive, at most 500); cacheable when complete',
       auth: 'none',
-      query: { rendition: { type: 'string' }, from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } },
+      query: {
+        rendition: { type: 'string' },
+        from: { type: 'integer', minimum: 0 },
+        to: { type: 'integer', minimum: 0 },
+      },
       ok: [200, 'SegmentRootsResponse'],
       errors: [400, 404],
     },
   },
   '/api/sessions': {
-    post: { summary: 'Start a viewer session: peer id, secret, tracker token', auth: 'none', body: 'CreateSessionRequest', ok: [201, 'SessionResponse'], errors: [400, 404, 422] },
+    post: {
+      summary: 'Start a viewer session: peer id, secret, tracker token',
+      auth: 'none',
+      body: 'CreateSessionRequest',
+      ok: [201, 'SessionResponse'],
+      errors: [400, 404, 422],
+    },
   },
   '/api/sessions/{sessionId}': {
-    get: { summary: 'Session summary: credited bytes, challenge results', auth: 'sessionSecret', ok: [200, 'SessionSummaryResponse'], errors: [401, 404] },
-    delete: { summary: 'End the session', auth: 'sessionSecret', ok: [204, undefined], errors: [401, 404] },
+    get: {
+      summary: 'Session summary: credited bytes, challenge results',
+      auth: 'sessionSecret',
+      ok: [200, 'SessionSummaryResponse'],
+      errors: [401, 404],
+    },
+    delete: {
+      summary: 'End the session',
+      auth: 'sessionSecret',
+      ok: [204, undefined],
+      errors: [401, 404],
+    },
   },
   '/api/sessions/{sessionId}/token': {
-    post: { summary: 'A fresh tracker token', auth: 'sessionSecret', ok: [200, 'TrackerTokenResponse'], errors: [401, 404] },
+    post: {
+      summary: 'A fresh tracker token',
+      auth: 'sessionSecret',
+      ok: [200, 'TrackerTokenResponse'],
+      errors: [401, 404],
+    },
   },
   '/api/sessions/{sessionId}/challenges': {
-    get: { summary: 'Pending challenges (issues one when due)', auth: 'sessionSecret', ok: [200, 'ChallengesResponse'], errors: [401, 404] },
+    get: {
+      summary: 'Pending challenges (issues one when due)',
+      auth: 'sessionSecret',
+      ok: [200, 'ChallengesResponse'],
+      errors: [401, 404],
+    },
   },
   '/api/sessions/{sessionId}/challenges/{challengeId}': {
-    post: { summary: 'Answer a challenge with a Merkle proof', auth: 'sessionSecret', body: 'ChallengeAnswerRequest', ok: [200, 'ChallengeAnswerResponse'], errors: [400, 401, 404, 409] },
+    post: {
+      summary: 'Answer a challenge with a Merkle proof',
+      auth: 'sessionSecret',
+      body: 'ChallengeAnswerRequest',
+      ok: [200, 'ChallengeAnswerResponse'],
+      errors: [400, 401, 404, 409],
+    },
   },
   '/api/receipts': {
-    post: { summary: 'Post signed receipts (at most 500); per-receipt outcomes', auth: 'sessionSecret', body: 'PostReceiptsRequest', ok: [200, 'PostReceiptsResponse'], errors: [400, 401, 404, 413] },
+    post: {
+      summary: 'Post signed receipts (at most 500); per-receipt outcomes',
+      auth: 'sessionSecret',
+      body: 'PostReceiptsRequest',
+      ok: [200, 'PostReceiptsResponse'],
+      errors: [400, 401, 404, 413],
+    },
   },
   '/api/viewers/points': {
-    post: { summary: 'Award points for an action', auth: 'sessionOrApiKey', body: 'PointsRequest', ok: [200, 'PointsResponse'], errors: [400, 401, 403, 404] },
+    post: {
+      summary: 'Award points for an action',
+      auth: 'sessionOrApiKey',
+      body: 'PointsRequest',
+      ok: [200, 'PointsResponse'],
+      errors: [400, 401, 403, 404],
+    },
   },
   '/api/viewers/{viewerId}/points': {
-    get: { summary: 'A viewer\'s balance (zero for an unknown viewer)', auth: 'none', ok: [200, 'PointsBalanceResponse'], errors: [400] },
+    get: {
+      summary: "A viewer's balance (zero for an unknown viewer)",
+      auth: 'none',
+      ok: [200, 'PointsBalanceResponse'],
+      errors: [400],
+    },
   },
 };
 
@@ -103,7 +213,8 @@ export const OPENAPI_DOCUMENT = Object.freeze({
   info: {
     title: 'StreamrP2P coordinator',
     version: '0.1.0',
-    description: 'Streams, segment roots, sessions, receipts, challenges and points. Errors are `{ error: { code, message } }`.',
+    description:
+      'Streams, segment roots, sessions, receipts, challenges and points. Errors are `{ error: { code, message } }`.',
   },
   components: {
     schemas: SCHEMAS,
@@ -115,7 +226,9 @@ export const OPENAPI_DOCUMENT = Object.freeze({
   paths: Object.fromEntries(
     Object.entries(ROUTES).map(([path, methods]) => [
       path,
-      Object.fromEntries(Object.entries(methods).map(([method, op]) => [method, operation(path, op)])),
+      Object.fromEntries(
+        Object.entries(methods).map(([method, op]) => [method, operation(path, op)]),
+      ),
     ]),
   ),
 });

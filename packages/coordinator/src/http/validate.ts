@@ -42,7 +42,8 @@ export class Fields {
   /** A protocol id (`[A-Za-z0-9._-]{1,128}`), as the tracker accepts it. */
   id(key: string): string {
     const value = this.raw(key);
-    if (!isValidId(value)) fail(`${this.where}.${key} must be an id of 1-128 characters [A-Za-z0-9._-]`);
+    if (!isValidId(value))
+      fail(`${this.where}.${key} must be an id of 1-128 characters [A-Za-z0-9._-]`);
     return value;
   }
 

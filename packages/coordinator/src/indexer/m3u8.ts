@@ -26,8 +26,7 @@ export interface MediaPlaylist {
 }
 
 export type ParsedPlaylist =
-  | { kind: 'master'; variants: Variant[] }
-  | { kind: 'media'; playlist: MediaPlaylist };
+  { kind: 'master'; variants: Variant[] } | { kind: 'media'; playlist: MediaPlaylist };
 
 /** Thrown for text that is not an HLS playlist. */
 export class PlaylistError extends Error {
@@ -35,7 +34,10 @@ export class PlaylistError extends Error {
 }
 
 function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 function resolveUri(uri: string, base: string): string {
@@ -56,7 +58,8 @@ function attribute(line: string, name: string): string | undefined {
  */
 export function parsePlaylist(text: string, baseUrl: string): ParsedPlaylist {
   const all = lines(text);
-  if (all[0] !== '#EXTM3U') throw new PlaylistError(`${baseUrl} is not an HLS playlist (no #EXTM3U)`);
+  if (all[0] !== '#EXTM3U')
+    throw new PlaylistError(`${baseUrl} is not an HLS playlist (no #EXTM3U)`);
   if (all.some((l) => l.startsWith('#EXT-X-STREAM-INF'))) {
     return { kind: 'master', variants: parseVariants(all, baseUrl) };
   }
@@ -94,6 +97,9 @@ function parseMedia(all: string[], baseUrl: string): MediaPlaylist {
   if (!Number.isFinite(targetDuration) || targetDuration < 0) {
     throw new PlaylistError(`${baseUrl}: bad #EXT-X-TARGETDURATION`);
   }
-  const segments = uris.map((uri, i) => ({ sequence: mediaSequence + i, url: resolveUri(uri, baseUrl) }));
+  const segments = uris.map((uri, i) => ({
+    sequence: mediaSequence + i,
+    url: resolveUri(uri, baseUrl),
+  }));
   return { targetDuration, mediaSequence, ended, segments };
 }

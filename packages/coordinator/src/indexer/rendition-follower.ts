@@ -45,28 +45,52 @@ export class RenditionFollower {
         if (playlist.ended) {
           await Promise.all(this.#inFlight.values());
           if (playlist.segments.every((s) => this.#done.has(s.sequence))) {
-            log('%s/%s: all %d segments indexed', this.target.streamId, this.target.rendition, playlist.segments.length);
+            log(
+              '%s/%s: all %d segments indexed',
+              this.target.streamId,
+              this.target.rendition,
+              playlist.segments.length,
+            );
             return;
           }
           await sleep(backoff(this.deps.config.indexerRetryBaseMs * 4, 1), this.signal);
           continue;
         }
-        const pollMs = this.deps.config.indexerPollMs ?? Math.max(MIN_POLL_MS, (playlist.targetDuration * 1000) / 2);
+        const pollMs =
+          this.deps.config.indexerPollMs ??
+          Math.max(MIN_POLL_MS, (playlist.targetDuration * 1000) / 2);
         await sleep(pollMs, this.signal);
       } catch (error) {
         if (this.signal.aborted) break;
         failures++;
-        log('%s: playlist failed (%d in a row): %s', this.target.playlistUrl, failures, String(error));
-        await sleep(backoff(this.deps.config.indexerRetryBaseMs * 4, Math.min(failures, 8)), this.signal).catch(() => undefined);
+        log(
+          '%s: playlist failed (%d in a row): %s',
+          this.target.playlistUrl,
+          failures,
+          String(error),
+        );
+        await sleep(
+          backoff(this.deps.config.indexerRetryBaseMs * 4, Math.min(failures, 8)),
+          this.signal,
+        ).catch(() => undefined);
       }
     }
     await Promise.allSettled(this.#inFlight.values());
   }
 
   async #fetchPlaylist(): Promise<MediaPlaylist> {
-    const bytes = await originGet(this.deps, this.target.playlistUrl, 'playlist', this.signal, () => undefined);
+    const bytes = await originGet(
+      this.deps,
+      this.target.playlistUrl,
+      'playlist',
+      this.signal,
+      () => undefined,
+    );
     const parsed = parsePlaylist(new TextDecoder().decode(bytes), this.target.playlistUrl);
-    if (parsed.kind !== 'media') throw new PlaylistError(`${this.target.playlistUrl} is a master playlist, expected a media playlist`);
+    if (parsed.kind !== 'media')
+      throw new PlaylistError(
+        `${this.target.playlistUrl} is a master playlist, expected a media playlist`,
+      );
     return parsed.playlist;
   }
 
@@ -85,7 +109,8 @@ export class RenditionFollower {
   }
 
   #startNew(playlist: MediaPlaylist): void {
-    for (const sequence of this.#done) if (sequence < playlist.mediaSequence) this.#done.delete(sequence);
+    for (const sequence of this.#done)
+      if (sequence < playlist.mediaSequence) this.#done.delete(sequence);
     for (const segment of playlist.segments) {
       if (this.#done.has(segment.sequence) || this.#inFlight.has(segment.sequence)) continue;
       const task = this.deps.limiter
@@ -100,8 +125,12 @@ export class RenditionFollower {
     if (this.signal.aborted) return;
     const { streamId, rendition } = this.target;
     try {
-      const bytes = await originGet(this.deps, segment.url, 'segment', this.signal, (error, attempt) =>
-        log('%s attempt %d failed: %s', segment.url, attempt, String(error)),
+      const bytes = await originGet(
+        this.deps,
+        segment.url,
+        'segment',
+        this.signal,
+        (error, attempt) => log('%s attempt %d failed: %s', segment.url, attempt, String(error)),
       );
       const root = bytesToHex(await merkleRoot(bytes));
       await this.deps.db

@@ -19,9 +19,16 @@ export function rootsRoutes(ctx: AppContext): Router {
     const rendition = query.id('rendition');
     const from = query.integer('from', { max: MAX_SEQUENCE });
     const to = query.integer('to', { max: MAX_SEQUENCE });
-    if (to < from) throw new ApiError('VALIDATION_ERROR', `query.to (${to}) must not be below query.from (${from})`);
+    if (to < from)
+      throw new ApiError(
+        'VALIDATION_ERROR',
+        `query.to (${to}) must not be below query.from (${from})`,
+      );
     if (to - from + 1 > MAX_ROOTS_RANGE) {
-      throw new ApiError('VALIDATION_ERROR', `at most ${MAX_ROOTS_RANGE} segments per request (from..to inclusive)`);
+      throw new ApiError(
+        'VALIDATION_ERROR',
+        `at most ${MAX_ROOTS_RANGE} segments per request (from..to inclusive)`,
+      );
     }
     await findLiveStream(ctx, streamId);
     const rows = await ctx.db

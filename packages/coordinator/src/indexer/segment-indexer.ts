@@ -21,7 +21,12 @@ export class SegmentIndexer implements StreamFollowing {
   readonly #stopping = new Set<Promise<void>>();
   #closed = false;
 
-  constructor(deps: { db: Kysely<DB>; config: CoordinatorConfig; metrics: CoordinatorMetrics; clock: Clock }) {
+  constructor(deps: {
+    db: Kysely<DB>;
+    config: CoordinatorConfig;
+    metrics: CoordinatorMetrics;
+    clock: Clock;
+  }) {
     this.#deps = { ...deps, limiter: new Limiter(deps.config.indexerConcurrency) };
   }
 

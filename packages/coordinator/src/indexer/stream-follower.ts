@@ -48,14 +48,27 @@ export class StreamFollower {
         const parsed = parsePlaylist(new TextDecoder().decode(bytes), this.hlsUrl);
         const urls = parsed.kind === 'master' ? parsed.variants.map((v) => v.url) : [this.hlsUrl];
         const byId = new Map(urls.map((url) => [renditionId(url), url]));
-        const targets = [...byId].map(([rendition, playlistUrl]) => ({ streamId: this.streamId, rendition, playlistUrl }));
+        const targets = [...byId].map(([rendition, playlistUrl]) => ({
+          streamId: this.streamId,
+          rendition,
+          playlistUrl,
+        }));
         await this.#store(targets);
         log('stream %s: %d rendition(s) %o', this.streamId, targets.length, [...byId.keys()]);
         return targets;
       } catch (error) {
         if (signal.aborted) break;
-        log('stream %s: %s unreadable (%d): %s', this.streamId, this.hlsUrl, failures, String(error));
-        await sleep(backoff(this.deps.config.indexerRetryBaseMs * 4, Math.min(failures, 8)), signal).catch(() => undefined);
+        log(
+          'stream %s: %s unreadable (%d): %s',
+          this.streamId,
+          this.hlsUrl,
+          failures,
+          String(error),
+        );
+        await sleep(
+          backoff(this.deps.config.indexerRetryBaseMs * 4, Math.min(failures, 8)),
+          signal,
+        ).catch(() => undefined);
       }
     }
     return undefined;
@@ -66,8 +79,19 @@ export class StreamFollower {
     const now = nowDate(this.deps.clock);
     await this.deps.db
       .insertInto('renditions')
-      .values(targets.map((t) => ({ stream_id: t.streamId, rendition: t.rendition, playlist_url: t.playlistUrl, discovered_at: now })))
-      .onConflict((oc) => oc.columns(['stream_id', 'rendition']).doUpdateSet((eb) => ({ playlist_url: eb.ref('excluded.playlist_url') })))
+      .values(
+        targets.map((t) => ({
+          stream_id: t.streamId,
+          rendition: t.rendition,
+          playlist_url: t.playlistUrl,
+          discovered_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['stream_id', 'rendition'])
+          .doUpdateSet((eb) => ({ playlist_url: eb.ref('excluded.playlist_url') })),
+      )
       .execute();
   }
 }

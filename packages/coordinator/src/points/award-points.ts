@@ -3,7 +3,12 @@
  * awards), apply the action's rule and the supporter multiplier, insert the history row and
  * update the balance together, so the history always sums to the balance.
  */
-import { POINT_RATES, SUPPORTER_MULTIPLIER, type PointsAction, type PointsResponse } from '@streamrp2p/protocol';
+import {
+  POINT_RATES,
+  SUPPORTER_MULTIPLIER,
+  type PointsAction,
+  type PointsResponse,
+} from '@streamrp2p/protocol';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { DB } from '../db/schema.js';
@@ -40,7 +45,11 @@ export async function awardPoints(ctx: AppContext, event: PointsEvent): Promise<
       .selectFrom('supporter_credits')
       .select('viewer_id')
       .where('viewer_id', '=', event.viewerId)
-      .where('last_credited_at', '>=', new Date(now.getTime() - ctx.config.supporterWindowSeconds * 1000))
+      .where(
+        'last_credited_at',
+        '>=',
+        new Date(now.getTime() - ctx.config.supporterWindowSeconds * 1000),
+      )
       .executeTakeFirst();
     const multiplier = supporter === undefined ? 1 : SUPPORTER_MULTIPLIER;
 
@@ -71,7 +80,13 @@ export async function awardPoints(ctx: AppContext, event: PointsEvent): Promise<
       newBalance = updated.balance;
       ctx.metrics.points.inc({ action: event.action }, awarded);
     }
-    return { viewer_id: event.viewerId, awarded, balance: newBalance, multiplier, status: pointsStatus(newBalance) };
+    return {
+      viewer_id: event.viewerId,
+      awarded,
+      balance: newBalance,
+      multiplier,
+      status: pointsStatus(newBalance),
+    };
   });
 }
 

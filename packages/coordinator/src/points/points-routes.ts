@@ -23,9 +23,13 @@ const MAX_HEARTBEAT_SECONDS = 3600;
 
 function eventTime(body: Fields): Date {
   const raw = body.raw('timestamp');
-  const time = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+  const time =
+    typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
   if (!Number.isFinite(time) || time < 0) {
-    throw new ApiError('VALIDATION_ERROR', 'body.timestamp must be an ISO time or Unix milliseconds');
+    throw new ApiError(
+      'VALIDATION_ERROR',
+      'body.timestamp must be an ISO time or Unix milliseconds',
+    );
   }
   return new Date(time);
 }
@@ -40,9 +44,14 @@ async function authorize(
 ): Promise<string | undefined> {
   const token = bearerToken(req);
   const hash = hashSecret(token);
-  const session = await ctx.db.selectFrom('sessions').selectAll().where('secret_hash', '=', hash).executeTakeFirst();
+  const session = await ctx.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('secret_hash', '=', hash)
+    .executeTakeFirst();
   if (session !== undefined) {
-    if (!isLive(ctx, session)) throw new ApiError('SESSION_EXPIRED', 'the session has ended or expired; create a new one');
+    if (!isLive(ctx, session))
+      throw new ApiError('SESSION_EXPIRED', 'the session has ended or expired; create a new one');
     if (session.viewer_id !== viewerId || session.stream_id !== stream.id) {
       throw new ApiError('FORBIDDEN', 'this session belongs to another viewer or stream');
     }
@@ -50,9 +59,14 @@ async function authorize(
     return session.id;
   }
   if (action !== 'watch_time') {
-    const owner = await ctx.db.selectFrom('streamers').select('id').where('api_key_hash', '=', hash).executeTakeFirst();
+    const owner = await ctx.db
+      .selectFrom('streamers')
+      .select('id')
+      .where('api_key_hash', '=', hash)
+      .executeTakeFirst();
     if (owner?.id === stream.streamer_id) return undefined;
-    if (owner !== undefined) throw new ApiError('FORBIDDEN', 'only the stream owner may attest points');
+    if (owner !== undefined)
+      throw new ApiError('FORBIDDEN', 'only the stream owner may attest points');
   }
   throw new ApiError('UNAUTHORIZED', 'a live session secret of this viewer is required');
 }
@@ -61,25 +75,49 @@ export function pointsRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.post('/api/viewers/points', async (req, res) => {
-    const body = bodyFields(req.body).only('viewer_id', 'stream_id', 'action', 'duration_seconds', 'timestamp');
+    const body = bodyFields(req.body).only(
+      'viewer_id',
+      'stream_id',
+      'action',
+      'duration_seconds',
+      'timestamp',
+    );
     const viewerId = body.id('viewer_id');
     const streamId = body.id('stream_id');
     const action = body.oneOf('action', POINTS_ACTIONS);
     const durationSeconds =
-      action === 'watch_time' ? body.number('duration_seconds', { max: MAX_HEARTBEAT_SECONDS }) : undefined;
+      action === 'watch_time'
+        ? body.number('duration_seconds', { max: MAX_HEARTBEAT_SECONDS })
+        : undefined;
     const eventAt = eventTime(body);
     const stream = await findLiveStream(ctx, streamId);
     const sessionId = await authorize(ctx, req, viewerId, stream, action);
     res.json(
-      await awardPoints(ctx, { viewerId, streamId, streamerId: stream.streamer_id, action, durationSeconds, sessionId, eventAt }),
+      await awardPoints(ctx, {
+        viewerId,
+        streamId,
+        streamerId: stream.streamer_id,
+        action,
+        durationSeconds,
+        sessionId,
+        eventAt,
+      }),
     );
   });
 
   router.get('/api/viewers/:viewerId/points', async (req, res) => {
     const viewerId = pathId(req.params, 'viewerId');
     const [balance, credits] = await Promise.all([
-      ctx.db.selectFrom('point_balances').select('balance').where('viewer_id', '=', viewerId).executeTakeFirst(),
-      ctx.db.selectFrom('supporter_credits').select('credited_bytes').where('viewer_id', '=', viewerId).executeTakeFirst(),
+      ctx.db
+        .selectFrom('point_balances')
+        .select('balance')
+        .where('viewer_id', '=', viewerId)
+        .executeTakeFirst(),
+      ctx.db
+        .selectFrom('supporter_credits')
+        .select('credited_bytes')
+        .where('viewer_id', '=', viewerId)
+        .executeTakeFirst(),
     ]);
     // An unknown viewer is simply one with no points yet (viewer ids are client-made UUIDs).
     const points = balance?.balance ?? 0;

@@ -1,5 +1,10 @@
 /** The pure points rules: rates, status thresholds, watch-time accounting, cooldowns. */
-import { ACCOUNT_PROMPT_POINTS, VIP_POINTS, type PointsAction, type PointsResponse } from '@streamrp2p/protocol';
+import {
+  ACCOUNT_PROMPT_POINTS,
+  VIP_POINTS,
+  type PointsAction,
+  type PointsResponse,
+} from '@streamrp2p/protocol';
 
 export const POINTS_ACTIONS: readonly PointsAction[] = Object.freeze([
   'watch_time',
@@ -12,10 +17,11 @@ export const POINTS_ACTIONS: readonly PointsAction[] = Object.freeze([
  * Minimum time between two awarded events of an action by one viewer in one stream, so a
  * script cannot farm chat or share points. `follow_streamer` is once per streamer instead.
  */
-export const ACTION_COOLDOWN_SECONDS: Readonly<Partial<Record<PointsAction, number>>> = Object.freeze({
-  chat_message: 10,
-  share_stream: 3600,
-});
+export const ACTION_COOLDOWN_SECONDS: Readonly<Partial<Record<PointsAction, number>>> =
+  Object.freeze({
+    chat_message: 10,
+    share_stream: 3600,
+  });
 
 /** `vip` from {@link VIP_POINTS}, `account_prompt` from {@link ACCOUNT_PROMPT_POINTS}. */
 export function pointsStatus(balance: number): PointsResponse['status'] {

@@ -27,7 +27,9 @@ export async function creditReceipts(
   now: Date,
 ): Promise<Set<string>> {
   if (credits.length === 0) return new Set();
-  const sorted = [...credits].sort((a, b) => a.rendition.localeCompare(b.rendition) || a.sequence - b.sequence);
+  const sorted = [...credits].sort(
+    (a, b) => a.rendition.localeCompare(b.rendition) || a.sequence - b.sequence,
+  );
   return ctx.db.transaction().execute(async (trx) => {
     const rows = await trx
       .insertInto('receipts')
@@ -45,15 +47,29 @@ export async function creditReceipts(
           credited_at: now,
         })),
       )
-      .onConflict((oc) => oc.columns(['receiver_viewer_id', 'stream_id', 'rendition', 'sequence']).doNothing())
-      .returning(['rendition', 'sequence', 'uploader_session_id', 'uploader_viewer_id', 'byte_length'])
+      .onConflict((oc) =>
+        oc.columns(['receiver_viewer_id', 'stream_id', 'rendition', 'sequence']).doNothing(),
+      )
+      .returning([
+        'rendition',
+        'sequence',
+        'uploader_session_id',
+        'uploader_viewer_id',
+        'byte_length',
+      ])
       .execute();
 
     const bySession = new Map<string, number>();
     const byViewer = new Map<string, number>();
     for (const row of rows) {
-      bySession.set(row.uploader_session_id, (bySession.get(row.uploader_session_id) ?? 0) + row.byte_length);
-      byViewer.set(row.uploader_viewer_id, (byViewer.get(row.uploader_viewer_id) ?? 0) + row.byte_length);
+      bySession.set(
+        row.uploader_session_id,
+        (bySession.get(row.uploader_session_id) ?? 0) + row.byte_length,
+      );
+      byViewer.set(
+        row.uploader_viewer_id,
+        (byViewer.get(row.uploader_viewer_id) ?? 0) + row.byte_length,
+      );
     }
     for (const [sessionId, bytes] of [...bySession].sort(([a], [b]) => a.localeCompare(b))) {
       await trx
@@ -68,7 +84,11 @@ export async function creditReceipts(
         .values({ viewer_id: viewerId, credited_bytes: bytes, last_credited_at: now })
         .onConflict((oc) =>
           oc.column('viewer_id').doUpdateSet((eb) => ({
-            credited_bytes: eb('supporter_credits.credited_bytes', '+', eb.ref('excluded.credited_bytes')),
+            credited_bytes: eb(
+              'supporter_credits.credited_bytes',
+              '+',
+              eb.ref('excluded.credited_bytes'),
+            ),
             last_credited_at: eb.ref('excluded.last_credited_at'),
           })),
         )

@@ -27,12 +27,14 @@ export interface CheckContext {
   sameIpAllowed: boolean;
 }
 
-export const segmentKey = (rendition: string, sequence: number): string => `${rendition}:${sequence}`;
+export const segmentKey = (rendition: string, sequence: number): string =>
+  `${rendition}:${sequence}`;
 
 /** Time rules: not in the future (beyond skew), not too old, not before the receiver's session began. */
 export function checkTime(receipt: ParsedReceipt, ctx: CheckContext): Rejected | undefined {
   const { timestamp } = receipt;
-  if (timestamp > ctx.now + ctx.maxSkewMs) return reject('IMPLAUSIBLE_TIME', 'timestamp is in the future');
+  if (timestamp > ctx.now + ctx.maxSkewMs)
+    return reject('IMPLAUSIBLE_TIME', 'timestamp is in the future');
   if (timestamp < ctx.now - ctx.maxAgeMs) return reject('IMPLAUSIBLE_TIME', 'receipt is too old');
   if (timestamp < ctx.receiver.createdAt - ctx.maxSkewMs) {
     return reject('IMPLAUSIBLE_TIME', 'timestamp is before the receiver session started');
@@ -41,19 +43,32 @@ export function checkTime(receipt: ParsedReceipt, ctx: CheckContext): Rejected |
 }
 
 /** Everything after the signature: index, uploader, swarm, liveness, self and IP rules. */
-export function checkAgainstIndex(receipt: ParsedReceipt, ctx: CheckContext): { uploader: SessionFacts } | Rejected {
+export function checkAgainstIndex(
+  receipt: ParsedReceipt,
+  ctx: CheckContext,
+): { uploader: SessionFacts } | Rejected {
   const indexed = ctx.roots.get(segmentKey(receipt.rendition, receipt.sequence));
-  if (indexed === undefined) return reject('UNKNOWN_SEGMENT', `segment ${receipt.rendition} #${receipt.sequence} is not indexed`);
-  if (indexed.root !== receipt.root) return reject('ROOT_MISMATCH', 'root differs from the indexed root');
+  if (indexed === undefined)
+    return reject(
+      'UNKNOWN_SEGMENT',
+      `segment ${receipt.rendition} #${receipt.sequence} is not indexed`,
+    );
+  if (indexed.root !== receipt.root)
+    return reject('ROOT_MISMATCH', 'root differs from the indexed root');
   if (indexed.byteLength !== receipt.byteLength) {
-    return reject('LENGTH_MISMATCH', `byteLength ${receipt.byteLength} differs from the indexed ${indexed.byteLength}`);
+    return reject(
+      'LENGTH_MISMATCH',
+      `byteLength ${receipt.byteLength} differs from the indexed ${indexed.byteLength}`,
+    );
   }
   const uploader = ctx.uploaders.get(receipt.uploaderPeerId);
-  if (uploader === undefined) return reject('UNKNOWN_UPLOADER', `no session has peer id ${receipt.uploaderPeerId}`);
+  if (uploader === undefined)
+    return reject('UNKNOWN_UPLOADER', `no session has peer id ${receipt.uploaderPeerId}`);
   if (uploader.id === ctx.receiver.id || uploader.viewerId === ctx.receiver.viewerId) {
     return reject('SELF_RECEIPT', 'uploader and receiver are the same viewer');
   }
-  if (uploader.streamId !== receipt.streamId) return reject('NOT_IN_STREAM', 'the uploader is not in this stream');
+  if (uploader.streamId !== receipt.streamId)
+    return reject('NOT_IN_STREAM', 'the uploader is not in this stream');
   if (!uploader.live) return reject('SESSION_NOT_LIVE', 'the uploader session is not live');
   if (receipt.timestamp < uploader.createdAt - ctx.maxSkewMs) {
     return reject('IMPLAUSIBLE_TIME', 'timestamp is before the uploader session started');

@@ -14,7 +14,10 @@ export function receiptRoutes(ctx: AppContext): Router {
     const sessionId = body.id('sessionId');
     const receipts = body.array('receipts');
     if (receipts.length > MAX_RECEIPTS_PER_BATCH) {
-      throw new ApiError('BATCH_TOO_LARGE', `at most ${MAX_RECEIPTS_PER_BATCH} receipts per request, got ${receipts.length}`);
+      throw new ApiError(
+        'BATCH_TOO_LARGE',
+        `at most ${MAX_RECEIPTS_PER_BATCH} receipts per request, got ${receipts.length}`,
+      );
     }
     const receiver = await authenticateSession(ctx, req, sessionId);
     res.json(await processReceipts(ctx, receiver, receipts));

@@ -9,7 +9,13 @@ import type { AppContext } from '../context.js';
 import { importReceiptKey } from '../sessions/public-key.js';
 import { isLive, type SessionRow } from '../sessions/session-auth.js';
 import { nowDate } from '../util/clock.js';
-import { checkAgainstIndex, checkTime, segmentKey, type CheckContext, type SessionFacts } from './receipt-checks.js';
+import {
+  checkAgainstIndex,
+  checkTime,
+  segmentKey,
+  type CheckContext,
+  type SessionFacts,
+} from './receipt-checks.js';
 import { reject } from './receipt-codes.js';
 import { isRejected, parseReceipt, type ParsedReceipt } from './parse-receipt.js';
 import { verifyReceiptSignature } from './verify-signature.js';
@@ -19,7 +25,14 @@ import { creditReceipts, type Credit } from './credit-receipts.js';
 export const MAX_RECEIPTS_PER_BATCH = 500;
 
 function facts(ctx: AppContext, s: SessionRow): SessionFacts {
-  return { id: s.id, streamId: s.stream_id, viewerId: s.viewer_id, ip: s.ip, createdAt: s.created_at.getTime(), live: isLive(ctx, s) };
+  return {
+    id: s.id,
+    streamId: s.stream_id,
+    viewerId: s.viewer_id,
+    ip: s.ip,
+    createdAt: s.created_at.getTime(),
+    live: isLive(ctx, s),
+  };
 }
 
 export async function processReceipts(
@@ -48,12 +61,18 @@ export async function processReceipts(
       const receipt = parseReceipt(input);
       if (isRejected(receipt)) return rejectAt(index, receipt);
       if (receipt.streamId !== receiver.stream_id) {
-        return rejectAt(index, reject('NOT_IN_STREAM', 'the receiver session is not in this stream'));
+        return rejectAt(
+          index,
+          reject('NOT_IN_STREAM', 'the receiver session is not in this stream'),
+        );
       }
       const badTime = checkTime(receipt, { ...check, roots: new Map(), uploaders: new Map() });
       if (badTime !== undefined) return rejectAt(index, badTime);
       if (!(await verifyReceiptSignature(key, receiver.id, receipt))) {
-        return rejectAt(index, reject('BAD_SIGNATURE', 'signature does not verify with the session key'));
+        return rejectAt(
+          index,
+          reject('BAD_SIGNATURE', 'signature does not verify with the session key'),
+        );
       }
       signed.push({ index, receipt });
     }),
@@ -61,7 +80,10 @@ export async function processReceipts(
   signed.sort((a, b) => a.index - b.index);
 
   // 2. Two lookups for the whole batch.
-  const [roots, uploaders] = await Promise.all([lookupRoots(ctx, receiver.stream_id, signed), lookupUploaders(ctx, signed)]);
+  const [roots, uploaders] = await Promise.all([
+    lookupRoots(ctx, receiver.stream_id, signed),
+    lookupUploaders(ctx, signed),
+  ]);
   const context: CheckContext = { ...check, roots, uploaders };
 
   // 3. Index and uploader rules; the first receipt for a segment in the batch is the candidate.
@@ -90,9 +112,17 @@ export async function processReceipts(
   }
 
   // 4. One transaction: insert what is new, credit exactly what was inserted.
-  const inserted = await creditReceipts(ctx, receiver, [...candidates.values()], nowDate(() => now));
+  const inserted = await creditReceipts(
+    ctx,
+    receiver,
+    [...candidates.values()],
+    nowDate(() => now),
+  );
   for (const [segment, candidate] of candidates) {
-    results[candidate.index] = { index: candidate.index, status: inserted.has(segment) ? 'credited' : 'duplicate' };
+    results[candidate.index] = {
+      index: candidate.index,
+      status: inserted.has(segment) ? 'credited' : 'duplicate',
+    };
   }
   for (const { index } of sameBatch) results[index] = { index, status: 'duplicate' };
   return summarize(ctx, results);
@@ -125,7 +155,11 @@ async function lookupRoots(
     .where('rendition', 'in', renditions)
     .where('sequence', 'in', sequences)
     .execute();
-  for (const row of rows) found.set(segmentKey(row.rendition, row.sequence), { root: row.root, byteLength: row.byte_length });
+  for (const row of rows)
+    found.set(segmentKey(row.rendition, row.sequence), {
+      root: row.root,
+      byteLength: row.byte_length,
+    });
   return found;
 }
 
@@ -136,7 +170,11 @@ async function lookupUploaders(
   const found = new Map<string, SessionFacts>();
   const peerIds = [...new Set(signed.map((s) => s.receipt.uploaderPeerId))];
   if (peerIds.length === 0) return found;
-  const rows = await ctx.db.selectFrom('sessions').selectAll().where('peer_id', 'in', peerIds).execute();
+  const rows = await ctx.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('peer_id', 'in', peerIds)
+    .execute();
   for (const row of rows) found.set(row.peer_id, facts(ctx, row));
   return found;
 }

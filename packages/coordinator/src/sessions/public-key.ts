@@ -16,7 +16,10 @@ export function fromBase64url(text: string): Uint8Array<ArrayBuffer> | undefined
 export async function importReceiptKey(publicKey: string): Promise<CryptoKey> {
   const raw = fromBase64url(publicKey);
   if (raw === undefined || raw.length !== 65 || raw[0] !== 0x04) {
-    throw new ApiError('INVALID_PUBLIC_KEY', 'publicKey must be a raw uncompressed P-256 point (65 bytes, base64url)');
+    throw new ApiError(
+      'INVALID_PUBLIC_KEY',
+      'publicKey must be a raw uncompressed P-256 point (65 bytes, base64url)',
+    );
   }
   try {
     return await crypto.subtle.importKey('raw', raw, P256, false, ['verify']);

@@ -15,7 +15,10 @@ import { nowDate } from '../util/clock.js';
 export type SessionRow = Selectable<SessionsTable>;
 
 /** Whether `session` is live at the context's clock. */
-export function isLive(ctx: AppContext, session: Pick<SessionRow, 'ended_at' | 'last_seen_at'>): boolean {
+export function isLive(
+  ctx: AppContext,
+  session: Pick<SessionRow, 'ended_at' | 'last_seen_at'>,
+): boolean {
   return (
     session.ended_at === null &&
     session.last_seen_at.getTime() >= ctx.clock() - ctx.config.sessionTtlSeconds * 1000
@@ -25,7 +28,11 @@ export function isLive(ctx: AppContext, session: Pick<SessionRow, 'ended_at' | '
 /** Marks the session seen now. */
 export async function touchSession(ctx: AppContext, sessionId: string): Promise<Date> {
   const now = nowDate(ctx.clock);
-  await ctx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionId).execute();
+  await ctx.db
+    .updateTable('sessions')
+    .set({ last_seen_at: now })
+    .where('id', '=', sessionId)
+    .execute();
   return now;
 }
 
@@ -40,10 +47,14 @@ export async function authenticateSession(
   opts: { allowEnded?: boolean } = {},
 ): Promise<SessionRow> {
   const secret = bearerToken(req);
-  const session = await ctx.db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+  const session = await ctx.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', sessionId)
+    .executeTakeFirst();
   if (session === undefined) throw new ApiError('SESSION_NOT_FOUND', `no session ${sessionId}`);
   if (!sameHash(hashSecret(secret), session.secret_hash)) {
-    throw new ApiError('UNAUTHORIZED', 'the bearer token is not this session\'s secret');
+    throw new ApiError('UNAUTHORIZED', "the bearer token is not this session's secret");
   }
   if (opts.allowEnded === true) return session;
   if (!isLive(ctx, session)) {
@@ -53,7 +64,10 @@ export async function authenticateSession(
 }
 
 /** The live session whose secret is the bearer token (no session id in the path). */
-export async function authenticateSessionBySecret(ctx: AppContext, req: Request): Promise<SessionRow> {
+export async function authenticateSessionBySecret(
+  ctx: AppContext,
+  req: Request,
+): Promise<SessionRow> {
   const session = await ctx.db
     .selectFrom('sessions')
     .selectAll()

@@ -33,7 +33,13 @@ export interface SessionSummaryResponse {
 export function sessionRoutes(ctx: AppContext): Router {
   const router = Router();
   const token = (peerId: string, streamId: string) =>
-    issueTrackerToken(ctx.trackerSecret, peerId, streamId, ctx.clock(), ctx.config.trackerTokenTtlSeconds);
+    issueTrackerToken(
+      ctx.trackerSecret,
+      peerId,
+      streamId,
+      ctx.clock(),
+      ctx.config.trackerTokenTtlSeconds,
+    );
 
   router.post('/api/sessions', async (req, res) => {
     const body = bodyFields(req.body).only('streamId', 'viewerId', 'publicKey');
@@ -76,7 +82,9 @@ export function sessionRoutes(ctx: AppContext): Router {
   });
 
   router.get('/api/sessions/:sessionId', async (req, res) => {
-    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'), { allowEnded: true });
+    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'), {
+      allowEnded: true,
+    });
     const response: SessionSummaryResponse = {
       sessionId: session.id,
       streamId: session.stream_id,
@@ -94,7 +102,9 @@ export function sessionRoutes(ctx: AppContext): Router {
   });
 
   router.delete('/api/sessions/:sessionId', async (req, res) => {
-    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'), { allowEnded: true });
+    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'), {
+      allowEnded: true,
+    });
     await ctx.db
       .updateTable('sessions')
       .set({ ended_at: nowDate(ctx.clock) })

@@ -23,5 +23,8 @@ export function issueTrackerToken(
   ttlSeconds: number,
 ): { trackerToken: string; trackerTokenExpiresAt: number } {
   const exp = Math.floor(nowMs / 1000) + ttlSeconds;
-  return { trackerToken: signTrackerToken(secret, { peerId, streamId, exp }), trackerTokenExpiresAt: exp };
+  return {
+    trackerToken: signTrackerToken(secret, { peerId, streamId, exp }),
+    trackerTokenExpiresAt: exp,
+  };
 }

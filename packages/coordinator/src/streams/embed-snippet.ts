@@ -1,7 +1,11 @@
 /** The ready-to-paste embed snippet for a stream: a mount `<div>` and the SDK script tag. */
 
 function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 export interface EmbedSnippetInput {
@@ -19,7 +23,8 @@ export interface EmbedSnippetInput {
  * embedSnippet({ hlsUrl, streamId, trackerUrl, coordinatorUrl, sdkUrl: 'https://cdn/streamrp2p.iife.js' });
  */
 export function embedSnippet(input: EmbedSnippetInput): string {
-  const attr = (name: string, value: string) => ` data-streamrp2p-${name}="${escapeAttribute(value)}"`;
+  const attr = (name: string, value: string) =>
+    ` data-streamrp2p-${name}="${escapeAttribute(value)}"`;
   return (
     `<div${attr('src', input.hlsUrl)}${attr('stream', input.streamId)}` +
     `${attr('tracker', input.trackerUrl)}${attr('coordinator', input.coordinatorUrl)}></div>\n` +

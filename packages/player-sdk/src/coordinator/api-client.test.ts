@@ -40,7 +40,7 @@ describe('ApiClient', () => {
 
   it('turns a 4xx error body into a final error with status and server code', async () => {
     const error = await failure(
-      api.request({ method: 'POST', path: '/api/sessions/nope/token', bearer: 'x' }),
+      api.request({ method: 'POST', path: '/api/receipts', bearer: 'x', body: { sessionId: 'x' } }),
     );
     expect(error.code).toBe(CoordinatorErrorCode.Rejected);
     expect(error.details).toMatchObject({

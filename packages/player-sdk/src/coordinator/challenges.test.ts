@@ -41,9 +41,10 @@ beforeEach(async () => {
   errors = [];
   responder = new ChallengeResponder(api, session, {
     streamId: 'demo',
-    pollMs: 50,
+    challengePollMs: 50,
     now: () => Date.now(),
-    onChallenge: (event) => events.push(event),
+    emit: (event, payload) =>
+      void (event === 'challenge' && events.push(payload as ChallengeEvent)),
     onError: (error) => errors.push(error),
   });
 });

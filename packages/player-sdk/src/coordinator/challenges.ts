@@ -9,7 +9,8 @@ import {
 import type { SdkError } from '../errors.js';
 import type { ApiClient } from './api-client.js';
 import { isRetryable, toSdkError } from './errors.js';
-import type { ChallengeEvent } from './events.js';
+import type { CoordinatorConfig } from './config.js';
+import type { Emit } from './events.js';
 import { parseChallengeAnswer, parseChallenges } from './responses.js';
 import { Timers } from './sleep.js';
 
@@ -22,14 +23,14 @@ export interface ChallengeSession {
   readonly secret: string;
 }
 
-export interface ChallengeResponderOptions {
-  streamId: string;
-  pollMs: number;
-  /** Wall clock, Unix milliseconds (challenge expiry). */
-  now: () => number;
-  onChallenge: (event: ChallengeEvent) => void;
+export type ChallengeResponderOptions = Pick<
+  CoordinatorConfig,
+  'streamId' | 'challengePollMs' | 'now'
+> & {
+  /** `challenge` events. */
+  emit: Emit;
   onError: (error: SdkError) => void;
-}
+};
 
 /** Challenge ids remembered, so a challenge is answered (or counted as skipped) once. */
 const REMEMBERED_IDS = 1000;
@@ -66,7 +67,7 @@ export class ChallengeResponder {
     if (running || this.timers.isClosed) return;
     const loop = async () => {
       await this.poll();
-      this.timers.after(this.options.pollMs, () => void loop());
+      this.timers.after(this.options.challengePollMs, () => void loop());
     };
     void loop();
   }
@@ -138,7 +139,7 @@ export class ChallengeResponder {
     if (result.passed) this.stats.passed += 1;
     // Our own earlier answer got through although its response was lost: not a failure.
     else if (result.reason !== 'ALREADY_ANSWERED') this.stats.failed += 1;
-    this.options.onChallenge({
+    this.options.emit('challenge', {
       challengeId: challenge.challengeId,
       rendition: challenge.rendition,
       sequence: challenge.sequence,

@@ -26,6 +26,7 @@ function record(target: CoordinatorClient): void {
     'receipts-dropped',
     'challenge',
     'error',
+    'session-expired',
   ];
   for (const name of names) target.on(name, (payload) => events.push({ name, payload }));
 }
@@ -140,6 +141,17 @@ describe('CoordinatorClient', () => {
     expect(named('error')).toMatchObject([
       { code: 'COORDINATOR_UNAVAILABLE', fatal: false, details: { status: 503 } },
     ]);
+  });
+
+  it('reports an expired session once', async () => {
+    const { sessionId } = await client.start();
+    server.sessions.get(sessionId)!.ended = true;
+    await client.receiptFor('peer-a', '720p', 1, 'cd'.repeat(32), 100);
+    await client.flushReceipts();
+    await expect(client.trackerToken()).resolves.toBeDefined(); // still valid, kept
+    client.startChallenges(() => undefined);
+    await until(() => named('error').length >= 2);
+    expect(named('session-expired')).toEqual([{ sessionId, code: 'SESSION_EXPIRED' }]);
   });
 
   it('destroy() stops every timer, flushes receipts and ends the session', async () => {

@@ -2,20 +2,17 @@ import type { PointsResponse } from '@streamrp2p/protocol';
 import { Emitter } from '../emitter.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
 import { ApiClient } from './api-client.js';
+import { mergeCoordinatorConfig } from './merge-config.js';
 import { ChallengeResponder, type GetSegment } from './challenges.js';
-import {
-  mergeCoordinatorConfig,
-  type CoordinatorConfig,
-  type CoordinatorOptions,
-} from './config.js';
-import type { CoordinatorEvents } from './events.js';
+import type { CoordinatorConfig, CoordinatorOptions } from './config.js';
+import type { CoordinatorEvents, Emit, FlushResult } from './events.js';
 import { WatchHeartbeat, type AwardAction } from './points.js';
-import { ReceiptQueue, type FlushResult } from './receipts.js';
+import { ReceiptQueue } from './receipts.js';
 import { RootsCache, type RootCheck } from './roots.js';
 import { Session, type SessionInfo } from './session.js';
 import { Timers } from './sleep.js';
-import { defaultViewerIdStorage } from './viewer-id.js';
 import { statsOf, type CoordinatorStats } from './stats.js';
+import { resolveStorage } from './viewer-id.js';
 
 /** What `destroy()` managed before giving up. */
 export interface DestroyResult {
@@ -47,6 +44,12 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
   private challenges: ChallengeResponder | undefined;
   private heartbeat: WatchHeartbeat | undefined;
   private destroyed = false;
+  private expired = false;
+  /** How the parts report: events as ours, failures as non-fatal `error` events. */
+  private readonly hooks = {
+    emit: ((event, payload) => this.emit(event, payload)) as Emit,
+    onError: (error: SdkError) => this.reportError(error),
+  };
 
   constructor(options: CoordinatorOptions) {
     super((error) => console.error('streamrp2p: a coordinator event listener threw', error));
@@ -60,13 +63,8 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
       streamId: this.config.streamId,
       pollMs: this.config.rootPollMs,
       clock: this.config.monotonicNow,
-      onError: (error) => this.reportError(error),
+      onError: this.hooks.onError,
     });
-  }
-
-  /** Our session, once `start()` resolved. */
-  get sessionInfo(): SessionInfo | undefined {
-    return this.session?.info;
   }
 
   /**
@@ -113,11 +111,8 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
   startChallenges(getSegment: GetSegment): void {
     const session = this.requireSession();
     this.challenges ??= new ChallengeResponder(this.api, session, {
-      streamId: this.config.streamId,
-      pollMs: this.config.challengePollMs,
-      now: this.config.now,
-      onChallenge: (event) => this.emit('challenge', event),
-      onError: (error) => this.reportError(error),
+      ...this.config,
+      ...this.hooks,
     });
     this.challenges.start(getSegment);
   }
@@ -160,21 +155,10 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
 
   private async createSession(): Promise<SessionInfo> {
     if (this.destroyed) throw destroyedError();
-    const storage =
-      this.config.storage === null ? undefined : (this.config.storage ?? defaultViewerIdStorage());
-    const session = await Session.create(this.api, {
-      streamId: this.config.streamId,
-      viewerId: this.config.viewerId,
-      storage,
-      now: this.config.now,
-      tokenRefreshMarginMs: this.config.tokenRefreshMarginMs,
-    });
+    const storage = resolveStorage(this.config.storage);
+    const session = await Session.create(this.api, { ...this.config, storage });
     this.session = session;
-    this.receipts = new ReceiptQueue(this.api, session, {
-      ...this.config,
-      emit: (event, payload) => this.emit(event, payload),
-      onError: (error) => this.reportError(error),
-    });
+    this.receipts = new ReceiptQueue(this.api, session, { ...this.config, ...this.hooks });
     if (this.destroyed) void session.end(this.config.destroyTimeoutMs);
     else this.emit('session', session.info);
     return session.info;
@@ -183,36 +167,29 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
   private pointsFor(): WatchHeartbeat {
     const session = this.requireSession();
     this.heartbeat ??= new WatchHeartbeat(this.api, {
-      streamId: this.config.streamId,
+      ...this.config,
       viewerId: session.viewerId,
       secret: session.secret,
-      heartbeatMs: this.config.heartbeatMs,
-      now: this.config.now,
-      monotonicNow: this.config.monotonicNow,
-      onPoints: (event) => this.emit('points', event),
-      onStatus: (status, balance) =>
-        this.emit(status === 'vip' ? 'vip' : 'account-prompt', { balance }),
-      onError: (error) => this.reportError(error),
+      ...this.hooks,
     });
     return this.heartbeat;
   }
 
   private requireSession(): Session {
     if (this.destroyed) throw destroyedError();
-    if (!this.session) {
-      throw new SdkError(SdkErrorCode.InvalidConfig, 'call start() and wait for it first');
-    }
+    if (!this.session) throw new SdkError(SdkErrorCode.InvalidConfig, 'call start() first');
     return this.session;
   }
 
   private reportError(error: SdkError): void {
     if (this.destroyed && error.code === SdkErrorCode.Aborted) return;
-    this.emit('error', {
-      code: error.code,
-      message: error.message,
-      fatal: false,
-      details: error.details,
-    });
+    const { code, message, details } = error;
+    const server = details.serverCode;
+    if ((server === 'SESSION_EXPIRED' || server === 'SESSION_NOT_FOUND') && !this.expired) {
+      this.expired = true;
+      this.emit('session-expired', { sessionId: this.session?.sessionId ?? '', code: server });
+    }
+    this.emit('error', { code, message, fatal: false, details });
   }
 }
 

@@ -48,6 +48,12 @@ export interface CoordinatorEvents {
   [event: string]: unknown;
   /** The session exists. */
   session: { sessionId: string; peerId: string; viewerId: string };
+  /**
+   * The coordinator no longer knows the session (it ended, or went unseen for its TTL). Queued
+   * receipts and heartbeats of this session cannot be delivered any more: destroy this client
+   * and start a new one (a new session, peer id and tracker token).
+   */
+  'session-expired': { sessionId: string; code: string };
   points: PointsEvent;
   /** Once per client, when the balance first reaches 100 points (not when it jumps to VIP). */
   'account-prompt': { balance: number };

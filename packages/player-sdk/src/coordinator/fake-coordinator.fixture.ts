@@ -141,9 +141,12 @@ export class FakeCoordinator {
     }
     if ((m = route.match(/^(POST|GET|DELETE) \/api\/sessions\/([^/]+)(\/.*)?$/))) {
       const session = this.sessions.get(decodeURIComponent(m[2]!));
-      if (!session || session.secret !== auth || session.ended) return error(401, 'UNAUTHORIZED');
+      if (!session) return error(404, 'SESSION_NOT_FOUND');
+      if (session.secret !== auth) return error(401, 'UNAUTHORIZED');
+      if (session.ended && method !== 'DELETE') return error(401, 'SESSION_EXPIRED');
       const rest = m[3] ?? '';
       if (method === 'DELETE' && rest === '') {
+        if (session.ended) return error(401, 'SESSION_EXPIRED');
         session.ended = true;
         return void res.writeHead(204).end();
       }
@@ -158,6 +161,7 @@ export class FakeCoordinator {
     if (route === 'POST /api/receipts') {
       const session = this.sessions.get(String(body?.sessionId));
       if (!session || session.secret !== auth) return error(401, 'UNAUTHORIZED');
+      if (session.ended) return error(401, 'SESSION_EXPIRED');
       const results = await this.receipts(session, (body?.receipts ?? []) as ReceiptBody[]);
       if (this.receiptAnswerDelayMs)
         await new Promise((r) => setTimeout(r, this.receiptAnswerDelayMs));

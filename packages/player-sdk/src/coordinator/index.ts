@@ -1,14 +1,12 @@
 export { CoordinatorClient } from './coordinator-client.js';
 export type { DestroyResult } from './coordinator-client.js';
-export {
-  DEFAULT_COORDINATOR_CONFIG,
-  MAX_RECEIPTS_PER_REQUEST,
-  mergeCoordinatorConfig,
-} from './config.js';
+export { DEFAULT_COORDINATOR_CONFIG, MAX_RECEIPTS_PER_REQUEST } from './config.js';
+export { mergeCoordinatorConfig } from './merge-config.js';
 export type { CoordinatorConfig, CoordinatorOptions } from './config.js';
 export type {
   ChallengeEvent,
   CoordinatorEvents,
+  FlushResult,
   PointsEvent,
   ReceiptBatchOutcome,
   ReceiptRejection,
@@ -19,7 +17,6 @@ export type { CoordinatorStats } from './stats.js';
 export type { RootCheck } from './roots.js';
 export type { GetSegment } from './challenges.js';
 export type { AwardAction } from './points.js';
-export type { FlushResult } from './receipts.js';
 export type { ReceiptInput } from './receipt-signing.js';
 export type { SessionInfo } from './session.js';
 export { VIEWER_ID_STORAGE_KEY } from './viewer-id.js';

@@ -25,8 +25,10 @@ function makeHeartbeat(overrides: Partial<WatchHeartbeatOptions> = {}): WatchHea
     sampleMs: 60_000,
     now: () => 1_700_000_000_000,
     monotonicNow: () => mono,
-    onPoints: (event) => points.push(event),
-    onStatus: (status, balance) => statuses.push([status, balance]),
+    emit: (event, payload) => {
+      if (event === 'points') points.push(payload as PointsEvent);
+      else statuses.push([event, (payload as { balance: number }).balance]);
+    },
     onError: (error) => errors.push(error),
     ...overrides,
   });
@@ -114,6 +116,14 @@ describe('WatchHeartbeat', () => {
     expect(heartbeat.stats.sentSeconds).toBe(66);
   });
 
+  it('claims at most an hour per heartbeat', async () => {
+    heartbeat.start(() => playing);
+    advance(5000 * 1000);
+    await heartbeat.heartbeat();
+    await heartbeat.heartbeat();
+    expect(server.pointsRequests.map((b) => b.duration_seconds)).toEqual([3600, 1400]);
+  });
+
   it('emits the account prompt at 100 and VIP at 1000, once each', async () => {
     heartbeat.start(() => playing);
     for (const seconds of [60, 60, 60, 900, 10]) {
@@ -122,7 +132,7 @@ describe('WatchHeartbeat', () => {
     }
     expect(points.map((p) => p.balance)).toEqual([60, 120, 180, 1080, 1090]);
     expect(statuses).toEqual([
-      ['account_prompt', 120],
+      ['account-prompt', 120],
       ['vip', 1080],
     ]);
   });

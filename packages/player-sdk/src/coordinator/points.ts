@@ -2,30 +2,30 @@ import type { PointsAction, PointsRequest, PointsResponse } from '@streamrp2p/pr
 import type { SdkError } from '../errors.js';
 import type { ApiClient } from './api-client.js';
 import { isRetryable, toSdkError } from './errors.js';
-import type { PointsEvent } from './events.js';
+import type { CoordinatorConfig } from './config.js';
+import type { Emit } from './events.js';
 import { parsePoints } from './responses.js';
 import { Timers } from './sleep.js';
 
 /** Actions a page reports itself; watch time is measured by the heartbeat. */
 export type AwardAction = Exclude<PointsAction, 'watch_time'>;
 
-export interface WatchHeartbeatOptions {
-  streamId: string;
+export type WatchHeartbeatOptions = Pick<
+  CoordinatorConfig,
+  'streamId' | 'heartbeatMs' | 'now' | 'monotonicNow'
+> & {
   viewerId: string;
   /** Bearer of the points endpoint (the session secret). */
   secret: string;
-  heartbeatMs: number;
   /** How often playback state is sampled. @default min(1000, heartbeatMs) */
   sampleMs?: number;
-  /** Wall clock, Unix milliseconds (request timestamps). */
-  now: () => number;
-  /** Monotonic clock, milliseconds (watch time). */
-  monotonicNow: () => number;
-  onPoints: (event: PointsEvent) => void;
-  /** Called once per level when the balance first reaches it during this client's life. */
-  onStatus: (status: 'account_prompt' | 'vip', balance: number) => void;
+  /** `points` events, and `account-prompt` / `vip` once each when the balance first reaches them. */
+  emit: Emit;
   onError: (error: SdkError) => void;
-}
+};
+
+/** The coordinator's limit on `duration_seconds`. */
+export const MAX_HEARTBEAT_SECONDS = 3600;
 
 const LEVEL = { none: 0, account_prompt: 1, vip: 2 } as const;
 
@@ -114,7 +114,8 @@ export class WatchHeartbeat {
 
   private async sendWatchTime(): Promise<PointsResponse | undefined> {
     this.sample();
-    const seconds = Math.floor(this.unsentMs / 1000);
+    // The coordinator accepts at most an hour per heartbeat; the rest goes with the next ones.
+    const seconds = Math.min(MAX_HEARTBEAT_SECONDS, Math.floor(this.unsentMs / 1000));
     if (seconds === 0) return undefined;
     this.stats.heartbeats += 1;
     try {
@@ -157,11 +158,11 @@ export class WatchHeartbeat {
     const { awarded, balance, multiplier, status } = response;
     this.balance = balance;
     this.status = status;
-    this.options.onPoints({ action, awarded, balance, multiplier, status });
+    this.options.emit('points', { action, awarded, balance, multiplier, status });
     const level = LEVEL[status];
     if (level > this.level) {
       this.level = level;
-      this.options.onStatus(status === 'vip' ? 'vip' : 'account_prompt', balance);
+      this.options.emit(status === 'vip' ? 'vip' : 'account-prompt', { balance });
     }
   }
 

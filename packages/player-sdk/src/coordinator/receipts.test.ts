@@ -208,8 +208,8 @@ describe('ReceiptQueue', () => {
 
   it('drops the oldest receipts beyond maxQueued, with an event', async () => {
     const bounded = makeQueue({
-      maxQueued: 10,
-      batchSize: 10,
+      maxQueuedReceipts: 10,
+      receiptBatchSize: 10,
       retryBaseMs: 5000,
       retryMaxMs: 5000,
     });

@@ -1,8 +1,8 @@
 import type { ReceiptBody, ReceiptOutcome } from '@streamrp2p/protocol';
 import { SdkErrorCode, type SdkError } from '../errors.js';
 import type { ApiClient } from './api-client.js';
-import type { CoordinatorConfig } from './config.js';
-import { backoffDelay } from './backoff.js';
+import type { ReceiptConfig } from './config.js';
+import { RetryBackoff } from './backoff.js';
 import { isRetryable, toSdkError } from './errors.js';
 import type { Emit, FlushResult, ReceiptBatchOutcome } from './events.js';
 import {
@@ -15,17 +15,7 @@ import { parseReceiptResults } from './responses.js';
 import { Timers } from './sleep.js';
 
 /** The receipt fields of the client config, and where to report. */
-export type ReceiptQueueOptions = Pick<
-  CoordinatorConfig,
-  | 'streamId'
-  | 'now'
-  | 'receiptFlushMs'
-  | 'receiptBatchSize'
-  | 'maxReceiptsPerRequest'
-  | 'maxQueuedReceipts'
-  | 'retryBaseMs'
-  | 'retryMaxMs'
-> & {
+export type ReceiptQueueOptions = ReceiptConfig & {
   /** `receipts`, `receipt-rejected` and `receipts-dropped` events. */
   emit: Emit;
   /** An invalid receipt, a 4xx, or the first failure of an outage (retries follow on their own). */
@@ -51,16 +41,17 @@ export class ReceiptQueue {
   private readonly signing = new Set<Promise<boolean>>();
   private chain: Promise<unknown> = Promise.resolve();
   private readonly timers = new Timers();
+  private readonly backoff: RetryBackoff;
   private cancelTick: (() => void) | undefined;
-  private cancelRetry: (() => void) | undefined;
-  private failures = 0;
   private autoFlush: Promise<unknown> | undefined;
 
   constructor(
     private readonly api: ApiClient,
     private readonly signer: ReceiptSigner,
     private readonly options: ReceiptQueueOptions,
-  ) {}
+  ) {
+    this.backoff = new RetryBackoff(this.timers, options.retryBaseMs, options.retryMaxMs);
+  }
 
   /** Receipts signed or being signed that the coordinator has not answered for yet. */
   get pending(): number {
@@ -93,7 +84,8 @@ export class ReceiptQueue {
   /** Stops the timers: no upload starts on its own any more (`flush()` still works). */
   stop(): void {
     this.timers.close();
-    this.cancelTick = this.cancelRetry = undefined;
+    this.cancelTick = undefined;
+    this.backoff.cancel();
   }
 
   private enqueue(body: ReceiptBody): void {
@@ -105,7 +97,7 @@ export class ReceiptQueue {
       this.stats.dropped += excess;
       this.options.emit('receipts-dropped', { count: excess });
     }
-    if (this.cancelRetry) return; // Backing off: the retry takes everything.
+    if (this.backoff.waiting) return; // Backing off: the retry takes everything.
     if (this.inFlight === 0 && this.queue.length >= this.options.receiptBatchSize) {
       this.autoFlush ??= this.flush().finally(() => (this.autoFlush = undefined));
     } else {
@@ -114,7 +106,7 @@ export class ReceiptQueue {
   }
 
   private scheduleTick(): void {
-    if (this.cancelTick || this.cancelRetry || this.timers.isClosed) return;
+    if (this.cancelTick || this.backoff.waiting || this.timers.isClosed) return;
     this.cancelTick = this.timers.after(this.options.receiptFlushMs, () => {
       this.cancelTick = undefined;
       void this.flush();
@@ -124,8 +116,8 @@ export class ReceiptQueue {
   private async drain(): Promise<FlushResult> {
     const total: FlushResult = { sent: 0, credited: 0, duplicates: 0, rejected: 0 };
     this.cancelTick?.();
-    this.cancelRetry?.();
-    this.cancelTick = this.cancelRetry = undefined;
+    this.cancelTick = undefined;
+    this.backoff.cancel();
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.options.maxReceiptsPerRequest);
       const outcome = await this.send(batch);
@@ -146,7 +138,7 @@ export class ReceiptQueue {
   /** One request; removes the receipts it got an answer for. */
   private async send(batch: ReceiptBody[]): Promise<ReceiptBatchOutcome | { error: SdkError }> {
     this.stats.requests += 1;
-    if (this.failures > 0) this.stats.retries += 1;
+    if (this.backoff.failures > 0) this.stats.retries += 1;
     this.inFlight = batch.length;
     try {
       const body = await this.api.request({
@@ -177,21 +169,15 @@ export class ReceiptQueue {
   }
 
   private retryLater(error: SdkError): SdkError {
-    this.failures += 1;
-    if (this.failures === 1) this.options.onError(error);
-    const { retryBaseMs, retryMaxMs } = this.options;
-    const backoff = backoffDelay(this.failures, retryBaseMs, retryMaxMs);
-    const delay = Math.max(backoff, Number(error.details.retryAfterMs ?? 0));
-    this.cancelRetry = this.timers.after(delay, () => {
-      this.cancelRetry = undefined;
-      void this.flush();
-    });
+    if (this.backoff.failures === 0) this.options.onError(error);
+    const retryAfterMs = Number(error.details.retryAfterMs ?? 0);
+    this.backoff.failed(() => void this.flush(), retryAfterMs);
     return error;
   }
 
   /** Removes the answered receipts, reports the rejected ones and the batch. */
   private apply(batch: ReceiptBody[], results: ReceiptOutcome[]): ReceiptBatchOutcome {
-    this.failures = 0;
+    this.backoff.succeeded();
     const outcome = { sent: results.length, credited: 0, duplicates: 0, rejected: 0 };
     for (const result of results) {
       if (result.status === 'credited') outcome.credited += 1;

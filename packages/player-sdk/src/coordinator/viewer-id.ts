@@ -16,6 +16,13 @@ export function defaultViewerIdStorage(): ViewerIdStorage | undefined {
   }
 }
 
+/** The configured storage: `null` for none, `undefined` for the page's `localStorage`. */
+export function resolveStorage(
+  storage: ViewerIdStorage | null | undefined,
+): ViewerIdStorage | undefined {
+  return storage === null ? undefined : (storage ?? defaultViewerIdStorage());
+}
+
 /** The stored viewer id, or undefined when there is none or storage fails. */
 export function readViewerId(storage: ViewerIdStorage | undefined): string | undefined {
   try {

@@ -21,7 +21,11 @@ export const initialMigration: Migration = {
       .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
       .addColumn('deleted_at', 'timestamptz')
       .execute();
-    await db.schema.createIndex('streams_streamer_idx').on('streams').column('streamer_id').execute();
+    await db.schema
+      .createIndex('streams_streamer_idx')
+      .on('streams')
+      .column('streamer_id')
+      .execute();
 
     await db.schema
       .createTable('renditions')
@@ -60,7 +64,11 @@ export const initialMigration: Migration = {
       .addColumn('challenges_failed', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('watch_ms', 'bigint', (c) => c.notNull().defaultTo(0))
       .execute();
-    await db.schema.createIndex('sessions_viewer_idx').on('sessions').columns(['viewer_id', 'stream_id']).execute();
+    await db.schema
+      .createIndex('sessions_viewer_idx')
+      .on('sessions')
+      .columns(['viewer_id', 'stream_id'])
+      .execute();
 
     await db.schema
       .createTable('receipts')
@@ -76,7 +84,12 @@ export const initialMigration: Migration = {
       .addColumn('signed_at', 'double precision', (c) => c.notNull())
       .addColumn('credited_at', 'timestamptz', (c) => c.notNull())
       // One credit per receiving viewer and segment, whatever the concurrency.
-      .addUniqueConstraint('receipts_once', ['receiver_viewer_id', 'stream_id', 'rendition', 'sequence'])
+      .addUniqueConstraint('receipts_once', [
+        'receiver_viewer_id',
+        'stream_id',
+        'rendition',
+        'sequence',
+      ])
       .execute();
     await db.schema
       .createIndex('receipts_uploader_idx')
@@ -105,7 +118,11 @@ export const initialMigration: Migration = {
       .addColumn('passed', 'boolean')
       .addColumn('reason', 'text')
       .execute();
-    await db.schema.createIndex('challenges_session_idx').on('challenges').column('session_id').execute();
+    await db.schema
+      .createIndex('challenges_session_idx')
+      .on('challenges')
+      .column('session_id')
+      .execute();
 
     await db.schema
       .createTable('viewer_points')
