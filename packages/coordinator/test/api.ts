@@ -11,8 +11,12 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((c) => c.close()));
 });
 
+/** Response bodies are read loosely in tests; each assertion pins the shape it needs. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+type Json = any;
+
 /** A response, its JSON body parsed. */
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = Json> {
   status: number;
   body: T;
   headers: Headers;
@@ -32,9 +36,14 @@ export interface RequestOptions {
 export class Api {
   constructor(readonly url: string) {}
 
-  async request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+  async request<T = Json>(
+    method: string,
+    path: string,
+    opts: RequestOptions = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
-    if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] ??= 'application/json';
+    if (opts.body !== undefined || opts.raw !== undefined)
+      headers['content-type'] ??= 'application/json';
     if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
     if (opts.ip !== undefined) headers['x-forwarded-for'] = opts.ip;
     const res = await fetch(`${this.url}${path}`, {
@@ -44,20 +53,21 @@ export class Api {
     });
     const text = await res.text();
     let body: unknown = text;
-    if ((res.headers.get('content-type') ?? '').includes('json') && text !== '') body = JSON.parse(text);
+    if ((res.headers.get('content-type') ?? '').includes('json') && text !== '')
+      body = JSON.parse(text);
     return { status: res.status, body: body as T, headers: res.headers };
   }
 
-  get<T = any>(path: string, opts?: RequestOptions) {
+  get<T = Json>(path: string, opts?: RequestOptions) {
     return this.request<T>('GET', path, opts);
   }
-  post<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
+  post<T = Json>(path: string, body?: unknown, opts: RequestOptions = {}) {
     return this.request<T>('POST', path, { ...opts, body });
   }
-  patch<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
+  patch<T = Json>(path: string, body?: unknown, opts: RequestOptions = {}) {
     return this.request<T>('PATCH', path, { ...opts, body });
   }
-  delete<T = any>(path: string, opts?: RequestOptions) {
+  delete<T = Json>(path: string, opts?: RequestOptions) {
     return this.request<T>('DELETE', path, opts);
   }
 }
@@ -81,7 +91,10 @@ export async function startCoordinator(
 }
 
 /** A clock tests move by hand. */
-export function manualClock(start = Date.now()): { now: () => number; advance: (ms: number) => void } {
+export function manualClock(start = Date.now()): {
+  now: () => number;
+  advance: (ms: number) => void;
+} {
   let time = start;
   return { now: () => time, advance: (ms) => (time += ms) };
 }

@@ -46,7 +46,9 @@ function withSearchPath(url: string, schema: string): string {
 }
 
 /** Opens a database of `backend` for one run; returns it and its cleanup. */
-async function open(backend: Backend): Promise<{ database: Database; cleanup: () => Promise<void> }> {
+async function open(
+  backend: Backend,
+): Promise<{ database: Database; cleanup: () => Promise<void> }> {
   if (backend === 'pglite') {
     const database = await openDatabase({ dataDir: 'memory://' });
     return { database, cleanup: () => database.destroy() };
@@ -56,7 +58,10 @@ async function open(backend: Backend): Promise<{ database: Database; cleanup: ()
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const database = await openDatabase({ dataDir: 'unused', databaseUrl: withSearchPath(POSTGRES_URL, schema) });
+  const database = await openDatabase({
+    dataDir: 'unused',
+    databaseUrl: withSearchPath(POSTGRES_URL, schema),
+  });
   return {
     database,
     async cleanup() {
@@ -99,7 +104,8 @@ export function describeWithDatabases(name: string, fn: (t: TestDatabase) => voi
       fn({
         backend,
         get database() {
-          if (opened === undefined) throw new Error('the test database is not open yet (use it inside tests)');
+          if (opened === undefined)
+            throw new Error('the test database is not open yet (use it inside tests)');
           return opened.database;
         },
       });

@@ -18,6 +18,34 @@ export interface EngineConfig {
    */
   trackerToken: string | undefined;
   /**
+   * URL of the coordinator. With it the engine opens a session (peer id and tracker token),
+   * checks segments from peers against indexed Merkle roots, signs receipts for them, answers
+   * challenges and sends watch-time heartbeats. Without it: open mode, no integrity check.
+   * @default undefined
+   */
+  coordinatorUrl: string | undefined;
+  /**
+   * Viewer id for points (an account, or a stored anonymous id); the coordinator assigns one.
+   * @default undefined (remembered in localStorage when there is one)
+   */
+  viewerId: string | undefined;
+  /**
+   * Longest wait for a segment's root to be indexed before bytes from peers are refetched over
+   * HTTP (or accepted unverified, see `acceptUnverified`).
+   * @default 2000
+   */
+  rootWaitMs: number;
+  /**
+   * Accept bytes from peers whose root is not known in time (no receipt is signed for them).
+   * @default false
+   */
+  acceptUnverified: boolean;
+  /**
+   * Fault injection for integrity tests: serve peers altered bytes. Never set it in production.
+   * @default false
+   */
+  debugCorruptUploads: boolean;
+  /**
    * A WebRTC implementation for Node (`@roamhq/wrtc`); browsers use their own.
    * @default undefined
    */
@@ -93,6 +121,11 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'tr
   Object.freeze({
     peerId: undefined,
     trackerToken: undefined,
+    coordinatorUrl: undefined,
+    viewerId: undefined,
+    rootWaitMs: 2000,
+    acceptUnverified: false,
+    debugCorruptUploads: false,
     wrtc: undefined,
     iceServers: [{ urls: 'stun:stun.l.google.com:19302' }],
     maxPeers: 10,
@@ -175,5 +208,16 @@ export function mergeEngineConfig(options: EngineOptions): EngineConfig {
     throw invalid('consumeOnly uploads nothing, so maxUploadKbps contradicts it: set one of them');
   }
   if (!Array.isArray(config.iceServers)) throw invalid('iceServers must be an array');
+  if (config.coordinatorUrl !== undefined && !/^https?:\/\//.test(config.coordinatorUrl)) {
+    throw invalid(
+      `coordinatorUrl must be an http(s) URL, got ${JSON.stringify(config.coordinatorUrl)}`,
+    );
+  }
+  if (config.coordinatorUrl !== undefined && config.trackerToken !== undefined) {
+    throw invalid(
+      'trackerToken comes from the coordinator session when coordinatorUrl is set: set one of them',
+    );
+  }
+  requirePositive(config, 'rootWaitMs', true);
   return config;
 }

@@ -29,6 +29,7 @@ export function optionsFromElement(el: HTMLElement): PlayerOptions {
     src: data.streamrp2pSrc ?? '',
     streamId: data.streamrp2pStream ?? '',
     tracker: data.streamrp2pTracker ?? '',
+    coordinator: data.streamrp2pCoordinator || undefined,
     overlay: data.streamrp2pOverlay !== 'false',
     p2p: {
       maxUploadKbps: numberAttr(data.streamrp2pMaxUploadKbps),

@@ -1,13 +1,10 @@
 import { swarmKey } from '@streamrp2p/protocol';
 import { mergeEngineConfig, type EngineConfig, type EngineOptions } from './config.js';
+import { CoordinatorLink } from './coordinator-link.js';
 import { Emitter } from './emitter.js';
+import type { EngineEvents, EngineStats } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
-import {
-  loadSegment,
-  type SegmentRequest,
-  type SegmentResult,
-  type SegmentSource,
-} from './load-segment.js';
+import { loadSegment, type SegmentRequest, type SegmentResult } from './load-segment.js';
 import { HttpEstimator } from './http-estimator.js';
 import { isMeteredConnection } from './metered.js';
 import type { PeerConnection } from './peer-connection.js';
@@ -21,47 +18,6 @@ import { TrackerClient } from './tracker-client.js';
  * come back after a brief switch, short enough not to keep a second set of connections open.
  */
 const SWARM_IDLE_MS = 15_000;
-
-/** Events of the engine, with one payload type each. */
-export interface EngineEvents {
-  [event: string]: unknown;
-  /** The tracker welcomed us. */
-  ready: { peerId: string };
-  'segment-loaded': {
-    rendition: string;
-    sequence: number;
-    source: SegmentSource;
-    bytes: number;
-    httpBytes: number;
-    p2pBytes: number;
-    peerId: string | undefined;
-  };
-  'peer-connect': { peerId: string; swarm: string };
-  'peer-close': { peerId: string; swarm: string; reason: string };
-  'peer-banned': { peerId: string; reason: string };
-  uploaded: { peerId: string; swarm: string; sequence: number; bytes: number };
-  /** Something went wrong that playback survives (P2P trouble, tracker away...). */
-  error: { code: SdkErrorCode; message: string; fatal: false };
-}
-
-/** Running totals of an engine. */
-export interface EngineStats {
-  peerId: string | undefined;
-  httpBytes: number;
-  p2pBytes: number;
-  uploadedBytes: number;
-  httpSegments: number;
-  p2pSegments: number;
-  /** Distinct connected peers across swarms. */
-  peers: number;
-  /** Share of downloaded bytes that came from peers, 0..1. */
-  p2pShare: number;
-  storeBytes: number;
-  consumeOnly: boolean;
-  bannedPeers: number;
-  /** Swarms joined (`stream:rendition`), one per rendition played recently. */
-  swarms: string[];
-}
 
 /**
  * The P2P engine: swarm membership, peers, scheduling and the segment store. It knows nothing
@@ -77,12 +33,16 @@ export class P2PEngine extends Emitter<EngineEvents> {
   readonly config: EngineConfig;
   readonly consumeOnly: boolean;
   private readonly tracker: TrackerClient;
+  /** The coordinator session, when `coordinatorUrl` is set. */
+  readonly coordinator: CoordinatorLink | undefined;
   private readonly store: SegmentStore;
   private readonly limiter: TokenBucket | undefined;
   private readonly swarms = new Map<string, Swarm>();
   private readonly fetching = new Map<string, Set<number>>();
   private readonly banned = new Set<string>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
+  private verifiedP2PBytes = 0;
+  private session: { sessionId: string; viewerId: string } | undefined;
   private readonly totals = {
     httpBytes: 0,
     p2pBytes: 0,
@@ -92,9 +52,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
   };
   private readonly http = new HttpEstimator();
   private destroyed = false;
-  /** Integrity hook: checks bytes received from peers before anyone sees them. */
-  verifySegment: (swarm: string, sequence: number, bytes: Uint8Array) => Promise<boolean> =
-    async () => true;
 
   constructor(options: EngineOptions) {
     super((error) => console.error('streamrp2p: an engine event listener threw', error));
@@ -110,10 +67,14 @@ export class P2PEngine extends Emitter<EngineEvents> {
           Math.max(64 * 1024, (this.config.maxUploadKbps * 1000) / 8),
         )
       : undefined;
-    this.tracker = new TrackerClient(this.config.trackerUrl, {
-      token: this.config.trackerToken,
-      peerId: this.config.peerId,
-    });
+    this.coordinator = this.config.coordinatorUrl
+      ? this.linkCoordinator(this.config.coordinatorUrl)
+      : undefined;
+    this.tracker = new TrackerClient(this.config.trackerUrl, async () =>
+      this.coordinator
+        ? this.coordinator.trackerAuth()
+        : { token: this.config.trackerToken, peerId: this.config.peerId },
+    );
     this.tracker.on('ready', ({ peerId }) => {
       this.emit('ready', { peerId });
       for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
@@ -160,14 +121,34 @@ export class P2PEngine extends Emitter<EngineEvents> {
             this.announce(swarm.key, sequence, 'dropped');
           }
         },
-        verify: (sequence, bytes) => this.verifySegment(swarm.key, sequence, bytes),
+        verify: async (sequence, bytes) =>
+          this.coordinator
+            ? this.coordinator.verify(request.rendition, sequence, bytes)
+            : { status: 'ok', root: undefined },
+        acceptUnverified: this.config.acceptUnverified,
         reportPeerFailure: (peer, error) => this.onPeerFailure(peer, error),
-        reportIntegrityFailure: (peerId, sequence) =>
-          this.ban(peerId, `segment ${sequence} failed its integrity check`),
+        reportIntegrityFailure: (peerId, sequence) => {
+          this.ban(peerId, `segment ${sequence} failed its integrity check`);
+          this.emit('integrity-failure', { peerId, rendition: request.rendition, sequence });
+        },
+        reportUnverified: (sequence) =>
+          this.reportError(
+            new SdkError(SdkErrorCode.IntegrityUnknown, `no root for segment ${sequence} in time`),
+          ),
       },
       request,
     );
     this.http.recordSize(swarm.key, result.bytes.byteLength);
+    if (result.verified && result.peerId && result.root && this.coordinator) {
+      this.verifiedP2PBytes += result.bytes.byteLength;
+      this.coordinator.receipt(
+        result.peerId,
+        request.rendition,
+        request.sequence,
+        result.root,
+        result.bytes.byteLength,
+      );
+    }
     if (result.source === 'http') this.totals.httpSegments += 1;
     if (result.source === 'p2p') this.totals.p2pSegments += 1;
     this.emit('segment-loaded', {
@@ -178,6 +159,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       httpBytes: result.httpBytes,
       p2pBytes: result.p2pBytes,
       peerId: result.peerId,
+      verified: result.verified,
     });
     return result;
   }
@@ -201,6 +183,9 @@ export class P2PEngine extends Emitter<EngineEvents> {
       consumeOnly: this.consumeOnly,
       bannedPeers: this.banned.size,
       swarms: [...this.swarms.keys()],
+      sessionId: this.session?.sessionId,
+      viewerId: this.session?.viewerId,
+      verifiedP2PBytes: this.verifiedP2PBytes,
     };
   }
 
@@ -217,11 +202,46 @@ export class P2PEngine extends Emitter<EngineEvents> {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.idleTimer);
+    await this.coordinator?.destroy();
     await Promise.all([...this.swarms.values()].map((swarm) => swarm.close()));
     this.swarms.clear();
     this.tracker.close();
     this.store.clear();
     this.removeAllListeners();
+  }
+
+  /** Sends watch-time heartbeats to the coordinator while `isPlaying()` (the player calls it). */
+  startWatchHeartbeats(isPlaying: () => boolean): void {
+    this.coordinator?.startHeartbeats(isPlaying);
+  }
+
+  private linkCoordinator(url: string): CoordinatorLink {
+    const link = new CoordinatorLink({
+      url,
+      streamId: this.config.streamId,
+      viewerId: this.config.viewerId,
+      rootWaitMs: this.config.rootWaitMs,
+    });
+    const forwarded = [
+      'points',
+      'account-prompt',
+      'vip',
+      'receipts',
+      'receipt-rejected',
+      'challenge',
+      'error',
+    ] as const;
+    for (const event of forwarded) link.on(event, (payload) => this.emit(event, payload as never));
+    link.on('session-renewed', () => this.tracker.reconnect());
+    link.start().then(
+      ({ sessionId, viewerId }) => (this.session = { sessionId, viewerId }),
+      (error: unknown) => this.reportError(error),
+    );
+    // Challenges name a stream, rendition and sequence; the store is keyed by swarm.
+    link.startChallenges((rendition, sequence) =>
+      this.store.get(swarmKey({ streamId: this.config.streamId, rendition }), sequence),
+    );
+    return link;
   }
 
   private swarmFor(rendition: string): Swarm {
@@ -232,7 +252,10 @@ export class P2PEngine extends Emitter<EngineEvents> {
       config: this.config,
       tracker: this.tracker,
       source: {
-        segment: (sequence) => this.store.get(key, sequence),
+        segment: (sequence) => {
+          const bytes = this.store.get(key, sequence);
+          return bytes && this.config.debugCorruptUploads ? corrupt(bytes) : bytes;
+        },
         uploadAllowed: () => !this.consumeOnly,
         limiter: this.limiter,
       },
@@ -295,4 +318,11 @@ export class P2PEngine extends Emitter<EngineEvents> {
       error instanceof SdkError ? error : new SdkError(SdkErrorCode.PeerProtocol, String(error));
     this.emit('error', { code: sdkError.code, message: sdkError.message, fatal: false });
   }
+}
+
+/** A copy with every 4096th byte flipped: what `debugCorruptUploads` serves peers. */
+function corrupt(bytes: Uint8Array): Uint8Array {
+  const copy = bytes.slice();
+  for (let i = 0; i < copy.length; i += 4096) copy[i] = (copy[i] ?? 0) ^ 0xff;
+  return copy;
 }

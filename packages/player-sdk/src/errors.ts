@@ -10,6 +10,12 @@ export const SdkErrorCode = {
   P2PTooSlow: 'P2P_TOO_SLOW',
   HttpFailed: 'HTTP_FAILED',
   IntegrityFailed: 'INTEGRITY_FAILED',
+  /** No root was indexed for a segment from peers in time: it was fetched over HTTP instead. */
+  IntegrityUnknown: 'INTEGRITY_UNKNOWN',
+  /** Network failure, timeout, 5xx or 429 from the coordinator: retried later. */
+  CoordinatorUnavailable: 'COORDINATOR_UNAVAILABLE',
+  /** The coordinator answered 4xx: the same request would fail again. */
+  CoordinatorRejected: 'COORDINATOR_REJECTED',
   Aborted: 'ABORTED',
   Destroyed: 'DESTROYED',
 } as const;

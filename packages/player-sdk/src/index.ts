@@ -1,5 +1,9 @@
 export * from './config.js';
 export * from './engine.js';
+export type * from './engine-types.js';
+export * from './coordinator/index.js';
+export { CoordinatorLink } from './coordinator-link.js';
+export type { Verification } from './coordinator-link.js';
 export * from './errors.js';
 export type { SegmentRequest, SegmentResult, SegmentSource } from './load-segment.js';
 export type { ByteRange } from './http-fetch.js';

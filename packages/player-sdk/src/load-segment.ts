@@ -5,6 +5,7 @@ import type { PeerConnection } from './peer-connection.js';
 import { decide, p2pFallsBehind, rankFor } from './scheduler.js';
 import type { Swarm } from './swarm.js';
 import type { EngineConfig } from './config.js';
+import type { Verification } from './coordinator-link.js';
 
 const debug = createDebug('streamrp2p:engine:load');
 
@@ -34,6 +35,9 @@ export interface SegmentResult {
   source: SegmentSource;
   /** The peer that delivered the whole segment (verified), when one did: receipts go to it. */
   peerId: string | undefined;
+  /** Merkle root (hex) the bytes from peers matched, when checked against the coordinator. */
+  root: string | undefined;
+  verified: boolean;
   /** Bytes each peer contributed (a download can resume on another peer, then HTTP). */
   contributors: Record<string, number>;
   httpBytes: number;
@@ -58,10 +62,13 @@ export interface LoadContext {
   setFetching(sequence: number, fetching: boolean): void;
   /** Stores a delivered segment so peers can get it from us. */
   complete(sequence: number, bytes: Uint8Array): void;
-  /** Whether bytes received from a peer are the true segment (integrity hook). */
-  verify(sequence: number, bytes: Uint8Array): Promise<boolean>;
+  /** Whether bytes received from peers are the true segment (integrity hook). */
+  verify(sequence: number, bytes: Uint8Array): Promise<Verification>;
+  /** Whether bytes whose root is unknown may be used anyway. */
+  acceptUnverified: boolean;
   reportPeerFailure(peer: PeerConnection, error: SdkError): void;
   reportIntegrityFailure(peerId: string, sequence: number): void;
+  reportUnverified(sequence: number): void;
 }
 
 /** Bytes gathered so far, from any mix of peers and HTTP, in order from offset 0. */
@@ -251,6 +258,8 @@ export async function loadSegment(
       bytes: cached,
       source: 'cache',
       peerId: undefined,
+      root: undefined,
+      verified: false,
       contributors: {},
       httpBytes: 0,
       p2pBytes: 0,
@@ -317,19 +326,36 @@ export async function loadSegment(
   }
   let bytes = assembly.bytes();
   let uploader = soleUploader(assembly);
-  if (assembly.p2pBytes > 0 && !(await context.verify(request.sequence, bytes))) {
-    // Only a peer that sent every byte is surely the culprit; a mix is just refetched.
-    if (uploader) context.reportIntegrityFailure(uploader, request.sequence);
-    uploader = undefined;
-    assembly.reset();
-    await httpRest(context, request, assembly);
-    bytes = assembly.bytes();
+  let root: string | undefined;
+  let verified = false;
+  if (assembly.p2pBytes > 0) {
+    const verification = await context.verify(request.sequence, bytes);
+    checkAbort(request.signal);
+    if (verification.status === 'ok') {
+      root = verification.root;
+      verified = root !== undefined;
+    } else if (verification.status === 'unknown' && context.acceptUnverified) {
+      context.reportUnverified(request.sequence);
+    } else {
+      // Only a peer that sent every byte is surely the culprit; a mix is just refetched.
+      if (verification.status === 'mismatch' && uploader) {
+        context.reportIntegrityFailure(uploader, request.sequence);
+      } else if (verification.status === 'unknown') {
+        context.reportUnverified(request.sequence);
+      }
+      uploader = undefined;
+      assembly.reset();
+      await httpRest(context, request, assembly);
+      bytes = assembly.bytes();
+    }
   }
   context.complete(request.sequence, bytes);
   return {
     bytes,
     source: assembly.p2pBytes > assembly.httpBytes ? 'p2p' : 'http',
     peerId: uploader,
+    root,
+    verified,
     contributors: Object.fromEntries(assembly.contributors),
     httpBytes: assembly.httpBytes,
     p2pBytes: assembly.p2pBytes,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineStats } from './engine.js';
+import type { EngineStats } from './engine-types.js';
 import { overlayText } from './overlay.js';
 
 function stats(patch: Partial<EngineStats>): EngineStats {
@@ -16,6 +16,9 @@ function stats(patch: Partial<EngineStats>): EngineStats {
     consumeOnly: false,
     bannedPeers: 0,
     swarms: [],
+    sessionId: undefined,
+    viewerId: undefined,
+    verifiedP2PBytes: 0,
     ...patch,
   };
 }

@@ -1,4 +1,4 @@
-import type { EngineStats } from './engine.js';
+import type { EngineStats } from './engine-types.js';
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

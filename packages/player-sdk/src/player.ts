@@ -1,7 +1,8 @@
 import Hls, { type HlsConfig } from 'hls.js';
 import type { EngineOptions } from './config.js';
 import { Emitter } from './emitter.js';
-import { P2PEngine, type EngineEvents, type EngineStats } from './engine.js';
+import { P2PEngine } from './engine.js';
+import type { EngineEvents, EngineStats } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
 import { createFragmentLoader } from './hls-loader.js';
 import { StatsOverlay } from './overlay.js';
@@ -16,6 +17,12 @@ export interface PlayerOptions {
   streamId: string;
   /** socket.io URL of the tracker. */
   tracker: string;
+  /**
+   * URL of the coordinator: integrity checks, receipts, challenges and points (watch-time
+   * heartbeats every 60 s while playing).
+   * @default undefined (open mode)
+   */
+  coordinator?: string;
   /**
    * Show the stats overlay.
    * @default true
@@ -54,6 +61,13 @@ export interface PlayerHandle {
 
 const FORWARDED: (keyof EngineEvents)[] = [
   'ready',
+  'integrity-failure',
+  'points',
+  'account-prompt',
+  'vip',
+  'receipts',
+  'receipt-rejected',
+  'challenge',
   'segment-loaded',
   'peer-connect',
   'peer-close',
@@ -90,6 +104,7 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
     ...options.p2p,
     streamId: options.streamId,
     trackerUrl: options.tracker,
+    coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
   });
   const emitter = new Emitter<PlayerEvents>((error) =>
     console.error('streamrp2p: a player listener threw', error),
@@ -126,6 +141,8 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
     if (data.fatal)
       emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
   });
+  // Watch time counts only while the video really plays (not paused, ended or buffering).
+  engine.startWatchHeartbeats(() => !video.paused && !video.ended && video.readyState >= 3);
   hls.loadSource(options.src);
   hls.attachMedia(video);
 

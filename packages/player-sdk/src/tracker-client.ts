@@ -33,11 +33,29 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
-  constructor(url: string, auth: { token?: string; peerId?: string }) {
+  /**
+   * @param auth called before every (re)connection, so a short-lived token is always fresh;
+   *   when it fails, the tracker refuses the connection and socket.io tries again later.
+   */
+  constructor(url: string, auth: () => Promise<{ token?: string; peerId?: string }>) {
     super();
     this.socket = io(url, {
       transports: ['websocket'],
-      auth: { v: TRACKER_PROTOCOL_VERSION, ...auth },
+      auth: (callback) => {
+        auth().then(
+          (fields) => callback({ v: TRACKER_PROTOCOL_VERSION, ...fields }),
+          (error: unknown) => {
+            this.emit(
+              'error',
+              new SdkError(
+                SdkErrorCode.TrackerUnavailable,
+                `no tracker credentials: ${String(error)}`,
+              ),
+            );
+            callback({ v: TRACKER_PROTOCOL_VERSION });
+          },
+        );
+      },
       reconnectionDelay: 500,
       reconnectionDelayMax: 5000,
     });
@@ -99,6 +117,14 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
   /** Relays signalling data; failures only mean that peer will not connect. */
   signal(swarm: string, to: string, data: SignalData): void {
     this.socket.emit('signal', { swarm, to, data }, () => undefined);
+  }
+
+  /** Reconnects at once (new credentials: a renewed session brings a new peer id). */
+  reconnect(): void {
+    if (this.closed) return;
+    this.assignedPeerId = undefined;
+    this.socket.disconnect();
+    this.socket.connect();
   }
 
   close(): void {

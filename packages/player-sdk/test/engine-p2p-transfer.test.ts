@@ -180,6 +180,8 @@ describe('two engines over WebRTC', () => {
         httpBytes: 0,
         p2pBytes: fromOrigin.length,
         peerId: a.peerId,
+        // No coordinator, no roots: nothing to verify against (open mode).
+        verified: false,
       },
     ]);
     expect(uploads.length).toBeGreaterThan(0);

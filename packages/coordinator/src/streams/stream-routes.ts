@@ -9,7 +9,12 @@ import { bodyFields, pathId } from '../http/validate.js';
 import { nowDate } from '../util/clock.js';
 import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
 import { embedSnippet } from './embed-snippet.js';
-import { findLiveStream, streamRenditions, toStreamResponse, type StreamRow } from './stream-store.js';
+import {
+  findLiveStream,
+  streamRenditions,
+  toStreamResponse,
+  type StreamRow,
+} from './stream-store.js';
 
 const log = createDebug('streamrp2p:coordinator:streams');
 
@@ -31,7 +36,8 @@ export function streamRoutes(ctx: AppContext): Router {
   const ownedStream = async (req: Request): Promise<StreamRow> => {
     const streamer = await authenticateStreamer(ctx, req);
     const stream = await findLiveStream(ctx, pathId(req.params, 'streamId'));
-    if (stream.streamer_id !== streamer.id) throw new ApiError('FORBIDDEN', 'only the stream owner may do this');
+    if (stream.streamer_id !== streamer.id)
+      throw new ApiError('FORBIDDEN', 'only the stream owner may do this');
     return stream;
   };
 
@@ -41,7 +47,12 @@ export function streamRoutes(ctx: AppContext): Router {
     const streamerId = uuid();
     await ctx.db
       .insertInto('streamers')
-      .values({ id: streamerId, name, api_key_hash: hashSecret(apiKey), created_at: nowDate(ctx.clock) })
+      .values({
+        id: streamerId,
+        name,
+        api_key_hash: hashSecret(apiKey),
+        created_at: nowDate(ctx.clock),
+      })
       .execute();
     const response: CreateStreamerResponse = { streamerId, name, apiKey };
     res.status(201).json(response);
@@ -94,7 +105,11 @@ export function streamRoutes(ctx: AppContext): Router {
       }
       return trx
         .updateTable('streams')
-        .set({ hls_url: hlsUrl ?? stream.hls_url, title: title ?? stream.title, updated_at: nowDate(ctx.clock) })
+        .set({
+          hls_url: hlsUrl ?? stream.hls_url,
+          title: title ?? stream.title,
+          updated_at: nowDate(ctx.clock),
+        })
         .where('id', '=', stream.id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -105,7 +120,11 @@ export function streamRoutes(ctx: AppContext): Router {
 
   router.delete('/api/streams/:streamId', async (req, res) => {
     const stream = await ownedStream(req);
-    await ctx.db.updateTable('streams').set({ deleted_at: nowDate(ctx.clock) }).where('id', '=', stream.id).execute();
+    await ctx.db
+      .updateTable('streams')
+      .set({ deleted_at: nowDate(ctx.clock) })
+      .where('id', '=', stream.id)
+      .execute();
     await ctx.following.unfollow(stream.id);
     log('stream %s deleted', stream.id);
     res.status(204).end();

@@ -1,4 +1,10 @@
-import { createHash, randomBytes, randomInt as nodeRandomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  randomBytes,
+  randomInt as nodeRandomInt,
+  randomUUID,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /** A random secret: 32 bytes, base64url (43 characters). */
 export function randomSecret(bytes = 32): string {

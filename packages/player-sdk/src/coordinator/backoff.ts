@@ -1,4 +1,4 @@
-import type { Timers } from './sleep.js';
+import type { Timers } from './timers.js';
 
 /**
  * Exponential backoff with "equal jitter": attempt n waits between half and all of

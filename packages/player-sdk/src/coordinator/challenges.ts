@@ -10,9 +10,9 @@ import type { SdkError } from '../errors.js';
 import type { ApiClient } from './api-client.js';
 import { isRetryable, toSdkError } from './errors.js';
 import type { CoordinatorConfig } from './config.js';
-import type { Emit } from './events.js';
+import type { Hooks } from './events.js';
 import { parseChallengeAnswer, parseChallenges } from './responses.js';
-import { Timers } from './sleep.js';
+import { Timers } from './timers.js';
 
 /** The engine's segment store: the bytes of a segment we still hold, or undefined. */
 export type GetSegment = (rendition: string, sequence: number) => Uint8Array | undefined;
@@ -23,14 +23,12 @@ export interface ChallengeSession {
   readonly secret: string;
 }
 
+/** The challenge fields of the client config; events: `challenge`. */
 export type ChallengeResponderOptions = Pick<
   CoordinatorConfig,
   'streamId' | 'challengePollMs' | 'now'
-> & {
-  /** `challenge` events. */
-  emit: Emit;
-  onError: (error: SdkError) => void;
-};
+> &
+  Hooks;
 
 /** Challenge ids remembered, so a challenge is answered (or counted as skipped) once. */
 const REMEMBERED_IDS = 1000;
@@ -129,10 +127,16 @@ export class ChallengeResponder {
       );
     } catch (thrown) {
       const error = toSdkError(thrown);
-      // A 4xx would come back the same: give up on this one. Otherwise the next poll retries.
-      if (!isRetryable(error)) remember(this.done, challenge.challengeId);
-      this.report(error);
-      return;
+      if (error.details.status === 409) {
+        // The coordinator says 409 ALREADY_ANSWERED: our earlier answer got through although
+        // its response was lost. Not a failure, and nothing to report.
+        result = { challengeId: challenge.challengeId, passed: false, reason: 'ALREADY_ANSWERED' };
+      } else {
+        // A 4xx would come back the same: give up on this one. Otherwise the next poll retries.
+        if (!isRetryable(error)) remember(this.done, challenge.challengeId);
+        this.report(error);
+        return;
+      }
     }
     remember(this.done, challenge.challengeId);
     this.stats.answered += 1;

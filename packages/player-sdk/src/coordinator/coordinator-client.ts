@@ -10,7 +10,7 @@ import { WatchHeartbeat, type AwardAction } from './points.js';
 import { ReceiptQueue } from './receipts.js';
 import { RootsCache, type RootCheck } from './roots.js';
 import { Session, type SessionInfo } from './session.js';
-import { Timers } from './sleep.js';
+import { Timers } from './timers.js';
 import { statsOf, type CoordinatorStats } from './stats.js';
 import { resolveStorage } from './viewer-id.js';
 

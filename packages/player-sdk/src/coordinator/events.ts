@@ -79,3 +79,10 @@ export type Emit = <E extends keyof CoordinatorEvents & string>(
   event: E,
   payload: CoordinatorEvents[E],
 ) => void;
+
+/** How the parts of the client report: events, and failures they survive (non-fatal). */
+export interface Hooks {
+  emit: Emit;
+  /** An invalid input, a 4xx, or the first failure of an outage (retries follow on their own). */
+  onError: (error: SdkError) => void;
+}

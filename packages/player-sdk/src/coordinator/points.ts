@@ -1,28 +1,23 @@
 import type { PointsAction, PointsRequest, PointsResponse } from '@streamrp2p/protocol';
-import type { SdkError } from '../errors.js';
 import type { ApiClient } from './api-client.js';
 import { isRetryable, toSdkError } from './errors.js';
 import type { CoordinatorConfig } from './config.js';
-import type { Emit } from './events.js';
+import type { Hooks } from './events.js';
 import { parsePoints } from './responses.js';
-import { Timers } from './sleep.js';
+import { Timers } from './timers.js';
 
 /** Actions a page reports itself; watch time is measured by the heartbeat. */
 export type AwardAction = Exclude<PointsAction, 'watch_time'>;
 
-export type WatchHeartbeatOptions = Pick<
-  CoordinatorConfig,
-  'streamId' | 'heartbeatMs' | 'now' | 'monotonicNow'
-> & {
-  viewerId: string;
-  /** Bearer of the points endpoint (the session secret). */
-  secret: string;
-  /** How often playback state is sampled. @default min(1000, heartbeatMs) */
-  sampleMs?: number;
-  /** `points` events, and `account-prompt` / `vip` once each when the balance first reaches them. */
-  emit: Emit;
-  onError: (error: SdkError) => void;
-};
+/** Events: `points`, and `account-prompt` / `vip` once each when the balance first reaches them. */
+export type WatchHeartbeatOptions = Hooks &
+  Pick<CoordinatorConfig, 'streamId' | 'heartbeatMs' | 'now' | 'monotonicNow'> & {
+    viewerId: string;
+    /** Bearer of the points endpoint (the session secret). */
+    secret: string;
+    /** How often playback state is sampled. @default min(1000, heartbeatMs) */
+    sampleMs?: number;
+  };
 
 /** The coordinator's limit on `duration_seconds`. */
 export const MAX_HEARTBEAT_SECONDS = 3600;

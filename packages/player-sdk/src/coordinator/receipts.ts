@@ -4,7 +4,7 @@ import type { ApiClient } from './api-client.js';
 import type { ReceiptConfig } from './config.js';
 import { RetryBackoff } from './backoff.js';
 import { isRetryable, toSdkError } from './errors.js';
-import type { Emit, FlushResult, ReceiptBatchOutcome } from './events.js';
+import type { FlushResult, Hooks, ReceiptBatchOutcome } from './events.js';
 import {
   invalidReceipt,
   signReceipt,
@@ -12,21 +12,15 @@ import {
   type ReceiptSigner,
 } from './receipt-signing.js';
 import { parseReceiptResults } from './responses.js';
-import { Timers } from './sleep.js';
+import { Timers } from './timers.js';
 
-/** The receipt fields of the client config, and where to report. */
-export type ReceiptQueueOptions = ReceiptConfig & {
-  /** `receipts`, `receipt-rejected` and `receipts-dropped` events. */
-  emit: Emit;
-  /** An invalid receipt, a 4xx, or the first failure of an outage (retries follow on their own). */
-  onError: (error: SdkError) => void;
-};
+/** The receipt fields of the client config; events `receipts`, `receipt-rejected`, `receipts-dropped`. */
+export type ReceiptQueueOptions = ReceiptConfig & Hooks;
 
 /**
- * Signed receipts on their way to the coordinator: batched, retried with backoff while the
- * coordinator is unreachable, and removed only once the coordinator answered for them. A
- * receipt answered `credited`, `duplicate` or `rejected` is never sent again; one whose request
- * failed is sent again (the coordinator dedupes, so it is never credited twice).
+ * Signed receipts on their way to the coordinator: batched, retried with backoff while it is
+ * unreachable. A receipt answered `credited`, `duplicate` or `rejected` leaves and is never sent
+ * again; one whose request failed is sent again (the coordinator dedupes: never paid twice).
  *
  * @example
  * const queue = new ReceiptQueue(api, session, options);
@@ -38,7 +32,8 @@ export class ReceiptQueue {
   private queue: ReceiptBody[] = [];
   /** Receipts (at the head of the queue) that a request in flight carries. */
   private inFlight = 0;
-  private readonly signing = new Set<Promise<boolean>>();
+  private signing = 0;
+  private lastSigned: Promise<unknown> = Promise.resolve();
   private chain: Promise<unknown> = Promise.resolve();
   private readonly timers = new Timers();
   private readonly backoff: RetryBackoff;
@@ -55,17 +50,22 @@ export class ReceiptQueue {
 
   /** Receipts signed or being signed that the coordinator has not answered for yet. */
   get pending(): number {
-    return this.queue.length + this.signing.size;
+    return this.queue.length + this.signing;
   }
 
   /** Signs and queues a receipt. Resolves false (and reports an error) for an invalid one. */
   add(input: ReceiptInput): Promise<boolean> {
-    const task = signReceipt(this.signer, this.options.streamId, input, this.options.now()).then(
-      (body) => (this.enqueue(body), true),
-      (error: unknown) => (this.options.onError(invalidReceipt(error)), false),
-    );
-    this.signing.add(task);
-    void task.finally(() => this.signing.delete(task));
+    const timestamp = this.options.now();
+    // One signature at a time, so the queue keeps the order of add() (the oldest drop first).
+    const task = this.lastSigned
+      .then(() => signReceipt(this.signer, this.options.streamId, input, timestamp))
+      .then(
+        (body) => (this.enqueue(body), true),
+        (error: unknown) => (this.options.onError(invalidReceipt(error)), false),
+      )
+      .finally(() => (this.signing -= 1));
+    this.signing += 1;
+    this.lastSigned = task;
     return task;
   }
 
@@ -75,7 +75,7 @@ export class ReceiptQueue {
    * ends the flush with `error` set, and its receipts wait for the next attempt.
    */
   async flush(): Promise<FlushResult> {
-    await Promise.all([...this.signing]);
+    await this.lastSigned;
     const run = this.chain.then(() => this.drain());
     this.chain = run;
     return run;

@@ -3,7 +3,7 @@ import type { SdkError } from '../errors.js';
 import type { ApiClient } from './api-client.js';
 import { toSdkError } from './errors.js';
 import { parseRoots } from './responses.js';
-import { Timers } from './sleep.js';
+import { Timers } from './timers.js';
 
 /** Result of checking segment bytes against the coordinator's index. */
 export type RootCheck =

@@ -1,0 +1,154 @@
+import { Emitter } from './emitter.js';
+import { SdkError, SdkErrorCode } from './errors.js';
+import { CoordinatorClient } from './coordinator/coordinator-client.js';
+import type { CoordinatorOptions } from './coordinator/config.js';
+import type { CoordinatorEvents, PointsEvent } from './coordinator/events.js';
+import type { GetSegment } from './coordinator/challenges.js';
+
+/** What integrity checking concluded about bytes received from peers. */
+export type Verification =
+  { status: 'ok'; root: string | undefined } | { status: 'mismatch' } | { status: 'unknown' };
+
+export interface CoordinatorLinkEvents {
+  [event: string]: unknown;
+  points: PointsEvent;
+  'account-prompt': { balance: number };
+  vip: { balance: number };
+  receipts: CoordinatorEvents['receipts'];
+  'receipt-rejected': { code: string; message: string; sequence: number; uploaderPeerId: string };
+  challenge: CoordinatorEvents['challenge'];
+  /** A new session replaced an expired one: reconnect to the tracker with its token. */
+  'session-renewed': { peerId: string };
+  error: { code: SdkErrorCode; message: string; fatal: false };
+}
+
+const FORWARDED = ['points', 'account-prompt', 'vip', 'receipts', 'challenge'] as const;
+
+/**
+ * The engine's link to the coordinator: one session at a time (renewed when the coordinator
+ * lets it expire), integrity checks against indexed roots, receipts for what peers served,
+ * challenge answers from the segment store, and watch-time heartbeats.
+ */
+export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
+  private client: CoordinatorClient;
+  private getSegment: GetSegment | undefined;
+  private isPlaying: (() => boolean) | undefined;
+  private destroyed = false;
+
+  constructor(private readonly options: CoordinatorOptions) {
+    super((error) => console.error('streamrp2p: a coordinator listener threw', error));
+    this.client = this.createClient();
+  }
+
+  /** Starts the session: resolves with the peer id and viewer id, rejects when unreachable. */
+  async start(): Promise<{ peerId: string; viewerId: string; sessionId: string }> {
+    const client = this.client;
+    try {
+      return await client.start();
+    } catch (error) {
+      // A client remembers its failed start: the next attempt needs a fresh one.
+      if (client === this.client && !this.destroyed) {
+        this.client = this.createClient();
+        void client.destroy();
+      }
+      throw error;
+    }
+  }
+
+  /** Tracker auth for the socket.io handshake: a fresh token of the current session. */
+  async trackerAuth(): Promise<{ token: string }> {
+    await this.start();
+    return { token: await this.client.trackerToken() };
+  }
+
+  async verify(rendition: string, sequence: number, bytes: Uint8Array): Promise<Verification> {
+    const check = await this.client.verifySegment(rendition, sequence, bytes);
+    if (check.status === 'ok') return { status: 'ok', root: check.root.root };
+    return check.status === 'mismatch' ? { status: 'mismatch' } : { status: 'unknown' };
+  }
+
+  /** Queues a signed receipt for a verified segment `uploaderPeerId` served us. */
+  receipt(
+    uploaderPeerId: string,
+    rendition: string,
+    sequence: number,
+    root: string,
+    byteLength: number,
+  ): void {
+    void this.client.receiptFor(uploaderPeerId, rendition, sequence, root, byteLength);
+  }
+
+  /** Answers the coordinator's challenges from the segments `getSegment` still holds. */
+  startChallenges(getSegment: GetSegment): void {
+    this.getSegment = getSegment;
+    void this.client.start().then(
+      () => this.client.startChallenges(getSegment),
+      () => undefined,
+    );
+  }
+
+  /** Sends watch-time heartbeats while `isPlaying()` says so. */
+  startHeartbeats(isPlaying: () => boolean): void {
+    this.isPlaying = isPlaying;
+    this.client.startHeartbeats(isPlaying);
+  }
+
+  award(action: 'chat_message' | 'follow_streamer' | 'share_stream'): Promise<unknown> {
+    return this.client.award(action);
+  }
+
+  /** Sends the receipts queued so far (tests and shutdown use it). */
+  flushReceipts(): Promise<unknown> {
+    return this.client.flushReceipts();
+  }
+
+  getStats(): ReturnType<CoordinatorClient['getStats']> {
+    return this.client.getStats();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await this.client.destroy();
+    this.removeAllListeners();
+  }
+
+  private createClient(): CoordinatorClient {
+    const client = new CoordinatorClient(this.options);
+    for (const event of FORWARDED)
+      client.on(event, (payload) => this.emit(event, payload as never));
+    client.on('receipt-rejected', ({ receipt, code, message }) =>
+      this.emit('receipt-rejected', {
+        code,
+        message,
+        sequence: receipt.sequence,
+        uploaderPeerId: receipt.uploaderPeerId,
+      }),
+    );
+    client.on('error', ({ code, message }) =>
+      this.emit('error', { code: code as SdkErrorCode, message, fatal: false }),
+    );
+    client.on('session-expired', () => void this.renew(client));
+    return client;
+  }
+
+  /** The coordinator forgot our session (it was unreachable for too long): start a new one. */
+  private async renew(expired: CoordinatorClient): Promise<void> {
+    if (this.destroyed || expired !== this.client) return;
+    this.client = this.createClient();
+    void expired.destroy();
+    try {
+      const { peerId } = await this.start();
+      if (this.getSegment) this.client.startChallenges(this.getSegment);
+      if (this.isPlaying) this.client.startHeartbeats(this.isPlaying);
+      this.emit('session-renewed', { peerId });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.emit('error', {
+        code: error instanceof SdkError ? error.code : SdkErrorCode.CoordinatorUnavailable,
+        message: `could not renew the coordinator session: ${message}`,
+        fatal: false,
+      });
+    }
+  }
+}
