@@ -11,7 +11,7 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
   let browser: Browser;
 
   beforeAll(async () => {
-    demo = await startDemoStack();
+    demo = await startDemoStack({ coordinator: { dataDir: 'memory://' } });
     browser = await launchBrowser();
   });
 

@@ -9,7 +9,7 @@ describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy
   let browser: Browser;
 
   beforeAll(async () => {
-    demo = await startDemoStack();
+    demo = await startDemoStack({ coordinator: false });
     browser = await launchBrowser();
   });
 

@@ -14,7 +14,7 @@ describe.skipIf(!browserAvailable())('plain hls.js playback from the live origin
   let browser: Browser;
 
   beforeAll(async () => {
-    demo = await startDemoStack();
+    demo = await startDemoStack({ coordinator: false });
     browser = await launchBrowser();
   });
 

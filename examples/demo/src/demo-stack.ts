@@ -1,7 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import {
+  createCoordinator,
+  type Coordinator,
+  type CoordinatorOptions,
+} from '@streamrp2p/coordinator';
 import { startLiveOrigin, type LiveOrigin, type LiveOriginOptions } from '@streamrp2p/live-origin';
 import { createTracker, type Tracker, type TrackerOptions } from '@streamrp2p/tracker';
+import { registerDemoStream } from './register-stream.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
 
 const require = createRequire(import.meta.url);
@@ -31,7 +38,21 @@ export interface DemoStackOptions {
   /** Extra live-origin options (CDN emulation, window length). */
   origin?: Omit<LiveOriginOptions, 'port' | 'host'>;
   /** Extra tracker options (limits). */
-  tracker?: Omit<TrackerOptions, 'port' | 'host'>;
+  tracker?: Omit<TrackerOptions, 'port' | 'host' | 'secret'>;
+  /**
+   * Coordinator options (port, `dataDir`, `databaseUrl`...), or `false` to run without one
+   * (open tracker, no integrity check, no points): tests of the P2P layer alone do that.
+   * @default {} (embedded PGlite in `.data/coordinator`, any free port)
+   */
+  coordinator?: Omit<CoordinatorOptions, 'host' | 'trackerSecret'> | false;
+}
+
+/** What the demo pages learn from `/config.js`. */
+export interface DemoConfig {
+  origin: string;
+  tracker: string;
+  streamId: string;
+  coordinator?: string;
 }
 
 /** The running demo: the pages, and every service they talk to. */
@@ -41,7 +62,13 @@ export interface DemoStack {
   origin: LiveOrigin;
   tracker: Tracker;
   trackerUrl: string;
+  coordinator: Coordinator | undefined;
+  coordinatorUrl: string | undefined;
+  /** The stream the pages play (registered at the coordinator when there is one). */
+  streamId: string;
   site: StaticServer;
+  /** The configuration the pages get. */
+  config: DemoConfig;
   close(): Promise<void>;
 }
 
@@ -51,7 +78,8 @@ const sdkBrowserDir = fileURLToPath(
 );
 
 /**
- * Starts everything `npm start` shows: the live origin and the demo pages.
+ * Starts everything `npm start` shows: the live origin, the tracker, the coordinator on its
+ * embedded database (with the live test stream registered) and the demo pages.
  *
  * @example
  * const demo = await startDemoStack({ port: 8080 });
@@ -61,35 +89,53 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const host = options.host ?? '127.0.0.1';
   const started: { close(): Promise<void> }[] = [];
   try {
-    const origin = await startLiveOrigin({
-      ...options.origin,
-      port: options.originPort ?? 0,
-      host,
-    });
+    const origin = await startLiveOrigin({ ...options.origin, port: options.originPort ?? 0, host });
     started.push(origin);
+    // One process holds both ends of the tracker token, so a fresh secret per run is enough.
+    const secret = options.coordinator === false ? undefined : randomBytes(32).toString('base64url');
     // Everyone on the demo machine shares one IP: allow more than the default 3 tabs per swarm.
     const tracker = createTracker({
       maxPeersPerIpPerSwarm: 50,
       ...options.tracker,
+      secret,
       port: options.trackerPort ?? 0,
       host,
     });
     const trackerUrl = (await tracker.start()).url;
     started.push(tracker);
-    const site = await startSite(host, options.port ?? 0, {
-      origin: origin.url,
-      tracker: trackerUrl,
-      streamId: 'demo',
-    });
+    const config: DemoConfig = { origin: origin.url, tracker: trackerUrl, streamId: 'demo' };
+    const site = await startSite(host, options.port ?? 0, config);
+    started.push(site);
+
+    let coordinator: Coordinator | undefined;
+    if (options.coordinator !== false) {
+      coordinator = createCoordinator({
+        // Every viewer of the demo is on 127.0.0.1: same-IP receipts must count here.
+        receiptsSameIpAllowed: true,
+        publicSdkUrl: `${site.url}/sdk/streamrp2p.iife.js`,
+        trackerPublicUrl: trackerUrl,
+        ...options.coordinator,
+        trackerSecret: secret,
+        host,
+      });
+      started.push(coordinator);
+      config.coordinator = (await coordinator.start()).url;
+      config.streamId = await registerDemoStream(config.coordinator, `${origin.url}/live/master.m3u8`);
+    }
     return {
       url: `${site.url}/`,
       origin,
       tracker,
       trackerUrl,
+      coordinator,
+      coordinatorUrl: config.coordinator,
+      streamId: config.streamId,
       site,
+      config,
       async close() {
         await site.close();
         await tracker.close();
+        await coordinator?.close();
         await origin.close();
       },
     };
@@ -99,11 +145,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   }
 }
 
-function startSite(
-  host: string,
-  port: number,
-  config: Record<string, string>,
-): Promise<StaticServer> {
+function startSite(host: string, port: number, config: DemoConfig): Promise<StaticServer> {
   return startStaticServer(
     [
       { path: '/vendor/hls.min.js', target: require.resolve('hls.js/dist/hls.min.js') },
@@ -114,6 +156,7 @@ function startSite(
       port,
       host,
       routes: {
+        // Read at request time: the coordinator fills in its URL and stream id after start.
         '/config.js': {
           contentType: 'text/javascript; charset=utf-8',
           body: () => `window.DEMO_CONFIG = ${JSON.stringify(config)};\n`,

@@ -36,6 +36,11 @@ export interface EngineConfig {
    */
   rootWaitMs: number;
   /**
+   * Interval of watch-time heartbeats to the coordinator (points: 1 a minute of playing).
+   * @default 60000
+   */
+  heartbeatMs: number;
+  /**
    * Accept bytes from peers whose root is not known in time (no receipt is signed for them).
    * @default false
    */
@@ -124,6 +129,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'tr
     coordinatorUrl: undefined,
     viewerId: undefined,
     rootWaitMs: 2000,
+    heartbeatMs: 60_000,
     acceptUnverified: false,
     debugCorruptUploads: false,
     wrtc: undefined,
@@ -219,5 +225,6 @@ export function mergeEngineConfig(options: EngineOptions): EngineConfig {
     );
   }
   requirePositive(config, 'rootWaitMs', true);
+  requirePositive(config, 'heartbeatMs');
   return config;
 }

@@ -81,8 +81,9 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
   /** Answers the coordinator's challenges from the segments `getSegment` still holds. */
   startChallenges(getSegment: GetSegment): void {
     this.getSegment = getSegment;
-    void this.client.start().then(
-      () => this.client.startChallenges(getSegment),
+    const client = this.client;
+    void this.start().then(
+      () => client === this.client && client.startChallenges(getSegment),
       () => undefined,
     );
   }
@@ -90,7 +91,11 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
   /** Sends watch-time heartbeats while `isPlaying()` says so. */
   startHeartbeats(isPlaying: () => boolean): void {
     this.isPlaying = isPlaying;
-    this.client.startHeartbeats(isPlaying);
+    const client = this.client;
+    void this.start().then(
+      () => client === this.client && client.startHeartbeats(isPlaying),
+      () => undefined,
+    );
   }
 
   award(action: 'chat_message' | 'follow_streamer' | 'share_stream'): Promise<unknown> {

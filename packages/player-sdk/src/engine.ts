@@ -221,6 +221,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       streamId: this.config.streamId,
       viewerId: this.config.viewerId,
       rootWaitMs: this.config.rootWaitMs,
+      heartbeatMs: this.config.heartbeatMs,
     });
     const forwarded = [
       'points',
