@@ -7,9 +7,21 @@ import { logPageProblems, playbackState, waitFor, type PlaybackState } from './b
 export interface SdkPageState {
   stats: EngineStats;
   playback: PlaybackState;
-  segments: { source: string; bytes: number; p2pBytes: number; httpBytes: number }[];
+  segments: {
+    rendition: string;
+    sequence: number;
+    source: string;
+    bytes: number;
+    p2pBytes: number;
+    httpBytes: number;
+    peerId: string | undefined;
+    verified: boolean;
+  }[];
   errors: { code: string; message: string }[];
   banned: { peerId: string; reason: string }[];
+  integrityFailures: { peerId: string; rendition: string; sequence: number }[];
+  points: { awarded: number; balance: number; multiplier: number }[];
+  receipts: { credited: number; duplicates: number; rejected: number }[];
 }
 
 /** Opens `sdk.html` on the demo's live stream, attributed to `client` at the origin. */
@@ -39,11 +51,10 @@ export async function sdkState(page: Page): Promise<SdkPageState> {
     const w = window as unknown as {
       __player: { getStats(): EngineStats };
       __playback: PlaybackState;
-      __events: {
-        segments: SdkPageState['segments'];
-        errors: SdkPageState['errors'];
-        banned: SdkPageState['banned'];
-      };
+      __events: Pick<
+        SdkPageState,
+        'segments' | 'errors' | 'banned' | 'integrityFailures' | 'points' | 'receipts'
+      >;
     };
     return {
       stats: w.__player.getStats(),
@@ -51,6 +62,9 @@ export async function sdkState(page: Page): Promise<SdkPageState> {
       segments: w.__events.segments,
       errors: w.__events.errors,
       banned: w.__events.banned,
+      integrityFailures: w.__events.integrityFailures,
+      points: w.__events.points,
+      receipts: w.__events.receipts,
     };
   });
 }

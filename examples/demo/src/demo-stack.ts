@@ -62,8 +62,16 @@ export interface DemoStack {
   origin: LiveOrigin;
   tracker: Tracker;
   trackerUrl: string;
+  /** The running coordinator (undefined without one, or while stopped). */
   coordinator: Coordinator | undefined;
   coordinatorUrl: string | undefined;
+  /**
+   * Stops the coordinator, as an outage would (its data stays where `dataDir` says).
+   * Outage tests use it; with an in-memory database a restart starts empty.
+   */
+  stopCoordinator(): Promise<void>;
+  /** Starts it again on the same port, data and tracker secret. */
+  restartCoordinator(): Promise<void>;
   /** The stream the pages play (registered at the coordinator when there is one). */
   streamId: string;
   site: StaticServer;
@@ -89,10 +97,15 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
   const host = options.host ?? '127.0.0.1';
   const started: { close(): Promise<void> }[] = [];
   try {
-    const origin = await startLiveOrigin({ ...options.origin, port: options.originPort ?? 0, host });
+    const origin = await startLiveOrigin({
+      ...options.origin,
+      port: options.originPort ?? 0,
+      host,
+    });
     started.push(origin);
     // One process holds both ends of the tracker token, so a fresh secret per run is enough.
-    const secret = options.coordinator === false ? undefined : randomBytes(32).toString('base64url');
+    const secret =
+      options.coordinator === false ? undefined : randomBytes(32).toString('base64url');
     // Everyone on the demo machine shares one IP: allow more than the default 3 tabs per swarm.
     const tracker = createTracker({
       maxPeersPerIpPerSwarm: 50,
@@ -107,31 +120,52 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     const site = await startSite(host, options.port ?? 0, config);
     started.push(site);
 
+    const coordinatorOptions: CoordinatorOptions | undefined =
+      options.coordinator === false
+        ? undefined
+        : {
+            // Every viewer of the demo is on 127.0.0.1: same-IP receipts must count here.
+            receiptsSameIpAllowed: true,
+            publicSdkUrl: `${site.url}/sdk/streamrp2p.iife.js`,
+            trackerPublicUrl: trackerUrl,
+            ...options.coordinator,
+            trackerSecret: secret,
+            host,
+          };
     let coordinator: Coordinator | undefined;
-    if (options.coordinator !== false) {
-      coordinator = createCoordinator({
-        // Every viewer of the demo is on 127.0.0.1: same-IP receipts must count here.
-        receiptsSameIpAllowed: true,
-        publicSdkUrl: `${site.url}/sdk/streamrp2p.iife.js`,
-        trackerPublicUrl: trackerUrl,
-        ...options.coordinator,
-        trackerSecret: secret,
-        host,
-      });
-      started.push(coordinator);
-      config.coordinator = (await coordinator.start()).url;
-      config.streamId = await registerDemoStream(config.coordinator, `${origin.url}/live/master.m3u8`);
+    if (coordinatorOptions) {
+      coordinator = createCoordinator(coordinatorOptions);
+      started.push({ close: () => coordinator?.close() ?? Promise.resolve() });
+      const address = await coordinator.start();
+      config.coordinator = address.url;
+      // A restart comes back on the same port, so the pages' URL stays right.
+      coordinatorOptions.port = address.port;
+      config.streamId = await registerDemoStream(
+        config.coordinator,
+        `${origin.url}/live/master.m3u8`,
+      );
     }
     return {
       url: `${site.url}/`,
       origin,
       tracker,
       trackerUrl,
-      coordinator,
+      get coordinator() {
+        return coordinator;
+      },
       coordinatorUrl: config.coordinator,
       streamId: config.streamId,
       site,
       config,
+      async stopCoordinator() {
+        await coordinator?.close();
+        coordinator = undefined;
+      },
+      async restartCoordinator() {
+        if (!coordinatorOptions || coordinator) return;
+        coordinator = createCoordinator(coordinatorOptions);
+        await coordinator.start();
+      },
       async close() {
         await site.close();
         await tracker.close();

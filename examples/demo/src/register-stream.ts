@@ -27,6 +27,10 @@ export async function registerDemoStream(coordinatorUrl: string, hlsUrl: string)
     name: 'StreamrP2P demo',
   });
   const request: CreateStreamRequest = { hlsUrl, title: 'Live test stream' };
-  const stream = await post<StreamResponse>(`${coordinatorUrl}/api/streams`, request, streamer.apiKey);
+  const stream = await post<StreamResponse>(
+    `${coordinatorUrl}/api/streams`,
+    request,
+    streamer.apiKey,
+  );
   return stream.streamId;
 }

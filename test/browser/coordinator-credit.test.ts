@@ -1,0 +1,189 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
+import type { CoordinatorStats } from '@streamrp2p/player-sdk';
+import type { PointsBalanceResponse } from '@streamrp2p/protocol';
+import { browserAvailable, launchBrowser, playbackState } from '../support/browser.js';
+import { openSdkPage, sdkState, type SdkPageState } from '../support/sdk-page.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bytes each uploader delivered whole and verified, as its receivers' pages report them. */
+function verifiedByUploader(states: SdkPageState[]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const state of states) {
+    for (const segment of state.segments) {
+      if (!segment.verified || !segment.peerId) continue;
+      totals.set(segment.peerId, (totals.get(segment.peerId) ?? 0) + segment.bytes);
+    }
+  }
+  return totals;
+}
+
+/** Bytes the coordinator credited to each peer id's session. */
+async function creditedByPeer(demo: DemoStack, peerIds: string[]): Promise<Map<string, number>> {
+  const rows = await demo
+    .coordinator!.db.selectFrom('sessions')
+    .select(['peer_id', 'credited_bytes'])
+    .where('peer_id', 'in', peerIds)
+    .execute();
+  return new Map(rows.map((row) => [row.peer_id, Number(row.credited_bytes)]));
+}
+
+/** The page's coordinator client figures (receipts pending, retried...). */
+function coordinatorStats(page: Page): Promise<CoordinatorStats> {
+  return page.evaluate(() => {
+    const w = window as unknown as {
+      __player: { engine: { coordinator: { getStats(): CoordinatorStats } } };
+    };
+    return w.__player.engine.coordinator.getStats();
+  });
+}
+
+async function balance(demo: DemoStack, viewerId: string): Promise<number> {
+  const response = await fetch(`${demo.coordinatorUrl}/api/viewers/${viewerId}/points`);
+  return ((await response.json()) as PointsBalanceResponse).balance;
+}
+
+/**
+ * Stops loading on every page, lets downloads in flight finish, and sends every queued receipt,
+ * so the pages' figures and the coordinator's can be compared exactly.
+ */
+async function settled(pages: Page[]): Promise<SdkPageState[]> {
+  await Promise.all(
+    pages.map((page) =>
+      page.evaluate(() =>
+        (window as unknown as { __player: { hls: { stopLoad(): void } } }).__player.hls.stopLoad(),
+      ),
+    ),
+  );
+  await sleep(3000);
+  await Promise.all(
+    pages.map((page) =>
+      page.evaluate(() =>
+        (
+          window as unknown as {
+            __player: { engine: { coordinator: { flushReceipts(): Promise<unknown> } } };
+          }
+        ).__player.engine.coordinator.flushReceipts(),
+      ),
+    ),
+  );
+  return Promise.all(pages.map(sdkState));
+}
+
+describe.skipIf(!browserAvailable())('verified delivery, receipts and points in Chromium', () => {
+  let demo: DemoStack;
+  let browser: Browser;
+  let dataDir: string;
+  let pages: Page[] = [];
+
+  beforeAll(async () => {
+    // On disk, so the outage test can restart the coordinator with its data.
+    dataDir = await mkdtemp(join(tmpdir(), 'streamrp2p-coordinator-'));
+    demo = await startDemoStack({ coordinator: { dataDir } });
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    await Promise.all(pages.map((page) => page.close().catch(() => undefined)));
+    pages = [];
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('credits each uploader exactly the bytes its receivers verified, and watch time earns points', async () => {
+    for (const client of ['c1', 'c2', 'c3']) {
+      pages.push(await openSdkPage(browser, demo, client, { heartbeatMs: '10000' }));
+    }
+    await sleep(75_000);
+    const states = await settled(pages);
+
+    const expected = verifiedByUploader(states);
+    expect([...expected.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(500_000);
+    const credited = await creditedByPeer(
+      demo,
+      states.map((s) => s.stats.peerId!),
+    );
+    for (const state of states) {
+      const peerId = state.stats.peerId!;
+      expect(credited.get(peerId) ?? 0).toBe(expected.get(peerId) ?? 0);
+      expect(state.playback.fatalError).toBeNull();
+      // 75 s of watching: at least one minute credited (supporters earn 5x).
+      expect(await balance(demo, state.stats.viewerId!)).toBeGreaterThanOrEqual(1);
+      expect(state.points.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('a page that serves altered bytes is detected and banned; the others play on; it earns nothing', async () => {
+    pages.push(await openSdkPage(browser, demo, 'honest1'));
+    pages.push(await openSdkPage(browser, demo, 'honest2'));
+    const tamperer = await openSdkPage(browser, demo, 'tamperer', { corrupt: '1' });
+    pages.push(tamperer);
+    const tampererId = (await sdkState(tamperer)).stats.peerId!;
+    const before = await Promise.all(pages.slice(0, 2).map(playbackState));
+    await sleep(30_000);
+    const [honest1, honest2, bad] = await settled(pages);
+
+    const failures = [...honest1!.integrityFailures, ...honest2!.integrityFailures];
+    expect(failures.length).toBeGreaterThan(0);
+    expect(failures.every((f) => f.peerId === tampererId)).toBe(true);
+    for (const [i, honest] of [honest1!, honest2!].entries()) {
+      if (honest.integrityFailures.length > 0) {
+        expect(honest.banned.map((b) => b.peerId)).toContain(tampererId);
+      }
+      // No altered segment ever reached the player: every P2P segment it got was verified.
+      expect(honest.segments.filter((s) => s.p2pBytes > 0 && s.peerId === tampererId)).toEqual([]);
+      expect(honest.playback.fatalError).toBeNull();
+      expect(honest.playback.currentTime - before[i]!.currentTime).toBeGreaterThan(25);
+    }
+    expect((await creditedByPeer(demo, [tampererId])).get(tampererId)).toBe(0);
+    expect(bad!.stats.uploadedBytes).toBeGreaterThan(0);
+  });
+
+  it('playback goes on through a 30 s coordinator outage, and queued receipts are credited once after', async () => {
+    for (const client of ['o1', 'o2', 'o3']) pages.push(await openSdkPage(browser, demo, client));
+    // Let receipts flow, then cut the coordinator off right after a flush window began.
+    await sleep(20_000);
+    const beforeOutage = await Promise.all(pages.map(playbackState));
+    await demo.stopCoordinator();
+    await sleep(30_000);
+    const duringOutage = await Promise.all(pages.map(playbackState));
+    const pendingDuringOutage = await Promise.all(pages.map(coordinatorStats));
+    await demo.restartCoordinator();
+    // Retries back off up to 30 s; give them time to get through.
+    await sleep(35_000);
+    const states = await settled(pages);
+
+    for (const [i, state] of states.entries()) {
+      expect(state.playback.fatalError).toBeNull();
+      expect(duringOutage[i]!.currentTime - beforeOutage[i]!.currentTime).toBeGreaterThan(25);
+      expect(duringOutage[i]!.stalls).toBe(beforeOutage[i]!.stalls);
+    }
+    const expected = verifiedByUploader(states);
+    const credited = await creditedByPeer(
+      demo,
+      states.map((s) => s.stats.peerId!),
+    );
+    for (const state of states) {
+      const peerId = state.stats.peerId!;
+      expect(credited.get(peerId) ?? 0).toBe(expected.get(peerId) ?? 0);
+    }
+    // Receipts really waited out the outage (queued, retried), and none was refused after.
+    expect(pendingDuringOutage.reduce((sum, s) => sum + s.receipts.pending, 0)).toBeGreaterThan(0);
+    const after = await Promise.all(pages.map(coordinatorStats));
+    expect(after.reduce((sum, s) => sum + s.receipts.retries, 0)).toBeGreaterThan(0);
+    for (const stats of after) {
+      expect(stats.receipts.pending).toBe(0);
+      expect(stats.receipts.rejected).toBe(0);
+      expect(stats.receipts.dropped).toBe(0);
+    }
+  });
+});
