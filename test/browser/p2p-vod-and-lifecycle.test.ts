@@ -4,6 +4,11 @@ import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
 import { browserAvailable, launchBrowser, playbackState, waitFor } from '../support/browser.js';
 import { openSdkPage, sdkState } from '../support/sdk-page.js';
 
+/** What sdk.html exposes that these tests drive. */
+interface PageWindow {
+  __player: { hls: { currentLevel: number }; destroy(): Promise<void> };
+}
+
 describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy', () => {
   let demo: DemoStack;
   let browser: Browser;
@@ -25,7 +30,7 @@ describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy
       src: `${vod.src}?client=vod-first`,
     });
     // Pin both viewers to one rendition so they share one swarm.
-    await first.evaluate(() => ((window as any).__player.hls.currentLevel = 0));
+    await first.evaluate(() => ((window as unknown as PageWindow).__player.hls.currentLevel = 0));
     await waitFor(
       async () => (await sdkState(first)).stats.httpBytes > 500_000,
       30_000,
@@ -35,7 +40,7 @@ describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy
       ...vod,
       src: `${vod.src}?client=vod-second`,
     });
-    await second.evaluate(() => ((window as any).__player.hls.currentLevel = 0));
+    await second.evaluate(() => ((window as unknown as PageWindow).__player.hls.currentLevel = 0));
     await new Promise((resolve) => setTimeout(resolve, 8000));
     const state = await sdkState(second);
     expect(state.playback.fatalError).toBeNull();
@@ -46,13 +51,13 @@ describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy
 
   it('switching quality moves the viewer to that rendition’s swarm; destroy() leaves the tracker', async () => {
     const page = await openSdkPage(browser, demo, 'switcher');
-    await page.evaluate(() => ((window as any).__player.hls.currentLevel = 0));
+    await page.evaluate(() => ((window as unknown as PageWindow).__player.hls.currentLevel = 0));
     await waitFor(
       async () => (await sdkState(page)).stats.swarms.some((s) => s.includes('240p')),
       20_000,
       'the 240p swarm',
     );
-    await page.evaluate(() => ((window as any).__player.hls.currentLevel = 1));
+    await page.evaluate(() => ((window as unknown as PageWindow).__player.hls.currentLevel = 1));
     await waitFor(
       async () => (await sdkState(page)).stats.swarms.some((s) => s.includes('360p')),
       20_000,
@@ -61,7 +66,7 @@ describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy
     expect((await playbackState(page)).fatalError).toBeNull();
     const peersBefore = (await demo.tracker.stats()).peers;
     expect(peersBefore).toBeGreaterThan(0);
-    await page.evaluate(() => (window as any).__player.destroy());
+    await page.evaluate(() => (window as unknown as PageWindow).__player.destroy());
     await waitFor(
       async () => (await demo.tracker.stats()).sockets === 0,
       5000,

@@ -18,15 +18,19 @@ const { values } = parseArgs({
     port: { type: 'string' },
     'origin-port': { type: 'string' },
     'tracker-port': { type: 'string' },
+    'coordinator-port': { type: 'string' },
     host: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
 
 if (values.help) {
-  console.log(`Usage: npm start -- [--port 8080] [--origin-port 8081] [--tracker-port 8090] [--host 127.0.0.1]
+  console.log(`Usage: npm start -- [--port 8080] [--origin-port 8081] [--tracker-port 8090]
+                 [--coordinator-port 8091] [--host 127.0.0.1]
 
-Environment: PORT, ORIGIN_PORT, TRACKER_PORT, HOST set the same.`);
+Environment: PORT, ORIGIN_PORT, TRACKER_PORT, COORDINATOR_PORT, HOST set the same.
+The coordinator keeps its data in an embedded database under DATA_DIR (default
+.data/coordinator); set DATABASE_URL=postgres://... to use PostgreSQL instead.`);
   process.exit(0);
 }
 
@@ -34,12 +38,21 @@ const demo = await startDemoStack({
   port: portFrom(values.port ?? process.env.PORT, '--port', 8080),
   originPort: portFrom(values['origin-port'] ?? process.env.ORIGIN_PORT, '--origin-port', 8081),
   trackerPort: portFrom(values['tracker-port'] ?? process.env.TRACKER_PORT, '--tracker-port', 8090),
+  coordinator: {
+    port: portFrom(
+      values['coordinator-port'] ?? process.env.COORDINATOR_PORT,
+      '--coordinator-port',
+      8091,
+    ),
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    dataDir: process.env.DATA_DIR || undefined,
+  },
   host: values.host ?? process.env.HOST ?? '127.0.0.1',
 }).catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;
   console.error(
     code === 'EADDRINUSE'
-      ? `A port is already in use (${String(error)}). Pick others with --port / --origin-port / --tracker-port.`
+      ? `A port is already in use (${String(error)}). Pick others with --port / --origin-port / --tracker-port / --coordinator-port.`
       : `Could not start the demo: ${String(error)}`,
   );
   process.exit(1);
@@ -53,6 +66,8 @@ StreamrP2P demo is running.
   VOD stream:   ${demo.origin.url}/vod/master.m3u8
   Origin stats: ${demo.origin.url}/stats
   Tracker:      ${demo.trackerUrl}  (stats: ${demo.trackerUrl}/stats)
+  Coordinator:  ${demo.coordinatorUrl}  (API: ${demo.coordinatorUrl}/api/openapi.json)
+  Stream id:    ${demo.streamId}
 
 Open the page in two or more tabs: their overlays show segments shared peer to peer.
 

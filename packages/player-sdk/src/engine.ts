@@ -126,6 +126,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
             ? this.coordinator.verify(request.rendition, sequence, bytes)
             : { status: 'ok', root: undefined },
         acceptUnverified: this.config.acceptUnverified,
+        consumeOnly: this.consumeOnly,
         reportPeerFailure: (peer, error) => this.onPeerFailure(peer, error),
         reportIntegrityFailure: (peerId, sequence) => {
           this.ban(peerId, `segment ${sequence} failed its integrity check`);

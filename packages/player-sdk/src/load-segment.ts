@@ -64,6 +64,8 @@ export interface LoadContext {
   complete(sequence: number, bytes: Uint8Array): void;
   /** Whether bytes received from peers are the true segment (integrity hook). */
   verify(sequence: number, bytes: Uint8Array): Promise<Verification>;
+  /** Whether this viewer never uploads (it then waits for sharing peers to fetch first). */
+  consumeOnly: boolean;
   /** Whether bytes whose root is unknown may be used anyway. */
   acceptUnverified: boolean;
   reportPeerFailure(peer: PeerConnection, error: SdkError): void;
@@ -284,7 +286,7 @@ export async function loadSegment(
       live: request.live,
       holders: holder ? 1 : 0,
       fetchers: fetchers.length,
-      rank: rankFor(context.selfId(), swarm.connectedIds(), request.sequence),
+      rank: rankAmongSharers(context, swarm, request.sequence),
       estimatedHttpMs: context.estimatedHttpMs(),
       httpStaggerMs: config.httpStaggerMs,
       maxPeerWaitMs: config.maxPeerWaitMs,
@@ -363,6 +365,18 @@ export async function loadSegment(
     firstByteAt: assembly.firstByteAt || performance.now(),
     endedAt: performance.now(),
   };
+}
+
+/**
+ * Our turn to fetch a segment nobody has, among the neighbours that share. A consume-only viewer
+ * cannot pass a segment on, so it goes last: the others fetch, and it takes the segment from them.
+ */
+function rankAmongSharers(context: LoadContext, swarm: Swarm, sequence: number): number {
+  const sharers = swarm
+    .connected()
+    .filter((peer) => peer.sharing)
+    .map((peer) => peer.peerId);
+  return context.consumeOnly ? sharers.length : rankFor(context.selfId(), sharers, sequence);
 }
 
 /** The peer that delivered the whole segment, if one did. */

@@ -91,6 +91,11 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
   private readonly uploads = new Map<number, { cancelled: boolean }>();
   private uploadQueue: Array<() => void> = [];
   private nextRequestId = 1;
+  /**
+   * Whether the remote has ever announced a segment. Consume-only viewers never do: they must
+   * not be counted on to fetch a segment for the others.
+   */
+  private shares = false;
   private isConnected = false;
   private closed = false;
 
@@ -127,6 +132,11 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
   /** Feeds signalling data relayed by the tracker. */
   signal(data: SignalData): void {
     if (!this.closed) this.peer.signal(data as SimplePeer.SignalData);
+  }
+
+  /** Whether the remote shares segments at all (it has announced one). */
+  get sharing(): boolean {
+    return this.shares;
   }
 
   has(sequence: number): boolean {
@@ -253,6 +263,7 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
         this.fetching.clear();
         message.sequences.forEach((s) => this.held.add(s));
         message.fetching.forEach((s) => this.fetching.add(s));
+        this.shares ||= this.held.size > 0 || this.fetching.size > 0;
         this.emit('state', { sequence: undefined });
         return;
       case 'update':
@@ -260,6 +271,7 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
         this.fetching.delete(message.sequence);
         if (message.state === 'held') this.held.add(message.sequence);
         if (message.state === 'fetching') this.fetching.add(message.sequence);
+        this.shares ||= message.state !== 'dropped';
         this.emit('state', { sequence: message.sequence });
         return;
       case 'request':

@@ -32,7 +32,8 @@ function invalid(message: string): ProtocolError {
 
 function text(value: string, name: string): Uint8Array {
   const bytes = encoder.encode(value);
-  if (bytes.length === 0 || bytes.length > 255) throw invalid(`receipt ${name} must be 1-255 bytes`);
+  if (bytes.length === 0 || bytes.length > 255)
+    throw invalid(`receipt ${name} must be 1-255 bytes`);
   return bytes;
 }
 
@@ -68,8 +69,26 @@ export function encodeReceipt(receipt: Receipt): Uint8Array<ArrayBuffer> {
   if (!Number.isFinite(receipt.timestamp) || receipt.timestamp < 0) {
     throw invalid('receipt timestamp must be a non-negative number of milliseconds');
   }
-  const [stream, rendition, uploader, receiver] = parts as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
-  const size = 1 + 1 + stream.length + 1 + rendition.length + 4 + 1 + uploader.length + 1 + receiver.length + 32 + 4 + 8;
+  const [stream, rendition, uploader, receiver] = parts as [
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+    Uint8Array,
+  ];
+  const size =
+    1 +
+    1 +
+    stream.length +
+    1 +
+    rendition.length +
+    4 +
+    1 +
+    uploader.length +
+    1 +
+    receiver.length +
+    32 +
+    4 +
+    8;
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let at = 0;
@@ -94,4 +113,8 @@ export function encodeReceipt(receipt: Receipt): Uint8Array<ArrayBuffer> {
 }
 
 /** ECDSA parameters of receipt signatures, for `crypto.subtle.sign/verify` and key generation. */
-export const RECEIPT_SIGNATURE_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+export const RECEIPT_SIGNATURE_ALGORITHM = {
+  name: 'ECDSA',
+  namedCurve: 'P-256',
+  hash: 'SHA-256',
+} as const;
