@@ -66,6 +66,11 @@ export function trialSummary(trial: TrialResult): string {
       `stalls ${o.stalls} (${secs(o.stallSeconds)} s); failed viewers ${o.viewersFailed}; ` +
       `CPU busy ${pct(o.cpuBusy)}`,
   ];
+  if (o.indexerSegmentBytes > 0) {
+    lines.push(
+      `indexer: the coordinator fetched ${mb(o.indexerSegmentBytes)} MB of segments to compute their Merkle roots (once per rendition, not counted above)`,
+    );
+  }
   if (o.anonymousSegmentBytes > 0) {
     lines.push(`note: ${mb(o.anonymousSegmentBytes)} MB of segments went out without a client id`);
   }

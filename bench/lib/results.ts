@@ -53,6 +53,11 @@ export interface TrialOverall {
   originTotalBytes: number;
   /** Segment bytes the origin sent without a client id (should be 0). */
   anonymousSegmentBytes: number;
+  /**
+   * Segment bytes the coordinator's indexer fetched (one copy of every rendition, to compute
+   * Merkle roots): a platform cost, kept out of the viewers' origin bytes.
+   */
+  indexerSegmentBytes: number;
   httpBytes: number;
   p2pBytes: number;
   uploadedBytes: number;
@@ -167,16 +172,19 @@ export function trialOverall(
     viewers: n,
     viewersStarted: started.length,
     viewersFailed: failed.length,
-    originSegmentBytes: origin.segmentBytes,
+    // The viewers' bytes only; the indexer's are reported on their own.
+    originSegmentBytes: sum(viewers.map((v) => v.originSegmentBytes)),
     originTotalBytes: origin.totalBytes,
     anonymousSegmentBytes: origin.clients['anonymous']?.segmentBytes ?? 0,
+    indexerSegmentBytes: origin.clients['indexer']?.segmentBytes ?? 0,
     httpBytes,
     p2pBytes,
     uploadedBytes: sum(viewers.map((v) => v.uploadedBytes)),
     p2pShare: httpBytes + p2pBytes > 0 ? p2pBytes / (httpBytes + p2pBytes) : 0,
     idealShare: (n - 1) / n,
     avgViewerDownloadBytes: avg,
-    originVsAllHttp: avg > 0 ? origin.segmentBytes / (started.length * avg) : null,
+    originVsAllHttp:
+      avg > 0 ? sum(viewers.map((v) => v.originSegmentBytes)) / (started.length * avg) : null,
     originMinusReportedHttp: sum(viewers.map((v) => v.originSegmentBytes - v.httpBytes)),
     startupMedianMs: median(startups),
     startupMaxMs: startups.length > 0 ? Math.max(...startups) : null,

@@ -140,9 +140,10 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       config.coordinator = address.url;
       // A restart comes back on the same port, so the pages' URL stays right.
       coordinatorOptions.port = address.port;
+      // `client=indexer` makes the origin count the indexer's fetches on their own.
       config.streamId = await registerDemoStream(
         config.coordinator,
-        `${origin.url}/live/master.m3u8`,
+        `${origin.url}/live/master.m3u8?client=indexer`,
       );
     }
     return {
