@@ -45,6 +45,12 @@ export interface DemoStackOptions {
    * @default {} (embedded PGlite in `.data/coordinator`, any free port)
    */
   coordinator?: Omit<CoordinatorOptions, 'host' | 'trackerSecret'> | false;
+  /**
+   * A file where the demo remembers its registered stream (API key and id), so that the next
+   * run on the same coordinator database reuses it instead of registering another.
+   * @default undefined (register a new stream every time)
+   */
+  stateFile?: string;
 }
 
 /** What the demo pages learn from `/config.js`. */
@@ -141,9 +147,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       // A restart comes back on the same port, so the pages' URL stays right.
       coordinatorOptions.port = address.port;
       // `client=indexer` makes the origin count the indexer's fetches on their own.
+      const database =
+        coordinatorOptions.databaseUrl ?? coordinatorOptions.dataDir ?? '.data/coordinator';
       config.streamId = await registerDemoStream(
         config.coordinator,
         `${origin.url}/live/master.m3u8?client=indexer`,
+        options.stateFile ? { stateFile: options.stateFile, coordinatorDb: database } : undefined,
       );
     }
     return {

@@ -47,6 +47,8 @@ const demo = await startDemoStack({
     databaseUrl: process.env.DATABASE_URL || undefined,
     dataDir: process.env.DATA_DIR || undefined,
   },
+  // Keep the demo stream (and viewers' points) across restarts of `npm start`.
+  stateFile: '.data/demo-stream.json',
   host: values.host ?? process.env.HOST ?? '127.0.0.1',
 }).catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;
