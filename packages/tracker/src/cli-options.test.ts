@@ -82,6 +82,25 @@ describe('parseCliOptions', () => {
     expect(command.kind === 'error' ? command.message : '').toMatch(message);
   });
 
+  it('takes cluster mode from --redis-url or REDIS_URL (the flag wins)', () => {
+    expect(parseCliOptions([], { REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({
+      kind: 'run',
+      options: { redisUrl: 'redis://127.0.0.1:6379' },
+    });
+    expect(
+      parseCliOptions(
+        ['--redis-url', 'redis://10.0.0.1:6379', '--key-prefix', 't1:', '--member-ttl', '900'],
+        { REDIS_URL: 'redis://127.0.0.1:6379' },
+      ),
+    ).toMatchObject({
+      kind: 'run',
+      options: { redisUrl: 'redis://10.0.0.1:6379', keyPrefix: 't1:', memberTtl: 900 },
+    });
+    expect(parseCliOptions([], { REDIS_URL: '' })).toMatchObject({
+      options: { redisUrl: undefined },
+    });
+  });
+
   it('asks for help', () => {
     expect(parseCliOptions(['--help'], {})).toEqual({ kind: 'help' });
     expect(parseCliOptions(['-h'], {})).toEqual({ kind: 'help' });

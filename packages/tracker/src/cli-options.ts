@@ -17,11 +17,16 @@ Options:
   --max-peers-per-ip <n>        sockets per IP per swarm (default 3)
   --max-swarms-per-socket <n>   swarms one socket may join (default 4)
   --max-peers-per-join <n>      peers returned by join and peers (default 20)
+  --redis-url <url>             cluster mode: share swarms with other trackers on this Redis
+                                (default: env REDIS_URL; unset means one process, in memory)
+  --key-prefix <s>              prefix of Redis keys and channels (default streamrp2p:tracker:)
+  --member-ttl <ms>             cluster mode: a dead process's peers expire after this (default 15000)
   --trust-proxy                 take the client IP from X-Forwarded-For (behind your own proxy only)
   -h, --help                    show this help
 
 Environment:
   TRACKER_SECRET                the secret, when --secret is not given
+  REDIS_URL                     the Redis URL, when --redis-url is not given
   DEBUG=streamrp2p:tracker:*    log what the tracker does
 `;
 
@@ -53,6 +58,9 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliComm
         'max-peers-per-ip': { type: 'string' },
         'max-swarms-per-socket': { type: 'string' },
         'max-peers-per-join': { type: 'string' },
+        'redis-url': { type: 'string' },
+        'key-prefix': { type: 'string' },
+        'member-ttl': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -71,6 +79,9 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliComm
       candidatePoolSize:
         maxPeersPerJoin !== undefined && maxPeersPerJoin > 100 ? maxPeersPerJoin : undefined,
       trustProxy: values['trust-proxy'],
+      redisUrl: values['redis-url'] ?? (env.REDIS_URL === '' ? undefined : env.REDIS_URL),
+      keyPrefix: values['key-prefix'],
+      memberTtl: integerFlag('member-ttl', values['member-ttl']),
     };
     resolveTrackerConfig(options);
     return { kind: 'run', options };

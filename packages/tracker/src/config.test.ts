@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRACKER_CONFIG, resolveTrackerConfig } from './config.js';
+import { InMemorySwarmRegistry } from './swarm-registry.js';
 
 describe('resolveTrackerConfig', () => {
   it('gives the defaults for no options', () => {
@@ -69,5 +70,22 @@ describe('resolveTrackerConfig', () => {
     expect(() => resolveTrackerConfig({ maxEventsPerSecond: 5, eventBurst: 100 })).toThrow(
       /eventBurst must not exceed/,
     );
+  });
+
+  it('checks the cluster settings', () => {
+    expect(resolveTrackerConfig({ redisUrl: 'redis://127.0.0.1:6379' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      keyPrefix: 'streamrp2p:tracker:',
+      memberTtl: 15_000,
+    });
+    expect(() => resolveTrackerConfig({ redisUrl: 'http://x' })).toThrow(/redis:\/\//);
+    expect(() => resolveTrackerConfig({ memberTtl: 0 })).toThrow(/memberTtl must be a positive/);
+    expect(() => resolveTrackerConfig({ keyPrefix: 'a b' })).toThrow(/keyPrefix/);
+    expect(() =>
+      resolveTrackerConfig({
+        redisUrl: 'redis://127.0.0.1:6379',
+        registry: new InMemorySwarmRegistry(),
+      }),
+    ).toThrow(/either redisUrl .* or registry\/peerDirectory/);
   });
 });

@@ -46,6 +46,12 @@ export interface TrackerConfig {
   registry: SwarmRegistry | undefined;
   /** Peer id ownership store; replace with a shared one to span processes. @default a new InMemoryPeerDirectory */
   peerDirectory: PeerDirectory | undefined;
+  /** Cluster mode: a Redis URL shared by several tracker processes (swarms, peer ids and the socket.io adapter live there). Exclusive with `registry` and `peerDirectory`. @default undefined (single process, in memory) */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel in cluster mode, so deployments (or tests) can share one Redis. @default 'streamrp2p:tracker:' */
+  keyPrefix: string;
+  /** Cluster mode: how long (ms) the members of a process outlive its last heartbeat; it beats every third of this. @default 15000 */
+  memberTtl: number;
 }
 
 /** The options `createTracker` accepts: any subset of {@link TrackerConfig}. */
@@ -73,6 +79,9 @@ export const DEFAULT_TRACKER_CONFIG: Readonly<TrackerConfig> = Object.freeze({
   httpCorsOrigin: '*',
   registry: undefined,
   peerDirectory: undefined,
+  redisUrl: undefined,
+  keyPrefix: 'streamrp2p:tracker:',
+  memberTtl: 15_000,
 });
 
 /** Shortest accepted `secret`: a guessable secret lets anyone mint tokens. */
@@ -88,6 +97,7 @@ const POSITIVE_INTEGERS = [
   'maxSwarmsPerSocket',
   'eventBurst',
   'maxHttpBufferSize',
+  'memberTtl',
 ] as const;
 
 function check(condition: boolean, message: string): void {
@@ -159,6 +169,20 @@ export function resolveTrackerConfig(options: TrackerOptions = {}): TrackerConfi
   check(
     c.secret === undefined || c.authenticate === undefined,
     'set either secret (built-in token check) or authenticate (your own), not both',
+  );
+  if (c.redisUrl !== undefined) {
+    check(
+      typeof c.redisUrl === 'string' && /^rediss?:\/\//.test(c.redisUrl),
+      'redisUrl must start with redis:// or rediss://',
+    );
+    check(
+      c.registry === undefined && c.peerDirectory === undefined,
+      'set either redisUrl (Redis registry and directory) or registry/peerDirectory, not both',
+    );
+  }
+  check(
+    typeof c.keyPrefix === 'string' && !/\s/.test(c.keyPrefix),
+    'keyPrefix must be a string without spaces',
   );
   check(
     c.candidatePoolSize >= c.maxPeersPerJoin,

@@ -26,6 +26,9 @@ export {
   type SwarmSize,
 } from './swarm-registry.js';
 export { InMemoryPeerDirectory, type PeerDirectory } from './peer-directory.js';
+export { RedisCluster, type RedisClusterOptions } from './redis-cluster.js';
+export { RedisSwarmRegistry } from './redis-swarm-registry.js';
+export { RedisPeerDirectory } from './redis-peer-directory.js';
 export {
   TokenBucket,
   EventRateLimiter,

@@ -9,7 +9,10 @@ import { TrackerError } from './errors.js';
 import { createHttpHandler } from './http-routes.js';
 import { TrackerMetrics } from './metrics.js';
 import { InMemoryPeerDirectory, type PeerDirectory } from './peer-directory.js';
-import type { TrackerServer } from './socket-types.js';
+import { RedisCluster } from './redis-cluster.js';
+import { RedisPeerDirectory } from './redis-peer-directory.js';
+import { RedisSwarmRegistry } from './redis-swarm-registry.js';
+import { swarmRoom, type TrackerServer } from './socket-types.js';
 import { startSession } from './socket-session.js';
 import { InMemorySwarmRegistry, type SwarmRegistry } from './swarm-registry.js';
 import type { TrackerStats } from './tracker-stats.js';
@@ -49,6 +52,7 @@ export class Tracker {
   readonly #registry: SwarmRegistry;
   readonly #directory: PeerDirectory;
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #cluster: RedisCluster | undefined;
   #address: TrackerAddress | undefined;
   #startedAt = Date.now();
   #state: 'new' | 'starting' | 'listening' | 'closing' | 'closed' = 'new';
@@ -57,8 +61,26 @@ export class Tracker {
   constructor(options: TrackerOptions = {}) {
     this.config = resolveTrackerConfig(options);
     const { config } = this;
-    this.#registry = config.registry ?? new InMemorySwarmRegistry();
-    this.#directory = config.peerDirectory ?? new InMemoryPeerDirectory();
+    this.#cluster =
+      config.redisUrl === undefined
+        ? undefined
+        : new RedisCluster({
+            url: config.redisUrl,
+            keyPrefix: config.keyPrefix,
+            memberTtlMs: config.memberTtl,
+            onExpired: (dropped) => {
+              for (const { swarm, peerId } of dropped)
+                this.io.to(swarmRoom(swarm)).emit('peer-left', { swarm, peerId });
+            },
+          });
+    this.#registry =
+      this.#cluster === undefined
+        ? (config.registry ?? new InMemorySwarmRegistry())
+        : new RedisSwarmRegistry(this.#cluster);
+    this.#directory =
+      this.#cluster === undefined
+        ? (config.peerDirectory ?? new InMemoryPeerDirectory())
+        : new RedisPeerDirectory(this.#cluster);
     this.metrics = new TrackerMetrics(
       { sockets: () => this.io.of('/').sockets.size, counts: () => this.#registry.counts() },
       { collectDefaultMetrics: config.collectDefaultMetrics },
@@ -112,6 +134,15 @@ export class Tracker {
     if (this.#state !== 'new')
       throw new TrackerError('SHUTTING_DOWN', `tracker cannot start: it is ${this.#state}`);
     this.#state = 'starting';
+    try {
+      // Cluster mode: the adapter must be in place before the first connection.
+      if (this.#cluster !== undefined) this.io.adapter(await this.#cluster.connect());
+    } catch (err) {
+      this.#state = 'closed';
+      await this.#cluster?.close();
+      this.io.close();
+      throw err;
+    }
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.#http.once('error', onError);
@@ -119,8 +150,9 @@ export class Tracker {
         this.#http.off('error', onError);
         resolve();
       });
-    }).catch((err: unknown) => {
+    }).catch(async (err: unknown) => {
       this.#state = 'closed';
+      await this.#cluster?.close();
       this.io.close();
       throw err;
     });
@@ -166,7 +198,8 @@ export class Tracker {
     const wasListening = this.#state === 'listening' || this.#state === 'starting';
     this.#state = 'closing';
     log('closing');
-    this.io.disconnectSockets(true);
+    // Only this process's sockets: with the Redis adapter, io.disconnectSockets() reaches every process.
+    this.io.local.disconnectSockets(true);
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
     await new Promise<void>((resolve) => {
       // io.close() closes the engine and the HTTP server; idle keep-alive sockets are cut too.
@@ -176,6 +209,7 @@ export class Tracker {
       });
       this.#http.closeAllConnections();
     });
+    await this.#cluster?.close();
     this.metrics.registry.clear();
     this.#state = 'closed';
     log('closed');
