@@ -1,0 +1,6 @@
+export * from './config.js';
+export * from './errors.js';
+export * from './supporter-node.js';
+export { progressLine } from './progress-line.js';
+export { parseMasterPlaylist, parseMediaPlaylist, remainingWindowMs } from './playlist.js';
+export type { MediaPlaylist, MediaSegment } from './playlist.js';

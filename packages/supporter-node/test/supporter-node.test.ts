@@ -1,0 +1,95 @@
+import wrtc from '@roamhq/wrtc';
+import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
+import { P2PEngine } from '@streamrp2p/player-sdk';
+import { renditionId } from '@streamrp2p/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SupporterNode, type SupporterProgress } from '../src/index.js';
+import { ViewerClock } from './viewer-clock.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a supporter node serves a live stream to viewers', () => {
+  let stack: DemoStack;
+  const nodes: SupporterNode[] = [];
+  const engines: P2PEngine[] = [];
+  const clocks: ViewerClock[] = [];
+
+  beforeAll(async () => {
+    stack = await startDemoStack({ coordinator: false });
+  });
+
+  afterAll(async () => {
+    clocks.forEach((clock) => clock.stop());
+    await Promise.all([...engines.map((e) => e.destroy()), ...nodes.map((n) => n.close())]);
+    await stack?.close();
+  });
+
+  /** A supporter of `streamId`, started and holding its window, plus one viewer engine. */
+  async function supporterAndViewer(streamId: string, maxUploadKbps?: number) {
+    const node = new SupporterNode({
+      streamUrl: `${stack.origin.url}/live/master.m3u8`,
+      streamId,
+      trackerUrl: stack.trackerUrl,
+      iceServers: [],
+      maxUploadKbps,
+    });
+    nodes.push(node);
+    const progress: SupporterProgress[] = [];
+    node.on('progress', (p) => progress.push(p));
+    const uploads: { at: number; bytes: number }[] = [];
+    node.engine.on('uploaded', ({ bytes }) => uploads.push({ at: performance.now(), bytes }));
+    const ready = new Promise<void>((resolve) => node.engine.once('ready', () => resolve()));
+    const { renditions } = await node.start();
+    await ready;
+    // Let it take the live window before the viewer arrives.
+    await expect
+      .poll(() => node.engine.getStats().httpSegments, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(2 * 6);
+
+    const playlist = `${stack.origin.url}/live/240p/index.m3u8`;
+    const viewer = new P2PEngine({ streamId, trackerUrl: stack.trackerUrl, wrtc, iceServers: [] });
+    engines.push(viewer);
+    await new Promise<void>((resolve) => viewer.once('ready', () => resolve()));
+    const clock = new ViewerClock(viewer, playlist, renditionId(playlist));
+    clocks.push(clock);
+    return { node, viewer, clock, renditions, progress, uploads };
+  }
+
+  it('holds every rendition and a viewer gets segments from it over P2P', async () => {
+    const { node, viewer, clock, renditions, progress } = await supporterAndViewer('open-node');
+    expect(renditions).toEqual(['live_240p_index', 'live_360p_index']);
+    expect(node.engine.getStats().storeBytes).toBeGreaterThan(0);
+    clock.start();
+    await sleep(10_000);
+    clock.stop();
+
+    const stats = viewer.getStats();
+    expect(clock.errors).toEqual([]);
+    // A new segment goes to whichever of the two ranks first for HTTP; the rest comes over P2P.
+    expect(clock.sources.p2p).toBeGreaterThanOrEqual(1);
+    expect(stats.p2pBytes).toBeGreaterThan(0);
+    // Every byte the viewer got from peers, the node uploaded (it is the only peer).
+    expect(node.engine.getStats().uploadedBytes).toBe(stats.p2pBytes);
+    const last = progress.at(-1)!;
+    expect(last.stats.peers).toBe(1);
+    expect(last.renditions).toEqual(renditions);
+    expect(last.coordinator).toBeUndefined();
+  }, 90_000);
+
+  it('keeps its uploads under the cap', async () => {
+    const capKbps = 400;
+    const { node, clock, uploads } = await supporterAndViewer('capped-node', capKbps);
+    clock.start();
+    await sleep(12_000);
+    clock.stop();
+
+    const uploaded = node.engine.getStats().uploadedBytes;
+    expect(uploaded).toBeGreaterThan(0);
+    const seconds = (uploads.at(-1)!.at - uploads[0]!.at) / 1000;
+    // A token bucket of capKbps with a one-second (at least 64 KiB) burst; a generous margin
+    // for chunk granularity and timers.
+    const bound = ((capKbps * 1000) / 8) * (seconds + 1) * 1.25 + 64 * 1024;
+    expect(uploaded).toBeLessThanOrEqual(bound);
+    console.log('capped supporter:', { uploaded, seconds, bound, sources: clock.sources });
+  }, 90_000);
+});
