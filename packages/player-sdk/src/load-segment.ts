@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { SdkError, SdkErrorCode, isAbort } from './errors.js';
 import { httpFetch, type ByteRange } from './http-fetch.js';
 import type { PeerConnection } from './peer-connection.js';
-import { decide, p2pFallsBehind, rankFor } from './scheduler.js';
+import { decide, p2pFallsBehind, rankFor, rankJitter } from './scheduler.js';
 import type { Swarm } from './swarm.js';
 import type { EngineConfig } from './config.js';
 import type { Verification } from './coordinator-link.js';
@@ -376,7 +376,9 @@ function rankAmongSharers(context: LoadContext, swarm: Swarm, sequence: number):
     .connected()
     .filter((peer) => peer.sharing)
     .map((peer) => peer.peerId);
-  return context.consumeOnly ? sharers.length : rankFor(context.selfId(), sharers, sequence);
+  if (context.consumeOnly) return sharers.length;
+  const self = context.selfId();
+  return rankFor(self, sharers, sequence) + rankJitter(self, sequence);
 }
 
 /** The peer that delivered the whole segment, if one did. */

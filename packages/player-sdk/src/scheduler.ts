@@ -67,6 +67,17 @@ export function rankFor(selfId: string, neighbourIds: Iterable<string>, sequence
 }
 
 /**
+ * A fraction in [0, 1) for a peer and segment, from the same hash as {@link rankFor}. Added to the
+ * rank, it spreads the viewers that rank first in their own neighbourhoods: in a large swarm
+ * each viewer sees only some peers, so several neighbourhoods each have a "first"; the earliest
+ * of them fetches, and the segment reaches the others' neighbourhoods through the mesh before
+ * their turn comes.
+ */
+export function rankJitter(peerId: string, sequence: number): number {
+  return segmentHash(peerId, sequence) / 2 ** 32;
+}
+
+/**
  * FNV-1a over `peerId:sequence`, then murmur3's finalizer: FNV alone barely moves its high bits
  * for the last characters, so consecutive sequences would keep the same peer first.
  */

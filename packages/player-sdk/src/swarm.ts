@@ -6,6 +6,8 @@ import type { TrackerClient } from './tracker-client.js';
 
 /** Time a WebRTC connection has to open before it is dropped. */
 const CONNECT_TIMEOUT_MS = 15_000;
+/** Signal data a full peer answers an offer with: give up on this connection now. */
+const BUSY = 'streamrp2p-busy';
 /** How often a swarm with fewer than `maxPeers` asks the tracker for more. */
 const REFRESH_INTERVAL_MS = 10_000;
 
@@ -87,10 +89,19 @@ export class Swarm extends Emitter<SwarmEvents> {
       existing.close('glare: yielding to the remote offer');
       this.peers.delete(message.from);
     } else if (existing) {
-      existing.signal(message.data);
+      if (message.data.type === BUSY) existing.close('the peer has no room for us');
+      else existing.signal(message.data);
       return;
     }
-    if (!isOffer || this.peers.size >= this.context.config.maxPeers + 2) return;
+    if (message.data.type === BUSY) {
+      return; // a `busy` for a connection we no longer try
+    }
+    if (!isOffer) return;
+    if (this.peers.size >= this.context.config.maxPeers + 2) {
+      // Say so at once, so the caller frees its slot instead of waiting out CONNECT_TIMEOUT_MS.
+      this.context.tracker.signal(this.key, message.from, { type: BUSY });
+      return;
+    }
     this.createPeer(message.from, false).signal(message.data);
   }
 
