@@ -28,8 +28,14 @@ export function toChallenge(row: Selectable<ChallengesTable>): Challenge {
 export async function pendingChallenges(ctx: AppContext, sessionId: string): Promise<Challenge[]> {
   const now = nowDate(ctx.clock);
   return ctx.db.transaction().execute(async (trx) => {
-    // Serializes concurrent polls of one session, so the pending limit holds.
-    await trx.selectFrom('sessions').select('id').where('id', '=', sessionId).forUpdate().execute();
+    // Serializes concurrent polls of one session, so the pending limit holds. NO KEY UPDATE
+    // (not FOR UPDATE) so receipt inserts' foreign-key checks on the session do not block it.
+    await trx
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', '=', sessionId)
+      .forNoKeyUpdate()
+      .execute();
     const pending = await trx
       .selectFrom('challenges')
       .selectAll()

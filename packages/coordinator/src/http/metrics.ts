@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The coordinator's Prometheus metrics, in their own registry (never the global one). */
 export class CoordinatorMetrics {
@@ -35,6 +35,18 @@ export class CoordinatorMetrics {
   readonly dbErrors = new Counter({
     name: 'streamrp2p_coordinator_db_errors_total',
     help: 'Unexpected errors while handling a request or indexing (database and others)',
+    registers: [this.registry],
+  });
+  /**
+   * Where a receipt batch spends its time: `auth` (session lookup and touch), `verify` (parse,
+   * time and signature checks), `lookup` (roots and uploader sessions), `write` (the insert and
+   * credit transaction). The load benchmark reads these to find the bottleneck.
+   */
+  readonly receiptPhase = new Histogram({
+    name: 'streamrp2p_coordinator_receipt_phase_seconds',
+    help: 'Time per receipt batch in each phase (auth, verify, lookup, write)',
+    labelNames: ['phase'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
   readonly challenges = new Counter({

@@ -99,7 +99,9 @@ async function basePoints(trx: Transaction<DB>, event: PointsEvent, now: Date): 
         .selectFrom('sessions')
         .select(['created_at', 'watch_ms'])
         .where('id', '=', event.sessionId ?? '')
-        .forUpdate()
+        // The lock an UPDATE of a non-key column takes: FOR UPDATE would also wait for every
+        // receipt insert's foreign-key check on this session, and starve under receipt load.
+        .forNoKeyUpdate()
         .executeTakeFirstOrThrow();
       const credit = watchCredit({
         sessionStartMs: session.created_at.getTime(),

@@ -19,7 +19,9 @@ export function receiptRoutes(ctx: AppContext): Router {
         `at most ${MAX_RECEIPTS_PER_BATCH} receipts per request, got ${receipts.length}`,
       );
     }
+    const endAuth = ctx.metrics.receiptPhase.startTimer({ phase: 'auth' });
     const receiver = await authenticateSession(ctx, req, sessionId);
+    endAuth();
     res.json(await processReceipts(ctx, receiver, receipts));
   });
 

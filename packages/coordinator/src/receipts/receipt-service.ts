@@ -45,6 +45,8 @@ export async function processReceipts(
   const rejectAt = (index: number, r: { code: string; message: string }) => {
     results[index] = { index, status: 'rejected', code: r.code, message: r.message };
   };
+  const phase = (name: string) => ctx.metrics.receiptPhase.startTimer({ phase: name });
+  const endVerify = phase('verify');
   const key = await importReceiptKey(receiver.public_key);
   const check: Omit<CheckContext, 'roots' | 'uploaders'> = {
     now,
@@ -78,12 +80,15 @@ export async function processReceipts(
     }),
   );
   signed.sort((a, b) => a.index - b.index);
+  endVerify();
 
   // 2. Two lookups for the whole batch.
+  const endLookup = phase('lookup');
   const [roots, uploaders] = await Promise.all([
     lookupRoots(ctx, receiver.stream_id, signed),
     lookupUploaders(ctx, signed),
   ]);
+  endLookup();
   const context: CheckContext = { ...check, roots, uploaders };
 
   // 3. Index and uploader rules; the first receipt for a segment in the batch is the candidate.
@@ -112,12 +117,14 @@ export async function processReceipts(
   }
 
   // 4. One transaction: insert what is new, credit exactly what was inserted.
+  const endWrite = phase('write');
   const inserted = await creditReceipts(
     ctx,
     receiver,
     [...candidates.values()],
     nowDate(() => now),
   );
+  endWrite();
   for (const [segment, candidate] of candidates) {
     results[candidate.index] = {
       index: candidate.index,

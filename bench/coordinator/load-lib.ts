@@ -1,0 +1,184 @@
+/**
+ * Pieces of the receipts load test: flags, P-256 keys and signing with node:crypto, latency
+ * percentiles, the phase histograms read from `/metrics`, and the CPU time of a process.
+ */
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export interface LoadParams {
+  /** Receipts pre-signed and posted. @default 100000 */
+  receipts: number;
+  /** Batches in flight. @default 8 */
+  concurrency: number;
+  /** Receipts per request (1..500). @default 100 */
+  batch: number;
+  /** @default 'postgres' */
+  database: 'postgres' | 'pglite';
+  /** Upper bound of the timed phase. @default 120 */
+  seconds: number;
+  /** Renditions x segments seeded as indexed roots. @default 2 x 2000 */
+  renditions: number;
+  segments: number;
+  /** Uploader sessions receipts are spread over. @default 50 */
+  uploaders: number;
+}
+
+export const HELP = `Usage: npm run bench:coordinator -- [options]
+
+Starts the coordinator in a child process (indexer off) on a fresh PostgreSQL schema (or PGlite),
+seeds indexed segment roots, creates sessions with real P-256 keys, pre-signs receipts, then posts
+them and measures receipts credited per second, request latency, the coordinator's time per phase
+and the latency of other API calls under that load. Results: bench/results/coordinator-latest.{json,md}.
+
+Options:
+  --receipts <n>      receipts to post, 1..2000000 (default 100000)
+  --concurrency <c>   batches in flight, 1..256 (default 8)
+  --batch <b>         receipts per request, 1..500 (default 100)
+  --database <name>   postgres | pglite (default postgres; DATABASE_URL_BENCH or
+                      postgres://root@127.0.0.1:5432/test)
+  --seconds <s>       stop posting after s seconds, 1..3600 (default 120)
+  --segments <n>      indexed segments per rendition, 1..100000 (default 2000; 2 renditions)
+  --uploaders <n>     uploader sessions, 1..10000 (default 50)
+  -h, --help          show this help
+`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function integer(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+) {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function parseLoadArgs(argv: string[]): LoadParams | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        receipts: { type: 'string' },
+        concurrency: { type: 'string' },
+        batch: { type: 'string' },
+        database: { type: 'string' },
+        seconds: { type: 'string' },
+        segments: { type: 'string' },
+        uploaders: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return 'help';
+  const database = values.database ?? 'postgres';
+  if (database !== 'postgres' && database !== 'pglite') {
+    throw new UsageError(`--database must be postgres or pglite, got "${database}"`);
+  }
+  return {
+    receipts: integer('receipts', values.receipts, 100_000, 1, 2_000_000),
+    concurrency: integer('concurrency', values.concurrency, 8, 1, 256),
+    batch: integer('batch', values.batch, 100, 1, 500),
+    database,
+    seconds: integer('seconds', values.seconds, 120, 1, 3600),
+    renditions: 2,
+    segments: integer('segments', values.segments, 2000, 1, 100_000),
+    uploaders: integer('uploaders', values.uploaders, 50, 1, 10_000),
+  };
+}
+
+/** A P-256 key pair; `publicKey` is the raw uncompressed point, base64url, as the API takes it. */
+export interface BenchKeys {
+  privateKey: KeyObject;
+  publicKey: string;
+}
+
+export function benchKeys(): BenchKeys {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const raw = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(jwk.x!, 'base64url'),
+    Buffer.from(jwk.y!, 'base64url'),
+  ]);
+  return { privateKey, publicKey: raw.toString('base64url') };
+}
+
+/** ECDSA P-256 / SHA-256 in IEEE P1363 form, base64url: what the SDK sends. */
+export function signBytes(key: KeyObject, bytes: Uint8Array): string {
+  return sign('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+}
+
+/** Nearest-rank percentile of ascending `sorted`, or null when empty. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
+export function latencySummary(samplesMs: number[]): LatencySummary {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+  return {
+    count: sorted.length,
+    p50Ms: round(percentile(sorted, 50)),
+    p95Ms: round(percentile(sorted, 95)),
+    p99Ms: round(percentile(sorted, 99)),
+    maxMs: round(sorted.at(-1) ?? null),
+  };
+}
+
+/** `{ phase: { sum seconds, count } }` of the receipt phase histogram in Prometheus text. */
+export type PhaseTotals = Record<string, { sum: number; count: number }>;
+
+export function parsePhases(metrics: string): PhaseTotals {
+  const totals: PhaseTotals = {};
+  const re =
+    /^streamrp2p_coordinator_receipt_phase_seconds_(sum|count)\{phase="([a-z]+)"\} ([0-9.e+-]+)$/gm;
+  for (const [, kind, phase, value] of metrics.matchAll(re)) {
+    const entry = (totals[phase!] ??= { sum: 0, count: 0 });
+    entry[kind as 'sum' | 'count'] = Number(value);
+  }
+  return totals;
+}
+
+export function phaseDelta(before: PhaseTotals, after: PhaseTotals): PhaseTotals {
+  const delta: PhaseTotals = {};
+  for (const [phase, end] of Object.entries(after)) {
+    const start = before[phase] ?? { sum: 0, count: 0 };
+    delta[phase] = { sum: end.sum - start.sum, count: end.count - start.count };
+  }
+  return delta;
+}
+
+/** User + system CPU seconds a Linux process has used (/proc/<pid>/stat), or null. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the name start at state (3); utime and stime are 14 and 15, in clock ticks.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,585 @@
+/**
+ * Receipt ingestion load test: the coordinator in a child process on a fresh PostgreSQL schema
+ * (or PGlite), pre-signed receipts posted in batches at a fixed concurrency, and a probe that
+ * times other API calls meanwhile. See `npm run bench:coordinator -- --help`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes, verify as verifySync, createPublicKey } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { encodeReceipt, hexToBytes, type ReceiptBody } from '@streamrp2p/protocol';
+import { markdownTable, textTable, type Table } from '../lib/table.js';
+import {
+  HELP,
+  UsageError,
+  benchKeys,
+  latencySummary,
+  parseLoadArgs,
+  parsePhases,
+  phaseDelta,
+  processCpuSeconds,
+  signBytes,
+  type BenchKeys,
+  type LoadParams,
+  type PhaseTotals,
+} from './load-lib.js';
+import type { ControlMessage, SeededRoot, ServerMessage } from './server.js';
+
+const POSTGRES_URL = process.env.DATABASE_URL_BENCH ?? 'postgres://root@127.0.0.1:5432/test';
+const OUT_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+
+interface Session {
+  sessionId: string;
+  sessionSecret: string;
+  peerId: string;
+  viewerId: string;
+  keys: BenchKeys;
+}
+
+interface Batch {
+  receiver: Session;
+  receipts: ReceiptBody[];
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+async function cleanup(): Promise<void> {
+  while (cleanups.length > 0) await cleanups.pop()!().catch(() => undefined);
+}
+
+async function json<T>(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+async function startServer(params: LoadParams): Promise<{ child: ChildProcess; url: string }> {
+  let databaseUrl = '';
+  if (params.database === 'postgres') {
+    const schema = `bench_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    cleanups.push(async () => {
+      const dropper = new pg.Client({ connectionString: POSTGRES_URL });
+      await dropper.connect();
+      await dropper.query(`drop schema if exists ${schema} cascade`);
+      await dropper.end();
+    });
+    const parsed = new URL(POSTGRES_URL);
+    parsed.searchParams.set('options', `-c search_path=${schema}`);
+    databaseUrl = parsed.href;
+  }
+  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), {
+    execArgv: ['--conditions=@streamrp2p/source', '--import', 'tsx'],
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        if (child.connected) child.send({ type: 'close' } satisfies ControlMessage);
+        else child.kill('SIGTERM');
+      }),
+  );
+  const url = await nextMessage(child, 'ready', 120_000);
+  return { child, url: url.url };
+}
+
+function nextMessage<T extends ServerMessage['type']>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+): Promise<Extract<ServerMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`no "${type}" from the coordinator`)), timeoutMs);
+    const onMessage = (message: ServerMessage) => {
+      if (message.type === type) done(undefined, message as Extract<ServerMessage, { type: T }>);
+      else if (message.type === 'error') done(new Error(`coordinator: ${message.message}`));
+    };
+    const onExit = (code: number | null) => done(new Error(`coordinator exited (${code})`));
+    function done(error?: Error, message?: Extract<ServerMessage, { type: T }>) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error !== undefined) reject(error);
+      else resolve(message!);
+    }
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+/** Runs `fn` over `items`, `limit` at a time. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+let ipCounter = 0;
+async function createSessions(url: string, streamId: string, count: number): Promise<Session[]> {
+  const sessions: Session[] = [];
+  await pool(
+    Array.from({ length: count }, (_, i) => i),
+    8,
+    async () => {
+      const keys = benchKeys();
+      ipCounter++;
+      const ip = `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
+      const body = await json<Omit<Session, 'keys'>>(
+        `${url}/api/sessions`,
+        'POST',
+        { streamId, publicKey: keys.publicKey },
+        { 'x-forwarded-for': ip },
+      );
+      sessions.push({ ...body, keys });
+    },
+  );
+  return sessions;
+}
+
+/** Pre-signs every receipt: each receiver gets distinct segments, from random uploaders. */
+function signReceipts(
+  params: LoadParams,
+  streamId: string,
+  roots: SeededRoot[],
+  receivers: Session[],
+  uploaders: Session[],
+): Batch[] {
+  const perReceiver = receivers.map(
+    (_, i) =>
+      Math.floor(params.receipts / receivers.length) +
+      (i < params.receipts % receivers.length ? 1 : 0),
+  );
+  const queues: Batch[][] = [];
+  receivers.forEach((receiver, r) => {
+    // A random sample of distinct segments: each receipt of this receiver is new.
+    const order = Array.from(roots.keys());
+    for (let i = 0; i < perReceiver[r]!; i++) {
+      const j = i + Math.floor(Math.random() * (order.length - i));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const receipts: ReceiptBody[] = [];
+    for (let i = 0; i < perReceiver[r]!; i++) {
+      const [rendition, sequence, root, byteLength] = roots[order[i]!]!;
+      const uploader = uploaders[Math.floor(Math.random() * uploaders.length)]!;
+      const timestamp = Date.now();
+      const fields = {
+        uploaderPeerId: uploader.peerId,
+        streamId,
+        rendition,
+        sequence,
+        root,
+        byteLength,
+        timestamp,
+      };
+      const bytes = encodeReceipt({
+        ...fields,
+        root: hexToBytes(root),
+        receiverSessionId: receiver.sessionId,
+      });
+      receipts.push({ ...fields, signature: signBytes(receiver.keys.privateKey, bytes) });
+    }
+    const batches: Batch[] = [];
+    for (let at = 0; at < receipts.length; at += params.batch) {
+      batches.push({ receiver, receipts: receipts.slice(at, at + params.batch) });
+    }
+    queues.push(batches);
+  });
+  // Round robin over receivers, so batches in flight come from different receivers.
+  const interleaved: Batch[] = [];
+  for (let i = 0; interleaved.length < queues.reduce((n, q) => n + q.length, 0); i++) {
+    for (const queue of queues) if (i < queue.length) interleaved.push(queue[i]!);
+  }
+  return interleaved;
+}
+
+/** What one signature check costs in this process, three ways (for the batch-signature question). */
+async function verifyCost(receiver: Session, batch: Batch): Promise<Record<string, number>> {
+  const samples = batch.receipts.slice(0, 200).map((r) => ({
+    bytes: encodeReceipt({ ...r, root: hexToBytes(r.root), receiverSessionId: receiver.sessionId }),
+    signature: Buffer.from(r.signature, 'base64url'),
+  }));
+  const reps = Math.ceil(2000 / samples.length);
+  const raw = Buffer.from(receiver.keys.publicKey, 'base64url');
+  const key = await crypto.subtle.importKey(
+    'raw',
+    raw,
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['verify'],
+  );
+  const keyObject = createPublicKey({
+    key: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: raw.subarray(1, 33).toString('base64url'),
+      y: raw.subarray(33).toString('base64url'),
+    },
+    format: 'jwk',
+  });
+  const algorithm = { name: 'ECDSA', hash: 'SHA-256' };
+  const n = reps * samples.length;
+  const time = async (fn: () => Promise<unknown>) => {
+    const start = performance.now();
+    await fn();
+    return Math.round(((performance.now() - start) * 1000) / n) / 1000;
+  };
+  const importStart = performance.now();
+  for (let i = 0; i < 500; i++)
+    await crypto.subtle.importKey('raw', raw, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
+      'verify',
+    ]);
+  const importMs = Math.round(((performance.now() - importStart) * 1000) / 500) / 1000;
+  return {
+    webCryptoSequentialMs: await time(async () => {
+      for (let i = 0; i < reps; i++)
+        for (const s of samples) await crypto.subtle.verify(algorithm, key, s.signature, s.bytes);
+    }),
+    webCryptoConcurrentMs: await time(async () => {
+      for (let i = 0; i < reps; i++)
+        await Promise.all(
+          samples.map((s) => crypto.subtle.verify(algorithm, key, s.signature, s.bytes)),
+        );
+    }),
+    nodeCryptoSyncMs: await time(async () => {
+      for (let i = 0; i < reps; i++)
+        for (const s of samples)
+          verifySync('sha256', s.bytes, { key: keyObject, dsaEncoding: 'ieee-p1363' }, s.signature);
+    }),
+    importKeyMs: importMs,
+  };
+}
+
+interface Tally {
+  credited: number;
+  duplicates: number;
+  rejected: number;
+  rejectedCodes: Record<string, number>;
+  failedRequests: number;
+  latenciesMs: number[];
+}
+
+async function ingest(
+  url: string,
+  batches: Batch[],
+  params: LoadParams,
+  deadline: number,
+): Promise<Tally & { posted: number }> {
+  const tally: Tally = {
+    credited: 0,
+    duplicates: 0,
+    rejected: 0,
+    rejectedCodes: {},
+    failedRequests: 0,
+    latenciesMs: [],
+  };
+  let next = 0;
+  let posted = 0;
+  await Promise.all(
+    Array.from({ length: params.concurrency }, async () => {
+      while (next < batches.length && Date.now() < deadline) {
+        const batch = batches[next++]!;
+        const start = performance.now();
+        const res = await fetch(`${url}/api/receipts`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${batch.receiver.sessionSecret}`,
+          },
+          body: JSON.stringify({ sessionId: batch.receiver.sessionId, receipts: batch.receipts }),
+        });
+        const text = await res.text();
+        tally.latenciesMs.push(performance.now() - start);
+        posted += batch.receipts.length;
+        if (!res.ok) {
+          tally.failedRequests++;
+          if (tally.failedRequests <= 3)
+            console.error(`POST /api/receipts: ${res.status} ${text.slice(0, 200)}`);
+          continue;
+        }
+        const body = JSON.parse(text) as {
+          credited: number;
+          duplicates: number;
+          rejected: number;
+          results: Array<{ code?: string }>;
+        };
+        tally.credited += body.credited;
+        tally.duplicates += body.duplicates;
+        tally.rejected += body.rejected;
+        for (const r of body.results)
+          if (r.code !== undefined)
+            tally.rejectedCodes[r.code] = (tally.rejectedCodes[r.code] ?? 0) + 1;
+      }
+    }),
+  );
+  return { ...tally, posted };
+}
+
+/** Another client meanwhile: a roots range and a watch-time heartbeat, one at a time. */
+function probe(url: string, streamId: string, sessions: Session[], segments: number) {
+  const roots: number[] = [];
+  const points: number[] = [];
+  let running = true;
+  const done = (async () => {
+    for (let i = 0; running; i++) {
+      const from = Math.floor(Math.random() * Math.max(1, segments - 100));
+      let start = performance.now();
+      const r = await fetch(
+        `${url}/api/streams/${streamId}/roots?rendition=bench_r${i % 2}&from=${from}&to=${from + 99}`,
+      );
+      await r.arrayBuffer();
+      if (r.ok) roots.push(performance.now() - start);
+      const s = sessions[i % sessions.length]!;
+      start = performance.now();
+      const p = await fetch(`${url}/api/viewers/points`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${s.sessionSecret}` },
+        body: JSON.stringify({
+          viewer_id: s.viewerId,
+          stream_id: streamId,
+          action: 'watch_time',
+          duration_seconds: 60,
+          timestamp: Date.now(),
+        }),
+      });
+      await p.arrayBuffer();
+      if (p.ok) points.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await done;
+      return { roots: latencySummary(roots), points: latencySummary(points) };
+    },
+  };
+}
+
+function phaseRows(phases: PhaseTotals, batches: number, receipts: number): string[][] {
+  const order = ['auth', 'verify', 'lookup', 'write'];
+  const total = order.reduce((sum, p) => sum + (phases[p]?.sum ?? 0), 0);
+  return order.map((p) => {
+    const sum = phases[p]?.sum ?? 0;
+    return [
+      p,
+      ((sum * 1000) / Math.max(1, batches)).toFixed(2),
+      ((sum * 1e6) / Math.max(1, receipts)).toFixed(1),
+      total > 0 ? `${Math.round((sum / total) * 100)}%` : '-',
+    ];
+  });
+}
+
+async function main(): Promise<number> {
+  let params: LoadParams | 'help';
+  try {
+    params = parseLoadArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${HELP}`);
+    return 2;
+  }
+  if (params === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const startedAt = new Date();
+  const loadBefore = os.loadavg()[0]!;
+  const { child, url } = await startServer(params);
+  console.log(`coordinator (${params.database}) at ${url}, pid ${child.pid}`);
+
+  const streamer = await json<{ apiKey: string }>(`${url}/api/streamers`, 'POST', {
+    name: 'bench',
+  });
+  const stream = await json<{ streamId: string }>(
+    `${url}/api/streams`,
+    'POST',
+    { hlsUrl: 'http://127.0.0.1:9/live/master.m3u8', title: 'bench' },
+    { authorization: `Bearer ${streamer.apiKey}` },
+  );
+  child.send({
+    type: 'seed',
+    streamId: stream.streamId,
+    renditions: params.renditions,
+    segments: params.segments,
+  } satisfies ControlMessage);
+  const { roots } = await nextMessage(child, 'seeded', 120_000);
+  const perReceiverMax = roots.length;
+  const receiverCount = Math.max(
+    Math.ceil(params.receipts / perReceiverMax),
+    params.concurrency * 4,
+  );
+  let setupStart = performance.now();
+  const uploaders = await createSessions(url, stream.streamId, params.uploaders);
+  const receivers = await createSessions(url, stream.streamId, receiverCount);
+  const sessionsMs = performance.now() - setupStart;
+  setupStart = performance.now();
+  const batches = signReceipts(params, stream.streamId, roots, receivers, uploaders);
+  const signMs = performance.now() - setupStart;
+  console.log(
+    `seeded ${roots.length} roots; ${uploaders.length} uploaders + ${receivers.length} receivers in ${Math.round(sessionsMs)} ms; ` +
+      `signed ${params.receipts} receipts in ${Math.round(signMs)} ms (${Math.round((signMs * 1000) / params.receipts)} us each); ${batches.length} batches`,
+  );
+  const verify = await verifyCost(batches[0]!.receiver, batches[0]!);
+
+  const phasesBefore = parsePhases(await (await fetch(`${url}/metrics`)).text());
+  const cpuBefore = processCpuSeconds(child.pid!);
+  const probeLoop = probe(url, stream.streamId, uploaders, params.segments);
+  const start = performance.now();
+  const tally = await ingest(url, batches, params, Date.now() + params.seconds * 1000);
+  const elapsedS = (performance.now() - start) / 1000;
+  const probed = await probeLoop.stop();
+  const cpuAfter = processCpuSeconds(child.pid!);
+  const phases = phaseDelta(
+    phasesBefore,
+    parsePhases(await (await fetch(`${url}/metrics`)).text()),
+  );
+
+  const batchesPosted = tally.latenciesMs.length;
+  const latency = latencySummary(tally.latenciesMs);
+  const result = {
+    bench: 'coordinator-receipts',
+    startedAt: startedAt.toISOString(),
+    params,
+    machine: {
+      // Other work on the machine skews every figure: the 1-minute load average before and after.
+      loadAverage: [loadBefore, os.loadavg()[0]!].map((v) => Math.round(v * 100) / 100),
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+      node: process.version,
+    },
+    setup: {
+      roots: roots.length,
+      uploaders: uploaders.length,
+      receivers: receivers.length,
+      signUsPerReceipt: Math.round((signMs * 1000) / params.receipts),
+    },
+    elapsedSeconds: Math.round(elapsedS * 100) / 100,
+    receiptsPosted: tally.posted,
+    batchesPosted,
+    credited: tally.credited,
+    duplicates: tally.duplicates,
+    rejected: tally.rejected,
+    rejectedCodes: tally.rejectedCodes,
+    failedRequests: tally.failedRequests,
+    creditedPerSecond: Math.round(tally.credited / elapsedS),
+    batchesPerSecond: Math.round((batchesPosted / elapsedS) * 10) / 10,
+    batchLatency: latency,
+    coordinatorCpuShare:
+      cpuBefore === null || cpuAfter === null
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) / elapsedS) * 100) / 100,
+    phases: Object.fromEntries(
+      Object.entries(phases).map(([p, v]) => [
+        p,
+        {
+          totalSeconds: Math.round(v.sum * 1000) / 1000,
+          batches: v.count,
+          msPerBatch: Math.round((v.sum * 1e6) / Math.max(1, v.count)) / 1000,
+        },
+      ]),
+    ),
+    underLoad: probed,
+    verifyCostMsPerSignature: verify,
+  };
+
+  const summary: Table = {
+    headers: ['figure', 'value'],
+    textColumns: [1],
+    rows: [
+      ['database', params.database],
+      ['machine load average (1 min) before / after', result.machine.loadAverage.join(' / ')],
+      [
+        'receipts x batch x concurrency',
+        `${tally.posted} x ${params.batch} x ${params.concurrency}`,
+      ],
+      ['elapsed s', result.elapsedSeconds.toFixed(2)],
+      [
+        'credited / duplicate / rejected',
+        `${tally.credited} / ${tally.duplicates} / ${tally.rejected}`,
+      ],
+      ['failed requests', String(tally.failedRequests)],
+      ['receipts credited per second', String(result.creditedPerSecond)],
+      [
+        'batch latency p50 / p95 / p99 ms',
+        `${latency.p50Ms} / ${latency.p95Ms} / ${latency.p99Ms}`,
+      ],
+      ['coordinator CPU (cores)', String(result.coordinatorCpuShare)],
+      [
+        'GET roots under load p50 / p95 ms',
+        `${probed.roots.p50Ms} / ${probed.roots.p95Ms} (${probed.roots.count})`,
+      ],
+      [
+        'POST points under load p50 / p95 ms',
+        `${probed.points.p50Ms} / ${probed.points.p95Ms} (${probed.points.count})`,
+      ],
+      [
+        'verify ms/sig: WebCrypto seq / concurrent / node:crypto sync',
+        `${verify.webCryptoSequentialMs} / ${verify.webCryptoConcurrentMs} / ${verify.nodeCryptoSyncMs}`,
+      ],
+      ['WebCrypto importKey ms', String(verify.importKeyMs)],
+    ],
+  };
+  const phaseTable: Table = {
+    headers: ['phase', 'ms per batch', 'us per receipt', 'share'],
+    rows: phaseRows(phases, batchesPosted, tally.posted),
+  };
+  console.log(`\n${textTable(summary)}\n\n${textTable(phaseTable)}\n`);
+
+  mkdirSync(OUT_DIR, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const text = `${JSON.stringify(result, null, 2)}\n`;
+  writeFileSync(`${OUT_DIR}coordinator-${stamp}.json`, text);
+  writeFileSync(`${OUT_DIR}coordinator-latest.json`, text);
+  writeFileSync(
+    `${OUT_DIR}coordinator-latest.md`,
+    `# Coordinator receipts load (${startedAt.toISOString()})\n\n` +
+      `\`npm run bench:coordinator -- --receipts ${params.receipts} --concurrency ${params.concurrency} --batch ${params.batch} --database ${params.database}\`` +
+      ` on ${result.machine.cpus} x ${result.machine.cpuModel}, Node ${process.version}\n\n` +
+      `${markdownTable(summary)}\n\nTime inside the coordinator per phase:\n\n${markdownTable(phaseTable)}\n`,
+  );
+  console.log(`wrote ${OUT_DIR}coordinator-latest.{json,md}`);
+  return tally.failedRequests > 0 || tally.credited === 0 ? 1 : 0;
+}
+
+const hardLimit = setTimeout(() => {
+  console.error('the run took too long; cleaning up');
+  void cleanup().then(() => process.exit(1));
+}, 30 * 60_000);
+hardLimit.unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanup().then(() => process.exit(130)));
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (error) {
+  console.error(error);
+} finally {
+  await cleanup();
+}
+process.exit(code);

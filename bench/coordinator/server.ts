@@ -1,0 +1,90 @@
+/**
+ * The coordinator under load, in its own process (so the load generator does not share its event
+ * loop): started on port 0 with the indexer off, driven over IPC by `receipts-load.ts`.
+ *
+ * Messages in: `{ type: 'seed', streamId, renditions, segments }` stores random segment roots
+ * as the indexer would and answers `{ type: 'seeded', roots }`; `{ type: 'close' }` closes the
+ * coordinator and exits. Out: `{ type: 'ready', url }` once listening.
+ */
+import { randomBytes } from 'node:crypto';
+import { bytesToHex } from '@streamrp2p/protocol';
+import { createCoordinator } from '@streamrp2p/coordinator';
+
+export type SeededRoot = [rendition: string, sequence: number, root: string, byteLength: number];
+
+export type ServerMessage =
+  | { type: 'ready'; url: string }
+  | { type: 'seeded'; roots: SeededRoot[] }
+  | { type: 'error'; message: string };
+
+export type ControlMessage =
+  { type: 'seed'; streamId: string; renditions: number; segments: number } | { type: 'close' };
+
+const send = (message: ServerMessage) => process.send?.(message);
+
+const databaseUrl = process.env.BENCH_DATABASE_URL;
+const coordinator = createCoordinator({
+  port: 0,
+  host: '127.0.0.1',
+  ...(databaseUrl === undefined || databaseUrl === '' ? { dataDir: 'memory://' } : { databaseUrl }),
+  indexerEnabled: false,
+  // Sessions come from many fake client IPs (X-Forwarded-For) and must stay live for the run.
+  trustProxy: true,
+  sessionTtlSeconds: 3600,
+  trackerSecret: 'bench-tracker-secret-0123456789',
+});
+
+async function seed(streamId: string, renditions: number, segments: number): Promise<void> {
+  const roots: SeededRoot[] = [];
+  for (let r = 0; r < renditions; r++) {
+    for (let sequence = 0; sequence < segments; sequence++) {
+      // 200 KB to 2 MB, like 2-6 s segments of a few Mbit/s.
+      const byteLength = 200_000 + (randomBytes(4).readUInt32BE() % 1_800_000);
+      roots.push([`bench_r${r}`, sequence, bytesToHex(randomBytes(32)), byteLength]);
+    }
+  }
+  const now = new Date();
+  for (let at = 0; at < roots.length; at += 1000) {
+    await coordinator.db
+      .insertInto('segment_roots')
+      .values(
+        roots.slice(at, at + 1000).map(([rendition, sequence, root, byteLength]) => ({
+          stream_id: streamId,
+          rendition,
+          sequence,
+          root,
+          byte_length: byteLength,
+          indexed_at: now,
+        })),
+      )
+      .execute();
+  }
+  send({ type: 'seeded', roots });
+}
+
+let closing = false;
+async function close(code: number): Promise<void> {
+  if (closing) return;
+  closing = true;
+  await coordinator.close().catch(() => undefined);
+  process.exit(code);
+}
+
+process.on('message', (message: ControlMessage) => {
+  if (message.type === 'close') void close(0);
+  else if (message.type === 'seed') {
+    seed(message.streamId, message.renditions, message.segments).catch((error: Error) =>
+      send({ type: 'error', message: error.message }),
+    );
+  }
+});
+// The parent died or hung up: never outlive it.
+process.on('disconnect', () => void close(0));
+
+try {
+  const { url } = await coordinator.start();
+  send({ type: 'ready', url });
+} catch (error) {
+  send({ type: 'error', message: (error as Error).message });
+  await close(1);
+}
