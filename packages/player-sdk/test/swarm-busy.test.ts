@@ -44,7 +44,13 @@ describe('a full peer answers new offers with busy', () => {
     for (let i = 0; i < 3; i++) callers.push(await engine(10));
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(full.getStats().peers).toBe(3);
-    const late = new P2PEngine({ streamId: 'busy', trackerUrl, wrtc, iceServers: [], maxPeers: 10 });
+    const late = new P2PEngine({
+      streamId: 'busy',
+      trackerUrl,
+      wrtc,
+      iceServers: [],
+      maxPeers: 10,
+    });
     engines.push(late);
     const refused = new Promise<{ peerId: string; reason: string }>((resolve) =>
       late.on('peer-close', (event) => {
