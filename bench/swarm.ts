@@ -20,7 +20,13 @@ import {
 import { Closers } from './lib/closers.js';
 import { engineByName } from './lib/engines.js';
 import { machineInfo, type MachineInfo } from './lib/machine.js';
-import { comparisonTable, parameterLine, trialSummary, viewerTable } from './lib/report.js';
+import {
+  comparisonTable,
+  engineSettingsTable,
+  parameterLine,
+  trialSummary,
+  viewerTable,
+} from './lib/report.js';
 import { summarize, type EngineSummary, type TrialResult } from './lib/results.js';
 import { markdownTable, textTable } from './lib/table.js';
 import { runTrial } from './lib/trial.js';
@@ -72,6 +78,10 @@ function markdown(results: SwarmResults): string {
     '## Comparison',
     '',
     markdownTable(comparisonTable(results.summary)),
+    '',
+    '## Engine settings',
+    '',
+    markdownTable(engineSettingsTable(results.params.engines)),
   ];
   for (const trial of results.trials) {
     parts.push(
@@ -159,6 +169,7 @@ async function main(): Promise<number> {
   }
   log(`\n== comparison: ${parameterLine(params, results.machine)}`);
   log(textTable(comparisonTable(results.summary)));
+  log(`\n== engine settings\n${textTable(engineSettingsTable(params.engines))}`);
   write(results);
   return 0;
 }

@@ -12,7 +12,7 @@ export interface SwarmParams {
   peers: number;
   /** Seconds every viewer plays together, counted from the last join. @default 60 */
   seconds: number;
-  /** Engines to compare, in order. @default ['streamrp2p', 'hlsjs'] */
+  /** Engines to compare, in order. @default ['streamrp2p', 'p2pml', 'hlsjs'] */
   engines: string[];
   /** Origin body rate per connection in kbit/s (0 = unlimited). @default 4000 */
   bandwidthKbps: number;
@@ -31,7 +31,7 @@ export const DEFAULT_OUT_DIR = new URL('../results/', import.meta.url).pathname;
 export const DEFAULT_SWARM_PARAMS: Readonly<SwarmParams> = Object.freeze({
   peers: 4,
   seconds: 60,
-  engines: ['streamrp2p', 'hlsjs'],
+  engines: ['streamrp2p', 'p2pml', 'hlsjs'],
   bandwidthKbps: 4000,
   latencyMs: 50,
   joinIntervalMs: 1000,

@@ -1,14 +1,18 @@
 /**
- * The engine table: each entry says which demo page plays the stream and how to read its P2P
- * counters. Adding an engine (say p2p-media-loader with its own page and WebTorrent tracker) is
- * one more entry here: `prepare` starts the services it needs and returns extra query
- * parameters for its page.
+ * The engine table: each entry says which page plays the stream and how to read its P2P
+ * counters. An engine that needs more than the demo stack (p2p-media-loader: its own page and
+ * WebTorrent tracker) has a `prepare` that starts it and returns extra query parameters and the
+ * site serving its page.
  */
 import type { DemoStack } from '@streamrp2p/demo';
+import { p2pmlEngine } from './p2pml.js';
+import { COUNT_RTC_CONNECTIONS, RTC_CONNECTION_STATES } from './page-snippets.js';
 
 /** Services an engine starts next to the demo stack, and the page parameters that point at them. */
 export interface EngineServices {
   query: Record<string, string>;
+  /** Site serving the engine's page (ends in `/`); the demo site when absent. */
+  pageBaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -17,7 +21,12 @@ export interface EngineDefinition {
   name: string;
   /** One line for tables and the README. */
   label: string;
-  /** Page of the demo site that plays `?src=` with this engine and runs `playback-probe.js`. */
+  /** The hls.js and P2P settings it plays with, where they differ from plain hls.js defaults. */
+  settings: string;
+  /**
+   * Page that plays `?src=` with this engine and runs `playback-probe.js`: on the demo site, or
+   * on the site `prepare` returns.
+   */
   page: string;
   /** Query parameters every viewer page gets (besides `src`). */
   query: Record<string, string>;
@@ -36,12 +45,16 @@ export interface EngineDefinition {
   initScript: string | null;
   /** An expression read once at the end and stored as is in the results (engine internals). */
   diagnosticsExpression: string | null;
+  /** Print the pages' console errors in the bench log as they happen (always kept in the JSON). */
+  logConsoleErrors: boolean;
 }
 
 export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefinition[]>([
   {
     name: 'streamrp2p',
     label: 'StreamrP2P SDK (sdk.html)',
+    settings:
+      'hls.js 1.7.4 defaults (worker on); SDK defaults: socket.io tracker, integrity checks and receipts against the coordinator, iceServers []',
     page: 'sdk.html',
     // The stats overlay is a per-second DOM update the baseline page does not have.
     query: { overlay: '0' },
@@ -51,18 +64,7 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     initScript: `(() => {
       const log = [];
       window.__benchPeerLog = log;
-      // Counts RTCPeerConnections, to tell one connection per peer from several.
-      const connections = [];
-      window.__benchConnections = connections;
-      const Native = window.RTCPeerConnection;
-      if (Native) {
-        window.RTCPeerConnection = class extends Native {
-          constructor(...args) {
-            super(...args);
-            connections.push(this);
-          }
-        };
-      }
+      ${COUNT_RTC_CONNECTIONS}
       let player;
       Object.defineProperty(window, '__player', {
         configurable: true,
@@ -77,7 +79,7 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     })()`,
     diagnosticsExpression: `window.__events ? {
       peerLog: window.__benchPeerLog,
-      rtcConnections: (window.__benchConnections || []).reduce((n, c) => (n[c.connectionState] = (n[c.connectionState] || 0) + 1, n), {}),
+      rtcConnections: ${RTC_CONNECTION_STATES},
       stats: window.__player.getStats(),
       peerConnects: window.__events.peerConnects,
       segmentsBySource: window.__events.segments.reduce((n, s) => (n[s.source] = (n[s.source] || 0) + 1, n), {}),
@@ -86,10 +88,14 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
       sdkErrors: window.__events.errors.map((e) => e.code + ': ' + String(e.message).slice(0, 160)),
       banned: window.__events.banned,
     } : null`,
+    logConsoleErrors: false,
   },
+  p2pmlEngine('p2pml', {}),
   {
     name: 'hlsjs',
     label: 'plain hls.js over HTTP (plain.html)',
+    settings:
+      'hls.js 1.7.4 defaults (worker on), lowLatencyMode false (no effect: the stream has no parts)',
     page: 'plain.html',
     query: {},
     trafficExpression: null,
@@ -97,7 +103,11 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     hlsExpression: "typeof hls !== 'undefined' ? hls : null",
     initScript: null,
     diagnosticsExpression: null,
+    logConsoleErrors: false,
   },
+  // p2p-media-loader with its own live tuning (liveSyncDurationCount, maxBufferLength): not
+  // the same hls.js settings as the others, so not in the default list.
+  p2pmlEngine('p2pml-tuned', { tune: '1' }),
 ]);
 
 export const ENGINE_NAMES: readonly string[] = ENGINES.map((engine) => engine.name);

@@ -93,6 +93,7 @@ const FIGURE_COLUMNS: {
   { figure: 'idealShare', header: 'ideal', format: pct },
   { figure: 'originVsAllHttp', header: 'origin/(N x avg)', format: (v) => v.toFixed(2) },
   { figure: 'uploadedBytes', header: 'uploaded MB', format: mb },
+  { figure: 'uploadedBytesPerViewer', header: 'up/viewer MB', format: mb },
   { figure: 'startupMedianMs', header: 'startup med ms', format: ms },
   { figure: 'startupMaxMs', header: 'startup max ms', format: ms },
   { figure: 'stalls', header: 'stalls', format: (v) => String(v) },
@@ -116,6 +117,18 @@ export function comparisonTable(summaries: Record<string, EngineSummary>): Table
         spread(summary[column.figure], column.format, summary.trials > 1),
       ),
     ]),
+  };
+}
+
+/** What each engine runs with: the page, the hls.js settings that differ, the P2P settings. */
+export function engineSettingsTable(names: string[]): Table {
+  return {
+    headers: ['engine', 'what runs', 'settings'],
+    rows: names.map((name) => {
+      const engine = engineByName(name);
+      return [engine.name, engine.label, engine.settings];
+    }),
+    textColumns: [1, 2],
   };
 }
 

@@ -61,6 +61,8 @@ export interface TrialOverall {
   httpBytes: number;
   p2pBytes: number;
   uploadedBytes: number;
+  /** uploadedBytes / viewers. */
+  uploadedBytesPerViewer: number;
   /** p2p / (p2p + http) over all viewers. */
   p2pShare: number;
   /** (N - 1) / N: every segment fetched once from the origin, the rest from peers. */
@@ -180,6 +182,7 @@ export function trialOverall(
     httpBytes,
     p2pBytes,
     uploadedBytes: sum(viewers.map((v) => v.uploadedBytes)),
+    uploadedBytesPerViewer: n > 0 ? sum(viewers.map((v) => v.uploadedBytes)) / n : 0,
     p2pShare: httpBytes + p2pBytes > 0 ? p2pBytes / (httpBytes + p2pBytes) : 0,
     idealShare: (n - 1) / n,
     avgViewerDownloadBytes: avg,
@@ -209,6 +212,7 @@ export const COMPARED_FIGURES = [
   'idealShare',
   'originVsAllHttp',
   'uploadedBytes',
+  'uploadedBytesPerViewer',
   'startupMedianMs',
   'startupMaxMs',
   'stalls',

@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser.js';
 import type { SwarmParams } from './args.js';
 import type { Closers } from './closers.js';
-import type { EngineDefinition } from './engines.js';
+import type { EngineDefinition, EngineServices } from './engines.js';
 import { cpuBusyShare, readCpuTicks } from './machine.js';
 import { trialOverall, viewerResult, type TrialResult } from './results.js';
 import { Viewer } from './viewer.js';
@@ -31,14 +31,14 @@ function viewerUrl(
   stack: DemoStack,
   engine: EngineDefinition,
   client: string,
-  extra: Record<string, string>,
+  extra: EngineServices | undefined,
 ) {
   const query = new URLSearchParams({
     src: `${stack.origin.url}/live/master.m3u8?client=${encodeURIComponent(client)}`,
     ...engine.query,
-    ...extra,
+    ...extra?.query,
   });
-  return `${stack.url}${engine.page}?${query}`;
+  return `${extra?.pageBaseUrl ?? stack.url}${engine.page}?${query}`;
 }
 
 export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Promise<TrialResult> {
@@ -80,12 +80,10 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
     const joins: Promise<void>[] = [];
     for (let k = 1; k <= params.peers; k += 1) {
       if (k > 1) await sleep(params.joinIntervalMs);
-      const viewer = new Viewer(`viewer${k}`, engine);
+      const viewer = new Viewer(`viewer${k}`, engine, log);
       viewers.push(viewer);
       closeViewers.push(closers.add(`${engine.name} ${viewer.id}`, () => viewer.close()));
-      joins.push(
-        viewer.open(browser, viewerUrl(stack, engine, viewer.id, extra?.query ?? {}), since()),
-      );
+      joins.push(viewer.open(browser, viewerUrl(stack, engine, viewer.id, extra), since()));
     }
     await Promise.all(joins);
     log(

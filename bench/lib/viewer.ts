@@ -39,6 +39,8 @@ export interface ViewerSample {
 
 const EVALUATE_TIMEOUT_MS = 5_000;
 const KEEP_PAGE_ERRORS = 10;
+/** Console errors a viewer prints to the bench log at most (engines with `logConsoleErrors`). */
+const LOG_CONSOLE_ERRORS = 20;
 
 function sampleScript(engine: EngineDefinition): string {
   return `(() => {
@@ -90,10 +92,12 @@ export class Viewer {
   private context: BrowserContext | undefined;
   private page: Page | undefined;
   private readonly script: string;
+  private loggedConsoleErrors = 0;
 
   constructor(
     readonly id: string,
     readonly engine: EngineDefinition,
+    private readonly log: (line: string) => void = () => undefined,
   ) {
     this.script = sampleScript(engine);
   }
@@ -109,14 +113,14 @@ export class Viewer {
       this.context = await browser.newContext();
       if (this.engine.initScript !== null) await this.context.addInitScript(this.engine.initScript);
       this.page = await this.context.newPage();
-      this.page.on('pageerror', (error) => this.notePageError(`page error: ${error.message}`));
+      this.page.on('pageerror', (error) => this.noteBrowserError(`page error: ${error.message}`));
       this.page.on('response', (response) => {
         if (response.status() >= 400) {
           this.notePageError(`HTTP ${response.status()} ${response.url().split('?')[0]}`);
         }
       });
       this.page.on('console', (message) => {
-        if (message.type() === 'error') this.notePageError(`console: ${message.text()}`);
+        if (message.type() === 'error') this.noteBrowserError(`console: ${message.text()}`);
       });
       await this.page.goto(url, { timeout: 30_000, waitUntil: 'load' });
       this.ready = true;
@@ -156,6 +160,18 @@ export class Viewer {
     this.page = undefined;
     this.ready = false;
     await context?.close().catch(() => undefined);
+  }
+
+  /** A console error or uncaught exception: kept, and printed for `logConsoleErrors` engines. */
+  private noteBrowserError(text: string): void {
+    this.notePageError(text);
+    if (!this.engine.logConsoleErrors || this.loggedConsoleErrors > LOG_CONSOLE_ERRORS) return;
+    this.loggedConsoleErrors += 1;
+    this.log(
+      this.loggedConsoleErrors > LOG_CONSOLE_ERRORS
+        ? `  ${this.id}: more page errors not shown (counted in the JSON)`
+        : `  ${this.id} ${text.slice(0, 300)}`,
+    );
   }
 
   private notePageError(text: string): void {
