@@ -63,7 +63,7 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
   it('a consume-only page downloads from peers and uploads nothing', async () => {
     const sharing = await openSdkPage(browser, demo, 'sharing');
     const consumer = await openSdkPage(browser, demo, 'consumer', { consumeOnly: '1' });
-    await sleep(16_000);
+    await sleep(24_000);
     const [sharingState, consumerState] = await Promise.all([
       sdkState(sharing),
       sdkState(consumer),

@@ -376,7 +376,9 @@ function rankAmongSharers(context: LoadContext, swarm: Swarm, sequence: number):
     .connected()
     .filter((peer) => peer.sharing)
     .map((peer) => peer.peerId);
-  if (context.consumeOnly) return sharers.length;
+  // After every sharer's turn, jitter included.
+  if (context.consumeOnly) return sharers.length + 1;
+  if (sharers.length === 0) return 0;
   const self = context.selfId();
   return rankFor(self, sharers, sequence) + rankJitter(self, sequence);
 }
