@@ -61,8 +61,14 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
     return { token: await this.client.trackerToken() };
   }
 
-  async verify(rendition: string, sequence: number, bytes: Uint8Array): Promise<Verification> {
-    const check = await this.client.verifySegment(rendition, sequence, bytes);
+  /** Checks bytes against the segment's root, waiting at most `waitMs` for it to be known. */
+  async verify(
+    rendition: string,
+    sequence: number,
+    bytes: Uint8Array,
+    waitMs: number,
+  ): Promise<Verification> {
+    const check = await this.client.verifySegment(rendition, sequence, bytes, waitMs);
     if (check.status === 'ok') return { status: 'ok', root: check.root.root };
     return check.status === 'mismatch' ? { status: 'mismatch' } : { status: 'unknown' };
   }

@@ -121,9 +121,9 @@ export class P2PEngine extends Emitter<EngineEvents> {
             this.announce(swarm.key, sequence, 'dropped');
           }
         },
-        verify: async (sequence, bytes) =>
+        verify: async (sequence, bytes, waitMs) =>
           this.coordinator
-            ? this.coordinator.verify(request.rendition, sequence, bytes)
+            ? this.coordinator.verify(request.rendition, sequence, bytes, waitMs)
             : { status: 'ok', root: undefined },
         acceptUnverified: this.config.acceptUnverified,
         consumeOnly: this.consumeOnly,

@@ -63,7 +63,7 @@ export interface LoadContext {
   /** Stores a delivered segment so peers can get it from us. */
   complete(sequence: number, bytes: Uint8Array): void;
   /** Whether bytes received from peers are the true segment (integrity hook). */
-  verify(sequence: number, bytes: Uint8Array): Promise<Verification>;
+  verify(sequence: number, bytes: Uint8Array, waitMs: number): Promise<Verification>;
   /** Whether this viewer never uploads (it then waits for sharing peers to fetch first). */
   consumeOnly: boolean;
   /** Whether bytes whose root is unknown may be used anyway. */
@@ -331,7 +331,15 @@ export async function loadSegment(
   let root: string | undefined;
   let verified = false;
   if (assembly.p2pBytes > 0) {
-    const verification = await context.verify(request.sequence, bytes);
+    // Waiting for a root must not eat the time an HTTP refetch would need before the deadline.
+    const rootWaitMs = Math.max(
+      0,
+      Math.min(
+        config.rootWaitMs,
+        deadline - performance.now() - config.deadlineMarginMs - context.estimatedHttpMs(),
+      ),
+    );
+    const verification = await context.verify(request.sequence, bytes, rootWaitMs);
     checkAbort(request.signal);
     if (verification.status === 'ok') {
       root = verification.root;

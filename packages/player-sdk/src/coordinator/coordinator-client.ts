@@ -82,8 +82,13 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
   }
 
   /** Checks segment bytes against the indexed root, waiting up to `rootWaitMs` for it. */
-  verifySegment(rendition: string, sequence: number, bytes: Uint8Array): Promise<RootCheck> {
-    return this.roots.verify(rendition, sequence, bytes, this.config.rootWaitMs);
+  verifySegment(
+    rendition: string,
+    sequence: number,
+    bytes: Uint8Array,
+    waitMs = this.config.rootWaitMs,
+  ): Promise<RootCheck> {
+    return this.roots.verify(rendition, sequence, bytes, waitMs);
   }
 
   /**
