@@ -4,7 +4,7 @@ import { P2PEngine } from '@streamrp2p/player-sdk';
 import { renditionId } from '@streamrp2p/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SupporterNode, type SupporterProgress } from '../src/index.js';
-import { ViewerClock } from './viewer-clock.js';
+import { PlaybackClock } from '../../../test/support/live-swarm.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -12,7 +12,7 @@ describe('a supporter node serves a live stream to viewers', () => {
   let stack: DemoStack;
   const nodes: SupporterNode[] = [];
   const engines: P2PEngine[] = [];
-  const clocks: ViewerClock[] = [];
+  const clocks: PlaybackClock[] = [];
 
   beforeAll(async () => {
     stack = await startDemoStack({ coordinator: false });
@@ -50,7 +50,7 @@ describe('a supporter node serves a live stream to viewers', () => {
     const viewer = new P2PEngine({ streamId, trackerUrl: stack.trackerUrl, wrtc, iceServers: [] });
     engines.push(viewer);
     await new Promise<void>((resolve) => viewer.once('ready', () => resolve()));
-    const clock = new ViewerClock(viewer, playlist, renditionId(playlist));
+    const clock = new PlaybackClock(viewer, playlist, renditionId(playlist));
     clocks.push(clock);
     return { node, viewer, clock, renditions, progress, uploads };
   }
