@@ -1,27 +1,12 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runPackageCli } from '../../../test/support/cli.js';
 import { describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs the command from source (tsx), as `node dist/cli.js` would run it after a build. */
-function runCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@streamrp2p/source', '--import', 'tsx', 'src/cli.ts', ...args],
-    {
-      cwd: packageDir,
-      env: { ...process.env, DATABASE_URL: '', DEBUG: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
+/** Runs this package's command from source. */
+const runCli = (args: string[], env: Record<string, string> = {}) =>
+  runPackageCli(packageDir, args, { DATABASE_URL: '', ...env });
 
 describe('streamrp2p-coordinator command', () => {
   it('starts on embedded PGlite, prints its URL, serves, warns about the random secret, exits 0 on SIGTERM', async () => {
