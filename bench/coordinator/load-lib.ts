@@ -5,6 +5,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { integer, UsageError } from '../lib/flags.js';
 
 export interface LoadParams {
   /** Receipts pre-signed and posted. @default 100000 */
@@ -43,24 +44,7 @@ Options:
   -h, --help          show this help
 `;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-function integer(
-  flag: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-) {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
+export { UsageError };
 
 export function parseLoadArgs(argv: string[]): LoadParams | 'help' {
   let values;

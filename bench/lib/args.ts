@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENGINE_NAMES } from './engines.js';
+import { integer, UsageError } from './flags.js';
 
 /** Everything one benchmark run is parameterised by. Written into the results file. */
 export interface SwarmParams {
@@ -56,25 +57,7 @@ Options:
   -h, --help               show this help
 `;
 
-/** A flag error: the caller prints the message and the help, and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-function integer(
-  flag: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-) {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
+export { UsageError };
 
 function engineList(raw: string | undefined): string[] {
   if (raw === undefined) return [...DEFAULT_SWARM_PARAMS.engines];
