@@ -136,9 +136,7 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
         uploaderPeerId: receipt.uploaderPeerId,
       }),
     );
-    client.on('error', ({ code, message }) =>
-      this.emit('error', { code: code as SdkErrorCode, message, fatal: false }),
-    );
+    client.on('error', ({ code, message }) => this.emit('error', { code, message, fatal: false }));
     client.on('session-expired', () => void this.renew(client));
     return client;
   }

@@ -1,14 +1,11 @@
-import { SdkError, type SdkErrorCode } from '../errors.js';
+import { SdkError, SdkErrorCode } from '../errors.js';
 
-/**
- * Error codes of coordinator calls. They belong in the SDK's `SdkErrorCode` map; until they are
- * added there, this module casts them in one place ({@link coordinatorError}).
- */
+/** The `SdkErrorCode`s a coordinator call fails with. */
 export const CoordinatorErrorCode = {
   /** Network failure, timeout, 5xx or 429: worth retrying later. */
-  Unavailable: 'COORDINATOR_UNAVAILABLE',
+  Unavailable: SdkErrorCode.CoordinatorUnavailable,
   /** A 4xx answer: retrying the same request would fail again. */
-  Rejected: 'COORDINATOR_REJECTED',
+  Rejected: SdkErrorCode.CoordinatorRejected,
 } as const;
 export type CoordinatorErrorCode = (typeof CoordinatorErrorCode)[keyof typeof CoordinatorErrorCode];
 
@@ -33,7 +30,7 @@ export function coordinatorError(
   message: string,
   details: CoordinatorErrorDetails,
 ): SdkError {
-  return new SdkError(code as unknown as SdkErrorCode, message, details);
+  return new SdkError(code, message, details);
 }
 
 /** Whether a failed coordinator call may succeed if tried again (network, timeout, 5xx, 429). */

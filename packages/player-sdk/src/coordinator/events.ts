@@ -1,6 +1,5 @@
 import type { PointsAction, PointsResponse, ReceiptBody } from '@streamrp2p/protocol';
 import type { SdkError, SdkErrorCode } from '../errors.js';
-import type { CoordinatorErrorCode } from './errors.js';
 
 /** Outcome of one receipt upload. */
 export interface ReceiptBatchOutcome {
@@ -67,7 +66,7 @@ export interface CoordinatorEvents {
   challenge: ChallengeEvent;
   /** Something failed that the client survives (it retries or skips on its own). */
   error: {
-    code: SdkErrorCode | CoordinatorErrorCode;
+    code: SdkErrorCode;
     message: string;
     fatal: false;
     details: Record<string, unknown>;
