@@ -42,7 +42,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
   private readonly banned = new Set<string>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
   private verifiedP2PBytes = 0;
-  private session: { sessionId: string; viewerId: string } | undefined;
   private readonly totals = {
     httpBytes: 0,
     p2pBytes: 0,
@@ -171,6 +170,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
   }
 
   getStats(): EngineStats {
+    const session = this.coordinator?.getStats().session;
     const downloaded = this.totals.httpBytes + this.totals.p2pBytes;
     // A peer watching two renditions with us is one peer, not two.
     const peers = new Set<string>();
@@ -184,8 +184,9 @@ export class P2PEngine extends Emitter<EngineEvents> {
       consumeOnly: this.consumeOnly,
       bannedPeers: this.banned.size,
       swarms: [...this.swarms.keys()],
-      sessionId: this.session?.sessionId,
-      viewerId: this.session?.viewerId,
+      // Read from the link, so a renewed session shows at once.
+      sessionId: session?.sessionId,
+      viewerId: session?.viewerId,
       verifiedP2PBytes: this.verifiedP2PBytes,
     };
   }
@@ -235,10 +236,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
     ] as const;
     for (const event of forwarded) link.on(event, (payload) => this.emit(event, payload as never));
     link.on('session-renewed', () => this.tracker.reconnect());
-    link.start().then(
-      ({ sessionId, viewerId }) => (this.session = { sessionId, viewerId }),
-      (error: unknown) => this.reportError(error),
-    );
+    link.start().catch((error: unknown) => this.reportError(error));
     // Challenges name a stream, rendition and sequence; the store is keyed by swarm.
     link.startChallenges((rendition, sequence) =>
       this.store.get(swarmKey({ streamId: this.config.streamId, rendition }), sequence),
