@@ -37,6 +37,8 @@ export interface ViewerReport {
   stallMs: number;
   /** Sequences delivered over HTTP (the parent counts duplicates). */
   httpSequences: number[];
+  /** Segments fetched over HTTP by why (the engine's `httpReason`; the first segment: startup). */
+  httpReasons: Record<string, number>;
   /** Engine `error` events by code, and a few messages. */
   errors: Record<string, number>;
   errorSamples: string[];

@@ -80,7 +80,8 @@ export async function writeResults(
     '',
     ...results.map(
       (r) =>
-        `- ${r.size} viewers: errors ${JSON.stringify(r.errors)}; peer closes ${JSON.stringify(r.peerCloses)}`,
+        `- ${r.size} viewers: HTTP segments by reason ${JSON.stringify(r.httpReasons)}; ` +
+        `errors ${JSON.stringify(r.errors)}; peer closes ${JSON.stringify(r.peerCloses)}`,
     ),
     '',
   ].join('\n');

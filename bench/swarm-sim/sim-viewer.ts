@@ -54,6 +54,7 @@ export class SimViewer {
       missedDeadlines: 0,
       stallMs: 0,
       httpSequences: [],
+      httpReasons: {},
       errors: {},
       errorSamples: [],
       loadFailures: 0,
@@ -128,6 +129,10 @@ export class SimViewer {
       });
       const now = performance.now();
       const mediaMs = segment.duration * 1000;
+      if (result.httpReason) {
+        const why = this.bufferEnd === undefined ? 'startup' : result.httpReason;
+        this.report.httpReasons[why] = (this.report.httpReasons[why] ?? 0) + 1;
+      }
       if (this.bufferEnd === undefined) {
         this.report.startupMs = Math.round(now - this.joinedAt);
         this.bufferEnd = now + mediaMs;

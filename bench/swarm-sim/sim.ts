@@ -61,6 +61,7 @@ async function main(): Promise<number> {
       `  P2P ${(last.p2pShare * 100).toFixed(1)}% (ideal ${(last.idealShare * 100).toFixed(1)}%), ` +
         `missed deadlines ${last.missedDeadlines}/${last.segments}, origin ${(last.originBytes / 1e6).toFixed(1)} MB`,
     );
+    console.log(`  HTTP segments by reason: ${JSON.stringify(last.httpReasons)}`);
   }
   clearTimeout(limit);
   complete = true;

@@ -35,6 +35,8 @@ export interface SizeResult {
    * fetched over HTTP by anyone: 1.0 means every such segment left the origin once. */
   httpCopiesPerSegment: number;
   maxHttpCopies: number;
+  /** Segments that came (partly) over HTTP, by why; see `HttpReason` in the SDK. */
+  httpReasons: Record<string, number>;
   errors: Record<string, number>;
   errorSamples: string[];
   peerCloses: Record<string, number>;
@@ -91,6 +93,8 @@ export function summarize(input: SummaryInput): SizeResult {
   }
   const errors: Record<string, number> = {};
   const peerCloses: Record<string, number> = {};
+  const httpReasons: Record<string, number> = {};
+  viewers.forEach((v) => addCounts(httpReasons, v.httpReasons));
   viewers.forEach((v) => addCounts(errors, v.errors));
   viewers.forEach((v) => addCounts(peerCloses, v.peerCloses));
   return {
@@ -121,6 +125,7 @@ export function summarize(input: SummaryInput): SizeResult {
     minPeers: viewers.length ? Math.min(...viewers.map((v) => v.peers)) : 0,
     httpCopiesPerSegment: copies.size ? sum([...copies.values()]) / copies.size : 0,
     maxHttpCopies: copies.size ? Math.max(...copies.values()) : 0,
+    httpReasons,
     errors,
     errorSamples: viewers.flatMap((v) => v.errorSamples).slice(0, 20),
     peerCloses,

@@ -5,7 +5,7 @@ export * from './coordinator/index.js';
 export { CoordinatorLink } from './coordinator-link.js';
 export type { Verification } from './coordinator-link.js';
 export * from './errors.js';
-export type { SegmentRequest, SegmentResult, SegmentSource } from './load-segment.js';
+export type { HttpReason, SegmentRequest, SegmentResult, SegmentSource } from './load-segment.js';
 export type { ByteRange } from './http-fetch.js';
 
 export { renditionId, createFragmentLoader } from './hls-loader.js';

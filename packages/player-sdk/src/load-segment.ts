@@ -2,7 +2,13 @@ import createDebug from 'debug';
 import { SdkError, SdkErrorCode, isAbort } from './errors.js';
 import { httpFetch, type ByteRange } from './http-fetch.js';
 import type { PeerConnection } from './peer-connection.js';
-import { decide, p2pFallsBehind, rankFor, rankJitter } from './scheduler.js';
+import {
+  decide,
+  p2pFallsBehind,
+  rankFor,
+  rankJitter,
+  type SchedulerDecision,
+} from './scheduler.js';
 import type { Swarm } from './swarm.js';
 import type { EngineConfig } from './config.js';
 import type { Verification } from './coordinator-link.js';
@@ -30,6 +36,13 @@ export interface SegmentRequest {
 /** Where a segment's bytes came from. */
 export type SegmentSource = 'http' | 'p2p' | 'cache';
 
+/**
+ * Why (part of) a segment came over HTTP: a scheduler decision (see `decide()`), a peer
+ * download that fell behind its deadline, or bytes from peers that failed verification.
+ */
+export type HttpReason =
+  Extract<SchedulerDecision, { action: 'http' }>['reason'] | 'p2p-too-slow' | 'verification-failed';
+
 export interface SegmentResult {
   bytes: Uint8Array;
   source: SegmentSource;
@@ -42,6 +55,8 @@ export interface SegmentResult {
   contributors: Record<string, number>;
   httpBytes: number;
   p2pBytes: number;
+  /** Why HTTP was used, when it was (the last reason, if a download went to HTTP twice). */
+  httpReason: HttpReason | undefined;
   startedAt: number;
   firstByteAt: number;
   endedAt: number;
@@ -58,7 +73,10 @@ export interface LoadContext {
   recordHttp(bytes: number, totalMs: number, ttfbMs: number): void;
   /** Counts bytes as they arrive, so aborted downloads are in the totals too. */
   countBytes(from: 'http' | 'p2p', bytes: number): void;
-  /** Announces that we download the segment over HTTP (true) or gave up on it (false). */
+  /**
+   * Announces that the segment is on its way to us (true): we download it, over HTTP or from a
+   * peer, or wait for a peer that does; or that we gave up on it (false).
+   */
   setFetching(sequence: number, fetching: boolean): void;
   /** Stores a delivered segment so peers can get it from us. */
   complete(sequence: number, bytes: Uint8Array): void;
@@ -109,6 +127,34 @@ class Assembly {
       at += part.byteLength;
     }
     return out;
+  }
+}
+
+/**
+ * Our "fetching" announcement for one segment. Neighbours that see it wait for us instead of
+ * fetching the segment over HTTP themselves, so we make it while we download the segment (over
+ * HTTP or from a peer) and also while we wait for a neighbour that announced it: that passes
+ * "someone is getting it" across the mesh ahead of the bytes, to viewers that are not the
+ * fetcher's neighbours. Waits are bounded by the deadline, so a claim whose source went away
+ * costs time, never a stall.
+ */
+class FetchClaim {
+  private claimed = false;
+
+  constructor(
+    private readonly context: LoadContext,
+    private readonly sequence: number,
+  ) {}
+
+  set(claimed: boolean): void {
+    if (claimed === this.claimed) return;
+    this.claimed = claimed;
+    this.context.setFetching(this.sequence, claimed);
+  }
+
+  /** The segment was delivered: `complete()` turns the claim into "held". */
+  delivered(): void {
+    this.claimed = false;
   }
 }
 
@@ -265,6 +311,7 @@ export async function loadSegment(
       contributors: {},
       httpBytes: 0,
       p2pBytes: 0,
+      httpReason: undefined,
       startedAt,
       firstByteAt: now,
       endedAt: now,
@@ -272,92 +319,109 @@ export async function loadSegment(
   }
   const assembly = new Assembly();
   const failed = new Set<string>();
-  for (;;) {
-    checkAbort(request.signal);
-    const now = performance.now();
-    const holder = pickHolder(swarm, request.sequence, failed);
-    const fetchers = swarm
-      .connected()
-      .filter((p) => p.isFetching(request.sequence) && !failed.has(p.peerId));
-    const decision = decide({
-      now,
-      deadline,
-      startedAt,
-      live: request.live,
-      holders: holder ? 1 : 0,
-      fetchers: fetchers.length,
-      rank: rankAmongSharers(context, swarm, request.sequence),
-      estimatedHttpMs: context.estimatedHttpMs(),
-      httpStaggerMs: config.httpStaggerMs,
-      maxPeerWaitMs: config.maxPeerWaitMs,
-      deadlineMarginMs: config.deadlineMarginMs,
-    });
-    debug(
-      '%s #%d: %o (holders %d, fetchers %d)',
-      context.selfId(),
-      request.sequence,
-      decision,
-      holder ? 1 : 0,
-      fetchers.length,
-    );
-    if (decision.action === 'wait') {
-      await waitForPeers(swarm, request.sequence, decision.until, request.signal);
-      continue;
-    }
-    if (decision.action === 'p2p' && holder) {
-      try {
-        await fromPeer(context, holder, request, assembly, deadline);
-        break;
-      } catch (error) {
-        checkAbort(request.signal);
-        const sdkError =
-          error instanceof SdkError
-            ? error
-            : new SdkError(SdkErrorCode.PeerProtocol, String(error));
-        failed.add(holder.peerId);
-        context.reportPeerFailure(holder, sdkError);
-        if (sdkError.code === SdkErrorCode.P2PTooSlow) {
-          await httpRest(context, request, assembly);
-          break;
-        }
-        continue;
-      }
-    }
-    await httpRest(context, request, assembly);
-    break;
-  }
-  let bytes = assembly.bytes();
-  let uploader = soleUploader(assembly);
+  const claim = new FetchClaim(context, request.sequence);
+  let httpReason: HttpReason | undefined;
+  let bytes: Uint8Array;
+  let uploader: string | undefined;
   let root: string | undefined;
   let verified = false;
-  if (assembly.p2pBytes > 0) {
-    // Waiting for a root must not eat the time an HTTP refetch would need before the deadline.
-    const rootWaitMs = Math.max(
-      0,
-      Math.min(
-        config.rootWaitMs,
-        deadline - performance.now() - config.deadlineMarginMs - context.estimatedHttpMs(),
-      ),
-    );
-    const verification = await context.verify(request.sequence, bytes, rootWaitMs);
-    checkAbort(request.signal);
-    if (verification.status === 'ok') {
-      root = verification.root;
-      verified = root !== undefined;
-    } else if (verification.status === 'unknown' && context.acceptUnverified) {
-      context.reportUnverified(request.sequence);
-    } else {
-      // Only a peer that sent every byte is surely the culprit; a mix is just refetched.
-      if (verification.status === 'mismatch' && uploader) {
-        context.reportIntegrityFailure(uploader, request.sequence);
-      } else if (verification.status === 'unknown') {
-        context.reportUnverified(request.sequence);
+  try {
+    for (;;) {
+      checkAbort(request.signal);
+      const now = performance.now();
+      const holder = pickHolder(swarm, request.sequence, failed);
+      const fetchers = swarm
+        .connected()
+        .filter((p) => p.isFetching(request.sequence) && !failed.has(p.peerId));
+      const decision = decide({
+        now,
+        deadline,
+        startedAt,
+        live: request.live,
+        holders: holder ? 1 : 0,
+        fetchers: fetchers.length,
+        rank: rankAmongSharers(context, swarm, request.sequence),
+        estimatedHttpMs: context.estimatedHttpMs(),
+        httpStaggerMs: config.httpStaggerMs,
+        maxPeerWaitMs: config.maxPeerWaitMs,
+        deadlineMarginMs: config.deadlineMarginMs,
+      });
+      debug(
+        '%s #%d: %o (holders %d, fetchers %d)',
+        context.selfId(),
+        request.sequence,
+        decision,
+        holder ? 1 : 0,
+        fetchers.length,
+      );
+      if (decision.action === 'wait') {
+        claim.set(decision.reason === 'peer-fetching');
+        await waitForPeers(swarm, request.sequence, decision.until, request.signal);
+        continue;
       }
-      uploader = undefined;
-      assembly.reset();
-      await httpRest(context, request, assembly);
-      bytes = assembly.bytes();
+      claim.set(true);
+      if (decision.action === 'p2p' && holder) {
+        try {
+          await fromPeer(context, holder, request, assembly, deadline);
+          break;
+        } catch (error) {
+          checkAbort(request.signal);
+          const sdkError =
+            error instanceof SdkError
+              ? error
+              : new SdkError(SdkErrorCode.PeerProtocol, String(error));
+          failed.add(holder.peerId);
+          context.reportPeerFailure(holder, sdkError);
+          if (sdkError.code === SdkErrorCode.P2PTooSlow) {
+            httpReason = 'p2p-too-slow';
+            await fromHttp(context, request, assembly);
+            break;
+          }
+          continue;
+        }
+      }
+      httpReason = decision.action === 'http' ? decision.reason : 'no-peers';
+      await fromHttp(context, request, assembly);
+      break;
     }
+    bytes = assembly.bytes();
+    uploader = soleUploader(assembly);
+    if (assembly.p2pBytes > 0) {
+      // Waiting for a root must not eat the time an HTTP refetch would need before the deadline.
+      const rootWaitMs = Math.max(
+        0,
+        Math.min(
+          config.rootWaitMs,
+          deadline - performance.now() - config.deadlineMarginMs - context.estimatedHttpMs(),
+        ),
+      );
+      const verification = await context.verify(request.sequence, bytes, rootWaitMs);
+      checkAbort(request.signal);
+      if (verification.status === 'ok') {
+        root = verification.root;
+        verified = root !== undefined;
+      } else if (verification.status === 'unknown' && context.acceptUnverified) {
+        context.reportUnverified(request.sequence);
+      } else {
+        // Only a peer that sent every byte is surely the culprit; a mix is just refetched.
+        if (verification.status === 'mismatch' && uploader) {
+          context.reportIntegrityFailure(uploader, request.sequence);
+        } else if (verification.status === 'unknown') {
+          context.reportUnverified(request.sequence);
+        }
+        uploader = undefined;
+        assembly.reset();
+        httpReason = 'verification-failed';
+        await fromHttp(context, request, assembly);
+        bytes = assembly.bytes();
+      }
+    }
+    claim.delivered();
+  } catch (error) {
+    if (isAbort(error)) throw new SdkError(SdkErrorCode.Aborted, 'segment load aborted');
+    throw error;
+  } finally {
+    claim.set(false);
   }
   context.complete(request.sequence, bytes);
   return {
@@ -369,6 +433,7 @@ export async function loadSegment(
     contributors: Object.fromEntries(assembly.contributors),
     httpBytes: assembly.httpBytes,
     p2pBytes: assembly.p2pBytes,
+    httpReason,
     startedAt,
     firstByteAt: assembly.firstByteAt || performance.now(),
     endedAt: performance.now(),
@@ -395,19 +460,4 @@ function rankAmongSharers(context: LoadContext, swarm: Swarm, sequence: number):
 function soleUploader(assembly: Assembly): string | undefined {
   if (assembly.httpBytes > 0 || assembly.contributors.size !== 1) return undefined;
   return [...assembly.contributors.keys()][0];
-}
-
-async function httpRest(
-  context: LoadContext,
-  request: SegmentRequest,
-  assembly: Assembly,
-): Promise<void> {
-  context.setFetching(request.sequence, true);
-  try {
-    await fromHttp(context, request, assembly);
-  } catch (error) {
-    context.setFetching(request.sequence, false);
-    if (isAbort(error)) throw new SdkError(SdkErrorCode.Aborted, 'segment load aborted');
-    throw error;
-  }
 }

@@ -287,6 +287,52 @@ describe('engines and a hand-made peer', () => {
     expect(consumer.getStats().uploadedBytes).toBe(0);
   });
 
+  // A viewer waiting for a neighbour that fetches a segment says so to its other neighbours,
+  // so they wait too instead of fetching it over HTTP, and takes it back when it stops waiting.
+  it('passes on a neighbour\'s "fetching" while it waits for it, and withdraws it', async () => {
+    const waiter = await engine({ streamId: 'claims', consumeOnly: false });
+    await waiter.loadSegment(vod(0)); // joins the swarm
+    const fetcher = await rawPeer('claims');
+    fetcher.dial(waiter.peerId!);
+    await until(() => fetcher.isConnected(waiter.peerId!), 'the data channel to open');
+    await until(() => waiter.getStats().peers === 1, 'the engine to see the connection');
+    const tell = (sequence: number, state: 'fetching' | 'dropped') =>
+      fetcher.send(waiter.peerId!, encodePeerMessage({ type: 'update', sequence, state }));
+    const updates = (sequence: number) =>
+      fetcher
+        .messagesFrom(waiter.peerId!)
+        .flatMap((m) => (m.type === 'update' && m.sequence === sequence ? [m.state] : []));
+    const live = (sequence: number, signal?: AbortSignal) =>
+      waiter.loadSegment({ ...vod(sequence), live: true, deadlineMs: 20_000, signal });
+    origin.resetStats();
+
+    // Waiting for the fetcher: the claim goes out; aborted, it is withdrawn.
+    tell(5, 'fetching');
+    await delay(200);
+    const controller = new AbortController();
+    const aborted = live(5, controller.signal).catch((error: unknown) => error);
+    await until(() => updates(5).length === 1, 'the waiter to announce its claim');
+    expect(updates(5)).toEqual(['fetching']);
+    controller.abort();
+    expect(await aborted).toMatchObject({ code: 'ABORTED' });
+    await until(() => updates(5).length === 2, 'the waiter to withdraw its claim');
+    expect(updates(5)).toEqual(['fetching', 'dropped']);
+    expect(origin.stats().segmentBytes).toBe(0);
+
+    // The fetcher gives up: the waiter fetches the segment itself and then holds it.
+    tell(6, 'fetching');
+    await delay(200);
+    const loading = live(6);
+    await until(() => updates(6).length === 1, 'the waiter to announce its claim');
+    tell(6, 'dropped');
+    const result = await loading;
+    expect(result.source).toBe('http');
+    expect(result.httpReason).toMatch(/^(no-peers|stagger-over)$/);
+    await until(() => updates(6).at(-1) === 'held', 'the waiter to announce the segment');
+    expect(updates(6)[0]).toBe('fetching');
+    expect(origin.stats().segmentBytes).toBe(result.bytes.length);
+  }, 40_000);
+
   // A download resumed on a second peer whose `data` header gives another length than the
   // first peer's must fail cleanly as a protocol error, not escape from the data listener.
   it('a second holder that announces another length for a resumed segment is refused cleanly', async () => {
