@@ -25,7 +25,11 @@ export function killChildren(): void {
   liveChildren.clear();
 }
 
-function spawnChild(): { child: ChildProcess; ready: Promise<void>; report: Promise<ChildReport> } {
+function spawnChild(log: (line: string) => void): {
+  child: ChildProcess;
+  ready: Promise<void>;
+  report: Promise<ChildReport>;
+} {
   const child = fork(CHILD, [], {
     execArgv: ['--conditions=@streamrp2p/source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -34,14 +38,21 @@ function spawnChild(): { child: ChildProcess; ready: Promise<void>; report: Prom
   liveChildren.add(child);
   child.on('exit', () => liveChildren.delete(child));
   let onReady = () => {};
+  let reported = false;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
   const report = new Promise<ChildReport>((resolve) => {
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'ready') onReady();
-      else if (message.type === 'report') resolve(message);
-      else if (message.type === 'progress') progressOf.set(child, message);
+      else if (message.type === 'report') {
+        reported = true;
+        resolve(message);
+      } else if (message.type === 'progress') progressOf.set(child, message);
     });
-    child.on('exit', () => resolve(null));
+    child.on('exit', (code, signal) => {
+      if (!reported)
+        log(`  a viewer process exited before reporting (code ${code}, signal ${signal})`);
+      resolve(null);
+    });
   });
   return { child, ready, report };
 }
@@ -67,7 +78,7 @@ export async function runSize(
   const children: ReturnType<typeof spawnChild>[] = [];
   try {
     const processes = Math.ceil(size / params.perProcess);
-    for (let i = 0; i < processes; i += 1) children.push(spawnChild());
+    for (let i = 0; i < processes; i += 1) children.push(spawnChild(log));
     const allReady = Promise.all(children.map((c) => c.ready)).then(() => true);
     if (!(await within(allReady, READY_TIMEOUT_MS, false))) {
       throw new Error('viewer processes did not start in time');
@@ -119,7 +130,12 @@ export async function runSize(
     })();
     children.forEach(({ child }) => child.connected && child.send({ type: 'stop' }));
     const reports = await Promise.all(
-      children.map((c) => within<ChildReport>(c.report, REPORT_TIMEOUT_MS, null)),
+      children.map(async (c, i) => {
+        const report = await within<ChildReport | 'late'>(c.report, REPORT_TIMEOUT_MS, 'late');
+        if (report !== 'late') return report;
+        log(`  viewer process ${i + 1} sent no report within ${REPORT_TIMEOUT_MS / 1000} s`);
+        return null;
+      }),
     );
     const viewers: ViewerReport[] = reports.flatMap((r) => r?.viewers ?? []);
     const origin = stack.origin.stats();

@@ -3,6 +3,7 @@
  * demo) can mount it next to its own routes. It owns the live clock, the counters, the
  * emulation settings and every timer it starts; `close()` cancels them.
  */
+import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sleep } from './abortable-sleep.js';
 import { parseRange } from './byte-range.js';
@@ -51,9 +52,12 @@ export class OriginHandler implements OriginControls {
   readonly #timeline: LiveTimeline;
   readonly #stats: TrafficStats;
   readonly #failures = new FailurePlan();
+  /** Aborted by `close()`. Every delayed response listens to it while it waits, then stops. */
   readonly #abort = new AbortController();
 
   constructor(fixture: Fixture, config: LiveOriginConfig) {
+    // One listener per response in flight is expected, not a leak: no limit, no warning.
+    setMaxListeners(0, this.#abort.signal);
     this.fixture = fixture;
     this.config = Object.freeze({ ...config });
     this.#emulation = pickEmulation(config);
