@@ -83,6 +83,11 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
       stats: window.__player.getStats(),
       peerConnects: window.__events.peerConnects,
       segmentsBySource: window.__events.segments.reduce((n, s) => (n[s.source] = (n[s.source] || 0) + 1, n), {}),
+      httpReasons: window.__events.segments.reduce((n, s, i) => {
+        const why = i === 0 ? 'startup' : s.httpReason;
+        if (s.httpReason) n[why] = (n[why] || 0) + 1;
+        return n;
+      }, {}),
       // sequence:source:rendition[:uploader], in load order: shows which segments came over HTTP twice.
       segments: window.__events.segments.map((s) => s.sequence + ':' + s.source + ':' + s.rendition + (s.peerId ? ':' + s.peerId.slice(0, 6) : '')),
       sdkErrors: window.__events.errors.map((e) => e.code + ': ' + String(e.message).slice(0, 160)),

@@ -79,7 +79,23 @@ export function trialSummary(trial: TrialResult): string {
       `note: origin sent ${mb(o.originMinusReportedHttp)} MB more segment bytes than the engine reports as HTTP`,
     );
   }
+  const reasons = httpReasons(trial);
+  if (reasons) lines.push(`HTTP segments by reason: ${JSON.stringify(reasons)}`);
   return lines.join('\n');
+}
+
+/** The engine's reasons for HTTP downloads, summed over viewers, when its page reports them. */
+function httpReasons(trial: TrialResult): Record<string, number> | undefined {
+  let found = false;
+  const counts: Record<string, number> = {};
+  for (const viewer of trial.viewers) {
+    const reasons = (viewer.diagnostics as { httpReasons?: Record<string, number> } | null)
+      ?.httpReasons;
+    if (!reasons) continue;
+    found = true;
+    for (const [why, n] of Object.entries(reasons)) counts[why] = (counts[why] ?? 0) + n;
+  }
+  return found ? counts : undefined;
 }
 
 const FIGURE_COLUMNS: {

@@ -1,6 +1,6 @@
 import type { SdkErrorCode } from './errors.js';
 import type { CoordinatorLinkEvents } from './coordinator-link.js';
-import type { SegmentSource } from './load-segment.js';
+import type { HttpReason, SegmentSource } from './load-segment.js';
 
 /** Events of the engine, with one payload type each. */
 export interface EngineEvents {
@@ -18,6 +18,8 @@ export interface EngineEvents {
     peerId: string | undefined;
     /** Whether the bytes from peers were checked against the coordinator's Merkle root. */
     verified: boolean;
+    /** Why HTTP was used, when it was. */
+    httpReason: HttpReason | undefined;
   };
   'peer-connect': { peerId: string; swarm: string };
   'peer-close': { peerId: string; swarm: string; reason: string };

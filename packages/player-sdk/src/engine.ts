@@ -170,6 +170,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       p2pBytes: result.p2pBytes,
       peerId: result.peerId,
       verified: result.verified,
+      httpReason: result.httpReason,
     });
     return result;
   }

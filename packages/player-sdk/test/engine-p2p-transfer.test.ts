@@ -182,6 +182,7 @@ describe('two engines over WebRTC', () => {
         peerId: a.peerId,
         // No coordinator, no roots: nothing to verify against (open mode).
         verified: false,
+        httpReason: undefined,
       },
     ]);
     expect(uploads.length).toBeGreaterThan(0);
