@@ -113,6 +113,11 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
     return this.client.flushReceipts();
   }
 
+  /** The coordinator's view of our session, credit included (see `CoordinatorClient.summary`). */
+  summary(): ReturnType<CoordinatorClient['summary']> {
+    return this.client.summary();
+  }
+
   getStats(): ReturnType<CoordinatorClient['getStats']> {
     return this.client.getStats();
   }

@@ -73,6 +73,23 @@ export interface SessionResponse {
   trackerTokenExpiresAt: number;
 }
 
+/** `GET /api/sessions/:sessionId` (Bearer sessionSecret) — the session's own view of its standing. */
+export interface SessionSummaryResponse {
+  sessionId: string;
+  streamId: string;
+  viewerId: string;
+  peerId: string;
+  createdAt: string;
+  lastSeenAt: string;
+  live: boolean;
+  /** Verified bytes this session served to others. */
+  creditedBytes: number;
+  challengesPassed: number;
+  challengesFailed: number;
+  /** Watch time accepted for points. */
+  watchSeconds: number;
+}
+
 /** `POST /api/sessions/:sessionId/token` (Bearer sessionSecret) — a fresh tracker token. */
 export interface TrackerTokenResponse {
   trackerToken: string;

@@ -47,6 +47,11 @@ export interface SupporterNodeConfig {
    */
   progressIntervalMs: number;
   /**
+   * How often the credit the coordinator gave us is read (`GET /api/sessions/:id`), in ms.
+   * @default 10000
+   */
+  creditRefreshMs: number;
+  /**
    * WebRTC implementation.
    * @default `@roamhq/wrtc`
    */
@@ -78,6 +83,7 @@ export const DEFAULT_SUPPORTER_CONFIG: Readonly<
   maxPeers: 30,
   playlistRefreshMs: 1000,
   progressIntervalMs: 1000,
+  creditRefreshMs: 10_000,
   iceServers: undefined,
   engine: Object.freeze({ keepBehindSegments: 12 }),
 });
@@ -106,7 +112,7 @@ export function mergeSupporterConfig(options: SupporterNodeOptions): SupporterNo
   if (!Number.isInteger(config.maxPeers) || config.maxPeers < 1) {
     throw invalid(`max peers must be a positive integer, got ${config.maxPeers}`);
   }
-  for (const key of ['playlistRefreshMs', 'progressIntervalMs'] as const) {
+  for (const key of ['playlistRefreshMs', 'progressIntervalMs', 'creditRefreshMs'] as const) {
     if (!(config[key] >= 100)) throw invalid(`${key} must be at least 100 ms, got ${config[key]}`);
   }
   if (config.renditions !== undefined && config.renditions.length === 0) {

@@ -44,8 +44,31 @@ describe('progressLine', () => {
       httpKbps: 0,
       p2pKbps: 0,
       uploadKbps: 0,
-      coordinator: { sessionId: 's', receiptsCredited: 7, challengesPassed: 2 },
+      coordinator: {
+        sessionId: 's',
+        receiptsCredited: 7,
+        challengesPassed: 2,
+        creditedBytes: 4_250_000,
+      },
     });
-    expect(line).toMatch(/receipts credited 7 {2}challenges passed 2$/);
+    expect(line).toMatch(/credited 4\.25 MB {2}receipts credited 7 {2}challenges passed 2$/);
+  });
+
+  it('shows a dash for the credit before the coordinator answered', () => {
+    const line = progressLine({
+      elapsedMs: 0,
+      renditions: [],
+      stats,
+      httpKbps: 0,
+      p2pKbps: 0,
+      uploadKbps: 0,
+      coordinator: {
+        sessionId: 's',
+        receiptsCredited: 0,
+        challengesPassed: 0,
+        creditedBytes: undefined,
+      },
+    });
+    expect(line).toMatch(/credited – MB {2}receipts credited 0/);
   });
 });

@@ -4,8 +4,9 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
 const kbps = (value: number) => Math.round(value).toString();
 
 /**
- * One line of live progress: peers, bytes down (HTTP / P2P), bytes up, and the coordinator's
- * credit when there is a coordinator.
+ * One line of live progress: peers, bytes down (HTTP / P2P), bytes up, and with a coordinator
+ * the bytes it credited us for serving, the receipts we signed that it credited, and the
+ * challenges we passed.
  *
  * @example
  * // 12s  peers 4  down http 1.20 MB (0 kbit/s) p2p 0.00 MB (0 kbit/s)  up 3.41 MB (1630 kbit/s)  held 2.1 MB
@@ -20,10 +21,13 @@ export function progressLine(progress: SupporterProgress): string {
     `up ${mb(stats.uploadedBytes)} MB (${kbps(progress.uploadKbps)} kbit/s)`,
     `held ${mb(stats.storeBytes)} MB`,
   ];
-  if (progress.coordinator) {
+  const { coordinator } = progress;
+  if (coordinator) {
+    const credited = coordinator.creditedBytes;
     parts.push(
-      `receipts credited ${progress.coordinator.receiptsCredited}` +
-        `  challenges passed ${progress.coordinator.challengesPassed}`,
+      `credited ${credited === undefined ? '–' : mb(credited)} MB` +
+        `  receipts credited ${coordinator.receiptsCredited}` +
+        `  challenges passed ${coordinator.challengesPassed}`,
     );
   }
   return parts.join('  ');

@@ -20,12 +20,18 @@ export interface SupporterProgress {
   p2pKbps: number;
   uploadKbps: number;
   /**
-   * Coordinator figures the engine exposes: receipts *we* signed for bytes peers served us and
-   * that the coordinator credited, and challenges we passed. Credit for what we upload is
-   * signed by the viewers we serve and not visible through the engine. Undefined in open mode.
+   * Coordinator figures: receipts *we* signed for bytes peers served us and that the
+   * coordinator credited, challenges we passed, and the bytes the coordinator credited *us* for
+   * serving peers (read every `creditRefreshMs`; undefined until the first read succeeded).
+   * Undefined in open mode.
    */
   coordinator:
-    | { sessionId: string | undefined; receiptsCredited: number; challengesPassed: number }
+    | {
+        sessionId: string | undefined;
+        receiptsCredited: number;
+        challengesPassed: number;
+        creditedBytes: number | undefined;
+      }
     | undefined;
 }
 
@@ -71,6 +77,9 @@ export class SupporterNode {
   );
   private readonly followers: RenditionFollower[] = [];
   private progressTimer: ReturnType<typeof setInterval> | undefined;
+  private creditTimer: ReturnType<typeof setInterval> | undefined;
+  /** Bytes the coordinator credited us for serving, at its last answer. */
+  private creditedBytes: number | undefined;
   private startedAt = 0;
   private last = { at: 0, http: 0, p2p: 0, up: 0 };
   private closed = false;
@@ -156,6 +165,9 @@ export class SupporterNode {
       () => this.listeners.emit('progress', this.progress()),
       this.config.progressIntervalMs,
     );
+    if (this.engine.coordinator) {
+      this.creditTimer = setInterval(() => void this.refreshCredit(), this.config.creditRefreshMs);
+    }
     const renditions = this.followers.map((f) => f.rendition);
     this.listeners.emit('started', { renditions, streamId: this.config.streamId });
     return { renditions };
@@ -185,6 +197,7 @@ export class SupporterNode {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.progressTimer);
+    clearInterval(this.creditTimer);
     this.followers.forEach((follower) => follower.stop());
     await this.engine.coordinator?.flushReceipts().catch(() => undefined);
     await this.engine.destroy();
@@ -199,6 +212,26 @@ export class SupporterNode {
       sessionId: stats.sessionId,
       receiptsCredited: coordinator.receipts.credited,
       challengesPassed: coordinator.challenges.passed,
+      creditedBytes: this.creditedBytes,
     };
+  }
+
+  /**
+   * Reads the credit the coordinator gave us for serving peers (it rises as the viewers we
+   * serve post their receipts). A failure keeps the last figure and is reported as an error.
+   */
+  async refreshCredit(): Promise<number | undefined> {
+    const link = this.engine.coordinator;
+    if (!link || this.closed) return this.creditedBytes;
+    try {
+      this.creditedBytes = (await link.summary()).creditedBytes;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.listeners.emit('error', {
+        code: SupporterErrorCode.Engine,
+        message: `reading our credit: ${message}`,
+      });
+    }
+    return this.creditedBytes;
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import wrtc from '@roamhq/wrtc';
 import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
 import { P2PEngine } from '@streamrp2p/player-sdk';
@@ -92,4 +95,74 @@ describe('a supporter node serves a live stream to viewers', () => {
     expect(uploaded).toBeLessThanOrEqual(bound);
     console.log('capped supporter:', { uploaded, seconds, bound, sources: clock.sources });
   }, 90_000);
+});
+
+describe('a supporter node with a coordinator', () => {
+  let stack: DemoStack;
+  let dataDir: string;
+  let node: SupporterNode | undefined;
+  let viewer: P2PEngine | undefined;
+  let clock: PlaybackClock | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'streamrp2p-supporter-'));
+    stack = await startDemoStack({ coordinator: { dataDir } });
+  }, 60_000);
+
+  afterAll(async () => {
+    clock?.stop();
+    await Promise.all([viewer?.destroy(), node?.close()]);
+    await stack?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('is credited exactly the verified bytes the viewers it served received from it', async () => {
+    const supporter = new SupporterNode({
+      streamUrl: `${stack.origin.url}/live/master.m3u8`,
+      streamId: stack.streamId,
+      trackerUrl: stack.trackerUrl,
+      coordinatorUrl: stack.coordinatorUrl,
+      iceServers: [],
+      renditions: ['240p'],
+      creditRefreshMs: 500,
+    });
+    node = supporter;
+    const progress: SupporterProgress[] = [];
+    supporter.on('progress', (p) => progress.push(p));
+    await supporter.start();
+    await expect
+      .poll(() => supporter.engine.getStats().httpSegments, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(6);
+
+    const playlist = `${stack.origin.url}/live/240p/index.m3u8`;
+    viewer = new P2PEngine({
+      streamId: stack.streamId,
+      trackerUrl: stack.trackerUrl,
+      coordinatorUrl: stack.coordinatorUrl,
+      wrtc,
+      iceServers: [],
+    });
+    const fromNode: number[] = [];
+    viewer.on('segment-loaded', (event) => {
+      if (event.verified && event.peerId === supporter.engine.peerId) fromNode.push(event.bytes);
+    });
+    await new Promise<void>((resolve) => viewer!.once('ready', () => resolve()));
+    clock = new PlaybackClock(viewer, playlist, renditionId(playlist));
+    clock.start();
+    await sleep(12_000);
+    clock.stop();
+    expect(clock.errors).toEqual([]);
+    expect(fromNode.length).toBeGreaterThanOrEqual(1);
+    await viewer.coordinator!.flushReceipts();
+
+    const verifiedBytes = fromNode.reduce((sum, bytes) => sum + bytes, 0);
+    await expect.poll(() => supporter.refreshCredit(), { timeout: 10_000 }).toBe(verifiedBytes);
+    const summary = await supporter.engine.coordinator!.summary();
+    expect(summary.creditedBytes).toBe(verifiedBytes);
+    expect(summary.streamId).toBe(stack.streamId);
+    // The progress events carry it too, once a refresh ran.
+    await expect
+      .poll(() => progress.at(-1)?.coordinator?.creditedBytes, { timeout: 5_000 })
+      .toBe(verifiedBytes);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import type { PointsResponse } from '@streamrp2p/protocol';
+import type { PointsResponse, SessionSummaryResponse } from '@streamrp2p/protocol';
 import { Emitter } from '../emitter.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
 import { ApiClient } from './api-client.js';
@@ -130,6 +130,14 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
   /** Reports a chat message, follow or share; rejects with an `SdkError` on failure. */
   award(action: AwardAction): Promise<PointsResponse> {
     return this.pointsFor().award(action);
+  }
+
+  /**
+   * The coordinator's view of our session (`GET /api/sessions/:id`): the bytes it credited us
+   * for serving peers, challenges, watch time. Rejects with an `SdkError` on failure.
+   */
+  summary(): Promise<SessionSummaryResponse> {
+    return this.requireSession().summary();
   }
 
   getStats(): CoordinatorStats {

@@ -6,6 +6,7 @@ import type {
   ReceiptOutcome,
   SegmentRoot,
   SessionResponse,
+  SessionSummaryResponse,
   TrackerTokenResponse,
 } from '@streamrp2p/protocol';
 import { coordinatorError, CoordinatorErrorCode } from './errors.js';
@@ -59,6 +60,25 @@ export function parseSession(value: unknown): SessionResponse {
     sessionSecret: str(body, 'sessionSecret', 'session'),
     trackerToken: str(body, 'trackerToken', 'session'),
     trackerTokenExpiresAt: num(body, 'trackerTokenExpiresAt', 'session'),
+  };
+}
+
+export function parseSessionSummary(value: unknown): SessionSummaryResponse {
+  const body = record(value, 'session summary');
+  const what = 'session summary';
+  if (typeof body.live !== 'boolean') malformed(`${what}.live`);
+  return {
+    sessionId: str(body, 'sessionId', what),
+    streamId: str(body, 'streamId', what),
+    viewerId: str(body, 'viewerId', what),
+    peerId: str(body, 'peerId', what),
+    createdAt: str(body, 'createdAt', what),
+    lastSeenAt: str(body, 'lastSeenAt', what),
+    live: body.live,
+    creditedBytes: int(body, 'creditedBytes', what),
+    challengesPassed: int(body, 'challengesPassed', what),
+    challengesFailed: int(body, 'challengesFailed', what),
+    watchSeconds: int(body, 'watchSeconds', what),
   };
 }
 

@@ -1,7 +1,11 @@
-import { RECEIPT_SIGNATURE_ALGORITHM, type CreateSessionRequest } from '@streamrp2p/protocol';
+import {
+  RECEIPT_SIGNATURE_ALGORITHM,
+  type CreateSessionRequest,
+  type SessionSummaryResponse,
+} from '@streamrp2p/protocol';
 import type { ApiClient } from './api-client.js';
 import { toBase64Url } from './base64url.js';
-import { parseSession, parseTrackerToken } from './responses.js';
+import { parseSession, parseSessionSummary, parseTrackerToken } from './responses.js';
 import { readViewerId, storeViewerId, type ViewerIdStorage } from './viewer-id.js';
 
 /** Who we are at the coordinator, once the session exists. */
@@ -116,6 +120,17 @@ export class Session implements SessionInfo {
   async sign(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
     // WebCrypto's ECDSA output already is r || s, the P1363 form the coordinator expects.
     return toBase64Url(new Uint8Array(await subtle().sign(SIGN_PARAMS, this.privateKey, bytes)));
+  }
+
+  /** The coordinator's view of this session: credit earned, challenges, watch time. */
+  async summary(): Promise<SessionSummaryResponse> {
+    return parseSessionSummary(
+      await this.api.request({
+        method: 'GET',
+        path: `/api/sessions/${encodeURIComponent(this.sessionId)}`,
+        bearer: this.secret,
+      }),
+    );
   }
 
   /** Ends the session (`DELETE /api/sessions/:id`), best effort: returns whether it worked. */
