@@ -10,8 +10,10 @@ export interface LoadParams {
   seconds: number;
   /** Swarms the clients spread over (round-robin). */
   swarms: number;
-  /** Client processes driving the load. */
+  /** Client processes driving the load; process i connects from 127.0.0.(i + 1). */
   processes: number;
+  /** Seconds to keep every client connected after the ramp (engine.io pings must be answered). */
+  hold: number;
   /** Results folder. */
   out: string;
 }
@@ -19,8 +21,9 @@ export interface LoadParams {
 export const HELP = `Usage: npm run bench:tracker -- [options]
 
 Starts one tracker process (the real command, on 127.0.0.1) and drives it with
-socket.io clients from separate client processes: each client connects, joins a
-swarm and signals one peer of its join answer. Prints a table and writes
+light socket.io-protocol clients (a bare WebSocket each) from separate client
+processes: each client connects, joins a swarm and signals one peer of its join
+answer. Prints a table and writes
 bench/results/tracker-<timestamp>.json, tracker-latest.json and tracker-latest.md.
 
 Options:
@@ -28,19 +31,25 @@ Options:
   --join-rate <r>   clients opened per second (default 500)
   --seconds <s>     hard limit of the whole run (default 120)
   --swarms <k>      swarms the clients spread over (default peers / 50, at least 1)
-  --processes <p>   client processes (default 1 per 5000 peers, at least 1)
+  --processes <p>   client processes, at most 254; process i connects from
+                    127.0.0.(i + 1) (default 1 per 10000 peers, at least 1)
+  --hold <s>        keep every client connected this long after the ramp (default 0)
   --out <dir>       results folder (default bench/results)
   -h, --help        show this help
 `;
 
 export class UsageError extends Error {}
 
-function positive(name: string, value: string | undefined, fallback: number): number {
+function integer(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be an integer of at least ${min}`);
   return n;
 }
+
+const positive = (name: string, value: string | undefined, fallback: number) =>
+  integer(name, value, fallback, 1);
 
 /** Parses the flags; `undefined` means help was asked for. */
 export function parseLoadArgs(argv: string[]): LoadParams | undefined {
@@ -56,6 +65,7 @@ export function parseLoadArgs(argv: string[]): LoadParams | undefined {
         seconds: { type: 'string' },
         swarms: { type: 'string' },
         processes: { type: 'string' },
+        hold: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -65,12 +75,15 @@ export function parseLoadArgs(argv: string[]): LoadParams | undefined {
   }
   if (values.help) return undefined;
   const peers = positive('peers', values.peers, 1000);
+  const processes = positive('processes', values.processes, Math.max(1, Math.ceil(peers / 10_000)));
+  if (processes > 254) throw new UsageError('--processes must be at most 254 (one 127.0.0.x each)');
   return {
     peers,
     joinRate: positive('join-rate', values['join-rate'], 500),
     seconds: positive('seconds', values.seconds, 120),
     swarms: positive('swarms', values.swarms, Math.max(1, Math.floor(peers / 50))),
-    processes: positive('processes', values.processes, Math.max(1, Math.ceil(peers / 5000))),
+    processes,
+    hold: integer('hold', values.hold, 0, 0),
     out: values.out ?? 'bench/results',
   };
 }

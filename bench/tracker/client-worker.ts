@@ -1,10 +1,13 @@
 /**
  * One client process of the tracker load generator: opens its share of
- * socket.io clients at its share of the join rate, joins each to a swarm,
- * sends one timestamped signal to a peer from the join answer, and records
- * connect, join and signal-arrival latencies. Started by load.ts over IPC.
+ * tracker clients at its share of the join rate, joins each to a swarm, sends
+ * one timestamped signal to a peer from the join answer, and records connect,
+ * join and signal-arrival latencies. Clients are {@link LightTrackerClient}s
+ * (the socket.io wire protocol over a bare WebSocket), so this process stays
+ * light. Started by load.ts over IPC.
  */
-import { io, type Socket } from 'socket.io-client';
+import { TRACKER_PROTOCOL_VERSION } from '@streamrp2p/protocol';
+import { AckError, LightTrackerClient } from './light-client.js';
 import {
   wallClockMs,
   type ParentMessage,
@@ -13,14 +16,16 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 
-interface JoinAck {
+interface Ack {
   ok: boolean;
   swarm?: string;
   peers?: Array<{ peerId: string }>;
   error?: { code: string };
 }
 
-const sockets: Socket[] = [];
+const TIMEOUT_MS = 20_000;
+const clients: LightTrackerClient[] = [];
+const upgradeMs: number[] = [];
 const connectMs: number[] = [];
 const joinMs: number[] = [];
 const signalMs: number[] = [];
@@ -33,6 +38,7 @@ let signalsSent = 0;
 let signalAcksOk = 0;
 let errorCount = 0;
 let target = 0;
+let stopping = false;
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -43,63 +49,80 @@ function fail(code: string): void {
   errorCount++;
 }
 
+function failAck(stage: string, err: unknown): void {
+  fail(err instanceof AckError ? `${stage}:${err.code}` : `${stage}:${String(err)}`);
+}
+
+/** Joins, then signals the first peer of the join answer with the send time as `sdp`. */
+async function joinAndSignal(client: LightTrackerClient, streamId: string): Promise<void> {
+  const joinAt = performance.now();
+  const ack = (await client.emitWithAck('join', { streamId, rendition: 'hd' }).catch((err) => {
+    failAck('join', err);
+    return undefined;
+  })) as Ack | undefined;
+  if (ack === undefined) return;
+  if (!ack.ok) return fail(`join:${ack.error?.code ?? 'unknown'}`);
+  joinMs.push(performance.now() - joinAt);
+  joined++;
+  const to = ack.peers?.[0]?.peerId;
+  if (to === undefined) return;
+  signalsSent++;
+  const data = { type: 'bench', sdp: String(wallClockMs()) };
+  const signalAck = (await client
+    .emitWithAck('signal', { swarm: ack.swarm, to, data })
+    .catch((err) => {
+      failAck('signal', err);
+      return undefined;
+    })) as Ack | undefined;
+  if (signalAck === undefined) return;
+  if (signalAck.ok) signalAcksOk++;
+  else fail(`signal:${signalAck.error?.code ?? 'unknown'}`);
+}
+
 function openClient(start: StartMessage, i: number): void {
   const g = start.index + i * start.workers;
   const streamId = `bench-${g % start.swarms}`;
   const began = performance.now();
-  const socket = io(start.url, {
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    timeout: 20_000,
-    auth: { v: 1 },
-  });
-  sockets.push(socket);
-  opened++;
   let done = false;
+  let welcomed = false;
   const settle = () => {
     if (!done) settled++;
     done = true;
   };
-  socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-    fail(`connect:${err.data?.code ?? err.message}`);
-    settle();
-  });
-  socket.on('disconnect', (reason) => {
-    if (reason !== 'io client disconnect') fail(`disconnect:${reason}`);
-    if (connected > 0) connected--;
-    settle();
-  });
-  socket.on('signal', (msg: { data?: { sdp?: string } }) => {
-    const sentAt = Number(msg.data?.sdp);
-    if (Number.isFinite(sentAt)) signalMs.push(wallClockMs() - sentAt);
-  });
-  socket.once('welcome', () => {
-    connected++;
-    connectMs.push(performance.now() - began);
-    const joinAt = performance.now();
-    socket
-      .timeout(20_000)
-      .emitWithAck('join', { streamId, rendition: 'hd' })
-      .then((ack: JoinAck) => {
-        if (!ack.ok) return fail(`join:${ack.error?.code ?? 'unknown'}`);
-        joinMs.push(performance.now() - joinAt);
-        joined++;
-        const to = ack.peers?.[0]?.peerId;
-        if (to === undefined) return;
-        signalsSent++;
-        const data = { type: 'bench', sdp: String(wallClockMs()) };
-        return socket
-          .timeout(20_000)
-          .emitWithAck('signal', { swarm: ack.swarm, to, data })
-          .then((signalAck: JoinAck) => {
-            if (signalAck.ok) signalAcksOk++;
-            else fail(`signal:${signalAck.error?.code ?? 'unknown'}`);
-          });
-      })
-      .catch(() => fail('timeout'))
-      .finally(settle);
-  });
+  const client = new LightTrackerClient(
+    {
+      url: start.url,
+      auth: { v: TRACKER_PROTOCOL_VERSION },
+      localAddress: start.localAddress,
+      timeoutMs: TIMEOUT_MS,
+    },
+    {
+      onOpen: () => upgradeMs.push(performance.now() - began),
+      onConnectError: (data) => {
+        const body = data as { data?: { code?: string }; message?: string } | undefined;
+        fail(`connect:${body?.data?.code ?? body?.message ?? 'refused'}`);
+      },
+      onClose: (reason) => {
+        if (reason !== 'io client disconnect' && reason !== 'connect error' && !stopping)
+          fail(`disconnect:${reason}`);
+        if (welcomed) connected--;
+        settle();
+      },
+      onEvent: (name, args) => {
+        if (name === 'signal') {
+          const sentAt = Number((args[0] as { data?: { sdp?: string } } | undefined)?.data?.sdp);
+          if (Number.isFinite(sentAt)) signalMs.push(wallClockMs() - sentAt);
+        } else if (name === 'welcome' && !welcomed) {
+          welcomed = true;
+          connected++;
+          connectMs.push(performance.now() - began);
+          void joinAndSignal(client, streamId).finally(settle);
+        }
+      },
+    },
+  );
+  clients.push(client);
+  opened++;
 }
 
 function progress(): void {
@@ -137,6 +160,7 @@ process.on('message', (message: ParentMessage) => {
   } else if (message.type === 'report') {
     const result: ResultMessage = {
       type: 'result',
+      upgradeMs,
       connectMs,
       joinMs,
       signalMs,
@@ -147,7 +171,8 @@ process.on('message', (message: ParentMessage) => {
     };
     send(result);
   } else if (message.type === 'stop') {
-    for (const socket of sockets) socket.disconnect();
+    stopping = true;
+    for (const client of clients) client.close();
     setTimeout(() => process.exit(0), 200);
   }
 });

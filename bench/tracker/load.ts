@@ -47,6 +47,28 @@ function openFilesLimit(): string {
   return `${soft} (hard ${hard})`;
 }
 
+/** Machine-wide busy and total CPU time so far, in clock ticks (`/proc/stat`). */
+function machineCpu(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  // idle + iowait are not busy.
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+/** Connections the kernel dropped because a listen queue was full (machine-wide, loopback included). */
+function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const header = lines.findIndex((l) => l.startsWith('TcpExt:'));
+  const names = lines[header]?.split(' ') ?? [];
+  const values = lines[header + 1]?.split(' ') ?? [];
+  return Number(values[names.indexOf('ListenOverflows')] ?? 0);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function startTracker(): Promise<{ child: ChildProcess; url: string }> {
@@ -101,7 +123,7 @@ function startWorkers(params: LoadParams, url: string): Worker[] {
   const workers: Worker[] = [];
   for (let index = 0; index < params.processes; index++) {
     const child = fork(join(root, 'bench/tracker/client-worker.ts'), [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--conditions=@streamrp2p/source', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.add(child);
@@ -121,6 +143,8 @@ function startWorkers(params: LoadParams, url: string): Worker[] {
       peers,
       ratePerSecond: params.joinRate / params.processes,
       swarms: params.swarms,
+      // Its own source address, so each worker has the whole ephemeral port range.
+      localAddress: `127.0.0.${index + 1}`,
       maxErrors: Math.max(20, Math.ceil(peers * 0.01)),
     };
     child.send(start);
@@ -143,7 +167,11 @@ async function run(params: LoadParams, results: LoadResults, deadline: number): 
   const rssBefore = readStatus(pid, 'VmRSS');
   const cpuBefore = cpuSeconds(pid);
   const rampStart = Date.now();
+  const overflowsBefore = listenOverflows();
+  const machineBefore = machineCpu();
   const workers = startWorkers(params, tracker.url);
+  const workersCpu = () =>
+    workers.reduce((n, w) => n + (w.child.exitCode === null ? cpuSeconds(w.child.pid!) : 0), 0);
   let peak = 0;
   let rssPeak = rssBefore;
   const log = setInterval(() => {
@@ -168,12 +196,29 @@ async function run(params: LoadParams, results: LoadResults, deadline: number): 
   }
   const rampSeconds = (Date.now() - rampStart) / 1000;
   const cpu = cpuSeconds(pid) - cpuBefore;
-  // Let the last signals arrive, then measure the tracker at rest with everyone connected.
-  await sleep(2000);
-  peak = Math.max(peak, await trackerSockets(tracker.url));
+  const clientCpu = workersCpu();
+  const machineAfter = machineCpu();
+  // Busy cores of the whole machine during the ramp; minus ours, what other work used.
+  const machineCores =
+    ((machineAfter.busy - machineBefore.busy) /
+      Math.max(1, machineAfter.total - machineBefore.total)) *
+    cpus().length;
+  // Let the last signals arrive, hold everyone connected (pings must be answered), then
+  // measure the tracker at rest.
+  const holdUntil = Math.min(Date.now() + 2000 + params.hold * 1000, deadline - 12_000);
+  const cpuHoldStart = cpuSeconds(pid);
+  const holdStart = Date.now();
+  while (Date.now() < holdUntil) {
+    rssPeak = Math.max(rssPeak, readStatus(pid, 'VmRSS'));
+    await sleep(500);
+  }
+  const cpuIdle =
+    (cpuSeconds(pid) - cpuHoldStart) / Math.max(0.001, (Date.now() - holdStart) / 1000);
+  const held = await trackerSockets(tracker.url);
+  peak = Math.max(peak, held);
   rssPeak = Math.max(rssPeak, readStatus(pid, 'VmRSS'));
   const parts = await collect(workers, 10_000);
-  const all = <K extends 'connectMs' | 'joinMs' | 'signalMs'>(key: K) =>
+  const all = <K extends 'upgradeMs' | 'connectMs' | 'joinMs' | 'signalMs'>(key: K) =>
     parts.flatMap((p) => p[key]);
   const errors: Record<string, number> = {};
   for (const p of parts)
@@ -182,10 +227,12 @@ async function run(params: LoadParams, results: LoadResults, deadline: number): 
   Object.assign(results, {
     complete: parts.length === workers.length && Date.now() < deadline,
     maxConcurrentPeers: peak,
+    heldAtEnd: held,
     joined,
     errors,
     rampSeconds: round(rampSeconds),
     achievedJoinRate: round(joined / rampSeconds, 0),
+    upgrade: latency(all('upgradeMs')),
     connect: latency(all('connectMs')),
     join: latency(all('joinMs')),
     signal: {
@@ -198,7 +245,12 @@ async function run(params: LoadParams, results: LoadResults, deadline: number): 
       rssPeakMiB: round(rssPeak / 2 ** 20),
       bytesPerPeer: peak === 0 ? null : Math.round((rssPeak - rssBefore) / peak),
       cpuCoresDuringRamp: round(cpu / rampSeconds, 2),
+      cpuMsPerJoin: joined === 0 ? null : round((cpu * 1000) / joined, 3),
+      cpuCoresHolding: round(cpuIdle, 3),
     },
+    clientCpuCoresDuringRamp: round(clientCpu / rampSeconds, 2),
+    listenOverflows: listenOverflows() - overflowsBefore,
+    machineBusyCoresDuringRamp: round(machineCores, 2),
   } satisfies Partial<LoadResults>);
   for (const w of workers) w.child.send({ type: 'stop' } satisfies ParentMessage);
   await sleep(500);
@@ -219,14 +271,26 @@ function emptyResults(params: LoadParams): LoadResults {
       openFilesLimit: openFilesLimit(),
     },
     maxConcurrentPeers: 0,
+    heldAtEnd: 0,
+    clientCpuCoresDuringRamp: 0,
+    listenOverflows: 0,
+    machineBusyCoresDuringRamp: 0,
     joined: 0,
     errors: {},
     rampSeconds: 0,
     achievedJoinRate: 0,
+    upgrade: none,
     connect: none,
     join: none,
     signal: { ...none, sent: 0, acked: 0 },
-    tracker: { rssBeforeMiB: 0, rssPeakMiB: 0, bytesPerPeer: null, cpuCoresDuringRamp: 0 },
+    tracker: {
+      rssBeforeMiB: 0,
+      rssPeakMiB: 0,
+      bytesPerPeer: null,
+      cpuCoresDuringRamp: 0,
+      cpuMsPerJoin: null,
+      cpuCoresHolding: 0,
+    },
   };
 }
 
@@ -261,7 +325,7 @@ async function main(): Promise<number> {
   const deadline = Date.now() + params.seconds * 1000;
   process.stdout.write(
     `bench:tracker: ${params.peers} peers at ${params.joinRate}/s over ${params.swarms} swarms, ` +
-      `${params.processes} client process(es), limit ${params.seconds} s, open files ${results.machine.openFilesLimit}\n`,
+      `${params.processes} client process(es), hold ${params.hold} s, limit ${params.seconds} s, open files ${results.machine.openFilesLimit}\n`,
   );
   const timeout = new Promise<never>((_, reject) =>
     setTimeout(

@@ -10,6 +10,8 @@ export interface StartMessage {
   peers: number;
   ratePerSecond: number;
   swarms: number;
+  /** Source address of this worker's connections (127.0.0.x), so each worker has its own port range. */
+  localAddress: string | undefined;
   /** Stop opening clients after this many failures (the tracker is saturated). */
   maxErrors: number;
 }
@@ -35,7 +37,9 @@ export interface ProgressMessage {
 /** Worker to parent: every figure it measured. */
 export interface ResultMessage {
   type: 'result';
-  /** io() to `welcome`, ms. */
+  /** WebSocket created to its upgrade (HTTP 101), ms: TCP connect, accept and upgrade. */
+  upgradeMs: number[];
+  /** WebSocket created to `welcome`, ms. */
   connectMs: number[];
   /** `join` emit to its ack, ms. */
   joinMs: number[];

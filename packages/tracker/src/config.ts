@@ -12,6 +12,13 @@ export interface TrackerConfig {
   host: string;
   /** socket.io endpoint path. @default '/socket.io' */
   path: string;
+  /**
+   * TCP accept queue length. Node's 511 overflows when thousands of peers
+   * (re)connect at once, and every dropped handshake costs its client a 1 s
+   * (then 3 s) SYN retransmit; the kernel caps it at `net.core.somaxconn`.
+   * @default 4096
+   */
+  listenBacklog: number;
   /** Shared HMAC secret with the coordinator; when set, every connection needs a valid `auth.token`. @default undefined (open mode) */
   secret: string | undefined;
   /** Custom authentication hook; exclusive with `secret`. @default undefined */
@@ -62,6 +69,7 @@ export const DEFAULT_TRACKER_CONFIG: Readonly<TrackerConfig> = Object.freeze({
   port: 0,
   host: '127.0.0.1',
   path: '/socket.io',
+  listenBacklog: 4096,
   secret: undefined,
   authenticate: undefined,
   rankPeers: undefined,
@@ -91,6 +99,7 @@ export const MIN_SECRET_LENGTH = 16;
 const SIGNAL_ENVELOPE_BYTES = 1024;
 
 const POSITIVE_INTEGERS = [
+  'listenBacklog',
   'maxPeersPerJoin',
   'candidatePoolSize',
   'maxPeersPerIpPerSwarm',

@@ -60,26 +60,30 @@ export function installRateLimit(
 /** What a guarded handler returns: the fields of an `{ ok: true }` ack. */
 export type HandlerResult = Record<string, unknown>;
 
+/** A socket.io listener that socket.io calls with the socket as `this`. */
+export type SocketListener = (this: TrackerSocket, ...args: unknown[]) => void;
+
 /**
- * Listens to `event` with a handler that can only answer through its return
- * value or a thrown {@link TrackerError}: the payload arrives as `unknown`, a
- * missing ack is `BAD_REQUEST` (the event is not acted on), and any other
- * exception becomes an error ack and a log line, never a crash.
+ * A listener for `event` around a handler that can only answer through its
+ * return value or a thrown {@link TrackerError}: the payload arrives as
+ * `unknown`, a missing ack is `BAD_REQUEST` (the event is not acted on), and
+ * any other exception becomes an error ack and a log line, never a crash.
+ * The listener finds its socket in `this` (socket.io emits with the socket as
+ * receiver), so one listener serves every socket of a tracker.
  */
-export function guardedOn(
-  socket: TrackerSocket,
+export function guardedListener(
   event: string,
-  handler: (payload: unknown) => Promise<HandlerResult>,
+  handler: (socket: TrackerSocket, payload: unknown) => Promise<HandlerResult>,
   onRejected: (code: TrackerErrorCode) => void,
-): void {
-  const run = async (args: unknown[]): Promise<void> => {
+): SocketListener {
+  const run = async (socket: TrackerSocket, args: unknown[]): Promise<void> => {
     const ack = ackOf(args);
     let response: unknown;
     try {
       if (ack === undefined)
         throw new TrackerError('BAD_REQUEST', `${event} needs an ack callback`);
       // `emit(event, ack)` has no payload: args[0] is the ack itself then.
-      response = { ok: true, ...(await handler(args.length >= 2 ? args[0] : undefined)) };
+      response = { ok: true, ...(await handler(socket, args.length >= 2 ? args[0] : undefined)) };
     } catch (err) {
       const error =
         err instanceof TrackerError ? err : new TrackerError('BAD_REQUEST', `${event} failed`);
@@ -89,9 +93,12 @@ export function guardedOn(
     }
     if (ack !== undefined) safeAck(ack, response);
   };
-  // Listener typed loosely on purpose: the payload is untrusted until parsed.
-  (socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(
-    event,
-    (...args) => void run(args),
-  );
+  return function (this: TrackerSocket, ...args: unknown[]) {
+    void run(this, args);
+  };
+}
+
+/** Adds a shared {@link SocketListener}; typed loosely on purpose, the payload is untrusted until parsed. */
+export function listen(socket: TrackerSocket, event: string, listener: SocketListener): void {
+  (socket as unknown as { on(event: string, listener: SocketListener): void }).on(event, listener);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import createDebug from 'debug';
 import { TRACKER_PROTOCOL_VERSION, type TrackerErrorCode } from '@streamrp2p/protocol';
 import { TrackerError } from './errors.js';
-import { guardedOn, installRateLimit } from './event-guard.js';
+import { guardedListener, installRateLimit, listen } from './event-guard.js';
 import type { PeerDirectory } from './peer-directory.js';
 import { swarmRoom, type TrackerSocket } from './socket-types.js';
 import { createSwarmHandlers, type SwarmHandlerDeps } from './swarm-handlers.js';
@@ -52,10 +52,10 @@ async function assignPeerId(socket: TrackerSocket, deps: SessionDeps): Promise<s
 
 async function cleanUp(
   socket: TrackerSocket,
-  ready: Promise<string>,
+  ready: Promise<string> | undefined,
   deps: SessionDeps,
 ): Promise<void> {
-  const peerId = await ready.catch(() => undefined);
+  const peerId = await ready?.catch(() => undefined);
   const left = await deps.registry.removeSocket(socket.id);
   if (peerId === undefined) return;
   for (const swarm of left) deps.io.to(swarmRoom(swarm)).emit('peer-left', { swarm, peerId });
@@ -64,66 +64,86 @@ async function cleanUp(
 }
 
 /**
- * Runs one accepted connection: rate limit, peer id, `welcome`, the four
- * guarded events, and cleanup on disconnect (leave every swarm at once and tell
- * the remaining members with `peer-left`).
+ * Makes the function that runs one accepted connection: rate limit, peer id,
+ * `welcome`, the four guarded events, and cleanup on disconnect (leave every
+ * swarm at once and tell the remaining members with `peer-left`).
+ *
+ * The event listeners are made here once and shared by every socket (they
+ * find theirs in `this`): a connection only adds its rate limiter and its
+ * peer id, which matters at tens of thousands of connections per process.
  */
-export function startSession(socket: TrackerSocket, deps: SessionDeps): void {
+export function createSessionStarter(deps: SessionDeps): (socket: TrackerSocket) => void {
   const { config } = deps;
-  installRateLimit(
-    socket,
-    {
-      eventsPerSecond: config.maxEventsPerSecond,
-      burst: config.eventBurst,
-      floodFactor: config.floodDisconnectFactor,
-    },
-    deps.onRejected,
-  );
-
-  // Events may arrive before the id is settled: handlers wait for it.
-  const ready = assignPeerId(socket, deps);
-  const peerId = async (): Promise<string> => {
+  /** Each socket's peer id, settled or not; events may arrive before it is. */
+  const readyBySocket = new WeakMap<TrackerSocket, Promise<string>>();
+  const peerIdOf = async (socket: TrackerSocket): Promise<string> => {
     if (deps.isShuttingDown()) throw new TrackerError('SHUTTING_DOWN', 'tracker is shutting down');
+    const ready = readyBySocket.get(socket);
+    if (ready === undefined) throw new TrackerError('SHUTTING_DOWN', 'connection is closing');
     return ready;
   };
 
-  const handlers = createSwarmHandlers(socket, peerId, deps);
-  for (const event of ['join', 'leave', 'peers', 'signal'] as const) {
-    guardedOn(
-      socket,
-      event,
-      (payload) => handlers[event](payload) as Promise<Record<string, unknown>>,
-      deps.onRejected,
-    );
-  }
+  const handlers = createSwarmHandlers(peerIdOf, deps);
+  const listeners = (['join', 'leave', 'peers', 'signal'] as const).map(
+    (event) =>
+      [
+        event,
+        guardedListener(
+          event,
+          handlers[event] as (s: TrackerSocket, p: unknown) => Promise<Record<string, unknown>>,
+          deps.onRejected,
+        ),
+      ] as const,
+  );
 
-  socket.on('disconnect', (reason) => {
+  const disconnected = (socket: TrackerSocket, reason: string): void => {
     log('%s disconnected: %s', socket.id, reason);
     deps.track(
-      cleanUp(socket, ready, deps).catch((err: unknown) =>
+      cleanUp(socket, readyBySocket.get(socket), deps).catch((err: unknown) =>
         log('cleanup of %s failed: %O', socket.id, err),
       ),
     );
-  });
+  };
+  // socket.io calls it with the socket as `this`: one function for every socket.
+  function onDisconnect(this: TrackerSocket, reason: string): void {
+    disconnected(this, reason);
+  }
 
-  ready.then(
-    (id) => {
-      socket.data.peerId = id;
-      if (!socket.connected) return;
-      socket.emit('welcome', {
-        peerId: id,
-        v: TRACKER_PROTOCOL_VERSION,
-        limits: {
-          maxSwarmsPerSocket: config.maxSwarmsPerSocket,
-          maxPeersPerJoin: config.maxPeersPerJoin,
-          maxEventsPerSecond: config.maxEventsPerSecond,
-        },
-      });
-      log('%s connected as %s from %s', socket.id, id, socket.data.ip);
-    },
-    (err: unknown) => {
-      log('assigning a peer id to %s failed: %O', socket.id, err);
-      socket.disconnect(true);
-    },
-  );
+  const welcome = (socket: TrackerSocket, id: string): void => {
+    socket.data.peerId = id;
+    if (!socket.connected) return;
+    socket.emit('welcome', {
+      peerId: id,
+      v: TRACKER_PROTOCOL_VERSION,
+      limits: {
+        maxSwarmsPerSocket: config.maxSwarmsPerSocket,
+        maxPeersPerJoin: config.maxPeersPerJoin,
+        maxEventsPerSecond: config.maxEventsPerSecond,
+      },
+    });
+    log('%s connected as %s from %s', socket.id, id, socket.data.ip);
+  };
+
+  return (socket) => {
+    installRateLimit(
+      socket,
+      {
+        eventsPerSecond: config.maxEventsPerSecond,
+        burst: config.eventBurst,
+        floodFactor: config.floodDisconnectFactor,
+      },
+      deps.onRejected,
+    );
+    const ready = assignPeerId(socket, deps);
+    readyBySocket.set(socket, ready);
+    for (const [event, listener] of listeners) listen(socket, event, listener);
+    socket.on('disconnect', onDisconnect);
+    ready.then(
+      (id) => welcome(socket, id),
+      (err: unknown) => {
+        log('assigning a peer id to %s failed: %O', socket.id, err);
+        socket.disconnect(true);
+      },
+    );
+  };
 }

@@ -45,89 +45,95 @@ const ipMessage = (c: TrackerConfig) =>
   `at most ${c.maxPeersPerIpPerSwarm} peers from one IP in a swarm`;
 const swarmsMessage = (c: TrackerConfig) => `at most ${c.maxSwarmsPerSocket} swarms per connection`;
 
+/** One client event handler: the socket it came from and its untrusted payload. */
+export type SwarmHandler<R> = (socket: TrackerSocket, payload: unknown) => Promise<R>;
+
 /**
- * The four client events. Each gets an untrusted payload, parses it with the
- * protocol's parser and throws {@link TrackerError} to refuse.
+ * The four client events. Each gets the socket and an untrusted payload,
+ * parses it with the protocol's parser and throws {@link TrackerError} to
+ * refuse. Created once per tracker and shared by every socket, so a
+ * connection costs no closures of its own.
+ *
+ * @param peerIdOf the socket's peer id once assigned (events may arrive before it is)
  */
 export function createSwarmHandlers(
-  socket: TrackerSocket,
-  peerId: () => Promise<string>,
+  peerIdOf: (socket: TrackerSocket) => Promise<string>,
   deps: SwarmHandlerDeps,
 ) {
   const { io, registry, metrics, config } = deps;
 
-  const requireMember = async (swarm: string): Promise<void> => {
+  const requireMember = async (socket: TrackerSocket, swarm: string): Promise<void> => {
     if (!(await registry.isMember(swarm, socket.id))) {
       throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${swarm}`);
     }
   };
 
-  return {
-    async join(payload: unknown): Promise<JoinResult> {
-      const req = valueOf(parseJoinRequest(payload));
-      const id = await peerId();
-      if (socket.data.streamId !== undefined && req.streamId !== socket.data.streamId) {
-        throw new TrackerError(
-          'UNAUTHORIZED',
-          `this token only allows stream ${socket.data.streamId}`,
-        );
-      }
-      const swarm = swarmKey(req);
-      const added = await registry.add(
-        swarm,
-        { peerId: id, socketId: socket.id, ip: socket.data.ip },
-        config,
+  const join: SwarmHandler<JoinResult> = async (socket, payload) => {
+    const req = valueOf(parseJoinRequest(payload));
+    const id = await peerIdOf(socket);
+    if (socket.data.streamId !== undefined && req.streamId !== socket.data.streamId) {
+      throw new TrackerError(
+        'UNAUTHORIZED',
+        `this token only allows stream ${socket.data.streamId}`,
       );
-      if (!added.ok) {
-        const message =
-          added.reason === 'TOO_MANY_SWARMS' ? swarmsMessage(config) : ipMessage(config);
-        throw new TrackerError(added.reason, message);
-      }
-      if (!socket.connected) {
-        // The socket went away while joining: its cleanup may already have run.
-        await registry.remove(swarm, socket.id);
-        throw new TrackerError('NOT_IN_SWARM', 'connection closed while joining');
-      }
-      await socket.join(swarmRoom(swarm));
-      if (added.added) metrics.countJoin();
-      return { swarm, peerId: id, peers: await pickPeers(registry, swarm, id, config) };
-    },
-
-    async leave(payload: unknown): Promise<Record<string, never>> {
-      const { swarm } = valueOf(parseLeaveRequest(payload));
-      const id = await peerId();
-      if (!(await registry.remove(swarm, socket.id))) {
-        throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${swarm}`);
-      }
-      await socket.leave(swarmRoom(swarm));
-      io.to(swarmRoom(swarm)).emit('peer-left', { swarm, peerId: id });
-      return {};
-    },
-
-    async peers(payload: unknown): Promise<PeersResult> {
-      const { swarm } = valueOf(parsePeersRequest(payload));
-      const id = await peerId();
-      await requireMember(swarm);
-      return { peers: await pickPeers(registry, swarm, id, config) };
-    },
-
-    async signal(payload: unknown): Promise<Record<string, never>> {
-      const bytes = signalBytes(payload);
-      if (bytes !== undefined && bytes > MAX_SIGNAL_BYTES) {
-        throw new TrackerError(
-          'TOO_LARGE',
-          `signal data is ${bytes} bytes; the limit is ${MAX_SIGNAL_BYTES}`,
-        );
-      }
-      const req = valueOf(parseSignalRequest(payload));
-      const id = await peerId();
-      await requireMember(req.swarm);
-      const target = req.to === id ? undefined : await registry.find(req.swarm, req.to);
-      if (target === undefined)
-        throw new TrackerError('UNKNOWN_PEER', `peer ${req.to} is not in swarm ${req.swarm}`);
-      io.to(target.socketId).emit('signal', { swarm: req.swarm, from: id, data: req.data });
-      metrics.countSignal();
-      return {};
-    },
+    }
+    const swarm = swarmKey(req);
+    const added = await registry.add(
+      swarm,
+      { peerId: id, socketId: socket.id, ip: socket.data.ip },
+      config,
+    );
+    if (!added.ok) {
+      const message =
+        added.reason === 'TOO_MANY_SWARMS' ? swarmsMessage(config) : ipMessage(config);
+      throw new TrackerError(added.reason, message);
+    }
+    if (!socket.connected) {
+      // The socket went away while joining: its cleanup may already have run.
+      await registry.remove(swarm, socket.id);
+      throw new TrackerError('NOT_IN_SWARM', 'connection closed while joining');
+    }
+    await socket.join(swarmRoom(swarm));
+    if (added.added) metrics.countJoin();
+    return { swarm, peerId: id, peers: await pickPeers(registry, swarm, id, config) };
   };
+
+  const leave: SwarmHandler<Record<string, never>> = async (socket, payload) => {
+    const { swarm } = valueOf(parseLeaveRequest(payload));
+    const id = await peerIdOf(socket);
+    if (!(await registry.remove(swarm, socket.id))) {
+      throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${swarm}`);
+    }
+    await socket.leave(swarmRoom(swarm));
+    io.to(swarmRoom(swarm)).emit('peer-left', { swarm, peerId: id });
+    return {};
+  };
+
+  const peers: SwarmHandler<PeersResult> = async (socket, payload) => {
+    const { swarm } = valueOf(parsePeersRequest(payload));
+    const id = await peerIdOf(socket);
+    await requireMember(socket, swarm);
+    return { peers: await pickPeers(registry, swarm, id, config) };
+  };
+
+  const signal: SwarmHandler<Record<string, never>> = async (socket, payload) => {
+    const bytes = signalBytes(payload);
+    if (bytes !== undefined && bytes > MAX_SIGNAL_BYTES) {
+      throw new TrackerError(
+        'TOO_LARGE',
+        `signal data is ${bytes} bytes; the limit is ${MAX_SIGNAL_BYTES}`,
+      );
+    }
+    const req = valueOf(parseSignalRequest(payload));
+    const id = await peerIdOf(socket);
+    await requireMember(socket, req.swarm);
+    const target = req.to === id ? undefined : await registry.find(req.swarm, req.to);
+    if (target === undefined)
+      throw new TrackerError('UNKNOWN_PEER', `peer ${req.to} is not in swarm ${req.swarm}`);
+    io.to(target.socketId).emit('signal', { swarm: req.swarm, from: id, data: req.data });
+    metrics.countSignal();
+    return {};
+  };
+
+  return { join, leave, peers, signal };
 }

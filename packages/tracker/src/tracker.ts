@@ -13,7 +13,7 @@ import { RedisCluster } from './redis-cluster.js';
 import { RedisPeerDirectory } from './redis-peer-directory.js';
 import { RedisSwarmRegistry } from './redis-swarm-registry.js';
 import { swarmRoom, type TrackerServer } from './socket-types.js';
-import { startSession } from './socket-session.js';
+import { createSessionStarter } from './socket-session.js';
 import { InMemorySwarmRegistry, type SwarmRegistry } from './swarm-registry.js';
 import type { TrackerStats } from './tracker-stats.js';
 
@@ -97,6 +97,9 @@ export class Tracker {
       path: config.path,
       transports: ['websocket'],
       maxHttpBufferSize: config.maxHttpBufferSize,
+      // Signalling messages are small JSON: compression would cost CPU and a zlib context per socket.
+      perMessageDeflate: false,
+      httpCompression: false,
       serveClient: false,
     });
     const authenticate =
@@ -110,8 +113,9 @@ export class Tracker {
         onRejected,
       }),
     );
-    this.io.on('connection', (socket) =>
-      startSession(socket, {
+    this.io.on(
+      'connection',
+      createSessionStarter({
         io: this.io,
         registry: this.#registry,
         directory: this.#directory,
@@ -146,8 +150,11 @@ export class Tracker {
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.#http.once('error', onError);
-      this.#http.listen(this.config.port, this.config.host, () => {
+      this.#http.listen(this.config.port, this.config.host, this.config.listenBacklog, () => {
         this.#http.off('error', onError);
+        // From now on an error is a failed accept (EMFILE when the open files limit is
+        // reached): that connection is lost, the others and the tracker go on.
+        this.#http.on('error', (err) => log('http server error: %O', err));
         resolve();
       });
     }).catch(async (err: unknown) => {
