@@ -7,8 +7,7 @@
  */
 import wrtc from '@roamhq/wrtc';
 import { P2PEngine } from '@streamrp2p/player-sdk';
-import { parseMediaPlaylist, type MediaSegment } from '@streamrp2p/supporter-node';
-import { renditionId } from '@streamrp2p/protocol';
+import { parseMediaPlaylist, renditionId, type PlaylistSegment } from '@streamrp2p/protocol';
 import type { ViewerReport } from './messages.js';
 
 const PLAYLIST_RELOAD_MS = 1000;
@@ -118,7 +117,7 @@ export class SimViewer {
     if (!this.stopped) this.timer = setTimeout(() => void this.tick(), PLAYLIST_RELOAD_MS);
   }
 
-  private async load(segment: MediaSegment): Promise<void> {
+  private async load(segment: PlaylistSegment): Promise<void> {
     const startedAt = performance.now();
     const deadlineMs = this.bufferEnd === undefined ? 0 : Math.max(0, this.bufferEnd - startedAt);
     try {

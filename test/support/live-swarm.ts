@@ -1,28 +1,5 @@
-import type { SegmentSource } from '@streamrp2p/player-sdk';
-import type { P2PEngine } from '@streamrp2p/player-sdk';
-
-/** One segment of a live media playlist. */
-export interface LiveSegment {
-  sequence: number;
-  url: string;
-  duration: number;
-}
-
-/** Parses a live media playlist into absolute segment URLs with their sequence numbers. */
-export function parseMediaPlaylist(text: string, playlistUrl: string): LiveSegment[] {
-  const lines = text.split('\n').map((line) => line.trim());
-  let sequence = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
-  const segments: LiveSegment[] = [];
-  let duration = 0;
-  for (const line of lines) {
-    if (line.startsWith('#EXTINF:')) duration = parseFloat(line.slice(8));
-    else if (line && !line.startsWith('#')) {
-      segments.push({ sequence, url: new URL(line, playlistUrl).toString(), duration });
-      sequence += 1;
-    }
-  }
-  return segments;
-}
+import type { P2PEngine, SegmentSource } from '@streamrp2p/player-sdk';
+import { parseMediaPlaylist } from '@streamrp2p/protocol';
 
 /**
  * A viewer without a decoder: follows a live media playlist and asks its engine for each new
@@ -57,7 +34,7 @@ export class PlaybackClock {
     if (this.stopped) return;
     try {
       const response = await fetch(this.playlistUrl);
-      const segments = parseMediaPlaylist(await response.text(), this.playlistUrl);
+      const { segments } = parseMediaPlaylist(await response.text(), this.playlistUrl);
       // Start like hls.js at the live edge: three segments from the end.
       this.next ??= segments[Math.max(0, segments.length - 3)]?.sequence;
       for (const segment of segments) {

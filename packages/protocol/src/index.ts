@@ -6,3 +6,4 @@ export * from './protocol-error.js';
 export * from './receipts.js';
 export * from './rendition.js';
 export * from './tracker-events.js';
+export * from './playlist.js';

@@ -1,5 +1,6 @@
 import type { P2PEngine, SegmentSource } from '@streamrp2p/player-sdk';
-import { parseMediaPlaylist, remainingWindowMs } from './playlist.js';
+import { parseMediaPlaylist } from '@streamrp2p/protocol';
+import { remainingWindowMs } from './playlist.js';
 
 /** What a follower reports to its node. */
 export interface FollowerHooks {
