@@ -3,7 +3,7 @@
  * percentiles, the phase histograms read from `/metrics`, and the CPU time of a process.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { integer, UsageError } from '../lib/flags.js';
 
@@ -23,6 +23,8 @@ export interface LoadParams {
   segments: number;
   /** Uploader sessions receipts are spread over. @default 50 */
   uploaders: number;
+  /** The coordinator's PostgreSQL pool size (`databasePoolSize`). @default 10 */
+  pool: number;
 }
 
 export const HELP = `Usage: npm run bench:coordinator -- [options]
@@ -41,6 +43,7 @@ Options:
   --seconds <s>       stop posting after s seconds, 1..3600 (default 120)
   --segments <n>      indexed segments per rendition, 1..100000 (default 2000; 2 renditions)
   --uploaders <n>     uploader sessions, 1..10000 (default 50)
+  --pool <n>          the coordinator's PostgreSQL pool size, 1..200 (default 10)
   -h, --help          show this help
 `;
 
@@ -60,6 +63,7 @@ export function parseLoadArgs(argv: string[]): LoadParams | 'help' {
         seconds: { type: 'string' },
         segments: { type: 'string' },
         uploaders: { type: 'string' },
+        pool: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -80,6 +84,7 @@ export function parseLoadArgs(argv: string[]): LoadParams | 'help' {
     renditions: 2,
     segments: integer('segments', values.segments, 2000, 1, 100_000),
     uploaders: integer('uploaders', values.uploaders, 50, 1, 10_000),
+    pool: integer('pool', values.pool, 10, 1, 200),
   };
 }
 
@@ -165,4 +170,38 @@ export function processCpuSeconds(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * CPU seconds per live `postgres` process (/proc), by pid: the PostgreSQL server's share of the
+ * machine when it runs here. Empty when there is no /proc or no local server.
+ */
+export function postgresCpuSeconds(): Map<number, number> {
+  const found = new Map<number, number>();
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return found;
+  }
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue;
+    }
+    const seconds = processCpuSeconds(Number(pid));
+    if (seconds !== null) found.set(Number(pid), seconds);
+  }
+  return found;
+}
+
+/**
+ * CPU seconds the `postgres` processes used between two {@link postgresCpuSeconds} samples;
+ * a backend started in between counts from zero (one that exited in between is missed).
+ */
+export function postgresCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
 }

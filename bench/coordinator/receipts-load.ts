@@ -4,7 +4,7 @@
  * times other API calls meanwhile. See `npm run bench:coordinator -- --help`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes, verify as verifySync, createPublicKey } from 'node:crypto';
+import { randomBytes, verify as nodeVerify, createPublicKey } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ import {
   parseLoadArgs,
   parsePhases,
   phaseDelta,
+  postgresCpuDelta,
+  postgresCpuSeconds,
   processCpuSeconds,
   signBytes,
   type BenchKeys,
@@ -83,8 +85,16 @@ async function startServer(params: LoadParams): Promise<{ child: ChildProcess; u
     databaseUrl = parsed.href;
   }
   const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), {
-    execArgv: ['--conditions=@streamrp2p/source', '--import', 'tsx'],
-    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl },
+    execArgv: [
+      '--conditions=@streamrp2p/source',
+      '--import',
+      'tsx',
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the coordinator, written when it exits.
+      ...(process.env.BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+    ],
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl, BENCH_POOL_SIZE: String(params.pool) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   cleanups.push(
@@ -216,7 +226,11 @@ function signReceipts(
   return interleaved;
 }
 
-/** What one signature check costs in this process, three ways (for the batch-signature question). */
+/**
+ * What one signature check costs in this process, four ways (for the batch-signature question):
+ * wall time per signature, and for the two concurrent (threadpool) ways the CPU time of all
+ * threads per signature, which is what bounds throughput when cores are short.
+ */
 async function verifyCost(receiver: Session, batch: Batch): Promise<Record<string, number>> {
   const samples = batch.receipts.slice(0, 200).map((r) => ({
     bytes: encodeReceipt({ ...r, root: hexToBytes(r.root), receiverSessionId: receiver.sessionId }),
@@ -247,6 +261,36 @@ async function verifyCost(receiver: Session, batch: Batch): Promise<Record<strin
     await fn();
     return Math.round(((performance.now() - start) * 1000) / n) / 1000;
   };
+  const cpuUs = async (fn: () => Promise<unknown>) => {
+    const start = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(start);
+    return Math.round(((used.user + used.system) / n) * 10) / 10;
+  };
+  const webCryptoConcurrent = async () => {
+    for (let i = 0; i < reps; i++)
+      await Promise.all(
+        samples.map((s) => crypto.subtle.verify(algorithm, key, s.signature, s.bytes)),
+      );
+  };
+  // What the coordinator runs (verify-signature.ts): node:crypto's callback form.
+  const nodeCryptoCallback = async () => {
+    for (let i = 0; i < reps; i++)
+      await Promise.all(
+        samples.map(
+          (s) =>
+            new Promise<boolean>((resolve, reject) =>
+              nodeVerify(
+                'sha256',
+                s.bytes,
+                { key: keyObject, dsaEncoding: 'ieee-p1363' },
+                s.signature,
+                (error, valid) => (error === null ? resolve(valid) : reject(error)),
+              ),
+            ),
+        ),
+      );
+  };
   const importStart = performance.now();
   for (let i = 0; i < 500; i++)
     await crypto.subtle.importKey('raw', raw, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
@@ -258,17 +302,15 @@ async function verifyCost(receiver: Session, batch: Batch): Promise<Record<strin
       for (let i = 0; i < reps; i++)
         for (const s of samples) await crypto.subtle.verify(algorithm, key, s.signature, s.bytes);
     }),
-    webCryptoConcurrentMs: await time(async () => {
-      for (let i = 0; i < reps; i++)
-        await Promise.all(
-          samples.map((s) => crypto.subtle.verify(algorithm, key, s.signature, s.bytes)),
-        );
-    }),
+    webCryptoConcurrentMs: await time(webCryptoConcurrent),
     nodeCryptoSyncMs: await time(async () => {
       for (let i = 0; i < reps; i++)
         for (const s of samples)
-          verifySync('sha256', s.bytes, { key: keyObject, dsaEncoding: 'ieee-p1363' }, s.signature);
+          nodeVerify('sha256', s.bytes, { key: keyObject, dsaEncoding: 'ieee-p1363' }, s.signature);
     }),
+    nodeCryptoCallbackMs: await time(nodeCryptoCallback),
+    webCryptoConcurrentCpuUs: await cpuUs(webCryptoConcurrent),
+    nodeCryptoCallbackCpuUs: await cpuUs(nodeCryptoCallback),
     importKeyMs: importMs,
   };
 }
@@ -447,16 +489,28 @@ async function main(): Promise<number> {
 
   const phasesBefore = parsePhases(await (await fetch(`${url}/metrics`)).text());
   const cpuBefore = processCpuSeconds(child.pid!);
+  const postgresBefore = postgresCpuSeconds();
+  const ownBefore = process.cpuUsage();
   const probeLoop = probe(url, stream.streamId, uploaders, params.segments);
   const start = performance.now();
   const tally = await ingest(url, batches, params, Date.now() + params.seconds * 1000);
   const elapsedS = (performance.now() - start) / 1000;
   const probed = await probeLoop.stop();
   const cpuAfter = processCpuSeconds(child.pid!);
+  const postgresCpu = postgresCpuDelta(postgresBefore, postgresCpuSeconds());
+  const ownCpu = process.cpuUsage(ownBefore);
   const phases = phaseDelta(
     phasesBefore,
     parsePhases(await (await fetch(`${url}/metrics`)).text()),
   );
+  // What the credit roll-up had left when posting stopped, then the ledger check.
+  child.send({ type: 'settle' } satisfies ControlMessage);
+  const settled = await nextMessage(child, 'settled', 120_000);
+  const ledgerOk =
+    settled.mismatchedSessions === 0 &&
+    settled.sessionBytes === settled.receiptBytes &&
+    settled.ledgerBytes === settled.receiptBytes;
+  if (!ledgerOk) console.error('LEDGER MISMATCH: the counters differ from the receipts', settled);
 
   const batchesPosted = tally.latenciesMs.length;
   const latency = latencySummary(tally.latenciesMs);
@@ -492,6 +546,27 @@ async function main(): Promise<number> {
       cpuBefore === null || cpuAfter === null
         ? null
         : Math.round(((cpuAfter - cpuBefore) / elapsedS) * 100) / 100,
+    // Every local `postgres` process, so other users of the server count too (on a shared box).
+    postgresCpuShare:
+      params.database === 'postgres' ? Math.round((postgresCpu / elapsedS) * 100) / 100 : null,
+    coordinatorCpuUsPerReceipt:
+      cpuBefore === null || cpuAfter === null || tally.credited === 0
+        ? null
+        : Math.round(((cpuAfter - cpuBefore) * 1e6) / tally.credited),
+    postgresCpuUsPerReceipt:
+      params.database === 'postgres' && tally.credited > 0
+        ? Math.round((postgresCpu * 1e6) / tally.credited)
+        : null,
+    loadGeneratorCpuShare: Math.round(((ownCpu.user + ownCpu.system) / 1e6 / elapsedS) * 100) / 100,
+    rollup: {
+      pendingRowsAtEnd: settled.pendingRows,
+      flushMs: settled.flushMs,
+      ledgerOk,
+      receiptBytes: settled.receiptBytes,
+      sessionBytes: settled.sessionBytes,
+      ledgerBytes: settled.ledgerBytes,
+      mismatchedSessions: settled.mismatchedSessions,
+    },
     phases: Object.fromEntries(
       Object.entries(phases).map(([p, v]) => [
         p,
@@ -527,7 +602,19 @@ async function main(): Promise<number> {
         'batch latency p50 / p95 / p99 ms',
         `${latency.p50Ms} / ${latency.p95Ms} / ${latency.p99Ms}`,
       ],
-      ['coordinator CPU (cores)', String(result.coordinatorCpuShare)],
+      [
+        'CPU cores: coordinator / postgres / load generator',
+        `${result.coordinatorCpuShare} / ${result.postgresCpuShare ?? '-'} / ${result.loadGeneratorCpuShare}`,
+      ],
+      [
+        // Less sensitive to other work on the machine than receipts/s: the cost, not the rate.
+        'CPU us per credited receipt: coordinator / postgres',
+        `${result.coordinatorCpuUsPerReceipt ?? '-'} / ${result.postgresCpuUsPerReceipt ?? '-'}`,
+      ],
+      [
+        'roll-up: pending rows at end / flush ms / ledger',
+        `${settled.pendingRows} / ${settled.flushMs} / ${ledgerOk ? 'counters = receipts' : 'MISMATCH'}`,
+      ],
       [
         'GET roots under load p50 / p95 ms',
         `${probed.roots.p50Ms} / ${probed.roots.p95Ms} (${probed.roots.count})`,
@@ -537,8 +624,12 @@ async function main(): Promise<number> {
         `${probed.points.p50Ms} / ${probed.points.p95Ms} (${probed.points.count})`,
       ],
       [
-        'verify ms/sig: WebCrypto seq / concurrent / node:crypto sync',
-        `${verify.webCryptoSequentialMs} / ${verify.webCryptoConcurrentMs} / ${verify.nodeCryptoSyncMs}`,
+        'verify ms/sig: WebCrypto seq / concurrent / node:crypto sync / callback (used)',
+        `${verify.webCryptoSequentialMs} / ${verify.webCryptoConcurrentMs} / ${verify.nodeCryptoSyncMs} / ${verify.nodeCryptoCallbackMs}`,
+      ],
+      [
+        'verify CPU us/sig, all threads: WebCrypto concurrent / node:crypto callback',
+        `${verify.webCryptoConcurrentCpuUs} / ${verify.nodeCryptoCallbackCpuUs}`,
       ],
       ['WebCrypto importKey ms', String(verify.importKeyMs)],
     ],
@@ -557,12 +648,13 @@ async function main(): Promise<number> {
   writeFileSync(
     `${OUT_DIR}coordinator-latest.md`,
     `# Coordinator receipts load (${startedAt.toISOString()})\n\n` +
-      `\`npm run bench:coordinator -- --receipts ${params.receipts} --concurrency ${params.concurrency} --batch ${params.batch} --database ${params.database}\`` +
+      `\`npm run bench:coordinator -- --receipts ${params.receipts} --concurrency ${params.concurrency} --batch ${params.batch} --database ${params.database}` +
+      `${params.pool === 10 ? '' : ` --pool ${params.pool}`}${params.uploaders === 50 ? '' : ` --uploaders ${params.uploaders}`}\`` +
       ` on ${result.machine.cpus} x ${result.machine.cpuModel}, Node ${process.version}\n\n` +
       `${markdownTable(summary)}\n\nTime inside the coordinator per phase:\n\n${markdownTable(phaseTable)}\n`,
   );
   console.log(`wrote ${OUT_DIR}coordinator-latest.{json,md}`);
-  return tally.failedRequests > 0 || tally.credited === 0 ? 1 : 0;
+  return tally.failedRequests > 0 || tally.credited === 0 || !ledgerOk ? 1 : 0;
 }
 
 const hardLimit = setTimeout(() => {

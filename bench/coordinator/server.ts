@@ -3,22 +3,42 @@
  * loop): started on port 0 with the indexer off, driven over IPC by `receipts-load.ts`.
  *
  * Messages in: `{ type: 'seed', streamId, renditions, segments }` stores random segment roots
- * as the indexer would and answers `{ type: 'seeded', roots }`; `{ type: 'close' }` closes the
- * coordinator and exits. Out: `{ type: 'ready', url }` once listening.
+ * as the indexer would and answers `{ type: 'seeded', roots }`; `{ type: 'settle' }` flushes the
+ * credit roll-up and checks the ledger (every counter equals the sum of its receipts), answering
+ * `{ type: 'settled', ... }`; `{ type: 'close' }` closes the coordinator and exits. Out:
+ * `{ type: 'ready', url }` once listening.
  */
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { bytesToHex } from '@streamrp2p/protocol';
 import { createCoordinator } from '@streamrp2p/coordinator';
 
 export type SeededRoot = [rendition: string, sequence: number, root: string, byteLength: number];
 
+/** What the credit roll-up still had to do when ingestion stopped, and whether the ledger adds up. */
+export interface Settled {
+  type: 'settled';
+  /** Pending credit rows (one per batch and uploader) the final flush rolled up. */
+  pendingRows: number;
+  flushMs: number;
+  /** Sum of credited receipts' bytes, of `sessions.credited_bytes`, of `supporter_credits`. */
+  receiptBytes: number;
+  sessionBytes: number;
+  ledgerBytes: number;
+  /** Sessions whose counter differs from the sum of their receipts (must be 0). */
+  mismatchedSessions: number;
+}
+
 export type ServerMessage =
   | { type: 'ready'; url: string }
   | { type: 'seeded'; roots: SeededRoot[] }
+  | Settled
   | { type: 'error'; message: string };
 
 export type ControlMessage =
-  { type: 'seed'; streamId: string; renditions: number; segments: number } | { type: 'close' };
+  | { type: 'seed'; streamId: string; renditions: number; segments: number }
+  | { type: 'settle' }
+  | { type: 'close' };
 
 const send = (message: ServerMessage) => process.send?.(message);
 
@@ -28,6 +48,7 @@ const coordinator = createCoordinator({
   host: '127.0.0.1',
   ...(databaseUrl === undefined || databaseUrl === '' ? { dataDir: 'memory://' } : { databaseUrl }),
   indexerEnabled: false,
+  databasePoolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
   // Sessions come from many fake client IPs (X-Forwarded-For) and must stay live for the run.
   trustProxy: true,
   sessionTtlSeconds: 3600,
@@ -62,6 +83,22 @@ async function seed(streamId: string, renditions: number, segments: number): Pro
   send({ type: 'seeded', roots });
 }
 
+async function settle(): Promise<void> {
+  const started = performance.now();
+  const flushed = await coordinator.flushCredits();
+  const flushMs = Math.round(performance.now() - started);
+  const { db } = coordinator;
+  const { rows } = await sql<Omit<Settled, 'type' | 'pendingRows' | 'flushMs'>>`
+    select
+      (select coalesce(sum(byte_length), 0)::bigint from receipts) as "receiptBytes",
+      (select coalesce(sum(credited_bytes), 0)::bigint from sessions) as "sessionBytes",
+      (select coalesce(sum(credited_bytes), 0)::bigint from supporter_credits) as "ledgerBytes",
+      (select count(*)::int from sessions s where s.credited_bytes <> coalesce(
+        (select sum(r.byte_length) from receipts r where r.uploader_session_id = s.id), 0)
+      ) as "mismatchedSessions"`.execute(db);
+  send({ type: 'settled', pendingRows: flushed.rows, flushMs, ...rows[0]! });
+}
+
 let closing = false;
 async function close(code: number): Promise<void> {
   if (closing) return;
@@ -72,7 +109,9 @@ async function close(code: number): Promise<void> {
 
 process.on('message', (message: ControlMessage) => {
   if (message.type === 'close') void close(0);
-  else if (message.type === 'seed') {
+  else if (message.type === 'settle') {
+    settle().catch((error: Error) => send({ type: 'error', message: error.message }));
+  } else if (message.type === 'seed') {
     seed(message.streamId, message.renditions, message.segments).catch((error: Error) =>
       send({ type: 'error', message: error.message }),
     );

@@ -1,6 +1,6 @@
 /**
- * The coordinator process: database (opened and migrated at start), segment indexer and HTTP
- * server, with a `close()` that undoes all of it.
+ * The coordinator process: database (opened and migrated at start), segment indexer, credit
+ * roll-up and HTTP server, with a `close()` that undoes all of it.
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -20,6 +20,7 @@ import type { DB } from './db/schema.js';
 import { createApp } from './http/app.js';
 import { CoordinatorMetrics } from './http/metrics.js';
 import { SegmentIndexer } from './indexer/segment-indexer.js';
+import { CreditRollup, type RollUpResult } from './receipts/credit-rollup.js';
 import { randomSecret } from './util/crypto.js';
 
 const log = createDebug('streamrp2p:coordinator');
@@ -42,6 +43,7 @@ export class Coordinator {
   app: Express | undefined;
   #database: Database | undefined;
   #indexer: SegmentIndexer | undefined;
+  #rollup: CreditRollup | undefined;
   #server: Server | undefined;
   #address: CoordinatorAddress | undefined;
   #closing: Promise<void> | undefined;
@@ -64,11 +66,22 @@ export class Coordinator {
     return this.#indexer;
   }
 
-  /** Opens and migrates the database, starts the indexer, listens. */
+  /**
+   * Moves every credit committed so far into the per-uploader counters (`sessions.credited_bytes`,
+   * `supporter_credits`), waiting for a roll-up another process is running. The API's figures
+   * are exact without it; this is for tools and tests that read the tables (after `start()`).
+   */
+  flushCredits(): Promise<RollUpResult> {
+    if (this.#rollup === undefined) throw new Error('coordinator not started');
+    return this.#rollup.flush();
+  }
+
+  /** Opens and migrates the database, starts the credit roll-up and the indexer, listens. */
   async start(): Promise<CoordinatorAddress> {
     if (this.#address !== undefined) return this.#address;
     const { config } = this;
-    this.#database = config.database ?? (await openDatabase(config));
+    this.#database =
+      config.database ?? (await openDatabase({ ...config, poolSize: config.databasePoolSize }));
     await migrateToLatest(this.#database.db);
     const indexer = new SegmentIndexer({
       db: this.#database.db,
@@ -77,6 +90,13 @@ export class Coordinator {
       clock: config.clock,
     });
     this.#indexer = indexer;
+    // Its first roll-up picks up what a stopped or crashed process left pending.
+    this.#rollup = new CreditRollup({
+      db: this.#database.db,
+      intervalMs: config.creditRollupIntervalMs,
+      metrics: this.metrics,
+    });
+    this.#rollup.start();
     const ctx: AppContext = {
       config,
       db: this.#database.db,
@@ -98,7 +118,11 @@ export class Coordinator {
     return this.#address;
   }
 
-  /** Stops the indexer, closes the server and destroys the database (unless it was given). */
+  /**
+   * Stops the indexer and the credit roll-up, closes the server and destroys the database
+   * (unless it was given). Credits still pending stay in the database, counted by every read,
+   * for the next roll-up of any coordinator.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#indexer?.close();
@@ -109,6 +133,7 @@ export class Coordinator {
         setTimeout(() => server.closeAllConnections(), 2000).unref();
         await closed;
       }
+      await this.#rollup?.close();
       if (this.config.database === undefined) await this.#database?.destroy();
       log('closed');
     })();

@@ -19,6 +19,7 @@ export { parsePlaylist, type MediaPlaylist, type ParsedPlaylist } from './indexe
 export { MAX_ROOTS_RANGE } from './indexer/roots-routes.js';
 export { ReceiptRejection } from './receipts/receipt-codes.js';
 export { MAX_RECEIPTS_PER_BATCH } from './receipts/receipt-service.js';
+export type { RollUpResult } from './receipts/credit-rollup.js';
 export { ACTION_COOLDOWN_SECONDS, pointsStatus, watchCredit } from './points/points-rules.js';
 export type { SessionSummaryResponse } from './sessions/session-routes.js';
 export { signTrackerToken } from './sessions/tracker-token.js';

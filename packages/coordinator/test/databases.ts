@@ -15,6 +15,11 @@ export type Backend = 'pglite' | 'postgres';
 export interface TestDatabase {
   readonly backend: Backend;
   readonly database: Database;
+  /**
+   * PostgreSQL only: the run's connection string (its schema on the search path), for a second
+   * pool or process on the same data, as another coordinator process would have.
+   */
+  readonly url: string | undefined;
 }
 
 const POSTGRES_URL = process.env.DATABASE_URL_TEST ?? 'postgres://root@127.0.0.1:5432/test';
@@ -46,24 +51,27 @@ function withSearchPath(url: string, schema: string): string {
 }
 
 /** Opens a database of `backend` for one run; returns it and its cleanup. */
-async function open(
-  backend: Backend,
-): Promise<{ database: Database; cleanup: () => Promise<void> }> {
+interface Opened {
+  database: Database;
+  url: string | undefined;
+  cleanup: () => Promise<void>;
+}
+
+async function open(backend: Backend): Promise<Opened> {
   if (backend === 'pglite') {
     const database = await openDatabase({ dataDir: 'memory://' });
-    return { database, cleanup: () => database.destroy() };
+    return { database, url: undefined, cleanup: () => database.destroy() };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   await admin.query(`create schema ${schema}`);
   await admin.end();
-  const database = await openDatabase({
-    dataDir: 'unused',
-    databaseUrl: withSearchPath(POSTGRES_URL, schema),
-  });
+  const url = withSearchPath(POSTGRES_URL, schema);
+  const database = await openDatabase({ dataDir: 'unused', databaseUrl: url });
   return {
     database,
+    url,
     async cleanup() {
       await database.destroy();
       const dropper = new pg.Client({ connectionString: POSTGRES_URL });
@@ -94,7 +102,7 @@ export function describeWithDatabases(name: string, fn: (t: TestDatabase) => voi
       continue;
     }
     describe(title, () => {
-      let opened: { database: Database; cleanup: () => Promise<void> } | undefined;
+      let opened: Opened | undefined;
       beforeAll(async () => {
         opened = await open(backend);
       }, 60_000);
@@ -108,6 +116,9 @@ export function describeWithDatabases(name: string, fn: (t: TestDatabase) => voi
             throw new Error('the test database is not open yet (use it inside tests)');
           return opened.database;
         },
+        get url() {
+          return opened?.url;
+        },
       });
     });
   }
@@ -119,5 +130,6 @@ function placeholder(backend: Backend): TestDatabase {
     get database(): Database {
       throw new Error('skipped');
     },
+    url: undefined,
   };
 }

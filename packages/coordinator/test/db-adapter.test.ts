@@ -28,8 +28,14 @@ describeWithDatabases('database', (t) => {
         'viewer_points',
         'point_balances',
         'challenges',
+        'pending_credits',
       ]),
     );
+    // Migration 002: receipt inserts no longer run key checks that lock the uploader's session.
+    const foreignKeys = await sql<{ conname: string }>`
+      select conname from pg_constraint
+      where conrelid = 'receipts'::regclass and contype = 'f'`.execute(db);
+    expect(foreignKeys.rows).toEqual([]);
   });
 
   it('isolates concurrent transactions: one rolls back, the other commits', async () => {

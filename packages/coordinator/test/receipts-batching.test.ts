@@ -1,6 +1,7 @@
 /**
- * Receipt batches that credit many uploaders at once: grouped session and ledger writes, lock
- * order under concurrency, per-phase timings, and heartbeats not starved by receipt inserts.
+ * Receipt batches that credit many uploaders at once: pending credits grouped per uploader and
+ * rolled up into the session and ledger counters, concurrent batches without deadlocks,
+ * per-phase timings, and heartbeats not starved by receipt inserts.
  */
 import { expect, it } from 'vitest';
 import { startCoordinator } from './api.js';
@@ -33,22 +34,29 @@ describeWithDatabases('receipt batches', (t) => {
       uploaders.push(await createSession(api, stream.streamId));
     const post = (receipts: unknown[], as: TestSession) =>
       api.post('/api/receipts', { sessionId: as.sessionId, receipts }, { token: as.sessionSecret });
-    const creditedBytes = async (session: TestSession) =>
-      (
+    // The counters as the tables hold them once everything is rolled up.
+    const creditedBytes = async (session: TestSession) => {
+      await coordinator.flushCredits();
+      return (
         await coordinator.db
           .selectFrom('sessions')
           .select('credited_bytes')
           .where('id', '=', session.sessionId)
           .executeTakeFirstOrThrow()
       ).credited_bytes;
-    const ledgerBytes = async (viewerId: string) =>
-      (
-        await coordinator.db
-          .selectFrom('supporter_credits')
-          .select('credited_bytes')
-          .where('viewer_id', '=', viewerId)
-          .executeTakeFirst()
-      )?.credited_bytes ?? 0;
+    };
+    const ledgerBytes = async (viewerId: string) => {
+      await coordinator.flushCredits();
+      return (
+        (
+          await coordinator.db
+            .selectFrom('supporter_credits')
+            .select('credited_bytes')
+            .where('viewer_id', '=', viewerId)
+            .executeTakeFirst()
+        )?.credited_bytes ?? 0
+      );
+    };
     return { ...started, stream, segments, uploaders, post, creditedBytes, ledgerBytes };
   }
 
@@ -152,7 +160,7 @@ describeWithDatabases('receipt batches', (t) => {
 
   // PGlite runs one transaction at a time, so an open transaction blocks every other request.
   it.skipIf(t.backend === 'pglite')(
-    'answers a heartbeat while a receipt insert holds a foreign-key lock on the session',
+    'answers a heartbeat and a challenge poll while a receipt insert of the session is in flight',
     async () => {
       const { api, stream, segments, uploaders, coordinator } = await setup(1, 1);
       const uploader = uploaders[0]!;
@@ -161,7 +169,7 @@ describeWithDatabases('receipt batches', (t) => {
       const held = new Promise<void>((resolve) => (release = resolve));
       let locked!: () => void;
       const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      // What an in-flight receipt batch does to the uploader's row: a KEY SHARE lock (FK check).
+      // A receipt insert crediting the uploader, held open (it used to lock the uploader's row).
       const transaction = coordinator.db
         .transaction()
         .execute(async (trx) => {

@@ -137,6 +137,7 @@ describeWithDatabases('receipts', (t) => {
     expect(metrics.body).toMatch(
       /streamrp2p_coordinator_receipts_total\{outcome="rejected",code="BAD_SIGNATURE"\} 2/,
     );
+    await coordinator.flushCredits();
     const uploaderRow = await coordinator.db
       .selectFrom('sessions')
       .select('credited_bytes')

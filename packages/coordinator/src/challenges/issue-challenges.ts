@@ -29,7 +29,7 @@ export async function pendingChallenges(ctx: AppContext, sessionId: string): Pro
   const now = nowDate(ctx.clock);
   return ctx.db.transaction().execute(async (trx) => {
     // Serializes concurrent polls of one session, so the pending limit holds. NO KEY UPDATE
-    // (not FOR UPDATE) so receipt inserts' foreign-key checks on the session do not block it.
+    // (not FOR UPDATE) so foreign-key checks on the session (challenge inserts) do not block it.
     await trx
       .selectFrom('sessions')
       .select('id')

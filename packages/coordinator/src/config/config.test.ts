@@ -22,6 +22,9 @@ describe('resolveCoordinatorConfig', () => {
     expect(() => resolveCoordinatorConfig({ receiptsSameIpAllowed: 0 as never })).toThrow(
       /true or false/,
     );
+    expect(() =>
+      resolveCoordinatorConfig({ databasePoolSize: 0, creditRollupIntervalMs: -1 }),
+    ).toThrow(/databasePoolSize must be an integer in 1\.\.1000.*creditRollupIntervalMs must be/);
   });
 });
 
@@ -34,6 +37,8 @@ describe('optionsFromEnv', () => {
       RECEIPTS_SAME_IP_ALLOWED: 'true',
       TRUST_PROXY: '1',
       SESSION_TTL_SECONDS: '',
+      CREDIT_ROLLUP_INTERVAL_MS: '0',
+      DATABASE_POOL_SIZE: '20',
     });
     expect(read).toMatchObject({
       ok: true,
@@ -43,6 +48,8 @@ describe('optionsFromEnv', () => {
         receiptsSameIpAllowed: true,
         trustProxy: 1,
         sessionTtlSeconds: undefined,
+        creditRollupIntervalMs: 0,
+        databasePoolSize: 20,
       },
     });
   });

@@ -17,6 +17,11 @@ export interface CoordinatorConfig {
   databaseUrl: string | undefined;
   /** PGlite data folder, or `memory://`. @default '.data/coordinator' */
   dataDir: string;
+  /**
+   * Most PostgreSQL connections this process opens (PGlite has one). A receipt batch holds one
+   * connection at a time, for one statement. @default 10
+   */
+  databasePoolSize: number;
   /** An already open database to use (tests share one); not destroyed by `close()`. @default undefined */
   database: Database | undefined;
   /** HMAC secret shared with the tracker; random per process when unset. @default undefined */
@@ -43,6 +48,12 @@ export interface CoordinatorConfig {
   receiptMaxAgeSeconds: number;
   /** Receipts more than this in the future are implausible. @default 60 */
   receiptMaxSkewSeconds: number;
+  /**
+   * Time between credit roll-ups, which move the credits written with each receipt batch into
+   * the per-uploader counters (reads add what is pending, so this is not a staleness bound).
+   * 0 = only at start and on `coordinator.flushCredits()`. @default 250
+   */
+  creditRollupIntervalMs: number;
   /** Lifetime of a challenge. @default 300 */
   challengeTtlSeconds: number;
   /** Challenges are drawn from receipts credited within this. @default 60 */
@@ -72,6 +83,7 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   host: '127.0.0.1',
   databaseUrl: undefined,
   dataDir: '.data/coordinator',
+  databasePoolSize: 10,
   database: undefined,
   trackerSecret: undefined,
   trackerTokenTtlSeconds: 600,
@@ -85,6 +97,7 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   receiptsSameIpAllowed: false,
   receiptMaxAgeSeconds: 3600,
   receiptMaxSkewSeconds: 60,
+  creditRollupIntervalMs: 250,
   challengeTtlSeconds: 300,
   challengeWindowSeconds: 60,
   maxPendingChallenges: 1,
@@ -127,6 +140,7 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
     typeof v === 'string' && /^postgres(ql)?:\/\//.test(v) ? undefined : 'a postgres:// URL',
   ),
   dataDir: string,
+  databasePoolSize: int(1, 1000),
   database: optional((v) =>
     typeof v === 'object' && v !== null && 'db' in v ? undefined : 'an open Database',
   ),
@@ -146,6 +160,7 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   receiptsSameIpAllowed: bool,
   receiptMaxAgeSeconds: int(1),
   receiptMaxSkewSeconds: int(0),
+  creditRollupIntervalMs: int(0, 3_600_000),
   challengeTtlSeconds: positive,
   challengeWindowSeconds: int(1),
   maxPendingChallenges: int(1, 100),

@@ -56,6 +56,10 @@ export interface SessionsTable {
   created_at: Timestamp;
   last_seen_at: Timestamp;
   ended_at: Nullable<Date>;
+  /**
+   * Bytes credited as uploader, as of the last credit roll-up: add this session's
+   * `pending_credits` for the exact figure (`credit-reads.ts`).
+   */
   credited_bytes: Generated<number>;
   challenges_passed: Generated<number>;
   challenges_failed: Generated<number>;
@@ -78,11 +82,30 @@ export interface ReceiptsTable {
   credited_at: Timestamp;
 }
 
-/** Per-viewer ledger of verified bytes served to others. */
+/**
+ * Per-viewer ledger of verified bytes served to others, as of the last credit roll-up: add the
+ * viewer's `pending_credits` for the exact figure.
+ */
 export interface SupporterCreditsTable {
   viewer_id: string;
   credited_bytes: number;
   last_credited_at: Timestamp;
+}
+
+/**
+ * Credits written with their receipts and not yet rolled up into `sessions.credited_bytes` and
+ * `supporter_credits`: one row per receipt batch and uploader session (migration 002).
+ */
+export interface PendingCreditsTable {
+  id: Generated<number>;
+  /** The uploader session credited. */
+  session_id: string;
+  /** That session's viewer. */
+  viewer_id: string;
+  bytes: number;
+  /** How many receipts the bytes are. */
+  receipts: number;
+  credited_at: Timestamp;
 }
 
 export interface ChallengesTable {
@@ -133,6 +156,7 @@ export interface DB {
   sessions: SessionsTable;
   receipts: ReceiptsTable;
   supporter_credits: SupporterCreditsTable;
+  pending_credits: PendingCreditsTable;
   challenges: ChallengesTable;
   viewer_points: ViewerPointsTable;
   point_balances: PointBalancesTable;

@@ -20,6 +20,18 @@ export class CoordinatorMetrics {
     help: 'Verified P2P bytes credited to uploaders',
     registers: [this.registry],
   });
+  readonly creditRollupSeconds = new Histogram({
+    name: 'streamrp2p_coordinator_credit_rollup_seconds',
+    help: 'Credit roll-up transactions by result (rolled_up, empty, skipped, failed)',
+    labelNames: ['result'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly creditRollupRows = new Counter({
+    name: 'streamrp2p_coordinator_credit_rollup_rows_total',
+    help: 'Pending credit rows the roll-up moved into the per-uploader counters',
+    registers: [this.registry],
+  });
   readonly indexerSegments = new Counter({
     name: 'streamrp2p_coordinator_indexer_segments_total',
     help: 'Segments the indexer fetched, by result (indexed, failed)',
@@ -39,8 +51,8 @@ export class CoordinatorMetrics {
   });
   /**
    * Where a receipt batch spends its time: `auth` (session lookup and touch), `verify` (parse,
-   * time and signature checks), `lookup` (roots and uploader sessions), `write` (the insert and
-   * credit transaction). The load benchmark reads these to find the bottleneck.
+   * time and signature checks), `lookup` (roots and uploader sessions), `write` (the one statement
+   * that inserts the receipts and their pending credits). The load benchmark reads these to find the bottleneck.
    */
   readonly receiptPhase = new Histogram({
     name: 'streamrp2p_coordinator_receipt_phase_seconds',

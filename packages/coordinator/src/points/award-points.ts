@@ -12,6 +12,7 @@ import {
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { DB } from '../db/schema.js';
+import { creditedSince } from '../receipts/credit-reads.js';
 import { ACTION_COOLDOWN_SECONDS, pointsStatus, watchCredit } from './points-rules.js';
 
 export interface PointsEvent {
@@ -41,17 +42,13 @@ export async function awardPoints(ctx: AppContext, event: PointsEvent): Promise<
       .forUpdate()
       .executeTakeFirstOrThrow();
 
-    const supporter = await trx
-      .selectFrom('supporter_credits')
-      .select('viewer_id')
-      .where('viewer_id', '=', event.viewerId)
-      .where(
-        'last_credited_at',
-        '>=',
-        new Date(now.getTime() - ctx.config.supporterWindowSeconds * 1000),
-      )
-      .executeTakeFirst();
-    const multiplier = supporter === undefined ? 1 : SUPPORTER_MULTIPLIER;
+    // Credits still pending count too: a supporter is one from its first credited receipt.
+    const supporter = await creditedSince(
+      trx,
+      event.viewerId,
+      new Date(now.getTime() - ctx.config.supporterWindowSeconds * 1000),
+    );
+    const multiplier = supporter ? SUPPORTER_MULTIPLIER : 1;
 
     const base = await basePoints(trx, event, now);
     const awarded = base * multiplier;
@@ -100,7 +97,8 @@ async function basePoints(trx: Transaction<DB>, event: PointsEvent, now: Date): 
         .select(['created_at', 'watch_ms'])
         .where('id', '=', event.sessionId ?? '')
         // The lock an UPDATE of a non-key column takes: FOR UPDATE would also wait for every
-        // receipt insert's foreign-key check on this session, and starve under receipt load.
+        // foreign-key check on this session (challenge inserts; receipt inserts until migration
+        // 002), and starved under receipt load.
         .forNoKeyUpdate()
         .executeTakeFirstOrThrow();
       const credit = watchCredit({

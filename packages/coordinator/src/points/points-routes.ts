@@ -12,6 +12,7 @@ import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { bearerToken } from '../http/auth.js';
 import { bodyFields, pathId, type Fields } from '../http/validate.js';
+import { viewerCreditedBytes } from '../receipts/credit-reads.js';
 import { isLive, touchSession } from '../sessions/session-auth.js';
 import { findLiveStream, type StreamRow } from '../streams/stream-store.js';
 import { hashSecret } from '../util/crypto.js';
@@ -107,17 +108,13 @@ export function pointsRoutes(ctx: AppContext): Router {
 
   router.get('/api/viewers/:viewerId/points', async (req, res) => {
     const viewerId = pathId(req.params, 'viewerId');
-    const [balance, credits] = await Promise.all([
+    const [balance, creditedBytes] = await Promise.all([
       ctx.db
         .selectFrom('point_balances')
         .select('balance')
         .where('viewer_id', '=', viewerId)
         .executeTakeFirst(),
-      ctx.db
-        .selectFrom('supporter_credits')
-        .select('credited_bytes')
-        .where('viewer_id', '=', viewerId)
-        .executeTakeFirst(),
+      viewerCreditedBytes(ctx.db, viewerId),
     ]);
     // An unknown viewer is simply one with no points yet (viewer ids are client-made UUIDs).
     const points = balance?.balance ?? 0;
@@ -125,7 +122,7 @@ export function pointsRoutes(ctx: AppContext): Router {
       viewer_id: viewerId,
       balance: points,
       status: pointsStatus(points),
-      credited_bytes: credits?.credited_bytes ?? 0,
+      credited_bytes: creditedBytes,
     };
     res.json(response);
   });

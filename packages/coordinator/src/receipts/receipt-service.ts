@@ -1,9 +1,11 @@
 /**
- * Verifies and credits a batch of receipts: parse, time and signature checks, two batched
- * lookups (roots, uploaders), then one transaction that inserts the receipts (a UNIQUE key per
- * receiving viewer and segment makes concurrent duplicates credit once) and adds the inserted
- * bytes to the uploaders' sessions and ledger rows.
+ * Verifies and credits a batch of receipts: parse, time and signature checks, one lookup
+ * statement (roots, uploaders), then one statement that inserts the receipts (a UNIQUE key per
+ * receiving viewer and segment makes concurrent duplicates credit once) and the uploaders'
+ * pending credits, which the credit roll-up later adds to their counters. With the session's
+ * authentication, a batch is three statements and no transaction, whatever its size.
  */
+import { KeyObject } from 'node:crypto';
 import type { PostReceiptsResponse, ReceiptOutcome } from '@streamrp2p/protocol';
 import type { AppContext } from '../context.js';
 import { importReceiptKey } from '../sessions/public-key.js';
@@ -20,6 +22,7 @@ import { reject } from './receipt-codes.js';
 import { isRejected, parseReceipt, type ParsedReceipt } from './parse-receipt.js';
 import { verifyReceiptSignature } from './verify-signature.js';
 import { creditReceipts, type Credit } from './credit-receipts.js';
+import { lookupBatch } from './receipt-lookups.js';
 
 /** Most receipts in one request. */
 export const MAX_RECEIPTS_PER_BATCH = 500;
@@ -47,7 +50,7 @@ export async function processReceipts(
   };
   const phase = (name: string) => ctx.metrics.receiptPhase.startTimer({ phase: name });
   const endVerify = phase('verify');
-  const key = await importReceiptKey(receiver.public_key);
+  const key = KeyObject.from(await importReceiptKey(receiver.public_key));
   const check: Omit<CheckContext, 'roots' | 'uploaders'> = {
     now,
     receiver: facts(ctx, receiver),
@@ -82,12 +85,13 @@ export async function processReceipts(
   signed.sort((a, b) => a.index - b.index);
   endVerify();
 
-  // 2. Two lookups for the whole batch.
+  // 2. One lookup statement for the whole batch (roots and uploaders).
   const endLookup = phase('lookup');
-  const [roots, uploaders] = await Promise.all([
-    lookupRoots(ctx, receiver.stream_id, signed),
-    lookupUploaders(ctx, signed),
-  ]);
+  const { roots, uploaders } = await lookupBatch(
+    ctx,
+    receiver.stream_id,
+    signed.map((s) => s.receipt),
+  );
   endLookup();
   const context: CheckContext = { ...check, roots, uploaders };
 
@@ -144,44 +148,4 @@ function summarize(ctx: AppContext, results: ReceiptOutcome[]): PostReceiptsResp
     ctx.metrics.receipts.inc({ outcome: r.status, code: r.status === 'rejected' ? r.code : '' });
   }
   return response;
-}
-
-async function lookupRoots(
-  ctx: AppContext,
-  streamId: string,
-  signed: ReadonlyArray<{ receipt: ParsedReceipt }>,
-): Promise<Map<string, { root: string; byteLength: number }>> {
-  const found = new Map<string, { root: string; byteLength: number }>();
-  if (signed.length === 0) return found;
-  const renditions = [...new Set(signed.map((s) => s.receipt.rendition))];
-  const sequences = [...new Set(signed.map((s) => s.receipt.sequence))];
-  const rows = await ctx.db
-    .selectFrom('segment_roots')
-    .select(['rendition', 'sequence', 'root', 'byte_length'])
-    .where('stream_id', '=', streamId)
-    .where('rendition', 'in', renditions)
-    .where('sequence', 'in', sequences)
-    .execute();
-  for (const row of rows)
-    found.set(segmentKey(row.rendition, row.sequence), {
-      root: row.root,
-      byteLength: row.byte_length,
-    });
-  return found;
-}
-
-async function lookupUploaders(
-  ctx: AppContext,
-  signed: ReadonlyArray<{ receipt: ParsedReceipt }>,
-): Promise<Map<string, SessionFacts>> {
-  const found = new Map<string, SessionFacts>();
-  const peerIds = [...new Set(signed.map((s) => s.receipt.uploaderPeerId))];
-  if (peerIds.length === 0) return found;
-  const rows = await ctx.db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('peer_id', 'in', peerIds)
-    .execute();
-  for (const row of rows) found.set(row.peer_id, facts(ctx, row));
-  return found;
 }

@@ -4,7 +4,7 @@
  * call sees it again. An expired session stays expired: the SDK creates a new one.
  */
 import type { Request } from 'express';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { SessionsTable } from '../db/schema.js';
 import { ApiError } from '../errors.js';
@@ -38,7 +38,9 @@ export async function touchSession(ctx: AppContext, sessionId: string): Promise<
 
 /**
  * The session `sessionId` if the bearer token is its secret: 404 when unknown, 401 for a wrong
- * secret, 401 `SESSION_EXPIRED` when not live (unless `allowEnded`). Marks it seen.
+ * secret, 401 `SESSION_EXPIRED` when not live (unless `allowEnded`). Marks a live session seen.
+ * One statement reads the session and, only when the secret matches and it is live, touches it:
+ * a round trip fewer on every authenticated call (receipt batches, heartbeats, challenge polls).
  */
 export async function authenticateSession(
   ctx: AppContext,
@@ -46,21 +48,43 @@ export async function authenticateSession(
   sessionId: string,
   opts: { allowEnded?: boolean } = {},
 ): Promise<SessionRow> {
-  const secret = bearerToken(req);
-  const session = await ctx.db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('id', '=', sessionId)
-    .executeTakeFirst();
-  if (session === undefined) throw new ApiError('SESSION_NOT_FOUND', `no session ${sessionId}`);
-  if (!sameHash(hashSecret(secret), session.secret_hash)) {
-    throw new ApiError('UNAUTHORIZED', "the bearer token is not this session's secret");
+  const secretHash = hashSecret(bearerToken(req));
+  if (opts.allowEnded === true) {
+    const session = await ctx.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (session === undefined) throw new ApiError('SESSION_NOT_FOUND', `no session ${sessionId}`);
+    checkSecret(session, secretHash);
+    return session;
   }
-  if (opts.allowEnded === true) return session;
-  if (!isLive(ctx, session)) {
+  const now = nowDate(ctx.clock);
+  const liveSince = new Date(now.getTime() - ctx.config.sessionTtlSeconds * 1000);
+  const { rows } = await sql<SessionRow & { touched_at: Date | null }>`
+    with found as (select * from sessions where id = ${sessionId}),
+    touched as (
+      update sessions set last_seen_at = ${now}
+      from found
+      where sessions.id = found.id and found.secret_hash = ${secretHash}
+        and found.ended_at is null and found.last_seen_at >= ${liveSince}
+      returning sessions.last_seen_at
+    )
+    select found.*, (select last_seen_at from touched) as touched_at from found`.execute(ctx.db);
+  const found = rows[0];
+  if (found === undefined) throw new ApiError('SESSION_NOT_FOUND', `no session ${sessionId}`);
+  const { touched_at: touchedAt, ...session } = found;
+  checkSecret(session, secretHash);
+  if (touchedAt === null || !isLive(ctx, session)) {
     throw new ApiError('SESSION_EXPIRED', 'the session has ended or expired; create a new one');
   }
-  return { ...session, last_seen_at: await touchSession(ctx, session.id) };
+  return { ...session, last_seen_at: touchedAt };
+}
+
+function checkSecret(session: SessionRow, secretHash: string): void {
+  if (!sameHash(secretHash, session.secret_hash)) {
+    throw new ApiError('UNAUTHORIZED', "the bearer token is not this session's secret");
+  }
 }
 
 /** The live session whose secret is the bearer token (no session id in the path). */

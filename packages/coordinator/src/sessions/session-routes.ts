@@ -4,6 +4,7 @@ import { Router } from 'express';
 import createDebug from 'debug';
 import type { AppContext } from '../context.js';
 import { bodyFields, pathId } from '../http/validate.js';
+import { sessionCreditedBytes } from '../receipts/credit-reads.js';
 import { findLiveStream } from '../streams/stream-store.js';
 import { nowDate } from '../util/clock.js';
 import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
@@ -93,7 +94,8 @@ export function sessionRoutes(ctx: AppContext): Router {
       createdAt: session.created_at.toISOString(),
       lastSeenAt: session.last_seen_at.toISOString(),
       live: isLive(ctx, session),
-      creditedBytes: session.credited_bytes,
+      // The row's counter lags the credit roll-up; this adds what is still pending.
+      creditedBytes: await sessionCreditedBytes(ctx.db, session.id),
       challengesPassed: session.challenges_passed,
       challengesFailed: session.challenges_failed,
       watchSeconds: Math.floor(session.watch_ms / 1000),
