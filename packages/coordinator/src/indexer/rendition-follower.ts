@@ -3,11 +3,17 @@
  * indexes each new segment once: fetch, Merkle root, store. Live playlists are followed until
  * aborted; a playlist with `#EXT-X-ENDLIST` until every segment is indexed.
  */
-import { bytesToHex, merkleRoot } from '@streamrp2p/protocol';
 import createDebug from 'debug';
 import { nowDate } from '../util/clock.js';
 import { originGet, type IndexerDeps } from './indexer-deps.js';
-import { parsePlaylist, PlaylistError, type MediaPlaylist, type MediaSegment } from './m3u8.js';
+import {
+  bytesToHex,
+  merkleRoot,
+  parsePlaylist,
+  PlaylistError,
+  type MediaPlaylist,
+  type PlaylistSegment,
+} from '@streamrp2p/protocol';
 import { backoff, sleep } from './origin-fetch.js';
 
 const log = createDebug('streamrp2p:coordinator:indexer');
@@ -121,7 +127,7 @@ export class RenditionFollower {
   }
 
   /** Fetches, hashes and stores one segment; on failure it is retried at the next poll. */
-  async #indexSegment(segment: MediaSegment): Promise<void> {
+  async #indexSegment(segment: PlaylistSegment): Promise<void> {
     if (this.signal.aborted) return;
     const { streamId, rendition } = this.target;
     try {

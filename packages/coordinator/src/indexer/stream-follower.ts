@@ -2,11 +2,10 @@
  * Follows one registered stream: reads its playlist (a master, or a media playlist used as the
  * only rendition), records the renditions, and runs a {@link RenditionFollower} for each.
  */
-import { renditionId } from '@streamrp2p/protocol';
+import { parsePlaylist, renditionId } from '@streamrp2p/protocol';
 import createDebug from 'debug';
 import { nowDate } from '../util/clock.js';
 import { originGet, type IndexerDeps } from './indexer-deps.js';
-import { parsePlaylist } from './m3u8.js';
 import { backoff, sleep } from './origin-fetch.js';
 import { RenditionFollower, type RenditionTarget } from './rendition-follower.js';
 

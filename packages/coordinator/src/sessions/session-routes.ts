@@ -1,5 +1,9 @@
 /** `/api/sessions`: a viewer starts watching, refreshes its tracker token, reads its summary, ends. */
-import type { SessionResponse, TrackerTokenResponse } from '@streamrp2p/protocol';
+import type {
+  SessionResponse,
+  SessionSummaryResponse,
+  TrackerTokenResponse,
+} from '@streamrp2p/protocol';
 import { Router } from 'express';
 import createDebug from 'debug';
 import type { AppContext } from '../context.js';
@@ -13,23 +17,6 @@ import { authenticateSession, isLive } from './session-auth.js';
 import { issueTrackerToken } from './tracker-token.js';
 
 const log = createDebug('streamrp2p:coordinator:sessions');
-
-/** `GET /api/sessions/:sessionId`: the session's own view of its standing. */
-export interface SessionSummaryResponse {
-  sessionId: string;
-  streamId: string;
-  viewerId: string;
-  peerId: string;
-  createdAt: string;
-  lastSeenAt: string;
-  live: boolean;
-  /** Verified bytes this session served to others. */
-  creditedBytes: number;
-  challengesPassed: number;
-  challengesFailed: number;
-  /** Watch time accepted for points. */
-  watchSeconds: number;
-}
 
 export function sessionRoutes(ctx: AppContext): Router {
   const router = Router();
