@@ -14,6 +14,13 @@ export interface LoadParams {
   processes: number;
   /** Seconds to keep every client connected after the ramp (engine.io pings must be answered). */
   hold: number;
+  /** Tracker processes; clients are spread over them round robin within each swarm. @default 1 */
+  trackers: number;
+  /**
+   * Redis of cluster mode (the trackers share swarms through it); undefined runs one tracker in
+   * memory. @default 'redis://127.0.0.1:6379' when trackers > 1, else undefined
+   */
+  redis: string | undefined;
   /** Results folder. */
   out: string;
 }
@@ -34,6 +41,13 @@ Options:
   --processes <p>   client processes, at most 254; process i connects from
                     127.0.0.(i + 1) (default 1 per 10000 peers, at least 1)
   --hold <s>        keep every client connected this long after the ramp (default 0)
+  --trackers <n>    tracker processes in cluster mode, sharing swarms through Redis
+                    (default 1: one tracker in memory)
+  --redis <url>     Redis of cluster mode (default redis://127.0.0.1:6379 when
+                    --trackers > 1; with --trackers 1 it runs one tracker through Redis).
+                    Keys go under a fresh random prefix, deleted at the end.
+                    Cluster runs write tracker-cluster-<timestamp>.json,
+                    tracker-cluster-latest.json and tracker-cluster-latest.md instead.
   --out <dir>       results folder (default bench/results)
   -h, --help        show this help
 `;
@@ -66,6 +80,8 @@ export function parseLoadArgs(argv: string[]): LoadParams | undefined {
         swarms: { type: 'string' },
         processes: { type: 'string' },
         hold: { type: 'string' },
+        trackers: { type: 'string' },
+        redis: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -77,6 +93,11 @@ export function parseLoadArgs(argv: string[]): LoadParams | undefined {
   const peers = positive('peers', values.peers, 1000);
   const processes = positive('processes', values.processes, Math.max(1, Math.ceil(peers / 10_000)));
   if (processes > 254) throw new UsageError('--processes must be at most 254 (one 127.0.0.x each)');
+  const trackers = positive('trackers', values.trackers, 1);
+  if (trackers > 8) throw new UsageError('--trackers must be at most 8 (they share this machine)');
+  const redis = values.redis ?? (trackers > 1 ? 'redis://127.0.0.1:6379' : undefined);
+  if (redis !== undefined && !/^redis:\/\/[^/]+/.test(redis))
+    throw new UsageError('--redis must be a redis:// URL');
   return {
     peers,
     joinRate: positive('join-rate', values['join-rate'], 500),
@@ -84,6 +105,8 @@ export function parseLoadArgs(argv: string[]): LoadParams | undefined {
     swarms: positive('swarms', values.swarms, Math.max(1, Math.floor(peers / 50))),
     processes,
     hold: integer('hold', values.hold, 0, 0),
+    trackers,
+    redis,
     out: values.out ?? 'bench/results',
   };
 }

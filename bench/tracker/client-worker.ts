@@ -29,6 +29,8 @@ const upgradeMs: number[] = [];
 const connectMs: number[] = [];
 const joinMs: number[] = [];
 const signalMs: number[] = [];
+const signalLocalMs: number[] = [];
+const signalCrossMs: number[] = [];
 const errors: Record<string, number> = {};
 let opened = 0;
 let connected = 0;
@@ -53,8 +55,27 @@ function failAck(stage: string, err: unknown): void {
   fail(err instanceof AckError ? `${stage}:${err.code}` : `${stage}:${String(err)}`);
 }
 
+/** A signal's `sdp`: its send time and the sender's tracker, `<wall clock ms>/<tracker index>`. */
+function stamp(tracker: number): string {
+  return `${wallClockMs()}/${tracker}`;
+}
+
+/** Records a signal's relay time, split by whether it crossed tracker processes. */
+function arrived(sdp: string | undefined, tracker: number): void {
+  const [sentAt, from] = (sdp ?? '').split('/').map(Number);
+  if (sentAt === undefined || !Number.isFinite(sentAt)) return;
+  const ms = wallClockMs() - sentAt;
+  signalMs.push(ms);
+  if (from !== undefined && Number.isInteger(from))
+    (from === tracker ? signalLocalMs : signalCrossMs).push(ms);
+}
+
 /** Joins, then signals the first peer of the join answer with the send time as `sdp`. */
-async function joinAndSignal(client: LightTrackerClient, streamId: string): Promise<void> {
+async function joinAndSignal(
+  client: LightTrackerClient,
+  streamId: string,
+  tracker: number,
+): Promise<void> {
   const joinAt = performance.now();
   const ack = (await client.emitWithAck('join', { streamId, rendition: 'hd' }).catch((err) => {
     failAck('join', err);
@@ -67,7 +88,7 @@ async function joinAndSignal(client: LightTrackerClient, streamId: string): Prom
   const to = ack.peers?.[0]?.peerId;
   if (to === undefined) return;
   signalsSent++;
-  const data = { type: 'bench', sdp: String(wallClockMs()) };
+  const data = { type: 'bench', sdp: stamp(tracker) };
   const signalAck = (await client
     .emitWithAck('signal', { swarm: ack.swarm, to, data })
     .catch((err) => {
@@ -82,6 +103,7 @@ async function joinAndSignal(client: LightTrackerClient, streamId: string): Prom
 function openClient(start: StartMessage, i: number): void {
   const g = start.index + i * start.workers;
   const streamId = `bench-${g % start.swarms}`;
+  const tracker = Math.floor(g / start.swarms) % start.urls.length;
   const began = performance.now();
   let done = false;
   let welcomed = false;
@@ -91,7 +113,7 @@ function openClient(start: StartMessage, i: number): void {
   };
   const client = new LightTrackerClient(
     {
-      url: start.url,
+      url: start.urls[tracker]!,
       auth: { v: TRACKER_PROTOCOL_VERSION },
       localAddress: start.localAddress,
       timeoutMs: TIMEOUT_MS,
@@ -110,13 +132,13 @@ function openClient(start: StartMessage, i: number): void {
       },
       onEvent: (name, args) => {
         if (name === 'signal') {
-          const sentAt = Number((args[0] as { data?: { sdp?: string } } | undefined)?.data?.sdp);
-          if (Number.isFinite(sentAt)) signalMs.push(wallClockMs() - sentAt);
+          const sdp = (args[0] as { data?: { sdp?: string } } | undefined)?.data?.sdp;
+          arrived(sdp, tracker);
         } else if (name === 'welcome' && !welcomed) {
           welcomed = true;
           connected++;
           connectMs.push(performance.now() - began);
-          void joinAndSignal(client, streamId).finally(settle);
+          void joinAndSignal(client, streamId, tracker).finally(settle);
         }
       },
     },
@@ -164,6 +186,8 @@ process.on('message', (message: ParentMessage) => {
       connectMs,
       joinMs,
       signalMs,
+      signalLocalMs,
+      signalCrossMs,
       signalsSent,
       signalAcksOk,
       errors,

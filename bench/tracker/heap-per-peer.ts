@@ -50,7 +50,7 @@ for (let index = 0; index < processes; index++) {
   const share = Math.floor(peers / processes) + (index < peers % processes ? 1 : 0);
   child.send({
     type: 'start',
-    url,
+    urls: [url],
     index,
     workers: processes,
     peers: share,

@@ -3,7 +3,11 @@
 /** Parent to worker: open `peers` clients at `ratePerSecond`. */
 export interface StartMessage {
   type: 'start';
-  url: string;
+  /**
+   * Tracker base URLs. Client g of swarm `g mod swarms` uses tracker
+   * `floor(g / swarms) mod urls.length`, so every swarm spans every tracker.
+   */
+  urls: string[];
   /** This worker's index and the number of workers; peer g = index + i * workers. */
   index: number;
   workers: number;
@@ -45,6 +49,10 @@ export interface ResultMessage {
   joinMs: number[];
   /** A signal's send time to its arrival at the target (possibly in another worker), ms. */
   signalMs: number[];
+  /** `signalMs` of signals whose sender and target used the same tracker. */
+  signalLocalMs: number[];
+  /** `signalMs` of signals relayed from one tracker process to another. */
+  signalCrossMs: number[];
   signalsSent: number;
   signalAcksOk: number;
   errors: Record<string, number>;

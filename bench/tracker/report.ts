@@ -1,4 +1,5 @@
 import type { LoadParams } from './args.js';
+import type { ClusterResults } from './cluster-report.js';
 
 /** p50/p99/max of a sample, ms. */
 export interface Latency {
@@ -44,6 +45,7 @@ export interface LoadResults {
   connect: Latency;
   join: Latency;
   signal: Latency & { sent: number; acked: number };
+  /** With several trackers (or Redis), these are all tracker processes together. */
   tracker: {
     rssBeforeMiB: number;
     rssPeakMiB: number;
@@ -56,6 +58,8 @@ export interface LoadResults {
     /** Tracker CPU while everyone is connected and idle (pings only), cores. */
     cpuCoresHolding: number;
   };
+  /** Cluster runs only: per-process figures, local vs cross-process relays, Redis. */
+  cluster?: ClusterResults;
 }
 
 export function latency(values: number[]): Latency {

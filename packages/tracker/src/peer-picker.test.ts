@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { pickPeers } from './peer-picker.js';
-import { InMemorySwarmRegistry } from './swarm-registry.js';
+import { candidatePoolSizeOf, rankCandidates, type PickOptions } from './peer-picker.js';
+import { InMemorySwarmRegistry, type SwarmRegistry } from './swarm-registry.js';
+
+/** What the join and `peers` handlers do: sample the pool, then rank it. */
+async function pickPeers(
+  registry: SwarmRegistry,
+  swarm: string,
+  peerId: string,
+  options: PickOptions,
+) {
+  const candidates = await registry.sample(swarm, candidatePoolSizeOf(options), peerId);
+  return rankCandidates(candidates, swarm, peerId, options);
+}
 
 async function registryWith(n: number) {
   const registry = new InMemorySwarmRegistry();

@@ -1,7 +1,6 @@
 import createDebug from 'debug';
 import type { PeerDescriptor } from '@streamrp2p/protocol';
 import { defaultRankPeers, type RankPeers } from './ranking.js';
-import type { SwarmRegistry } from './swarm-registry.js';
 
 const log = createDebug('streamrp2p:tracker:rank');
 
@@ -12,22 +11,25 @@ export interface PickOptions {
   candidatePoolSize: number;
 }
 
+/** How many random candidates a peer list is drawn from. */
+export function candidatePoolSizeOf(options: PickOptions): number {
+  // The default ranking is uniform, so a sample of exactly the list size is enough.
+  return options.rankPeers === undefined ? options.maxPeersPerJoin : options.candidatePoolSize;
+}
+
 /**
- * A ranked, bounded list of other members of `swarm` for `peerId`. A random
- * sample is drawn (never the whole swarm), ranked by the hook, then cleaned:
- * self, duplicates and anything that was not a candidate are dropped. A hook
- * that throws is logged and its candidates are used in their random order.
+ * A ranked, bounded peer list from a random sample of other members of `swarm` (drawn by the
+ * caller with {@link candidatePoolSizeOf} candidates, in the same Redis round trip as its other
+ * checks; never the whole swarm). The sample is ranked by the hook, then cleaned: self,
+ * duplicates and anything that was not a candidate are dropped. A hook that throws is logged
+ * and its candidates are used in their random order.
  */
-export async function pickPeers(
-  registry: SwarmRegistry,
+export async function rankCandidates(
+  candidates: PeerDescriptor[],
   swarm: string,
   peerId: string,
   options: PickOptions,
 ): Promise<PeerDescriptor[]> {
-  // The default ranking is uniform, so a sample of exactly the list size is enough.
-  const poolSize =
-    options.rankPeers === undefined ? options.maxPeersPerJoin : options.candidatePoolSize;
-  const candidates = await registry.sample(swarm, poolSize, peerId);
   if (candidates.length === 0) return [];
   let ranked: unknown = candidates;
   try {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import createDebug from 'debug';
 import { createClient } from 'redis';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -46,6 +46,7 @@ export class RedisCluster {
   readonly #pub: RedisClient;
   readonly #sub: RedisClient;
   readonly #options: RedisClusterOptions;
+  readonly #shas = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
   #beating: Promise<void> | undefined;
 
@@ -92,9 +93,24 @@ export class RedisCluster {
     return createAdapter(this.#pub, this.#sub, { key: `${this.prefix}io` });
   }
 
-  /** Runs a script with the prefix as ARGV[1]. */
-  run(script: string, args: Array<string | number>): Promise<unknown> {
-    return this.client.eval(script, { arguments: [this.prefix, ...args.map(String)] });
+  /**
+   * Runs a script with the prefix as ARGV[1], by its SHA1 (EVALSHA): sending
+   * the 1-2 KB body with every call cost both sides CPU on each join and signal.
+   */
+  async run(script: string, args: Array<string | number>): Promise<unknown> {
+    let sha = this.#shas.get(script);
+    if (sha === undefined) {
+      sha = createHash('sha1').update(script).digest('hex');
+      this.#shas.set(script, sha);
+    }
+    const options = { arguments: [this.prefix, ...args.map(String)] };
+    try {
+      return await this.client.evalSha(sha, options);
+    } catch (err) {
+      // Not cached yet, or Redis restarted / failed over: EVAL runs the body and caches it.
+      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
+      return this.client.eval(script, options);
+    }
   }
 
   /** Drops this process's state from Redis and disconnects. */

@@ -16,7 +16,12 @@
 
 const COMMON = `
 local P = ARGV[1]
-local function alive(proc) return redis.call('EXISTS', P .. 'alive:' .. proc) == 1 end
+-- One EXISTS per process and script run, not per member read (a sample reads up to 100).
+local live = {}
+local function alive(proc)
+  if live[proc] == nil then live[proc] = redis.call('EXISTS', P .. 'alive:' .. proc) == 1 end
+  return live[proc]
+end
 local function split(v)
   return string.match(v, '^([^\\n]*)\\n([^\\n]*)\\n(.*)$')
 end

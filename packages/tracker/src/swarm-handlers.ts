@@ -12,7 +12,7 @@ import {
 import type { TrackerConfig } from './config.js';
 import { TrackerError } from './errors.js';
 import type { TrackerMetrics } from './metrics.js';
-import { pickPeers } from './peer-picker.js';
+import { candidatePoolSizeOf, rankCandidates } from './peer-picker.js';
 import { swarmRoom, type TrackerServer, type TrackerSocket } from './socket-types.js';
 import type { SwarmRegistry } from './swarm-registry.js';
 
@@ -62,12 +62,6 @@ export function createSwarmHandlers(
 ) {
   const { io, registry, metrics, config } = deps;
 
-  const requireMember = async (socket: TrackerSocket, swarm: string): Promise<void> => {
-    if (!(await registry.isMember(swarm, socket.id))) {
-      throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${swarm}`);
-    }
-  };
-
   const join: SwarmHandler<JoinResult> = async (socket, payload) => {
     const req = valueOf(parseJoinRequest(payload));
     const id = await peerIdOf(socket);
@@ -78,6 +72,10 @@ export function createSwarmHandlers(
       );
     }
     const swarm = swarmKey(req);
+    // The sample is drawn alongside the insert, not after it: with Redis both go in one round
+    // trip. It is the same list either way, since a sample never holds the joining peer.
+    const sampling = registry.sample(swarm, candidatePoolSizeOf(config), id);
+    sampling.catch(() => undefined);
     const added = await registry.add(
       swarm,
       { peerId: id, socketId: socket.id, ip: socket.data.ip },
@@ -95,7 +93,7 @@ export function createSwarmHandlers(
     }
     await socket.join(swarmRoom(swarm));
     if (added.added) metrics.countJoin();
-    return { swarm, peerId: id, peers: await pickPeers(registry, swarm, id, config) };
+    return { swarm, peerId: id, peers: await rankCandidates(await sampling, swarm, id, config) };
   };
 
   const leave: SwarmHandler<Record<string, never>> = async (socket, payload) => {
@@ -112,8 +110,13 @@ export function createSwarmHandlers(
   const peers: SwarmHandler<PeersResult> = async (socket, payload) => {
     const { swarm } = valueOf(parsePeersRequest(payload));
     const id = await peerIdOf(socket);
-    await requireMember(socket, swarm);
-    return { peers: await pickPeers(registry, swarm, id, config) };
+    // One round trip; a non-member's sample is thrown away unread.
+    const [member, candidates] = await Promise.all([
+      registry.isMember(swarm, socket.id),
+      registry.sample(swarm, candidatePoolSizeOf(config), id),
+    ]);
+    if (!member) throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${swarm}`);
+    return { peers: await rankCandidates(candidates, swarm, id, config) };
   };
 
   const signal: SwarmHandler<Record<string, never>> = async (socket, payload) => {
@@ -126,11 +129,20 @@ export function createSwarmHandlers(
     }
     const req = valueOf(parseSignalRequest(payload));
     const id = await peerIdOf(socket);
-    await requireMember(socket, req.swarm);
-    const target = req.to === id ? undefined : await registry.find(req.swarm, req.to);
+    // Both lookups at once (one Redis round trip); the sender's membership is still checked first.
+    const [member, target] = await Promise.all([
+      registry.isMember(req.swarm, socket.id),
+      req.to === id ? undefined : registry.find(req.swarm, req.to),
+    ]);
+    if (!member) throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${req.swarm}`);
     if (target === undefined)
       throw new TrackerError('UNKNOWN_PEER', `peer ${req.to} is not in swarm ${req.swarm}`);
-    io.to(target.socketId).emit('signal', { swarm: req.swarm, from: id, data: req.data });
+    const message = { swarm: req.swarm, from: id, data: req.data };
+    // A target on this process is sent to directly: through io.to() the Redis adapter would
+    // also publish it to every other process.
+    const local = io.of('/').sockets.get(target.socketId);
+    if (local !== undefined) local.emit('signal', message);
+    else io.to(target.socketId).emit('signal', message);
     metrics.countSignal();
     return {};
   };
