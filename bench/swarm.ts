@@ -20,6 +20,7 @@ import {
 import { Closers } from './lib/closers.js';
 import { engineByName } from './lib/engines.js';
 import { machineInfo, type MachineInfo } from './lib/machine.js';
+import { BENCH_POSTGRES_URL, postgresAnswers } from './lib/pg-schema.js';
 import {
   comparisonTable,
   engineSettingsTable,
@@ -124,6 +125,17 @@ async function main(): Promise<number> {
   if (params === 'help') {
     console.log(HELP);
     return 0;
+  }
+  if (params.engines.includes('streamrp2p') && params.database !== 'pglite') {
+    const answers = await postgresAnswers();
+    if (!answers && params.database === 'postgres') {
+      console.error(
+        `error: --database postgres, but PostgreSQL does not answer at ${BENCH_POSTGRES_URL}`,
+      );
+      return 2;
+    }
+    // Resolved here, so the results file says which database the coordinator ran on.
+    params = { ...params, database: answers ? 'postgres' : 'pglite' };
   }
   const closers = new Closers();
   const timeoutMs = overallTimeoutMs(params);

@@ -23,6 +23,13 @@ export interface SwarmParams {
   joinIntervalMs: number;
   /** How many times the whole comparison runs. @default 1 */
   repeat: number;
+  /**
+   * The coordinator's database in StreamrP2P trials. `auto`: PostgreSQL when it answers
+   * (DATABASE_URL_BENCH or the local test database), else embedded PGlite. PGlite runs its
+   * queries inside the benchmark's own process, which also serves the origin, so its work
+   * delays media responses: use PostgreSQL for startup figures. @default 'auto'
+   */
+  database: 'auto' | 'postgres' | 'pglite';
   /** Results folder. @default bench/results of this repository */
   out: string;
 }
@@ -37,6 +44,7 @@ export const DEFAULT_SWARM_PARAMS: Readonly<SwarmParams> = Object.freeze({
   latencyMs: 50,
   joinIntervalMs: 1000,
   repeat: 1,
+  database: 'auto',
   out: DEFAULT_OUT_DIR,
 });
 
@@ -53,6 +61,8 @@ Options:
   --latency-ms <n>         origin delay before each media response (default ${DEFAULT_SWARM_PARAMS.latencyMs})
   --join-interval-ms <n>   delay between two viewers joining (default ${DEFAULT_SWARM_PARAMS.joinIntervalMs})
   --repeat <n>             run the whole comparison n times, report median and spread (default ${DEFAULT_SWARM_PARAMS.repeat})
+  --database <d>           coordinator database for streamrp2p: auto, postgres or pglite (default auto:
+                           PostgreSQL at DATABASE_URL_BENCH or the local test database when it answers)
   --out <dir>              results folder (default bench/results)
   -h, --help               show this help
 `;
@@ -77,6 +87,12 @@ function engineList(raw: string | undefined): string[] {
   return names;
 }
 
+function databaseChoice(raw: string | undefined): SwarmParams['database'] {
+  if (raw === undefined) return DEFAULT_SWARM_PARAMS.database;
+  if (raw === 'auto' || raw === 'postgres' || raw === 'pglite') return raw;
+  throw new UsageError(`--database must be auto, postgres or pglite, got "${raw}"`);
+}
+
 /** Parses argv (without node and script); returns `'help'` when help was asked for. */
 export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
   let values;
@@ -93,6 +109,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
         'latency-ms': { type: 'string' },
         'join-interval-ms': { type: 'string' },
         repeat: { type: 'string' },
+        database: { type: 'string' },
         out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -124,6 +141,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
       600_000,
     ),
     repeat: integer('repeat', values.repeat, d.repeat, 1, 100),
+    database: databaseChoice(values.database),
     // npm runs scripts from the repository root; a relative --out means relative to where the user typed it.
     out: isAbsolute(out) ? out : resolve(process.env.INIT_CWD ?? process.cwd(), out),
   };

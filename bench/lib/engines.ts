@@ -54,7 +54,7 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     name: 'streamrp2p',
     label: 'StreamrP2P SDK (sdk.html)',
     settings:
-      'hls.js 1.7.4 defaults (worker on); SDK defaults: socket.io tracker, integrity checks and receipts against the coordinator, iceServers []',
+      'hls.js 1.7.4 defaults (worker on); SDK defaults: socket.io tracker, integrity checks and receipts against the coordinator (database: see the run parameters), iceServers []',
     page: 'sdk.html',
     // The stats overlay is a per-second DOM update the baseline page does not have.
     query: { overlay: '0' },

@@ -152,7 +152,8 @@ export function parameterLine(params: SwarmParams, machine: MachineInfo | null):
   const run =
     `${params.peers} viewers, ${params.seconds} s after the last join, join every ` +
     `${params.joinIntervalMs} ms, origin ${params.bandwidthKbps} kbit/s per connection + ` +
-    `${params.latencyMs} ms, repeat ${params.repeat}`;
+    `${params.latencyMs} ms, repeat ${params.repeat}` +
+    (params.engines.includes('streamrp2p') ? `, coordinator on ${params.database}` : '');
   if (machine === null) return run;
   return `${run}; ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, ${machine.chromium}`;
 }

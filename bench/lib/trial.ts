@@ -10,6 +10,7 @@ import type { SwarmParams } from './args.js';
 import type { Closers } from './closers.js';
 import type { EngineDefinition, EngineServices } from './engines.js';
 import { cpuBusyShare, readCpuTicks } from './machine.js';
+import { createBenchSchema } from './pg-schema.js';
 import { trialOverall, viewerResult, type TrialResult } from './results.js';
 import { Viewer } from './viewer.js';
 
@@ -44,14 +45,26 @@ function viewerUrl(
 export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Promise<TrialResult> {
   const { params, closers, log } = ctx;
   const startedAt = new Date();
+  // StreamrP2P runs as shipped: integrity checks and receipts against a coordinator (its
+  // indexer fetches each segment once; the per-viewer origin figures leave that out), on
+  // PostgreSQL in its own process when the run has it (PGlite would run in this one).
+  let coordinator: NonNullable<Parameters<typeof startDemoStack>[0]>['coordinator'] = false;
+  let dropSchema: (() => Promise<void>) | undefined;
+  if (engine.name === 'streamrp2p') {
+    if (params.database === 'postgres') {
+      const schema = await createBenchSchema();
+      dropSchema = closers.add(`${engine.name} database schema`, () => schema.drop());
+      coordinator = { databaseUrl: schema.url };
+    } else {
+      coordinator = { dataDir: 'memory://' };
+    }
+  }
   const stack = await startDemoStack({
     host: '127.0.0.1',
     origin: { bandwidthKbps: params.bandwidthKbps, latencyMs: params.latencyMs },
     // Every viewer comes from 127.0.0.1: the per-IP cap must not keep any of them out.
     tracker: { maxPeersPerIpPerSwarm: params.peers + 10 },
-    // StreamrP2P runs as shipped: integrity checks and receipts against a coordinator (its
-    // indexer fetches each segment once; the per-viewer origin figures leave that out).
-    coordinator: engine.name === 'streamrp2p' ? { dataDir: 'memory://' } : false,
+    coordinator,
   });
   const closeStack = closers.add(`${engine.name} demo stack`, () => stack.close());
   const extra = engine.prepare ? await engine.prepare(stack) : undefined;
@@ -117,5 +130,6 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
     await closeBrowser?.();
     await closeExtra?.();
     await closeStack();
+    await dropSchema?.();
   }
 }

@@ -74,8 +74,6 @@ export class SimViewer {
   }
 
   start(): void {
-    // Like the SDK's player, which joins a level's swarm while its playlist loads.
-    this.engine.prepare(this.rendition);
     void this.tick();
   }
 

@@ -90,16 +90,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
   }
 
   /**
-   * Joins a rendition's swarm ahead of its first segment request, so peers can connect while
-   * the player still loads playlists and the first segment can already come from one of them.
-   * `loadSegment()` joins by itself; this only starts earlier. Idempotent.
-   */
-  prepare(rendition: string): void {
-    if (this.destroyed) return;
-    this.swarmFor(rendition).lastUsed = Date.now();
-  }
-
-  /**
    * Delivers a segment: from peers when they can in time, otherwise over HTTP. Rejects only
    * when HTTP itself fails or the request is aborted; P2P trouble is reported as events.
    */

@@ -4,7 +4,7 @@ import { Emitter } from './emitter.js';
 import { P2PEngine } from './engine.js';
 import type { EngineEvents, EngineStats } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
-import { createFragmentLoader, renditionId } from './hls-loader.js';
+import { createFragmentLoader } from './hls-loader.js';
 import { StatsOverlay } from './overlay.js';
 
 /** Options of {@link createPlayer}. */
@@ -137,8 +137,6 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
       DefaultLoader,
     ) as unknown as HlsConfig['fLoader'],
   });
-  // Join a level's swarm while its playlist loads, before its first fragment is requested.
-  hls.on(Hls.Events.LEVEL_LOADING, (_event, data) => engine.prepare(renditionId(data.url)));
   hls.on(Hls.Events.ERROR, (_event, data) => {
     if (data.fatal)
       emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });

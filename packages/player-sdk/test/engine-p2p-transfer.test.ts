@@ -216,39 +216,6 @@ describe('two engines over WebRTC', () => {
     expect(b.getStats().p2pBytes).toBe(fromOrigin.length);
   }, 40_000);
 
-  it('prepare() joins the swarm before any request, so even a first segment needed now comes from a peer', async () => {
-    const holder = await engine({ streamId: 'prepare' });
-    const url = `${origin.url}/vod/240p/seg2.ts`;
-    const held = await holder.loadSegment({
-      rendition: '240p',
-      sequence: 2,
-      url,
-      deadlineMs: 0,
-      live: true,
-    });
-    expect(held.source).toBe('http');
-    const newcomer = await engine({ streamId: 'prepare' });
-    const connected = nextEvent(newcomer, 'peer-connect');
-    newcomer.prepare('240p');
-    newcomer.prepare('240p'); // idempotent
-    expect((await connected).peerId).toBe(holder.peerId);
-    await delay(300); // the holder's `have`
-    origin.resetStats();
-
-    const first = await newcomer.loadSegment({
-      rendition: '240p',
-      sequence: 2,
-      url,
-      deadlineMs: 0,
-      live: true,
-    });
-    expect(first.source).toBe('p2p');
-    expect(first.httpReason).toBeUndefined();
-    expect(sameBytes(first.bytes, held.bytes)).toBe(true);
-    expect(origin.stats().segmentBytes).toBe(0);
-    expect(newcomer.getStats().peers).toBe(1);
-  }, 40_000);
-
   it('a P2P download that falls behind resumes over HTTP from where it stopped', async () => {
     // 400 kbit/s = 50 kB/s after a 64 KiB burst: the first chunk comes at once, the rest of the
     // 180 kB segment would take seconds, but the downloader has about one second.
