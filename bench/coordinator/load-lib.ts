@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { integer, UsageError } from '../lib/flags.js';
 
 export interface LoadParams {
-  /** Receipts pre-signed and posted. @default 100000 */
+  /** Receipts posted, in batches signed beforehand. @default 100000 */
   receipts: number;
   /** Batches in flight. @default 8 */
   concurrency: number;
@@ -30,9 +30,9 @@ export interface LoadParams {
 export const HELP = `Usage: npm run bench:coordinator -- [options]
 
 Starts the coordinator in a child process (indexer off) on a fresh PostgreSQL schema (or PGlite),
-seeds indexed segment roots, creates sessions with real P-256 keys, pre-signs receipts, then posts
-them and measures receipts credited per second, request latency, the coordinator's time per phase
-and the latency of other API calls under that load. Results: bench/results/coordinator-latest.{json,md}.
+seeds indexed segment roots, creates sessions with real P-256 keys, signs each batch of receipts
+once, then posts them and measures receipts credited per second, request latency, the
+coordinator's time per phase and the latency of other API calls under that load. Results: bench/results/coordinator-latest.{json,md}.
 
 Options:
   --receipts <n>      receipts to post, 1..2000000 (default 100000)

@@ -23,8 +23,9 @@ function verifiedByUploader(states: SdkPageState[]): Map<string, number> {
   return totals;
 }
 
-/** Bytes the coordinator credited to each peer id's session. */
+/** Bytes the coordinator credited to each peer id's session (pending credits rolled up first). */
 async function creditedByPeer(demo: DemoStack, peerIds: string[]): Promise<Map<string, number>> {
+  await demo.coordinator!.flushCredits();
   const rows = await demo
     .coordinator!.db.selectFrom('sessions')
     .select(['peer_id', 'credited_bytes'])

@@ -10,6 +10,10 @@ export const API_ERROR_STATUS = Object.freeze({
   VALIDATION_ERROR: 400,
   /** The body is not valid JSON. */
   INVALID_JSON: 400,
+  /** A receipt of a batch is malformed (the message names its index): the batch is refused whole. */
+  INVALID_RECEIPT: 400,
+  /** The receipt batch signature does not verify with the receiver session's key. */
+  BAD_SIGNATURE: 400,
   /** The Authorization header is missing or the key/secret is wrong. */
   UNAUTHORIZED: 401,
   /** The session ended or was not seen within `SESSION_TTL_SECONDS`: create a new one. */

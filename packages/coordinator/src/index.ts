@@ -17,7 +17,7 @@ export { CoordinatorMetrics } from './http/metrics.js';
 export { SegmentIndexer } from './indexer/segment-indexer.js';
 export { MAX_ROOTS_RANGE } from './indexer/roots-routes.js';
 export { ReceiptRejection } from './receipts/receipt-codes.js';
-export { MAX_RECEIPTS_PER_BATCH } from './receipts/receipt-service.js';
+export { MAX_RECEIPTS_PER_BATCH } from './receipts/parse-receipt.js';
 export type { RollUpResult } from './receipts/credit-rollup.js';
 export { ACTION_COOLDOWN_SECONDS, pointsStatus, watchCredit } from './points/points-rules.js';
 export type { SessionSummaryResponse } from '@streamrp2p/protocol';

@@ -13,7 +13,7 @@ afterEach(async () => {
 
 /** Response bodies are read loosely in tests; each assertion pins the shape it needs. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
-type Json = any;
+export type Json = any;
 
 /** A response, its JSON body parsed. */
 export interface ApiResponse<T = Json> {

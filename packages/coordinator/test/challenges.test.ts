@@ -8,7 +8,8 @@ import {
   createStreamer,
   receiptFor,
   seedSegment,
-  signReceipt,
+  postReceipts,
+  receiptBody,
   type SeededSegment,
 } from './fixtures.js';
 
@@ -33,17 +34,13 @@ describeWithDatabases('challenges', (t) => {
     );
     const receipts = await Promise.all(
       segments.map((s) =>
-        signReceipt(receiver, {
+        receiptBody({
           ...receiptFor(uploader, s, stream.streamId),
           timestamp: clock.now(),
         }),
       ),
     );
-    const credited = await api.post(
-      '/api/receipts',
-      { sessionId: receiver.sessionId, receipts },
-      { token: receiver.sessionSecret },
-    );
+    const credited = await postReceipts(api, receiver, receipts);
     expect(credited.body.credited).toBe(3);
     const auth = { token: uploader.sessionSecret };
     const poll = () => api.get(`/api/sessions/${uploader.sessionId}/challenges`, auth);

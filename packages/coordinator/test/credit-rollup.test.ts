@@ -4,6 +4,7 @@
  * sharing one PostgreSQL roll up without counting anything twice.
  */
 import { fileURLToPath } from 'node:url';
+import type { ReceiptBody } from '@streamrp2p/protocol';
 import { sql, type Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import { runPackageCli } from '../../../test/support/cli.js';
@@ -18,7 +19,8 @@ import {
   createStreamer,
   receiptFor,
   seedSegment,
-  signReceipt,
+  receiptBody,
+  signBatch,
   type SeededSegment,
   type TestSession,
 } from './fixtures.js';
@@ -73,10 +75,10 @@ describeWithDatabases('credit roll-up', (t) => {
     const segments: SeededSegment[] = [];
     for (let seq = 0; seq < segmentCount; seq++)
       segments.push(await seedSegment(db, created.streamId, seq, { byteLength: 1000 + seq }));
-    const post = (receipts: unknown[], as: TestSession, on = api) =>
-      on.post('/api/receipts', { sessionId: as.sessionId, receipts }, { token: as.sessionSecret });
-    const sign = (receiver: TestSession, uploader: TestSession, of: SeededSegment[]) =>
-      Promise.all(of.map((s) => signReceipt(receiver, receiptFor(uploader, s, created.streamId))));
+    const post = async (receipts: ReceiptBody[], as: TestSession, on = api) =>
+      on.post('/api/receipts', await signBatch(as, receipts), { token: as.sessionSecret });
+    const receiptsFor = (uploader: TestSession, of: SeededSegment[]) =>
+      of.map((s) => receiptBody(receiptFor(uploader, s, created.streamId)));
     const apiCredit = async (on: Api, uploader: TestSession) => ({
       session: (
         await on.get(`/api/sessions/${uploader.sessionId}`, { token: uploader.sessionSecret })
@@ -84,7 +86,7 @@ describeWithDatabases('credit roll-up', (t) => {
       viewer: (await on.get(`/api/viewers/${uploader.viewerId}/points`)).body
         .credited_bytes as number,
     });
-    return { streamId: created.streamId, apiKey, segments, post, sign, apiCredit };
+    return { streamId: created.streamId, apiKey, segments, post, receiptsFor, apiCredit };
   }
 
   it('credits concurrent duplicate posts once, and reads are exact before any roll-up', async () => {
@@ -92,15 +94,19 @@ describeWithDatabases('credit roll-up', (t) => {
       indexerEnabled: false,
       creditRollupIntervalMs: 0,
     });
-    const { streamId, segments, post, sign, apiCredit } = await stream(api, coordinator.db, 6);
+    const { streamId, segments, post, receiptsFor, apiCredit } = await stream(
+      api,
+      coordinator.db,
+      6,
+    );
     const uploader = await createSession(api, streamId);
     const receiver = await createSession(api, streamId);
     // The same viewer in a second tab: its receipts for the same segments are duplicates.
     const otherTab = await createSession(api, streamId, { viewerId: receiver.viewerId });
     const second = await createSession(api, streamId);
-    const batch = await sign(receiver, uploader, segments);
-    const fromOtherTab = await sign(otherTab, uploader, segments);
-    const half = await sign(second, uploader, segments.slice(0, 3));
+    const batch = receiptsFor(uploader, segments);
+    const fromOtherTab = receiptsFor(uploader, segments);
+    const half = receiptsFor(uploader, segments.slice(0, 3));
     const responses = await Promise.all([
       ...[1, 2, 3, 4].map(() => post(batch, receiver)),
       post(fromOtherTab, otherTab),
@@ -151,7 +157,7 @@ describeWithDatabases('credit roll-up', (t) => {
       creditRollupIntervalMs: 0,
     });
     const { db } = coordinator;
-    const { streamId, segments, post, sign, apiCredit } = await stream(api, db, 4);
+    const { streamId, segments, post, receiptsFor, apiCredit } = await stream(api, db, 4);
     const uploaders = [await createSession(api, streamId), await createSession(api, streamId)];
     const owed = new Map<string, number>();
     // 8 receivers x 4 segments, alternating uploaders: many small pending rows.
@@ -159,7 +165,7 @@ describeWithDatabases('credit roll-up', (t) => {
       const receiver = await createSession(api, streamId);
       for (const [i, segment] of segments.entries()) {
         const uploader = uploaders[(r + i) % 2]!;
-        const res = await post(await sign(receiver, uploader, [segment]), receiver);
+        const res = await post(receiptsFor(uploader, [segment]), receiver);
         expect(res.body.credited).toBe(1);
         owed.set(uploader.sessionId, (owed.get(uploader.sessionId) ?? 0) + segment.byteLength);
       }
@@ -207,10 +213,14 @@ describeWithDatabases('credit roll-up', (t) => {
       indexerEnabled: false,
       creditRollupIntervalMs: 0,
     });
-    const { streamId, segments, post, sign } = await stream(first.api, first.coordinator.db, 5);
+    const { streamId, segments, post, receiptsFor } = await stream(
+      first.api,
+      first.coordinator.db,
+      5,
+    );
     const uploader = await createSession(first.api, streamId);
     const receiver = await createSession(first.api, streamId);
-    const res = await post(await sign(receiver, uploader, segments), receiver);
+    const res = await post(receiptsFor(uploader, segments), receiver);
     expect(res.body.credited).toBe(5);
     const owed = segments.reduce((sum, s) => sum + s.byteLength, 0);
     // No roll-up ran and close() does not run one: the database is as a crash would leave it.
@@ -261,10 +271,7 @@ describeWithDatabases('credit roll-up', (t) => {
             receiver,
             receipts: await Promise.all(
               segments.map((s, i) =>
-                signReceipt(
-                  receiver,
-                  receiptFor(uploaders[(i + r) % uploaders.length]!, s, streamId),
-                ),
+                receiptBody(receiptFor(uploaders[(i + r) % uploaders.length]!, s, streamId)),
               ),
             ),
           })),
@@ -301,10 +308,10 @@ describeWithDatabases('credit roll-up', (t) => {
           creditRollupIntervalMs: 0,
           database: second,
         });
-        const { streamId, segments, post, sign } = await stream(api, coordinator.db, 2);
+        const { streamId, segments, post, receiptsFor } = await stream(api, coordinator.db, 2);
         const uploader = await createSession(api, streamId);
         const receiver = await createSession(api, streamId);
-        await post(await sign(receiver, uploader, segments), receiver);
+        await post(receiptsFor(uploader, segments), receiver);
         const owed = segments.reduce((sum, s) => sum + s.byteLength, 0);
 
         let release!: () => void;
@@ -361,7 +368,7 @@ describeWithDatabases('credit roll-up', (t) => {
           .poll(() => run.output().stdout, { timeout: 30_000 })
           .toMatch(/listening on http:\S+/);
         const api = new Api(/listening on (\S+)/.exec(run.output().stdout)![1]!);
-        const { streamId, segments, post, sign } = await stream(api, t.database.db, 40);
+        const { streamId, segments, post, receiptsFor } = await stream(api, t.database.db, 40);
         const uploaders = [await createSession(api, streamId), await createSession(api, streamId)];
         const receivers: TestSession[] = [];
         for (let i = 0; i < 4; i++) receivers.push(await createSession(api, streamId));
@@ -370,7 +377,7 @@ describeWithDatabases('credit roll-up', (t) => {
             const batches = [];
             for (let at = 0; at < segments.length; at += 4) {
               const slice = segments.slice(at, at + 4);
-              batches.push(await sign(receiver, uploaders[(at / 4 + r) % 2]!, slice));
+              batches.push(receiptsFor(uploaders[(at / 4 + r) % 2]!, slice));
             }
             return { receiver, batches };
           }),

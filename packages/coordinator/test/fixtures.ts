@@ -1,12 +1,13 @@
-/** Test data: streamers, streams, sessions with real P-256 keys, signed receipts, seeded segments. */
+/** Test data: streamers, streams, sessions with real P-256 keys, signed receipt batches, seeded segments. */
 import { randomBytes } from 'node:crypto';
 import {
   buildMerkleTree,
   bytesToHex,
-  encodeReceipt,
+  encodeReceiptBatch,
   hexToBytes,
   RECEIPT_SIGNATURE_ALGORITHM,
   type MerkleTree,
+  type PostReceiptsRequest,
   type ReceiptBody,
   type SessionResponse,
   type StreamResponse,
@@ -78,25 +79,40 @@ export async function createSession(
   return { ...res.body, privateKey: keys.privateKey, ip, streamId };
 }
 
-/** A receipt signed by `receiver` for a segment `uploader` served. */
-export async function signReceipt(
+/** A receipt as posted (the timestamp defaults to now). */
+export function receiptBody(
+  fields: Omit<ReceiptBody, 'timestamp'> & { timestamp?: number },
+): ReceiptBody {
+  return { ...fields, timestamp: fields.timestamp ?? Date.now() };
+}
+
+/** The `POST /api/receipts` body for `receipts`, signed once by `receiver` (or by `signAs`). */
+export async function signBatch(
   receiver: TestSession,
-  fields: Omit<ReceiptBody, 'signature' | 'timestamp'> & { timestamp?: number },
+  receipts: readonly ReceiptBody[],
   opts: { signAs?: CryptoKey } = {},
-): Promise<ReceiptBody> {
-  const timestamp = fields.timestamp ?? Date.now();
-  const bytes = encodeReceipt({
-    ...fields,
-    timestamp,
-    root: hexToBytes(fields.root),
+): Promise<PostReceiptsRequest> {
+  const bytes = encodeReceiptBatch({
     receiverSessionId: receiver.sessionId,
+    receipts: receipts.map((r) => ({ ...r, root: hexToBytes(r.root) })),
   });
   const signature = await crypto.subtle.sign(
     { name: 'ECDSA', hash: 'SHA-256' },
     opts.signAs ?? receiver.privateKey,
     bytes,
   );
-  return { ...fields, timestamp, signature: Buffer.from(signature).toString('base64url') };
+  return {
+    sessionId: receiver.sessionId,
+    receipts: [...receipts],
+    signature: Buffer.from(signature).toString('base64url'),
+  };
+}
+
+/** Signs `receipts` as `receiver`'s batch and posts them with its secret. */
+export async function postReceipts(api: Api, receiver: TestSession, receipts: ReceiptBody[]) {
+  return api.post('/api/receipts', await signBatch(receiver, receipts), {
+    token: receiver.sessionSecret,
+  });
 }
 
 export interface SeededSegment {

@@ -8,7 +8,8 @@ import {
   createStreamer,
   receiptFor,
   seedSegment,
-  signReceipt,
+  postReceipts,
+  receiptBody,
   type TestSession,
 } from './fixtures.js';
 
@@ -82,19 +83,11 @@ describeWithDatabases('points', (t) => {
     const { api, viewer, stream, coordinator, clock } = await setup();
     const receiver = await createSession(api, stream.streamId);
     const segment = await seedSegment(coordinator.db, stream.streamId, 1);
-    const receipt = await signReceipt(receiver, {
+    const receipt = receiptBody({
       ...receiptFor(viewer, segment, stream.streamId),
       timestamp: clock.now(),
     });
-    expect(
-      (
-        await api.post(
-          '/api/receipts',
-          { sessionId: receiver.sessionId, receipts: [receipt] },
-          { token: receiver.sessionSecret },
-        )
-      ).body.credited,
-    ).toBe(1);
+    expect((await postReceipts(api, receiver, [receipt])).body.credited).toBe(1);
     expect((await award(api, viewer, 'chat_message')).body).toMatchObject({
       awarded: 25,
       multiplier: 5,

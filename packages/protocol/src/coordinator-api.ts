@@ -96,7 +96,10 @@ export interface TrackerTokenResponse {
   trackerTokenExpiresAt: number;
 }
 
-/** A receipt as posted: `Receipt` fields plus the receiver's signature over `encodeReceipt`. */
+/**
+ * A receipt as posted: the `Receipt` fields except the receiver, which is the request's
+ * `sessionId`. It carries no signature of its own: the request's `signature` covers the batch.
+ */
 export interface ReceiptBody {
   uploaderPeerId: string;
   streamId: string;
@@ -106,21 +109,33 @@ export interface ReceiptBody {
   root: string;
   byteLength: number;
   timestamp: number;
-  /** ECDSA P-256 / SHA-256 signature in IEEE P1363 form (r || s, 64 bytes), base64url. */
-  signature: string;
 }
-/** `POST /api/receipts` (Bearer sessionSecret of the receiver). At most 500 receipts. */
+/**
+ * `POST /api/receipts` (Bearer sessionSecret of the receiver). At most 500 receipts, signed once
+ * as a batch. A request whose `signature` does not verify is refused whole (400 `BAD_SIGNATURE`),
+ * as is one holding a malformed receipt (400 `INVALID_RECEIPT`: the batch cannot be verified
+ * without it); a request without `signature` (receipts signed one by one, the old shape) gets
+ * 400 `VALIDATION_ERROR`.
+ */
 export interface PostReceiptsRequest {
+  /** The receiver's session id: the `receiverSessionId` of the batch and of every receipt. */
   sessionId: string;
   receipts: ReceiptBody[];
+  /**
+   * The receiver's ECDSA P-256 / SHA-256 signature over
+   * `encodeReceiptBatch({ receiverSessionId: sessionId, receipts })` (roots as bytes), in IEEE
+   * P1363 form (r || s, 64 bytes), base64url without padding.
+   */
+  signature: string;
 }
 export type ReceiptOutcome =
   | { index: number; status: 'credited' }
   | { index: number; status: 'duplicate' }
   | { index: number; status: 'rejected'; code: string; message: string };
 /**
- * Per-receipt outcomes. `duplicate` means already credited (a retry): the SDK drops it like a
- * credited one. `rejected` receipts are final too. Only a failed request is retried.
+ * Per-receipt outcomes of a batch whose signature verified. `duplicate` means already credited
+ * (a retry): the SDK drops it like a credited one. `rejected` receipts are final too. Only a
+ * failed request is retried (a 4xx for the whole request makes all its receipts final).
  */
 export interface PostReceiptsResponse {
   credited: number;

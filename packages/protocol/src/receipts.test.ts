@@ -3,8 +3,12 @@ import { bytesToHex } from './bytes.js';
 import { ProtocolError } from './protocol-error.js';
 import {
   encodeReceipt,
+  encodeReceiptBatch,
+  RECEIPT_BATCH_TAG,
+  RECEIPT_BATCH_VERSION,
   RECEIPT_SIGNATURE_ALGORITHM,
   RECEIPT_VERSION,
+  type BatchedReceipt,
   type Receipt,
 } from './receipts.js';
 
@@ -105,7 +109,7 @@ describe('encodeReceipt', () => {
     expect(() => encodeReceipt({ ...receipt, rendition: 'x'.repeat(255) })).not.toThrow();
   });
 
-  it('round-trips a WebCrypto ECDSA P-256 signature (IEEE P1363, 64 bytes)', async () => {
+  it('round-trips a WebCrypto ECDSA P-256 signature of a batch (IEEE P1363, 64 bytes)', async () => {
     const keys = (await crypto.subtle.generateKey(RECEIPT_SIGNATURE_ALGORITHM, true, [
       'sign',
       'verify',
@@ -115,23 +119,86 @@ describe('encodeReceipt', () => {
     const verifier = await crypto.subtle.importKey('raw', raw, RECEIPT_SIGNATURE_ALGORITHM, false, [
       'verify',
     ]);
+    const signed = encodeReceiptBatch(batch);
     const signature = await crypto.subtle.sign(
       RECEIPT_SIGNATURE_ALGORITHM,
       keys.privateKey,
-      encodeReceipt(receipt),
+      signed,
     );
     expect(signature.byteLength).toBe(64);
     expect(
-      await crypto.subtle.verify(
-        RECEIPT_SIGNATURE_ALGORITHM,
-        verifier,
-        signature,
-        encodeReceipt(receipt),
-      ),
+      await crypto.subtle.verify(RECEIPT_SIGNATURE_ALGORITHM, verifier, signature, signed),
     ).toBe(true);
-    const tampered = encodeReceipt({ ...receipt, byteLength: receipt.byteLength + 1 });
+    const tampered = encodeReceiptBatch({
+      ...batch,
+      receipts: [{ ...second, byteLength: second.byteLength + 1 }, second],
+    });
     expect(
       await crypto.subtle.verify(RECEIPT_SIGNATURE_ALGORITHM, verifier, signature, tampered),
     ).toBe(false);
   });
 });
+
+const { receiverSessionId, ...first } = receipt;
+const second: BatchedReceipt = { ...first, sequence: 7, byteLength: 99 };
+const batch = { receiverSessionId, receipts: [first, second] };
+
+describe('encodeReceiptBatch', () => {
+  it('lays out tag, version, receiver, count, then each length-prefixed receipt encoding', () => {
+    const bytes = encodeReceiptBatch(batch);
+    const one = encodeReceipt(receipt);
+    const two = encodeReceipt({ ...second, receiverSessionId });
+    const expected = [
+      ...new TextEncoder().encode('streamrp2p/receipt-batch'),
+      RECEIPT_BATCH_VERSION,
+      3,
+      0x72,
+      0x78,
+      0x31, // "rx1"
+      0,
+      0,
+      0,
+      2, // count
+      0,
+      one.length,
+      ...one,
+      0,
+      two.length,
+      ...two,
+    ];
+    expect(RECEIPT_BATCH_TAG).toHaveLength(24);
+    expect(bytesToHex(bytes)).toBe(bytesToHex(Uint8Array.from(expected)));
+    expect(bytes.length).toBe(24 + 1 + 4 + 4 + 2 * 2 + one.length + two.length);
+  });
+
+  it('encodes an empty batch as its header', () => {
+    const bytes = encodeReceiptBatch({ receiverSessionId, receipts: [] });
+    expect(bytes.length).toBe(24 + 1 + 4 + 4);
+    expect([...bytes.subarray(-4)]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('changes when a receipt is changed, removed, added or moved, or the receiver changes', () => {
+    const base = bytesToHex(encodeReceiptBatch(batch));
+    const variants: ReceiptBatchVariant[] = [
+      { receipts: [first, { ...second, sequence: 8 }] },
+      { receipts: [first] },
+      { receipts: [first, second, second] },
+      { receipts: [second, first] },
+      { receiverSessionId: 'rx2' },
+    ];
+    for (const variant of variants)
+      expect(bytesToHex(encodeReceiptBatch({ ...batch, ...variant }))).not.toBe(base);
+  });
+
+  it('rejects a receipt or receiver it cannot encode with INVALID_ARGUMENT', () => {
+    const bad: ReceiptBatchVariant[] = [
+      { receiverSessionId: '' },
+      { receipts: [first, { ...second, root: new Uint8Array(31) }] },
+    ];
+    for (const variant of bad) {
+      expect(() => encodeReceiptBatch({ ...batch, ...variant })).toThrow(ProtocolError);
+    }
+  });
+});
+
+type ReceiptBatchVariant = Partial<Parameters<typeof encodeReceiptBatch>[0]>;

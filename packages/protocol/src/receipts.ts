@@ -45,8 +45,8 @@ function u32(value: number, name: string): number {
 }
 
 /**
- * The one canonical byte encoding of a receipt, which the SDK signs (ECDSA P-256, SHA-256) and
- * the coordinator verifies:
+ * The one canonical byte encoding of a receipt. Receipts are not signed one by one: the receiver
+ * signs a batch of them, whose encoding ({@link encodeReceiptBatch}) holds each of these:
  *
  * `version u8 | len u8 + streamId | len u8 + rendition | sequence u32 | len u8 + uploaderPeerId |
  *  len u8 + receiverSessionId | root 32 bytes | byteLength u32 | timestamp f64`
@@ -54,7 +54,7 @@ function u32(value: number, name: string): number {
  * Strings are UTF-8 with a one-byte length; integers and the float are big-endian.
  *
  * @example
- * const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, encodeReceipt(receipt));
+ * const bytes = encodeReceipt(receipt); // 1 + 4 + 32 + 4 + 8 bytes plus the four strings
  */
 export function encodeReceipt(receipt: Receipt): Uint8Array<ArrayBuffer> {
   const parts = [
@@ -112,9 +112,70 @@ export function encodeReceipt(receipt: Receipt): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** ECDSA parameters of receipt signatures, for `crypto.subtle.sign/verify` and key generation. */
+/** ECDSA parameters of receipt batch signatures, for `crypto.subtle.sign/verify` and key generation. */
 export const RECEIPT_SIGNATURE_ALGORITHM = {
   name: 'ECDSA',
   namedCurve: 'P-256',
   hash: 'SHA-256',
 } as const;
+
+/**
+ * Domain-separation tag that opens every encoded receipt batch (24 ASCII bytes), so a batch
+ * signature can never be mistaken for a signature over anything else the session key signs.
+ */
+export const RECEIPT_BATCH_TAG = 'streamrp2p/receipt-batch';
+
+/** Version byte of the canonical receipt batch encoding (it follows the tag). */
+export const RECEIPT_BATCH_VERSION = 1;
+
+/** A receipt inside a batch: the batch names the receiver once for all its receipts. */
+export type BatchedReceipt = Omit<Receipt, 'receiverSessionId'>;
+
+/** What a receiver signs once per `POST /api/receipts`: its session and the receipts, in order. */
+export interface ReceiptBatch {
+  /** Session id of the viewer that received the segments and signs the batch. */
+  receiverSessionId: string;
+  receipts: readonly BatchedReceipt[];
+}
+
+const BATCH_TAG_BYTES = encoder.encode(RECEIPT_BATCH_TAG);
+
+/**
+ * The one canonical byte encoding of a receipt batch, which the receiver signs once (ECDSA
+ * P-256, SHA-256, {@link RECEIPT_SIGNATURE_ALGORITHM}) and the coordinator verifies once:
+ *
+ * `tag 24 bytes "streamrp2p/receipt-batch" | version u8 | len u8 + receiverSessionId |
+ *  count u32 | count x (len u16 + encodeReceipt(receipt with receiverSessionId))`
+ *
+ * Each receipt keeps its own canonical encoding (which names the receiver too), length-prefixed
+ * and in the order posted, so adding, removing, changing or reordering any receipt changes the
+ * bytes. Integers are big-endian. Throws `INVALID_ARGUMENT` for a receipt `encodeReceipt` refuses.
+ *
+ * @example
+ * const bytes = encodeReceiptBatch({ receiverSessionId: session.sessionId, receipts });
+ * const signature = await crypto.subtle.sign(RECEIPT_SIGNATURE_ALGORITHM, key, bytes);
+ */
+export function encodeReceiptBatch(batch: ReceiptBatch): Uint8Array<ArrayBuffer> {
+  const { receiverSessionId, receipts } = batch;
+  const receiver = text(receiverSessionId, 'receiverSessionId');
+  u32(receipts.length, 'count');
+  const encoded = receipts.map((receipt) => encodeReceipt({ ...receipt, receiverSessionId }));
+  let size = BATCH_TAG_BYTES.length + 1 + 1 + receiver.length + 4;
+  for (const bytes of encoded) size += 2 + bytes.length; // at most 1 077 bytes: fits a u16
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  out.set(BATCH_TAG_BYTES, 0);
+  let at = BATCH_TAG_BYTES.length;
+  out[at++] = RECEIPT_BATCH_VERSION;
+  out[at++] = receiver.length;
+  out.set(receiver, at);
+  at += receiver.length;
+  view.setUint32(at, receipts.length);
+  at += 4;
+  for (const bytes of encoded) {
+    view.setUint16(at, bytes.length);
+    out.set(bytes, at + 2);
+    at += 2 + bytes.length;
+  }
+  return out;
+}

@@ -50,8 +50,8 @@ export class CoordinatorMetrics {
     registers: [this.registry],
   });
   /**
-   * Where a receipt batch spends its time: `auth` (session lookup and touch), `verify` (parse,
-   * time and signature checks), `lookup` (roots and uploader sessions), `write` (the one statement
+   * Where a receipt batch spends its time: `auth` (session lookup and touch), `verify` (the one batch
+   * signature, then stream and time checks), `lookup` (roots and uploader sessions), `write` (the one statement
    * that inserts the receipts and their pending credits). The load benchmark reads these to find the bottleneck.
    */
   readonly receiptPhase = new Histogram({

@@ -96,11 +96,14 @@ export const SCHEMAS: Record<string, Schema> = {
     root: hex32,
     byteLength: int(undefined, { minimum: 0, maximum: 4294967295 }),
     timestamp: { type: 'number', description: 'Unix milliseconds' },
-    signature: str('ECDSA P-256/SHA-256 over encodeReceipt(), IEEE P1363 (64 bytes), base64url'),
   }),
   PostReceiptsRequest: obj({
     sessionId: id,
     receipts: { type: 'array', maxItems: 500, items: ref('ReceiptBody') },
+    signature: str(
+      "The receiver's one signature for the batch: ECDSA P-256/SHA-256 over " +
+        'encodeReceiptBatch({ receiverSessionId: sessionId, receipts }), IEEE P1363 (64 bytes), base64url',
+    ),
   }),
   ReceiptOutcome: {
     type: 'object',

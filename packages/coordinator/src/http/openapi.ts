@@ -182,7 +182,8 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
   },
   '/api/receipts': {
     post: {
-      summary: 'Post signed receipts (at most 500); per-receipt outcomes',
+      summary:
+        'Post receipts (at most 500) signed once as a batch; per-receipt outcomes, or 400 BAD_SIGNATURE / INVALID_RECEIPT for the whole batch',
       auth: 'sessionSecret',
       body: 'PostReceiptsRequest',
       ok: [200, 'PostReceiptsResponse'],

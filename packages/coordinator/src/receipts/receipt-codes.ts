@@ -1,12 +1,10 @@
 /**
  * Why a receipt was rejected: the `code` of a `rejected` outcome in `PostReceiptsResponse`.
- * Rejections are final (the SDK does not retry them).
+ * Rejections are final (the SDK does not retry them). A malformed receipt or a batch signature
+ * that does not verify fails the whole request instead (`INVALID_RECEIPT`, `BAD_SIGNATURE` in
+ * `API_ERROR_STATUS`): the signature covers the batch, not one receipt.
  */
 export const ReceiptRejection = {
-  /** A field is missing or malformed. */
-  INVALID_RECEIPT: 'INVALID_RECEIPT',
-  /** The signature does not verify with the receiver session's public key. */
-  BAD_SIGNATURE: 'BAD_SIGNATURE',
   /** The segment is not (yet) indexed. */
   UNKNOWN_SEGMENT: 'UNKNOWN_SEGMENT',
   /** The root differs from the indexed one. */

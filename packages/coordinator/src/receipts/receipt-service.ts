@@ -1,13 +1,14 @@
 /**
- * Verifies and credits a batch of receipts: parse, time and signature checks, one lookup
- * statement (roots, uploaders), then one statement that inserts the receipts (a UNIQUE key per
- * receiving viewer and segment makes concurrent duplicates credit once) and the uploaders'
- * pending credits, which the credit roll-up later adds to their counters. With the session's
+ * Verifies and credits a batch of receipts: its one signature (before any lookup), stream and
+ * time checks, one lookup statement (roots, uploaders), then one statement that inserts the
+ * receipts (a UNIQUE key per receiving viewer and segment makes concurrent duplicates credit
+ * once) and the uploaders' pending credits, which the credit roll-up later adds to their counters. With the session's
  * authentication, a batch is three statements and no transaction, whatever its size.
  */
 import { KeyObject } from 'node:crypto';
 import type { PostReceiptsResponse, ReceiptOutcome } from '@streamrp2p/protocol';
 import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
 import { importReceiptKey } from '../sessions/public-key.js';
 import { isLive, type SessionRow } from '../sessions/session-auth.js';
 import { nowDate } from '../util/clock.js';
@@ -19,13 +20,10 @@ import {
   type SessionFacts,
 } from './receipt-checks.js';
 import { reject } from './receipt-codes.js';
-import { isRejected, parseReceipt, type ParsedReceipt } from './parse-receipt.js';
-import { verifyReceiptSignature } from './verify-signature.js';
+import type { ParsedReceipt, ParsedReceiptsRequest } from './parse-receipt.js';
+import { verifyBatchSignature } from './verify-signature.js';
 import { creditReceipts, type Credit } from './credit-receipts.js';
 import { lookupBatch } from './receipt-lookups.js';
-
-/** Most receipts in one request. */
-export const MAX_RECEIPTS_PER_BATCH = 500;
 
 function facts(ctx: AppContext, s: SessionRow): SessionFacts {
   return {
@@ -38,51 +36,57 @@ function facts(ctx: AppContext, s: SessionRow): SessionFacts {
   };
 }
 
+/**
+ * Per-receipt outcomes for a parsed batch of an authenticated receiver; 400 `BAD_SIGNATURE` for
+ * the whole request when the batch signature does not verify (no receipt of it is looked at).
+ */
 export async function processReceipts(
   ctx: AppContext,
   receiver: SessionRow,
-  inputs: readonly unknown[],
+  request: Pick<ParsedReceiptsRequest, 'receipts' | 'signature'>,
 ): Promise<PostReceiptsResponse> {
   const now = ctx.clock();
-  const results: ReceiptOutcome[] = new Array(inputs.length);
+  const { receipts } = request;
+  const results: ReceiptOutcome[] = new Array(receipts.length);
   const rejectAt = (index: number, r: { code: string; message: string }) => {
     results[index] = { index, status: 'rejected', code: r.code, message: r.message };
   };
   const phase = (name: string) => ctx.metrics.receiptPhase.startTimer({ phase: name });
+
+  // 1. One signature for the whole batch, then stream and time: no database needed.
   const endVerify = phase('verify');
   const key = KeyObject.from(await importReceiptKey(receiver.public_key));
-  const check: Omit<CheckContext, 'roots' | 'uploaders'> = {
+  if (!(await verifyBatchSignature(key, receiver.id, receipts, request.signature))) {
+    endVerify();
+    ctx.metrics.receipts.inc({ outcome: 'rejected', code: 'BAD_SIGNATURE' }, receipts.length);
+    throw new ApiError(
+      'BAD_SIGNATURE',
+      'the batch signature does not verify with the session key over ' +
+        'encodeReceiptBatch({ receiverSessionId: sessionId, receipts }): nothing was credited',
+    );
+  }
+  const check: CheckContext = {
     now,
     receiver: facts(ctx, receiver),
+    roots: new Map(),
+    uploaders: new Map(),
     maxAgeMs: ctx.config.receiptMaxAgeSeconds * 1000,
     maxSkewMs: ctx.config.receiptMaxSkewSeconds * 1000,
     sameIpAllowed: ctx.config.receiptsSameIpAllowed,
   };
-
-  // 1. Shape, stream, time, signature: no database needed.
-  const signed: Array<{ index: number; receipt: ParsedReceipt }> = [];
-  await Promise.all(
-    inputs.map(async (input, index) => {
-      const receipt = parseReceipt(input);
-      if (isRejected(receipt)) return rejectAt(index, receipt);
-      if (receipt.streamId !== receiver.stream_id) {
-        return rejectAt(
-          index,
-          reject('NOT_IN_STREAM', 'the receiver session is not in this stream'),
-        );
-      }
-      const badTime = checkTime(receipt, { ...check, roots: new Map(), uploaders: new Map() });
-      if (badTime !== undefined) return rejectAt(index, badTime);
-      if (!(await verifyReceiptSignature(key, receiver.id, receipt))) {
-        return rejectAt(
-          index,
-          reject('BAD_SIGNATURE', 'signature does not verify with the session key'),
-        );
-      }
-      signed.push({ index, receipt });
-    }),
-  );
-  signed.sort((a, b) => a.index - b.index);
+  const plausible: Array<{ index: number; receipt: ParsedReceipt }> = [];
+  for (const [index, receipt] of receipts.entries()) {
+    if (receipt.streamId !== receiver.stream_id) {
+      rejectAt(index, reject('NOT_IN_STREAM', 'the receiver session is not in this stream'));
+      continue;
+    }
+    const badTime = checkTime(receipt, check);
+    if (badTime !== undefined) {
+      rejectAt(index, badTime);
+      continue;
+    }
+    plausible.push({ index, receipt });
+  }
   endVerify();
 
   // 2. One lookup statement for the whole batch (roots and uploaders).
@@ -90,7 +94,7 @@ export async function processReceipts(
   const { roots, uploaders } = await lookupBatch(
     ctx,
     receiver.stream_id,
-    signed.map((s) => s.receipt),
+    plausible.map((s) => s.receipt),
   );
   endLookup();
   const context: CheckContext = { ...check, roots, uploaders };
@@ -98,7 +102,7 @@ export async function processReceipts(
   // 3. Index and uploader rules; the first receipt for a segment in the batch is the candidate.
   const candidates = new Map<string, Credit & { index: number }>();
   const sameBatch: Array<{ index: number; key: string }> = [];
-  for (const { index, receipt } of signed) {
+  for (const { index, receipt } of plausible) {
     const outcome = checkAgainstIndex(receipt, context);
     if ('code' in outcome) {
       rejectAt(index, outcome);

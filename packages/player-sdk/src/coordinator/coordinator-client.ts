@@ -92,8 +92,8 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
   }
 
   /**
-   * Signs and queues a receipt for a verified segment a peer served us. Resolves false (with an
-   * `error` event) for an invalid receipt; never rejects.
+   * Queues a receipt for a verified segment a peer served us (each upload is signed once, as a
+   * batch). Resolves false (with an `error` event) for an invalid receipt; never rejects.
    */
   receiptFor(
     uploaderPeerId: string,

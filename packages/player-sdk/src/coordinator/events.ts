@@ -16,7 +16,10 @@ export interface FlushResult extends ReceiptBatchOutcome {
   error?: SdkError;
 }
 
-/** A receipt the coordinator refused, with its reason code (e.g. `BAD_SIGNATURE`). */
+/**
+ * A receipt the coordinator refused, with its reason code (e.g. `ROOT_MISMATCH`; for a request
+ * refused whole, each of its receipts with the request's code, e.g. `BAD_SIGNATURE`).
+ */
 export interface ReceiptRejection {
   receipt: ReceiptBody;
   code: string;

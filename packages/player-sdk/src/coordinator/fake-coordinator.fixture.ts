@@ -9,7 +9,7 @@ import {
   ACCOUNT_PROMPT_POINTS,
   buildMerkleTree,
   bytesToHex,
-  encodeReceipt,
+  encodeReceiptBatch,
   hexToBytes,
   RECEIPT_SIGNATURE_ALGORITHM,
   verifyMerkleProof,
@@ -43,7 +43,7 @@ export class FakeCoordinator {
   receiptAnswerDelayMs = 0;
   tokenTtlSeconds = 3600;
   now = () => Date.now();
-  /** Receipt rejection rule, checked after the signature. */
+  /** Receipt rejection rule, checked once the batch signature verified. */
   rejectReceipt: (receipt: ReceiptBody) => { code: string; message: string } | undefined = () =>
     undefined;
   /** Points for a request (before the balance update). */
@@ -162,7 +162,17 @@ export class FakeCoordinator {
       const session = this.sessions.get(String(body?.sessionId));
       if (!session || session.secret !== auth) return error(401, 'UNAUTHORIZED');
       if (session.ended) return error(401, 'SESSION_EXPIRED');
-      const results = await this.receipts(session, (body?.receipts ?? []) as ReceiptBody[]);
+      const receipts = (body?.receipts ?? []) as ReceiptBody[];
+      this.receiptBatches.push(receipts.length);
+      const bytes = encodeReceiptBatch({
+        receiverSessionId: session.sessionId,
+        receipts: receipts.map((r) => ({ ...r, root: hexToBytes(r.root) })),
+      });
+      const signature = typeof body?.signature === 'string' ? body.signature : '';
+      if (!(await this.verifySignature(session.sessionId, bytes, signature))) {
+        return error(400, 'BAD_SIGNATURE');
+      }
+      const results = this.receipts(session, receipts);
       if (this.receiptAnswerDelayMs)
         await new Promise((r) => setTimeout(r, this.receiptAnswerDelayMs));
       const tally = (s: string) => results.filter((r) => r.status === s).length;
@@ -237,24 +247,9 @@ export class FakeCoordinator {
     return crypto.subtle.verify(algorithm, session.publicKey, fromBase64Url(signature), bytes);
   }
 
-  private async receipts(session: FakeSession, receipts: ReceiptBody[]): Promise<ReceiptOutcome[]> {
-    this.receiptBatches.push(receipts.length);
+  private receipts(session: FakeSession, receipts: ReceiptBody[]): ReceiptOutcome[] {
     const results: ReceiptOutcome[] = [];
     for (const [index, r] of receipts.entries()) {
-      const bytes = encodeReceipt({
-        ...r,
-        receiverSessionId: session.sessionId,
-        root: hexToBytes(r.root),
-      });
-      if (!(await this.verifySignature(session.sessionId, bytes, r.signature))) {
-        results.push({
-          index,
-          status: 'rejected',
-          code: 'BAD_SIGNATURE',
-          message: 'bad signature',
-        });
-        continue;
-      }
       const rejection = this.rejectReceipt(r);
       if (rejection) {
         results.push({ index, status: 'rejected', ...rejection });

@@ -1,4 +1,10 @@
-import { encodeReceipt, hexToBytes, type ReceiptBody } from '@streamrp2p/protocol';
+import {
+  encodeReceipt,
+  encodeReceiptBatch,
+  hexToBytes,
+  type PostReceiptsRequest,
+  type ReceiptBody,
+} from '@streamrp2p/protocol';
 import type { SdkError } from '../errors.js';
 import { coordinatorError, CoordinatorErrorCode } from './errors.js';
 
@@ -20,37 +26,58 @@ export interface ReceiptSigner {
   sign(bytes: Uint8Array<ArrayBuffer>): Promise<string>;
 }
 
+const toBatched = (body: ReceiptBody) => ({ ...body, root: hexToBytes(body.root) });
+
 /**
- * The receipt as posted: the fields plus the signer's signature over `encodeReceipt` (with the
- * signer's session id as receiver). Throws for a field `encodeReceipt` refuses or a bad root.
+ * The receipt as posted (no signature: the batch carries one). Throws for a field
+ * `encodeReceipt` refuses or a bad root, so an invalid receipt is refused when it is added, not
+ * when the batch holding it is signed.
  *
  * @example
- * const body = await signReceipt(session, 'demo', input, Date.now());
+ * const body = receiptBody(session.sessionId, 'demo', input, Date.now());
  */
-export async function signReceipt(
-  signer: ReceiptSigner,
+export function receiptBody(
+  receiverSessionId: string,
   streamId: string,
   input: ReceiptInput,
   timestamp: number,
-): Promise<ReceiptBody> {
-  const root = input.root.toLowerCase();
-  const fields = {
+): ReceiptBody {
+  const body: ReceiptBody = {
     uploaderPeerId: input.uploaderPeerId,
     streamId,
     rendition: input.rendition,
     sequence: input.sequence,
+    root: input.root.toLowerCase(),
     byteLength: input.byteLength,
     timestamp,
   };
-  const bytes = encodeReceipt({
-    ...fields,
-    receiverSessionId: signer.sessionId,
-    root: hexToBytes(root),
-  });
-  return { ...fields, root, signature: await signer.sign(bytes) };
+  encodeReceipt({ ...toBatched(body), receiverSessionId });
+  return body;
 }
 
-/** The error reported for a receipt `signReceipt` refused. */
+/**
+ * The `POST /api/receipts` body: the receipts, in this order, and the signer's one signature
+ * over `encodeReceiptBatch` with the signer's session id as receiver.
+ *
+ * @example
+ * const request = await signReceiptBatch(session, queued.slice(0, 500));
+ */
+export async function signReceiptBatch(
+  signer: ReceiptSigner,
+  receipts: readonly ReceiptBody[],
+): Promise<PostReceiptsRequest> {
+  const bytes = encodeReceiptBatch({
+    receiverSessionId: signer.sessionId,
+    receipts: receipts.map(toBatched),
+  });
+  return {
+    sessionId: signer.sessionId,
+    receipts: [...receipts],
+    signature: await signer.sign(bytes),
+  };
+}
+
+/** The error reported for a receipt `receiptBody` refused. */
 export function invalidReceipt(error: unknown): SdkError {
   const reason = error instanceof Error ? error.message : String(error);
   return coordinatorError(CoordinatorErrorCode.Rejected, `invalid receipt: ${reason}`, {

@@ -1,3 +1,9 @@
+import {
+  encodeReceiptBatch,
+  hexToBytes,
+  RECEIPT_SIGNATURE_ALGORITHM,
+  type PostReceiptsRequest,
+} from '@streamrp2p/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SdkError } from '../errors.js';
 import { ApiClient } from './api-client.js';
@@ -78,14 +84,36 @@ afterEach(async () => {
 });
 
 describe('ReceiptQueue', () => {
-  it('posts signed receipts that verify over encodeReceipt', async () => {
+  it('posts receipts with one signature over encodeReceiptBatch', async () => {
     await addMany(queue, 3);
     expect(queue.pending).toBe(3);
     const result = await queue.flush();
     expect(result).toEqual({ sent: 3, credited: 3, duplicates: 0, rejected: 0 });
-    expect(server.credited.size).toBe(3); // the fake rejects a bad signature as BAD_SIGNATURE
+    expect(server.credited.size).toBe(3); // the fake refuses a bad batch signature (400)
     const request = server.requests.find((r) => r.path === '/api/receipts')!;
     expect(request.auth).toBe(session.secret);
+    const body = request.body as PostReceiptsRequest;
+    expect(Object.keys(body).sort()).toEqual(['receipts', 'sessionId', 'signature']);
+    for (const receipt of body.receipts) expect(receipt).not.toHaveProperty('signature');
+    // Verified here too, with the public key the session registered, over the exact bytes.
+    const { publicKey } = server.sessions.get(session.sessionId)!;
+    const bytes = encodeReceiptBatch({
+      receiverSessionId: session.sessionId,
+      receipts: body.receipts.map((r) => ({ ...r, root: hexToBytes(r.root) })),
+    });
+    const verify = (data: Uint8Array<ArrayBuffer>) =>
+      crypto.subtle.verify(
+        { name: 'ECDSA', hash: RECEIPT_SIGNATURE_ALGORITHM.hash },
+        publicKey,
+        Buffer.from(body.signature, 'base64url'),
+        data,
+      );
+    expect(await verify(bytes)).toBe(true);
+    const reordered = encodeReceiptBatch({
+      receiverSessionId: session.sessionId,
+      receipts: [...body.receipts].reverse().map((r) => ({ ...r, root: hexToBytes(r.root) })),
+    });
+    expect(await verify(reordered)).toBe(false);
     expect(request.body).toMatchObject({
       sessionId: session.sessionId,
       receipts: [
@@ -119,13 +147,76 @@ describe('ReceiptQueue', () => {
     timed.stop();
   });
 
-  it('splits a flush into requests of at most maxReceiptsPerRequest', async () => {
-    const small = makeQueue({ maxReceiptsPerRequest: 40, receiptBatchSize: 1000 });
+  it('splits a flush into requests of at most maxReceiptsPerRequest, one signature each', async () => {
+    const signed: number[] = [];
+    const counting: ReceiptSigner = {
+      sessionId: session.sessionId,
+      secret: session.secret,
+      sign: (bytes) => (signed.push(bytes.length), session.sign(bytes)),
+    };
+    const small = makeQueue({ maxReceiptsPerRequest: 40, receiptBatchSize: 1000 }, counting);
     await addMany(small, 100);
+    expect(signed).toEqual([]); // nothing is signed before it is sent
     const result = await small.flush();
     expect(server.receiptBatches).toEqual([40, 40, 20]);
     expect(result.credited).toBe(100);
+    expect(signed).toHaveLength(3);
     small.stop();
+  });
+
+  it('signs every retry afresh, over the receipts that request carries', async () => {
+    const signed: Uint8Array[] = [];
+    const counting: ReceiptSigner = {
+      sessionId: session.sessionId,
+      secret: session.secret,
+      sign: (bytes) => (signed.push(bytes), session.sign(bytes)),
+    };
+    const retrying = makeQueue({}, counting);
+    server.failMode = '503';
+    await addMany(retrying, 3);
+    await retrying.flush();
+    await addMany(retrying, 2, 3); // the retry carries these too
+    server.failMode = 'ok';
+    await until(() => retrying.pending === 0);
+    expect(retrying.stats).toMatchObject({ credited: 5, requests: 2 });
+    expect(signed).toHaveLength(2);
+    const count = (bytes: Uint8Array) =>
+      new DataView(bytes.buffer).getUint32(24 + 1 + 1 + session.sessionId.length);
+    expect(signed.map(count)).toEqual([3, 5]);
+    retrying.stop();
+  });
+
+  it('makes a batch refused for its signature final, each receipt rejected BAD_SIGNATURE', async () => {
+    const other = await Session.create(api, {
+      streamId: 'demo',
+      viewerId: undefined,
+      storage: undefined,
+      now: () => Date.now(),
+      tokenRefreshMarginMs: 0,
+    });
+    const forger = makeQueue(
+      {},
+      { sessionId: session.sessionId, secret: session.secret, sign: (b) => other.sign(b) },
+    );
+    await addMany(forger, 3);
+    const result = await forger.flush();
+    expect(result.error?.details).toMatchObject({
+      status: 400,
+      serverCode: 'BAD_SIGNATURE',
+      retryable: false,
+    });
+    expect(rejections.map((r) => [r.code, r.receipt.sequence])).toEqual([
+      ['BAD_SIGNATURE', 0],
+      ['BAD_SIGNATURE', 1],
+      ['BAD_SIGNATURE', 2],
+    ]);
+    expect(errors).toHaveLength(1);
+    expect(forger.pending).toBe(0);
+    expect(forger.stats).toMatchObject({ rejected: 3, credited: 0 });
+    expect(server.credited.size).toBe(0);
+    await forger.flush();
+    expect(server.receiptBatches).toEqual([3]); // never sent again
+    forger.stop();
   });
 
   it('keeps every receipt while the coordinator is down and delivers each once when it is back', async () => {
@@ -214,7 +305,6 @@ describe('ReceiptQueue', () => {
       retryMaxMs: 5000,
     });
     server.failMode = '503';
-    // One by one, so the queue order is the add order (signatures finish in any order).
     for (let sequence = 0; sequence < 15; sequence++) await addMany(bounded, 1, sequence);
     await bounded.flush();
     expect(bounded.pending).toBe(10);

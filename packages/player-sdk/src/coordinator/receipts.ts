@@ -7,7 +7,8 @@ import { isRetryable, toSdkError } from './errors.js';
 import type { FlushResult, Hooks, ReceiptBatchOutcome } from './events.js';
 import {
   invalidReceipt,
-  signReceipt,
+  receiptBody,
+  signReceiptBatch,
   type ReceiptInput,
   type ReceiptSigner,
 } from './receipt-signing.js';
@@ -18,9 +19,11 @@ import { Timers } from './timers.js';
 export type ReceiptQueueOptions = ReceiptConfig & Hooks;
 
 /**
- * Signed receipts on their way to the coordinator: batched, retried with backoff while it is
- * unreachable. A receipt answered `credited`, `duplicate` or `rejected` leaves and is never sent
- * again; one whose request failed is sent again (the coordinator dedupes: never paid twice).
+ * Receipts on their way to the coordinator: batched, each request signed once as a batch when it
+ * is sent, retried with backoff while the coordinator is unreachable. A receipt answered
+ * `credited`, `duplicate` or `rejected` leaves and is never sent again; one whose request failed
+ * is sent again (the coordinator dedupes: never paid twice). A request refused whole (a 4xx such
+ * as `BAD_SIGNATURE` or `SESSION_EXPIRED`) makes its receipts final, reported as rejected.
  *
  * @example
  * const queue = new ReceiptQueue(api, session, options);
@@ -32,8 +35,6 @@ export class ReceiptQueue {
   private queue: ReceiptBody[] = [];
   /** Receipts (at the head of the queue) that a request in flight carries. */
   private inFlight = 0;
-  private signing = 0;
-  private lastSigned: Promise<unknown> = Promise.resolve();
   private chain: Promise<unknown> = Promise.resolve();
   private readonly timers = new Timers();
   private readonly backoff: RetryBackoff;
@@ -48,34 +49,33 @@ export class ReceiptQueue {
     this.backoff = new RetryBackoff(this.timers, options.retryBaseMs, options.retryMaxMs);
   }
 
-  /** Receipts signed or being signed that the coordinator has not answered for yet. */
+  /** Receipts queued that the coordinator has not answered for yet. */
   get pending(): number {
-    return this.queue.length + this.signing;
-  }
-
-  /** Signs and queues a receipt. Resolves false (and reports an error) for an invalid one. */
-  add(input: ReceiptInput): Promise<boolean> {
-    const timestamp = this.options.now();
-    // One signature at a time, so the queue keeps the order of add() (the oldest drop first).
-    const task = this.lastSigned
-      .then(() => signReceipt(this.signer, this.options.streamId, input, timestamp))
-      .then(
-        (body) => (this.enqueue(body), true),
-        (error: unknown) => (this.options.onError(invalidReceipt(error)), false),
-      )
-      .finally(() => (this.signing -= 1));
-    this.signing += 1;
-    this.lastSigned = task;
-    return task;
+    return this.queue.length;
   }
 
   /**
-   * Uploads everything queued now (after signatures in progress), in requests of at most
-   * `maxReceiptsPerRequest`, without waiting for a pending retry delay. Never rejects: a failed request
-   * ends the flush with `error` set, and its receipts wait for the next attempt.
+   * Queues a receipt, timestamped now (the batch holding it is signed when it is sent). Resolves
+   * false (and reports an error) for an invalid one, which is never queued.
    */
-  async flush(): Promise<FlushResult> {
-    await this.lastSigned;
+  add(input: ReceiptInput): Promise<boolean> {
+    let body: ReceiptBody;
+    try {
+      body = receiptBody(this.signer.sessionId, this.options.streamId, input, this.options.now());
+    } catch (error) {
+      this.options.onError(invalidReceipt(error));
+      return Promise.resolve(false);
+    }
+    this.enqueue(body);
+    return Promise.resolve(true);
+  }
+
+  /**
+   * Uploads everything queued now, in requests of at most `maxReceiptsPerRequest`, without
+   * waiting for a pending retry delay. Never rejects: a failed request ends the flush with
+   * `error` set, and its receipts wait for the next attempt.
+   */
+  flush(): Promise<FlushResult> {
     const run = this.chain.then(() => this.drain());
     this.chain = run;
     return run;
@@ -141,19 +141,24 @@ export class ReceiptQueue {
     if (this.backoff.failures > 0) this.stats.retries += 1;
     this.inFlight = batch.length;
     try {
+      // Signed afresh for every request, retries included, never reused: a retry may carry
+      // another slice of the queue (receipts added meanwhile, the oldest dropped), and one
+      // signature per request costs far less than the request itself.
+      const request = await signReceiptBatch(this.signer, batch);
       const body = await this.api.request({
         method: 'POST',
         path: '/api/receipts',
         bearer: this.signer.secret,
-        body: { sessionId: this.signer.sessionId, receipts: batch },
+        body: request,
       });
       return this.apply(batch, parseReceiptResults(body, batch.length).results);
     } catch (thrown) {
       const error = toSdkError(thrown);
       if (error.code === SdkErrorCode.Aborted) return { error }; // Closing: keep them.
       if (isRetryable(error)) return { error: this.retryLater(error) };
-      // A 4xx for the whole request (an ended session, a malformed batch): sending it again
-      // would fail the same way, so these receipts are final, reported like rejected ones.
+      // A 4xx for the whole request (an ended session, a batch signature or receipt the
+      // coordinator refuses): sending it again would fail the same way, so these receipts are
+      // final, reported like rejected ones.
       this.options.onError(error);
       const { serverCode } = error.details;
       const code = typeof serverCode === 'string' ? serverCode : error.code;

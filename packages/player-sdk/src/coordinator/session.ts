@@ -39,7 +39,7 @@ const SIGN_PARAMS = {
  * @example
  * const session = await Session.create(api, { streamId: 'demo', ...options });
  * const token = await session.trackerToken();
- * const signature = await session.sign(encodeReceipt(receipt));
+ * const signature = await session.sign(encodeReceiptBatch({ receiverSessionId, receipts }));
  */
 export class Session implements SessionInfo {
   readonly sessionId: string;
