@@ -4,8 +4,7 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { integer, UsageError } from '../lib/flags.js';
+import { integer, parseFlags, UsageError } from '../lib/flags.js';
 
 export interface LoadParams {
   /** Receipts posted, in batches signed beforehand. @default 100000 */
@@ -50,26 +49,17 @@ Options:
 export { UsageError };
 
 export function parseLoadArgs(argv: string[]): LoadParams | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        receipts: { type: 'string' },
-        concurrency: { type: 'string' },
-        batch: { type: 'string' },
-        database: { type: 'string' },
-        seconds: { type: 'string' },
-        segments: { type: 'string' },
-        uploaders: { type: 'string' },
-        pool: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, {
+    receipts: { type: 'string' },
+    concurrency: { type: 'string' },
+    batch: { type: 'string' },
+    database: { type: 'string' },
+    seconds: { type: 'string' },
+    segments: { type: 'string' },
+    uploaders: { type: 'string' },
+    pool: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   const database = values.database ?? 'postgres';
   if (database !== 'postgres' && database !== 'pglite') {

@@ -3,9 +3,8 @@
  * that name the flag and the accepted range.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ENGINE_NAMES } from './engines.js';
-import { integer, UsageError } from './flags.js';
+import { integer, parseFlags, UsageError } from './flags.js';
 
 /** Everything one benchmark run is parameterised by. Written into the results file. */
 export interface SwarmParams {
@@ -95,28 +94,18 @@ function databaseChoice(raw: string | undefined): SwarmParams['database'] {
 
 /** Parses argv (without node and script); returns `'help'` when help was asked for. */
 export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        peers: { type: 'string' },
-        seconds: { type: 'string' },
-        engines: { type: 'string' },
-        'bandwidth-kbps': { type: 'string' },
-        'latency-ms': { type: 'string' },
-        'join-interval-ms': { type: 'string' },
-        repeat: { type: 'string' },
-        database: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, {
+    peers: { type: 'string' },
+    seconds: { type: 'string' },
+    engines: { type: 'string' },
+    'bandwidth-kbps': { type: 'string' },
+    'latency-ms': { type: 'string' },
+    'join-interval-ms': { type: 'string' },
+    repeat: { type: 'string' },
+    database: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   const d = DEFAULT_SWARM_PARAMS;
   const out = values.out ?? d.out;

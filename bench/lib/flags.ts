@@ -1,20 +1,41 @@
+/**
+ * Command-line flags of every benchmark: parsed strictly with node:util, and integer flags
+ * validated with messages that name the flag and the accepted range.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** A flag error: the caller prints the message and the help, and exits 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** The integer value of `--flag` in min..max, `fallback` when absent; a UsageError otherwise. */
+type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** The flags' values (no positionals allowed); an unknown or malformed flag is a UsageError. */
+export function parseFlags<O extends FlagOptions>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * The integer value of `--flag` (plain decimal digits) in min..max, `fallback` when absent; a
+ * UsageError otherwise. Without `max`, only the lower bound applies.
+ */
 export function integer(
   flag: string,
   raw: string | undefined,
   fallback: number,
   min: number,
-  max: number,
+  max = Number.MAX_SAFE_INTEGER,
 ): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${flag} must be an integer from ${min} to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${flag} must be an integer ${range}, got "${raw}"`);
   }
   return value;
 }

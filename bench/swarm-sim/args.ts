@@ -1,6 +1,6 @@
 /** Flags of the swarm simulator. */
 import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { integer, parseFlags, UsageError } from '../lib/flags.js';
 
 export interface SimParams {
   /** Swarm sizes, run one after the other. @default [10, 20, 30, 50] */
@@ -55,61 +55,48 @@ Options:
   -h, --help               show this help
 `;
 
-export class UsageError extends Error {}
-
-function int(
-  name: string,
-  value: string | undefined,
-  min: number,
-  max: number,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number in ${min}..${max}, got "${value}"`);
-  }
-  return n;
-}
+export { UsageError };
 
 export function parseSimArgs(argv: string[]): SimParams | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        sizes: { type: 'string' },
-        seconds: { type: 'string' },
-        'per-process': { type: 'string' },
-        'join-interval-ms': { type: 'string' },
-        'bandwidth-kbps': { type: 'string' },
-        'latency-ms': { type: 'string' },
-        rendition: { type: 'string' },
-        'max-peers': { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseFlags(argv, {
+    sizes: { type: 'string' },
+    seconds: { type: 'string' },
+    'per-process': { type: 'string' },
+    'join-interval-ms': { type: 'string' },
+    'bandwidth-kbps': { type: 'string' },
+    'latency-ms': { type: 'string' },
+    rendition: { type: 'string' },
+    'max-peers': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-  const sizes = values.sizes?.split(',').map((size) => int('sizes', size.trim(), 1, 100)!);
+  const sizes = values.sizes?.split(',').map((size) => integer('sizes', size.trim(), 1, 1, 100));
   if (values.rendition !== undefined && !['240p', '360p'].includes(values.rendition)) {
     throw new UsageError(`--rendition must be 240p or 360p, got "${values.rendition}"`);
   }
   const out = values.out === undefined ? d.out : values.out;
   return {
     sizes: sizes ?? d.sizes,
-    seconds: int('seconds', values.seconds, 5, 3600) ?? d.seconds,
-    perProcess: int('per-process', values['per-process'], 1, 100) ?? d.perProcess,
-    joinIntervalMs:
-      int('join-interval-ms', values['join-interval-ms'], 0, 60_000) ?? d.joinIntervalMs,
-    bandwidthKbps:
-      int('bandwidth-kbps', values['bandwidth-kbps'], 0, 10_000_000) ?? d.bandwidthKbps,
-    latencyMs: int('latency-ms', values['latency-ms'], 0, 10_000) ?? d.latencyMs,
+    seconds: integer('seconds', values.seconds, d.seconds, 5, 3600),
+    perProcess: integer('per-process', values['per-process'], d.perProcess, 1, 100),
+    joinIntervalMs: integer(
+      'join-interval-ms',
+      values['join-interval-ms'],
+      d.joinIntervalMs,
+      0,
+      60_000,
+    ),
+    bandwidthKbps: integer(
+      'bandwidth-kbps',
+      values['bandwidth-kbps'],
+      d.bandwidthKbps,
+      0,
+      10_000_000,
+    ),
+    latencyMs: integer('latency-ms', values['latency-ms'], d.latencyMs, 0, 10_000),
     rendition: values.rendition ?? d.rendition,
-    maxPeers: int('max-peers', values['max-peers'], 1, 100) ?? d.maxPeers,
+    maxPeers: integer('max-peers', values['max-peers'], d.maxPeers, 1, 100),
     out: isAbsolute(out) ? out : resolve(process.cwd(), out),
   };
 }

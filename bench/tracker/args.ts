@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { integer, parseFlags, UsageError } from '../lib/flags.js';
 
 /** What one load run does. */
 export interface LoadParams {
@@ -52,43 +52,25 @@ Options:
   -h, --help        show this help
 `;
 
-export class UsageError extends Error {}
-
-function integer(name: string, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`--${name} must be an integer of at least ${min}`);
-  return n;
-}
+export { UsageError };
 
 const positive = (name: string, value: string | undefined, fallback: number) =>
   integer(name, value, fallback, 1);
 
 /** Parses the flags; `undefined` means help was asked for. */
 export function parseLoadArgs(argv: string[]): LoadParams | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        peers: { type: 'string' },
-        'join-rate': { type: 'string' },
-        seconds: { type: 'string' },
-        swarms: { type: 'string' },
-        processes: { type: 'string' },
-        hold: { type: 'string' },
-        trackers: { type: 'string' },
-        redis: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
+  const values = parseFlags(argv, {
+    peers: { type: 'string' },
+    'join-rate': { type: 'string' },
+    seconds: { type: 'string' },
+    swarms: { type: 'string' },
+    processes: { type: 'string' },
+    hold: { type: 'string' },
+    trackers: { type: 'string' },
+    redis: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return undefined;
   const peers = positive('peers', values.peers, 1000);
   const processes = positive('processes', values.processes, Math.max(1, Math.ceil(peers / 10_000)));
