@@ -4,12 +4,12 @@
  * a probe that times other API calls meanwhile. See `npm run bench:coordinator -- --help`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes, verify as nodeVerify, createPublicKey } from 'node:crypto';
+import { verify as nodeVerify, createPublicKey } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { encodeReceiptBatch, hexToBytes, type ReceiptBody } from '@streamrp2p/protocol';
+import { createBenchSchema } from '../lib/pg-schema.js';
 import { markdownTable, textTable, type Table } from '../lib/table.js';
 import {
   HELP,
@@ -29,7 +29,6 @@ import {
 } from './load-lib.js';
 import type { ControlMessage, SeededRoot, ServerMessage } from './server.js';
 
-const POSTGRES_URL = process.env.DATABASE_URL_BENCH ?? 'postgres://root@127.0.0.1:5432/test';
 const OUT_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
 interface Session {
@@ -73,20 +72,9 @@ async function json<T>(
 async function startServer(params: LoadParams): Promise<{ child: ChildProcess; url: string }> {
   let databaseUrl = '';
   if (params.database === 'postgres') {
-    const schema = `bench_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    cleanups.push(async () => {
-      const dropper = new pg.Client({ connectionString: POSTGRES_URL });
-      await dropper.connect();
-      await dropper.query(`drop schema if exists ${schema} cascade`);
-      await dropper.end();
-    });
-    const parsed = new URL(POSTGRES_URL);
-    parsed.searchParams.set('options', `-c search_path=${schema}`);
-    databaseUrl = parsed.href;
+    const schema = await createBenchSchema();
+    cleanups.push(() => schema.drop());
+    databaseUrl = schema.url;
   }
   const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), {
     execArgv: [
