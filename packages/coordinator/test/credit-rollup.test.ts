@@ -298,6 +298,7 @@ describeWithDatabases('credit roll-up', (t) => {
     },
   );
 
+  // PGlite runs one transaction at a time: another session can never hold the roll-up lock.
   it.skipIf(t.backend === 'pglite')(
     'runs one roll-up at a time: a tick skips while another holds the lock, a flush waits',
     async () => {
@@ -351,6 +352,8 @@ describeWithDatabases('credit roll-up', (t) => {
     },
   );
 
+  // Needs the database outside the killed process: PGlite lives inside it (its crash recovery
+  // is covered by "counts credits a stopped or crashed coordinator left pending" on both backends).
   it.skipIf(t.backend === 'pglite')(
     'loses and doubles nothing when the coordinator process is killed mid-ingestion',
     { timeout: 60_000 },
