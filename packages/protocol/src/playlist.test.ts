@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMediaPlaylist, parsePlaylist, PlaylistError } from './playlist.js';
+import { parseMediaPlaylist, parsePlaylist, PlaylistError, renditionUrls } from './playlist.js';
 
 describe('parsePlaylist', () => {
   it('reads variants and alternate media of a master playlist as absolute URLs', () => {
@@ -64,5 +64,31 @@ describe('parseMediaPlaylist', () => {
     expect(() => parseMediaPlaylist(master, 'http://o.example/m.m3u8')).toThrow(
       /is a master playlist/,
     );
+  });
+});
+
+describe('renditionUrls', () => {
+  const master = `#EXTM3U
+#EXT-X-STREAM-INF:BANDWIDTH=328624
+240p/index.m3u8?client=a
+#EXT-X-STREAM-INF:BANDWIDTH=721920
+https://cdn.example.com/live/360p/index.m3u8
+`;
+
+  it('lists the renditions of a master playlist as absolute URLs', () => {
+    expect(renditionUrls(master, 'http://origin/live/master.m3u8')).toEqual([
+      'http://origin/live/240p/index.m3u8?client=a',
+      'https://cdn.example.com/live/360p/index.m3u8',
+    ]);
+  });
+
+  it('treats a media playlist given as master as the only rendition', () => {
+    const url = 'http://origin/live/240p/index.m3u8';
+    const media = '#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:40\n#EXTINF:2,\nseg40.ts\n';
+    expect(renditionUrls(media, url)).toEqual([url]);
+  });
+
+  it('rejects what is not a playlist', () => {
+    expect(() => renditionUrls('<html>', 'http://x/')).toThrow(/not an HLS playlist/);
   });
 });

@@ -79,6 +79,18 @@ export function parseMediaPlaylist(text: string, baseUrl: string): MediaPlaylist
   return parsed.playlist;
 }
 
+/**
+ * The media playlist URLs a stream's playlist stands for, absolute: a master's variants, or
+ * the playlist itself when it is a media playlist (a stream of one rendition).
+ *
+ * @example
+ * renditionUrls('#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n360p/index.m3u8', base);
+ */
+export function renditionUrls(text: string, baseUrl: string): string[] {
+  const parsed = parsePlaylist(text, baseUrl);
+  return parsed.kind === 'master' ? parsed.variants.map((variant) => variant.url) : [baseUrl];
+}
+
 function parseVariants(all: string[], baseUrl: string): PlaylistVariant[] {
   const urls = new Set<string>();
   all.forEach((line, i) => {

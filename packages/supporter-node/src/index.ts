@@ -2,4 +2,4 @@ export * from './config.js';
 export * from './errors.js';
 export * from './supporter-node.js';
 export { progressLine } from './progress-line.js';
-export { parseMasterPlaylist, remainingWindowMs } from './playlist.js';
+export { remainingWindowMs } from './playlist.js';

@@ -1,11 +1,10 @@
 import wrtc from '@roamhq/wrtc';
 import { P2PEngine, type EngineStats, type SegmentSource } from '@streamrp2p/player-sdk';
-import { renditionId } from '@streamrp2p/protocol';
+import { renditionId, renditionUrls } from '@streamrp2p/protocol';
 import { isSelected, mergeSupporterConfig, type SupporterNodeConfig } from './config.js';
 import type { SupporterNodeOptions } from './config.js';
 import { SupporterError, SupporterErrorCode } from './errors.js';
 import { Listeners } from './listeners.js';
-import { parseMasterPlaylist } from './playlist.js';
 import { RenditionFollower } from './rendition-follower.js';
 
 /** What the node reports each `progressIntervalMs`. */
@@ -123,7 +122,7 @@ export class SupporterNode {
     try {
       const response = await fetch(streamUrl);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      playlists = parseMasterPlaylist(await response.text(), streamUrl);
+      playlists = renditionUrls(await response.text(), streamUrl);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new SupporterError(SupporterErrorCode.PlaylistFailed, `${streamUrl}: ${message}`);

@@ -2,7 +2,7 @@
  * Follows one registered stream: reads its playlist (a master, or a media playlist used as the
  * only rendition), records the renditions, and runs a {@link RenditionFollower} for each.
  */
-import { parsePlaylist, renditionId } from '@streamrp2p/protocol';
+import { renditionId, renditionUrls } from '@streamrp2p/protocol';
 import createDebug from 'debug';
 import { nowDate } from '../util/clock.js';
 import { originGet, type IndexerDeps } from './indexer-deps.js';
@@ -44,8 +44,7 @@ export class StreamFollower {
     for (let failures = 1; !signal.aborted; failures++) {
       try {
         const bytes = await originGet(this.deps, this.hlsUrl, 'playlist', signal, () => undefined);
-        const parsed = parsePlaylist(new TextDecoder().decode(bytes), this.hlsUrl);
-        const urls = parsed.kind === 'master' ? parsed.variants.map((v) => v.url) : [this.hlsUrl];
+        const urls = renditionUrls(new TextDecoder().decode(bytes), this.hlsUrl);
         const byId = new Map(urls.map((url) => [renditionId(url), url]));
         const targets = [...byId].map(([rendition, playlistUrl]) => ({
           streamId: this.streamId,
