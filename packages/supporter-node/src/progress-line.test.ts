@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineStats } from '@streamrp2p/player-sdk';
 import { progressLine } from './progress-line.js';
+import type { SupporterProgress } from './supporter-node.js';
 
 const stats: EngineStats = {
   peerId: 'p1',
@@ -36,38 +37,34 @@ describe('progressLine', () => {
     );
   });
 
-  it('adds the coordinator figures when there is one', () => {
-    const line = progressLine({
+  /** The line of an idle node with these coordinator figures. */
+  const withCoordinator = (coordinator: SupporterProgress['coordinator']) =>
+    progressLine({
       elapsedMs: 0,
       renditions: [],
       stats,
       httpKbps: 0,
       p2pKbps: 0,
       uploadKbps: 0,
-      coordinator: {
-        sessionId: 's',
-        receiptsCredited: 7,
-        challengesPassed: 2,
-        creditedBytes: 4_250_000,
-      },
+      coordinator,
+    });
+
+  it('adds the coordinator figures when there is one', () => {
+    const line = withCoordinator({
+      sessionId: 's',
+      receiptsCredited: 7,
+      challengesPassed: 2,
+      creditedBytes: 4_250_000,
     });
     expect(line).toMatch(/credited 4\.25 MB {2}receipts credited 7 {2}challenges passed 2$/);
   });
 
   it('shows a dash for the credit before the coordinator answered', () => {
-    const line = progressLine({
-      elapsedMs: 0,
-      renditions: [],
-      stats,
-      httpKbps: 0,
-      p2pKbps: 0,
-      uploadKbps: 0,
-      coordinator: {
-        sessionId: 's',
-        receiptsCredited: 0,
-        challengesPassed: 0,
-        creditedBytes: undefined,
-      },
+    const line = withCoordinator({
+      sessionId: 's',
+      receiptsCredited: 0,
+      challengesPassed: 0,
+      creditedBytes: undefined,
     });
     expect(line).toMatch(/credited – MB {2}receipts credited 0/);
   });
