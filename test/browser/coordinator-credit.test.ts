@@ -34,6 +34,26 @@ async function creditedByPeer(demo: DemoStack, peerIds: string[]): Promise<Map<s
   return new Map(rows.map((row) => [row.peer_id, Number(row.credited_bytes)]));
 }
 
+/**
+ * Checks that the coordinator credited each page exactly the bytes its receivers verified from
+ * it; returns those verified bytes by uploader peer id.
+ */
+async function expectCreditsMatchVerified(
+  demo: DemoStack,
+  states: SdkPageState[],
+): Promise<Map<string, number>> {
+  const expected = verifiedByUploader(states);
+  const credited = await creditedByPeer(
+    demo,
+    states.map((s) => s.stats.peerId!),
+  );
+  for (const state of states) {
+    const peerId = state.stats.peerId!;
+    expect(credited.get(peerId) ?? 0).toBe(expected.get(peerId) ?? 0);
+  }
+  return expected;
+}
+
 /** The page's coordinator client figures (receipts pending, retried...). */
 function coordinatorStats(page: Page): Promise<CoordinatorStats> {
   return page.evaluate(() => {
@@ -107,15 +127,9 @@ describe.skipIf(!browserAvailable())('verified delivery, receipts and points in 
     await sleep(75_000);
     const states = await settled(pages);
 
-    const expected = verifiedByUploader(states);
+    const expected = await expectCreditsMatchVerified(demo, states);
     expect([...expected.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(500_000);
-    const credited = await creditedByPeer(
-      demo,
-      states.map((s) => s.stats.peerId!),
-    );
     for (const state of states) {
-      const peerId = state.stats.peerId!;
-      expect(credited.get(peerId) ?? 0).toBe(expected.get(peerId) ?? 0);
       expect(state.playback.fatalError).toBeNull();
       // 75 s of watching: at least one minute credited (supporters earn 5x).
       expect(await balance(demo, state.stats.viewerId!)).toBeGreaterThanOrEqual(1);
@@ -168,15 +182,7 @@ describe.skipIf(!browserAvailable())('verified delivery, receipts and points in 
       expect(duringOutage[i]!.currentTime - beforeOutage[i]!.currentTime).toBeGreaterThan(25);
       expect(duringOutage[i]!.stalls).toBe(beforeOutage[i]!.stalls);
     }
-    const expected = verifiedByUploader(states);
-    const credited = await creditedByPeer(
-      demo,
-      states.map((s) => s.stats.peerId!),
-    );
-    for (const state of states) {
-      const peerId = state.stats.peerId!;
-      expect(credited.get(peerId) ?? 0).toBe(expected.get(peerId) ?? 0);
-    }
+    await expectCreditsMatchVerified(demo, states);
     // Receipts really waited out the outage (queued, retried), and none was refused after.
     expect(pendingDuringOutage.reduce((sum, s) => sum + s.receipts.pending, 0)).toBeGreaterThan(0);
     const after = await Promise.all(pages.map(coordinatorStats));
