@@ -54,6 +54,119 @@ describe('parsePlaylist', () => {
   });
 });
 
+describe('parsePlaylist byte ranges and init sections', () => {
+  const base = 'http://o.example/vod/index.m3u8';
+  const media = (...body: string[]) => parseMediaPlaylist(['#EXTM3U', ...body].join('\n'), base);
+
+  it('continues a range without an offset where the previous range of the same URI ended (RFC 8216 4.3.2.2)', () => {
+    // The RFC's example: 75232@0 then 82112 (implicit) then 69864 (implicit).
+    const segments = media(
+      '#EXT-X-MEDIA-SEQUENCE:10',
+      '#EXTINF:10,',
+      '#EXT-X-BYTERANGE:75232@0',
+      'segment.ts',
+      '#EXTINF:10,',
+      '#EXT-X-BYTERANGE:82112',
+      'segment.ts',
+      '#EXTINF:10,',
+      '#EXT-X-BYTERANGE:69864',
+      'segment.ts',
+    ).segments;
+    const url = 'http://o.example/vod/segment.ts';
+    expect(segments).toEqual([
+      { sequence: 10, url, duration: 10, range: { start: 0, end: 75232 } },
+      { sequence: 11, url, duration: 10, range: { start: 75232, end: 157344 } },
+      { sequence: 12, url, duration: 10, range: { start: 157344, end: 227208 } },
+    ]);
+  });
+
+  it('applies a range to the next URI only, so a later whole-file segment has none', () => {
+    const segments = media(
+      '#EXT-X-BYTERANGE:100@50',
+      'a.ts',
+      '#EXT-X-BYTERANGE:10@0',
+      'b.ts',
+      '#EXT-X-BYTERANGE:5',
+      'b.ts',
+      'c.ts',
+    ).segments;
+    expect(segments.map((s) => [s.sequence, s.url.slice(-4), s.range])).toEqual([
+      [0, 'a.ts', { start: 50, end: 150 }],
+      [1, 'b.ts', { start: 0, end: 10 }],
+      [2, 'b.ts', { start: 10, end: 15 }],
+      [3, 'c.ts', undefined],
+    ]);
+    expect('range' in segments[3]!).toBe(false);
+  });
+
+  it('gives each segment the #EXT-X-MAP above it, with its BYTERANGE, and follows a change mid-playlist', () => {
+    const segments = media(
+      'before-map.ts',
+      '#EXT-X-MAP:URI="main.mp4",BYTERANGE="720@0"',
+      '#EXT-X-BYTERANGE:1000@720',
+      'main.mp4',
+      '#EXT-X-BYTERANGE:2000',
+      'main.mp4',
+      '#EXT-X-DISCONTINUITY',
+      '#EXT-X-MAP:URI="../ad/init.mp4"',
+      'http://ads.example/ad/1.m4s',
+      '#EXT-X-MAP:BYTERANGE="64",URI="tail.mp4"',
+      'tail.m4s',
+    ).segments;
+    const main = { url: 'http://o.example/vod/main.mp4', range: { start: 0, end: 720 } };
+    expect(segments.map((s) => [s.sequence, s.range, s.map])).toEqual([
+      [0, undefined, undefined],
+      [1, { start: 720, end: 1720 }, main],
+      [2, { start: 1720, end: 3720 }, main],
+      [3, undefined, { url: 'http://o.example/ad/init.mp4' }],
+      // A map has no previous range to continue: no offset means 0, as hls.js reads it.
+      [4, undefined, { url: 'http://o.example/vod/tail.mp4', range: { start: 0, end: 64 } }],
+    ]);
+    expect('map' in segments[0]!).toBe(false);
+    expect('range' in segments[3]!.map!).toBe(false);
+  });
+
+  it('rejects a range without an offset that has no previous range of the same URI to continue', () => {
+    expect(() => media('#EXT-X-BYTERANGE:100', 'a.ts')).toThrow(
+      /#EXT-X-BYTERANGE:100 for http:\/\/o.example\/vod\/a.ts has no offset/,
+    );
+    expect(() => media('#EXT-X-BYTERANGE:100@0', 'a.ts', '#EXT-X-BYTERANGE:100', 'b.ts')).toThrow(
+      PlaylistError,
+    );
+    expect(() => media('a.ts', '#EXT-X-BYTERANGE:100', 'a.ts')).toThrow(/has no offset/);
+  });
+
+  it('rejects malformed byte ranges and maps with a clear error', () => {
+    for (const bad of [
+      '',
+      'x',
+      '-5@0',
+      '10@',
+      '@10',
+      '10@-1',
+      '1.5@0',
+      '0@10',
+      '10@5@5',
+      '9007199254740992@1',
+    ]) {
+      expect(() => media(`#EXT-X-BYTERANGE:${bad}`, 'a.ts'), bad).toThrow(
+        `${base}: bad #EXT-X-BYTERANGE "${bad}" (expected <length>[@<offset>], length >= 1)`,
+      );
+    }
+    expect(() => media('#EXT-X-MAP:BYTERANGE="10@0"', 'a.ts')).toThrow(
+      `${base}: #EXT-X-MAP without a URI attribute`,
+    );
+    expect(() => media('#EXT-X-MAP:URI=""', 'a.ts')).toThrow(/#EXT-X-MAP without a URI/);
+    expect(() => media('#EXT-X-MAP:URI="i.mp4",BYTERANGE="ten"', 'a.ts')).toThrow(
+      `${base}: bad #EXT-X-MAP BYTERANGE "ten"`,
+    );
+    // An implicit offset that pushes the end past 2^53 is refused, not rounded.
+    expect(() =>
+      media('#EXT-X-BYTERANGE:9007199254740990@0', 'a.ts', '#EXT-X-BYTERANGE:10', 'a.ts'),
+    ).toThrow(/ends past 2\^53/);
+  });
+});
+
 describe('parseMediaPlaylist', () => {
   it('returns the media playlist and refuses a master', () => {
     const media = '#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:2,\na.ts\n';
