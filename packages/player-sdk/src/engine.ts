@@ -165,6 +165,14 @@ export class P2PEngine extends Emitter<EngineEvents> {
     return result;
   }
 
+  /**
+   * HTTP throughput and time to first byte measured on this viewer's real segment transfers,
+   * once there was one: the rate the hls.js loader reports peer deliveries at.
+   */
+  httpRate(): { bitsPerSecond: number; ttfbMs: number } | undefined {
+    return this.http.rate();
+  }
+
   /** Tells the engine where playback is, so live segments behind it can be evicted. */
   setPlayhead(rendition: string, sequence: number, live: boolean): void {
     this.store.setPlayhead(swarmKey({ streamId: this.config.streamId, rendition }), sequence, live);

@@ -9,26 +9,31 @@ import type {
   LoaderStats,
 } from 'hls.js';
 import { renditionId } from '@streamrp2p/protocol';
-import type { P2PEngine } from './engine.js';
 import { isAbort } from './errors.js';
+import type { ByteRange } from './http-fetch.js';
+import type { SegmentRequest, SegmentResult } from './load-segment.js';
+import {
+  deliveredTiming,
+  emptyStats,
+  httpTiming,
+  notStartedTiming,
+  type ReferenceRate,
+} from './loader-stats.js';
 
 type LoaderClass = new (config: HlsConfig) => Loader<LoaderContext>;
 
 export { renditionId };
 
-function emptyStats(): LoaderStats {
-  return {
-    aborted: false,
-    loaded: 0,
-    retry: 0,
-    total: 0,
-    chunkCount: 0,
-    bwEstimate: 0,
-    loading: { start: 0, first: 0, end: 0 },
-    parsing: { start: 0, end: 0 },
-    buffering: { start: 0, first: 0, end: 0 },
-  };
+/** What the fragment loader needs of the engine. */
+export interface LoaderEngine {
+  loadSegment(request: SegmentRequest): Promise<SegmentResult>;
+  setPlayhead(rendition: string, sequence: number, live: boolean): void;
+  /** HTTP throughput measured on this viewer's real transfers, once there was one. */
+  httpRate(): ReferenceRate | undefined;
 }
+
+/** What the fragment loader reads of the hls.js instance. */
+export type LoaderHls = Pick<Hls, 'levels' | 'media' | 'bandwidthEstimate' | 'ttfbEstimate'>;
 
 /** Milliseconds until playback reaches `start` (s), or runs out of contiguous buffer. */
 export function playbackDeadlineMs(
@@ -48,12 +53,27 @@ export function playbackDeadlineMs(
 }
 
 /**
+ * The byte range hls.js asks for, if any. hls.js sets `rangeStart: 0, rangeEnd: 0` on every
+ * fragment; only `rangeEnd > 0` (`#EXT-X-BYTERANGE`) is a real range, end exclusive.
+ */
+export function requestedRange(context: LoaderContext): ByteRange | undefined {
+  const { rangeStart, rangeEnd } = context;
+  if (!rangeEnd || rangeStart === undefined || rangeEnd <= rangeStart) return undefined;
+  return { start: rangeStart, end: rangeEnd };
+}
+
+/**
  * Creates the hls.js fragment loader class for one player: main-rendition media segments go
- * through the engine (peers, then HTTP); anything else goes to hls.js' own loader.
+ * through the engine (peers, then HTTP); anything else (init segments, parts, audio and
+ * subtitle tracks) goes to hls.js' own loader.
+ *
+ * The stats it gives hls.js are the ABR's only view of the network, so they describe the
+ * origin path (see `loader-stats.ts`): HTTP transfers as measured, peer and store deliveries at
+ * the rate HTTP gives this viewer, and waits for peers not at all.
  */
 export function createFragmentLoader(
-  engine: P2PEngine,
-  getHls: () => Hls | undefined,
+  engine: LoaderEngine,
+  getHls: () => LoaderHls | undefined,
   DefaultLoader: LoaderClass,
 ): LoaderClass {
   return class StreamrFragmentLoader implements Loader<LoaderContext> {
@@ -63,6 +83,9 @@ export function createFragmentLoader(
     private controller: AbortController | undefined;
     private callbacks: LoaderCallbacks<LoaderContext> | undefined;
     private timeout: ReturnType<typeof setTimeout> | undefined;
+    private requestedAt = 0;
+    /** Whether `stats.loading` still floats with the clock (no HTTP transfer began). */
+    private floating = false;
 
     constructor(private readonly hlsConfig: HlsConfig) {}
 
@@ -89,39 +112,36 @@ export function createFragmentLoader(
       this.callbacks = callbacks;
       this.controller = new AbortController();
       const stats = this.stats;
-      stats.loading.start = performance.now();
-      const level = hls.levels[frag.level];
+      this.requestedAt = performance.now();
+      stats.loading = notStartedTiming();
+      this.floating = true;
       const rendition = renditionId(frag.baseurl);
-      const live = level?.details?.live ?? false;
+      const live = hls.levels[frag.level]?.details?.live ?? false;
       const maxLoadMs = config.loadPolicy?.maxLoadTimeMs ?? config.timeout;
       if (maxLoadMs > 0) {
         this.timeout = setTimeout(() => this.onTimeout(), maxLoadMs);
       }
-      const range =
-        context.rangeEnd !== undefined && context.rangeStart !== undefined
-          ? { start: context.rangeStart, end: context.rangeEnd }
-          : undefined;
       engine.setPlayhead(rendition, frag.sn, live);
       engine
         .loadSegment({
           rendition,
           sequence: frag.sn,
           url: context.url,
-          range,
+          range: requestedRange(context),
           deadlineMs: playbackDeadlineMs(hls.media, frag.start),
           live,
           signal: this.controller.signal,
-          onProgress: (loaded, total) => {
-            if (!stats.loading.first) stats.loading.first = performance.now();
-            stats.loaded = loaded;
-            stats.total = total ?? 0;
+          onHttpProgress: (transfer) => {
+            this.floating = false;
+            stats.loading = httpTiming(transfer);
+            stats.loaded = transfer.loaded;
           },
         })
         .then((result) => {
           if (this.controller?.signal.aborted || !this.callbacks) return;
           clearTimeout(this.timeout);
-          stats.loading.first ||= result.firstByteAt;
-          stats.loading.end = performance.now();
+          this.floating = false;
+          stats.loading = deliveredTiming(result, this.referenceRate(hls), performance.now());
           stats.loaded = stats.total = result.bytes.byteLength;
           stats.chunkCount += 1;
           // hls.js may transfer this buffer to its worker, which empties it: hand over a copy.
@@ -131,6 +151,7 @@ export function createFragmentLoader(
         .catch((error: unknown) => {
           if (isAbort(error) || !this.callbacks) return;
           clearTimeout(this.timeout);
+          this.freezeTiming();
           const status = (error as { details?: { status?: number } }).details?.status ?? 0;
           this.callbacks.onError({ code: status, text: String(error) }, context, null, stats);
         });
@@ -139,6 +160,7 @@ export function createFragmentLoader(
     abort(): void {
       if (this.fallback) return this.fallback.abort();
       this.stats.aborted = true;
+      this.freezeTiming();
       this.cancel();
       const callbacks = this.callbacks;
       this.callbacks = undefined;
@@ -152,8 +174,23 @@ export function createFragmentLoader(
       this.context = null;
     }
 
+    /** What hls.js believes of peer and store deliveries: our HTTP measurement, else its own. */
+    private referenceRate(hls: LoaderHls): ReferenceRate {
+      return (
+        engine.httpRate() ?? { bitsPerSecond: hls.bandwidthEstimate, ttfbMs: hls.ttfbEstimate }
+      );
+    }
+
+    /** A load that ends before any HTTP transfer keeps its real start: hls.js sees its length. */
+    private freezeTiming(): void {
+      if (!this.floating) return;
+      this.floating = false;
+      this.stats.loading = { start: this.requestedAt, first: 0, end: 0 };
+    }
+
     private onTimeout(): void {
       const callbacks = this.callbacks;
+      this.freezeTiming();
       this.cancel();
       this.callbacks = undefined;
       if (this.context) callbacks?.onTimeout(this.stats, this.context, null);

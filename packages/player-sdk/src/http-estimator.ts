@@ -34,6 +34,12 @@ export class HttpEstimator {
     this.segmentBytes.set(swarm, smooth(this.segmentBytes.get(swarm), bytes));
   }
 
+  /** Measured throughput and time to first byte, once a real transfer was measured. */
+  rate(): { bitsPerSecond: number; ttfbMs: number } | undefined {
+    if (this.ttfbMs === undefined || this.bytesPerMs === undefined) return undefined;
+    return { bitsPerSecond: this.bytesPerMs * 8000, ttfbMs: this.ttfbMs };
+  }
+
   /** Expected duration of an HTTP download of a segment of `swarm` (or of `bytes` of it), ms. */
   estimateMs(swarm: string, bytes?: number): number {
     const size = bytes ?? this.segmentBytes.get(swarm);

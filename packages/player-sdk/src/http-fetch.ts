@@ -12,33 +12,68 @@ export interface HttpFetchOptions {
   /** Skip the first `offset` bytes of the segment (resume after a partial P2P download). */
   offset?: number;
   signal?: AbortSignal;
-  /** Called with each piece of the body as it arrives. */
+  /** Called once the request is sent, with its time (`performance.now()`). */
+  onStart?: (at: number) => void;
+  /** Called with each piece of the body as it arrives, before any slicing. */
   onChunk?: (bytes: Uint8Array) => void;
 }
 
 export interface HttpFetchResult {
-  /** The bytes from `offset` on, or the whole segment when the server ignored the range. */
+  /** The segment's bytes from `offset` on. */
   bytes: Uint8Array;
-  /** Where `bytes` start within the segment: `offset`, or 0 when the server sent everything. */
-  startsAt: number;
+  /** Body bytes the server sent: more than `bytes` when it ignored our `Range`. */
+  bodyBytes: number;
+  startedAt: number;
   firstByteAt: number;
+  endedAt: number;
+}
+
+/** The `Range` header for the segment's bytes from `offset` on, or none for a whole resource. */
+export function rangeHeader(range: ByteRange | undefined, offset: number): string | undefined {
+  const start = (range?.start ?? 0) + offset;
+  if (range === undefined) return start > 0 ? `bytes=${start}-` : undefined;
+  return `bytes=${start}-${range.end - 1}`;
+}
+
+/** Where the wanted bytes sit in a response body, or why the response cannot give them. */
+function locate(
+  response: Response,
+  wanted: { start: number; end: number | undefined },
+  ranged: boolean,
+): { from: number; to: number | undefined } | string {
+  if (!ranged) return { from: 0, to: undefined };
+  if (response.status === 200) {
+    // HTTP lets a server ignore Range: the body is the whole resource, so cut our part out.
+    return { from: wanted.start, to: wanted.end };
+  }
+  if (response.status !== 206) return `HTTP ${response.status} to a range request`;
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
+  if (!match) return 'a 206 answer without a valid Content-Range';
+  const first = Number(match[1]);
+  const last = Number(match[2]);
+  if (first > wanted.start || (wanted.end !== undefined && last < wanted.end - 1)) {
+    return `Content-Range ${first}-${last} does not cover the requested bytes`;
+  }
+  return {
+    from: wanted.start - first,
+    to: wanted.end === undefined ? undefined : wanted.end - first,
+  };
 }
 
 /**
  * Fetches a segment (or its rest, from `offset`) over HTTP, streaming the body so progress is
- * known. A server that ignores `Range` answers 200 with everything: the caller sees `startsAt: 0`.
+ * known. Sends `Range` only for a real sub-range (`EXT-X-BYTERANGE`) or a resume; a server that
+ * ignores it and answers 200 with the whole resource still yields the right bytes.
  */
 export async function httpFetch(
   url: string,
   options: HttpFetchOptions = {},
 ): Promise<HttpFetchResult> {
   const offset = options.offset ?? 0;
-  const start = (options.range?.start ?? 0) + offset;
-  const end = options.range?.end;
-  const headers: Record<string, string> = {};
-  if (start > 0 || end !== undefined) {
-    headers.Range = `bytes=${start}-${end === undefined ? '' : end - 1}`;
-  }
+  const range = rangeHeader(options.range, offset);
+  const headers: Record<string, string> = range === undefined ? {} : { Range: range };
+  const startedAt = performance.now();
+  options.onStart?.(startedAt);
   let response: Response;
   try {
     response = await fetch(url, { headers, signal: options.signal });
@@ -47,28 +82,38 @@ export async function httpFetch(
     throw new SdkError(SdkErrorCode.HttpFailed, `HTTP request failed: ${String(error)}`, { url });
   }
   if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
     throw new SdkError(SdkErrorCode.HttpFailed, `HTTP ${response.status} for ${url}`, {
       url,
       status: response.status,
     });
   }
   const firstByteAt = performance.now();
-  const partial = response.status === 206;
-  if (!partial && headers.Range && options.range) {
-    throw new SdkError(SdkErrorCode.HttpFailed, `server ignored the byte range of ${url}`, { url });
+  const wanted = { start: (options.range?.start ?? 0) + offset, end: options.range?.end };
+  const place = locate(response, wanted, range !== undefined);
+  if (typeof place === 'string') {
+    await response.body?.cancel().catch(() => undefined);
+    throw new SdkError(SdkErrorCode.HttpFailed, `${place} for ${url}`, { url });
   }
-  const bytes = await readBody(response, options);
+  const body = await readBody(response, options);
   const expected = Number(response.headers.get('content-length'));
-  if (Number.isFinite(expected) && expected > 0 && bytes.byteLength !== expected) {
+  if (Number.isFinite(expected) && expected > 0 && body.byteLength !== expected) {
     throw new SdkError(
       SdkErrorCode.HttpFailed,
-      `truncated body: ${bytes.byteLength} of ${expected} bytes`,
-      {
-        url,
-      },
+      `truncated body: ${body.byteLength} of ${expected} bytes`,
+      { url },
     );
   }
-  return { bytes, startsAt: partial ? offset : 0, firstByteAt };
+  const to = place.to ?? body.byteLength;
+  if (to > body.byteLength || place.from > to) {
+    throw new SdkError(
+      SdkErrorCode.HttpFailed,
+      `${url} is ${body.byteLength} bytes, shorter than the requested range`,
+      { url },
+    );
+  }
+  const bytes = place.from === 0 && to === body.byteLength ? body : body.subarray(place.from, to);
+  return { bytes, bodyBytes: body.byteLength, startedAt, firstByteAt, endedAt: performance.now() };
 }
 
 async function readBody(response: Response, options: HttpFetchOptions): Promise<Uint8Array> {

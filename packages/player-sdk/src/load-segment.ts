@@ -29,8 +29,22 @@ export interface SegmentRequest {
   deadlineMs: number;
   live: boolean;
   signal?: AbortSignal | undefined;
-  /** Progress of the download, in bytes. */
-  onProgress?: ((loaded: number, total: number | undefined) => void) | undefined;
+  /**
+   * Progress of an HTTP transfer, as it starts and as its body arrives. Waits for peers and
+   * peer transfers are not reported: hls.js' ABR must see only what the origin delivers.
+   */
+  onHttpProgress?: ((progress: HttpTransfer) => void) | undefined;
+}
+
+/** One HTTP transfer of (part of) a segment. Times are `performance.now()` values. */
+export interface HttpTransfer {
+  startedAt: number;
+  /** 0 until the first byte arrived. */
+  firstByteAt: number;
+  /** 0 until the body is complete. */
+  endedAt: number;
+  /** Body bytes received so far (the whole resource when the server ignored our `Range`). */
+  loaded: number;
 }
 
 /** Where a segment's bytes came from. */
@@ -57,6 +71,8 @@ export interface SegmentResult {
   p2pBytes: number;
   /** Why HTTP was used, when it was (the last reason, if a download went to HTTP twice). */
   httpReason: HttpReason | undefined;
+  /** The last HTTP transfer, when HTTP delivered bytes of the segment. */
+  http: HttpTransfer | undefined;
   startedAt: number;
   firstByteAt: number;
   endedAt: number;
@@ -247,7 +263,6 @@ async function fromPeer(
         onChunk: (bytes) => {
           context.countBytes('p2p', bytes.byteLength);
           assembly.add(bytes, 'p2p', peer.peerId);
-          request.onProgress?.(assembly.received, assembly.total);
         },
       },
       controller.signal,
@@ -271,21 +286,33 @@ async function fromHttp(
   context: LoadContext,
   request: SegmentRequest,
   assembly: Assembly,
-): Promise<void> {
-  const startedAt = performance.now();
+): Promise<HttpTransfer> {
+  const transfer: HttpTransfer = { startedAt: 0, firstByteAt: 0, endedAt: 0, loaded: 0 };
   const result = await httpFetch(request.url, {
     range: request.range,
     offset: assembly.received,
     signal: request.signal,
-    onChunk: (bytes) => context.countBytes('http', bytes.byteLength),
+    onStart: (at) => {
+      transfer.startedAt = at;
+      request.onHttpProgress?.(transfer);
+    },
+    onChunk: (bytes) => {
+      context.countBytes('http', bytes.byteLength);
+      transfer.firstByteAt ||= performance.now();
+      transfer.loaded += bytes.byteLength;
+      request.onHttpProgress?.(transfer);
+    },
   });
-  // The server ignored our Range: start over from its full body.
-  if (result.startsAt === 0 && assembly.received > 0) assembly.reset();
   assembly.add(result.bytes, 'http');
   assembly.total = assembly.received;
-  request.onProgress?.(assembly.received, assembly.total);
-  const endedAt = performance.now();
-  context.recordHttp(result.bytes.byteLength, endedAt - startedAt, result.firstByteAt - startedAt);
+  transfer.firstByteAt = result.firstByteAt;
+  transfer.endedAt = result.endedAt;
+  context.recordHttp(
+    result.bodyBytes,
+    result.endedAt - result.startedAt,
+    result.firstByteAt - result.startedAt,
+  );
+  return transfer;
 }
 
 /**
@@ -312,6 +339,7 @@ export async function loadSegment(
       httpBytes: 0,
       p2pBytes: 0,
       httpReason: undefined,
+      http: undefined,
       startedAt,
       firstByteAt: now,
       endedAt: now,
@@ -321,6 +349,7 @@ export async function loadSegment(
   const failed = new Set<string>();
   const claim = new FetchClaim(context, request.sequence);
   let httpReason: HttpReason | undefined;
+  let http: HttpTransfer | undefined;
   let bytes: Uint8Array;
   let uploader: string | undefined;
   let root: string | undefined;
@@ -374,14 +403,14 @@ export async function loadSegment(
           context.reportPeerFailure(holder, sdkError);
           if (sdkError.code === SdkErrorCode.P2PTooSlow) {
             httpReason = 'p2p-too-slow';
-            await fromHttp(context, request, assembly);
+            http = await fromHttp(context, request, assembly);
             break;
           }
           continue;
         }
       }
       httpReason = decision.action === 'http' ? decision.reason : 'no-peers';
-      await fromHttp(context, request, assembly);
+      http = await fromHttp(context, request, assembly);
       break;
     }
     bytes = assembly.bytes();
@@ -412,7 +441,7 @@ export async function loadSegment(
         uploader = undefined;
         assembly.reset();
         httpReason = 'verification-failed';
-        await fromHttp(context, request, assembly);
+        http = await fromHttp(context, request, assembly);
         bytes = assembly.bytes();
       }
     }
@@ -434,6 +463,7 @@ export async function loadSegment(
     httpBytes: assembly.httpBytes,
     p2pBytes: assembly.p2pBytes,
     httpReason,
+    http,
     startedAt,
     firstByteAt: assembly.firstByteAt || performance.now(),
     endedAt: performance.now(),

@@ -23,6 +23,11 @@ const LATEST_HTTP_START = 7500;
 describe('decide', () => {
   const cases: Array<[string, Partial<SchedulerInput>, ReturnType<typeof decide>]> = [
     ['a holder: p2p', { holders: 1 }, { action: 'p2p' }],
+    [
+      'nothing buffered (deadline = start): HTTP at once, even with a holder',
+      { holders: 3, live: true, rank: 2, deadline: 1000 },
+      { action: 'http', reason: 'buffer-empty' },
+    ],
     ['a holder even past the latest HTTP start', { holders: 2, now: 9000 }, { action: 'p2p' }],
     ['VOD, nobody has it', {}, { action: 'http', reason: 'no-peers' }],
     [
@@ -111,8 +116,8 @@ describe('decide', () => {
       { action: 'http', reason: 'deadline' },
     ],
     [
-      'deadline 0 (needed now)',
-      { live: true, rank: 1, deadline: 1000 },
+      'deadline just ahead, too close for any wait',
+      { live: true, rank: 1, deadline: 1001 },
       { action: 'http', reason: 'deadline' },
     ],
   ];

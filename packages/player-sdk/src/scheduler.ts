@@ -23,13 +23,18 @@ export interface SchedulerInput {
 /** Download from the best holder, fetch over HTTP, or wait for peers until `until` (ms). */
 export type SchedulerDecision =
   | { action: 'p2p' }
-  | { action: 'http'; reason: 'no-peers' | 'deadline' | 'stagger-over' | 'wait-over' }
+  | {
+      action: 'http';
+      reason: 'buffer-empty' | 'no-peers' | 'deadline' | 'stagger-over' | 'wait-over';
+    }
   | { action: 'wait'; until: number; reason: 'peer-fetching' | 'stagger' };
 
 /**
  * Decides how to get one segment. Never lets waiting on peers eat into the time an HTTP
  * download needs before the playback deadline (minus a margin): P2P must not cause a stall.
  *
+ * - Playback has nothing buffered (startup, a seek, a stall): HTTP at once. A peer transfer
+ *   plus the check of its root could not reliably beat it, and startup must never wait on P2P.
  * - A peer holds it: take it from that peer.
  * - A peer is downloading it: wait for that peer, within the slack and `maxPeerWaitMs`.
  * - Live and nobody has it: wait `rank x httpStaggerMs` (within the slack) so that one
@@ -37,6 +42,7 @@ export type SchedulerDecision =
  * - Otherwise: HTTP.
  */
 export function decide(input: SchedulerInput): SchedulerDecision {
+  if (input.deadline <= input.startedAt) return { action: 'http', reason: 'buffer-empty' };
   if (input.holders > 0) return { action: 'p2p' };
   const latestHttpStart = input.deadline - input.deadlineMarginMs - input.estimatedHttpMs;
   if (input.now >= latestHttpStart) return { action: 'http', reason: 'deadline' };
