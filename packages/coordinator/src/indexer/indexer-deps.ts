@@ -4,7 +4,7 @@ import type { DB } from '../db/schema.js';
 import type { CoordinatorMetrics } from '../http/metrics.js';
 import type { Clock } from '../util/clock.js';
 import type { Limiter } from './limiter.js';
-import { fetchWithRetry } from './origin-fetch.js';
+import { fetchWithRetry, type OriginResource } from './origin-fetch.js';
 
 /** What the followers share: storage, settings, metrics and the global fetch limiter. */
 export interface IndexerDeps {
@@ -18,12 +18,12 @@ export interface IndexerDeps {
 /** GET with the configured timeout and retries, counting failed attempts by kind. */
 export function originGet(
   deps: IndexerDeps,
-  url: string,
+  resource: OriginResource,
   kind: 'playlist' | 'segment',
   signal: AbortSignal,
   onError: (error: unknown, attempt: number) => void,
 ): Promise<Uint8Array> {
-  return fetchWithRetry(url, {
+  return fetchWithRetry(resource, {
     signal,
     timeoutMs: deps.config.indexerFetchTimeoutMs,
     attempts: deps.config.indexerAttempts,

@@ -1,8 +1,9 @@
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchWithRetry, OriginFetchError } from './origin-fetch.js';
+import { fetchBytes, fetchWithRetry, OriginFetchError } from './origin-fetch.js';
 
 const servers: Array<Server | NetServer> = [];
 afterEach(async () => {
@@ -33,17 +34,20 @@ describe('fetchWithRetry', () => {
       }),
     );
     const errors: number[] = [];
-    const body = await fetchWithRetry(url, {
-      ...opts(4),
-      onError: (_e, attempt) => errors.push(attempt),
-    });
+    const body = await fetchWithRetry(
+      { url },
+      {
+        ...opts(4),
+        onError: (_e, attempt) => errors.push(attempt),
+      },
+    );
     expect(new TextDecoder().decode(body)).toBe('hello');
     expect(errors).toEqual([1, 2]);
   });
 
   it('gives up after the last attempt', async () => {
     const url = await listen(createServer((_req, res) => res.writeHead(404).end()));
-    await expect(fetchWithRetry(url, opts(2))).rejects.toThrow(OriginFetchError);
+    await expect(fetchWithRetry({ url }, opts(2))).rejects.toThrow(OriginFetchError);
   });
 
   it('rejects a body cut short of its Content-Length', async () => {
@@ -56,7 +60,7 @@ describe('fetchWithRetry', () => {
         });
       }),
     );
-    await expect(fetchWithRetry(url, opts(1))).rejects.toThrow(OriginFetchError);
+    await expect(fetchWithRetry({ url }, opts(1))).rejects.toThrow(OriginFetchError);
   });
 
   it('times out a stalled response', async () => {
@@ -66,6 +70,65 @@ describe('fetchWithRetry', () => {
         res.write('abc');
       }),
     );
-    await expect(fetchWithRetry(url, opts(1, 200))).rejects.toThrow(OriginFetchError);
+    await expect(fetchWithRetry({ url }, opts(1, 200))).rejects.toThrow(OriginFetchError);
+  });
+});
+
+describe('fetchBytes with a byte range', () => {
+  const resource = new Uint8Array(randomBytes(50_000));
+  const range = { start: 20_000, end: 36_384 };
+
+  /** Serves `resource`; `answer` decides how a Range request is (mis)handled. Records Range headers. */
+  async function origin(answer: (res: ServerResponse, first: number, last: number) => void) {
+    const seen: Array<string | undefined> = [];
+    const url = await listen(
+      createServer((req, res) => {
+        seen.push(req.headers.range);
+        const asked = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+        if (asked === null) res.end(resource);
+        else answer(res, Number(asked[1]), Number(asked[2]));
+      }),
+    );
+    return { url, seen };
+  }
+
+  const partial = (res: ServerResponse, first: number, last: number, contentRange: string) =>
+    res.writeHead(206, { 'content-range': contentRange }).end(resource.subarray(first, last + 1));
+
+  it('asks for exactly the range (end inclusive on the wire) and returns its bytes from a 206', async () => {
+    const { url, seen } = await origin((res, first, last) =>
+      partial(res, first, last, `bytes ${first}-${last}/${resource.length}`),
+    );
+    const bytes = await fetchBytes({ url, range }, opts(1));
+    expect(Buffer.from(bytes).equals(resource.subarray(20_000, 36_384))).toBe(true);
+    // Without a range: no Range header, the whole resource.
+    expect((await fetchBytes({ url }, opts(1))).length).toBe(resource.length);
+    expect(seen).toEqual(['bytes=20000-36383', undefined]);
+  });
+
+  it('cuts the range out of a 200 when the origin ignores Range, and refuses a body too short for it', async () => {
+    const { url } = await origin((res) => res.end(resource));
+    const bytes = await fetchBytes({ url, range }, opts(1));
+    expect(Buffer.from(bytes).equals(resource.subarray(20_000, 36_384))).toBe(true);
+    await expect(
+      fetchBytes({ url, range: { start: 49_000, end: 50_001 } }, opts(1)),
+    ).rejects.toThrow(/bytes=49000-50000: Range ignored and the 50000-byte body ends before 50001/);
+  });
+
+  it('rejects a 206 whose Content-Range is not the range asked for, or is missing', async () => {
+    const shifted = await origin((res, first, last) =>
+      partial(res, first + 1, last + 1, `bytes ${first + 1}-${last + 1}/${resource.length}`),
+    );
+    await expect(fetchWithRetry({ url: shifted.url, range }, opts(2))).rejects.toThrow(
+      /206 with Content-Range bytes 20001-36384\/50000, asked bytes=20000-36383/,
+    );
+    // A retry is made: an origin may answer correctly the next time.
+    expect(shifted.seen).toHaveLength(2);
+    const missing = await origin((res, first, last) =>
+      res.writeHead(206).end(resource.subarray(first, last + 1)),
+    );
+    await expect(fetchBytes({ url: missing.url, range }, opts(1))).rejects.toThrow(
+      /206 with Content-Range missing, asked bytes=20000-36383/,
+    );
   });
 });

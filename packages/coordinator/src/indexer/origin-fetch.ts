@@ -1,11 +1,20 @@
 /**
  * Origin requests with a timeout, a completeness check and retries. A body shorter than its
- * Content-Length (a cut connection) is an error, so a truncated segment is never hashed.
+ * Content-Length (a cut connection) is an error, so a truncated segment is never hashed; so is
+ * a ranged response that does not hold exactly the range asked for.
  */
+import type { PlaylistByteRange } from '@streamrp2p/protocol';
+import { rangeHeader, takeRange } from './byte-range.js';
 
 /** An origin request that failed (status, network, timeout or truncated body). */
 export class OriginFetchError extends Error {
   override readonly name = 'OriginFetchError';
+}
+
+/** What to GET: a whole resource, or (`#EXT-X-BYTERANGE`) one byte range of it. */
+export interface OriginResource {
+  url: string;
+  range?: PlaylistByteRange | undefined;
 }
 
 export interface FetchOptions {
@@ -22,40 +31,62 @@ export interface RetryOptions extends FetchOptions {
   onError?: (error: unknown, attempt: number) => void;
 }
 
-/** One GET; resolves with the complete body or throws {@link OriginFetchError}. */
-export async function fetchBytes(url: string, opts: FetchOptions): Promise<Uint8Array> {
+/**
+ * One GET; resolves with the complete body (only the range's bytes for a ranged resource) or
+ * throws {@link OriginFetchError}. Without a range no `Range` header is sent.
+ */
+export async function fetchBytes(
+  resource: OriginResource,
+  opts: FetchOptions,
+): Promise<Uint8Array> {
+  const { url, range } = resource;
+  const what = resourceLabel(resource);
+  const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+  if (range !== undefined) headers.range = rangeHeader(range);
   let res: Response;
   try {
     res = await fetch(url, {
       signal: AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]),
-      headers: { 'accept-encoding': 'identity' },
+      headers,
     });
   } catch (error) {
-    throw new OriginFetchError(`GET ${url}: ${describe(error)}`, { cause: error });
+    throw new OriginFetchError(`GET ${what}: ${describe(error)}`, { cause: error });
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw new OriginFetchError(`GET ${url}: HTTP ${res.status}`);
+    throw new OriginFetchError(`GET ${what}: HTTP ${res.status}`);
   }
   let body: Uint8Array;
   try {
     body = new Uint8Array(await res.arrayBuffer());
   } catch (error) {
-    throw new OriginFetchError(`GET ${url}: body failed: ${describe(error)}`, { cause: error });
+    throw new OriginFetchError(`GET ${what}: body failed: ${describe(error)}`, { cause: error });
   }
   const declared = res.headers.get('content-length');
   const encoded = (res.headers.get('content-encoding') ?? 'identity') !== 'identity';
   if (declared !== null && !encoded && Number(declared) !== body.length) {
-    throw new OriginFetchError(`GET ${url}: truncated body (${body.length} of ${declared} bytes)`);
+    throw new OriginFetchError(`GET ${what}: truncated body (${body.length} of ${declared} bytes)`);
   }
-  return body;
+  if (range === undefined) return body;
+  const taken = takeRange(res, body, range);
+  if ('problem' in taken) throw new OriginFetchError(`GET ${what}: ${taken.problem}`);
+  return taken.bytes;
+}
+
+/** `url`, or `url bytes=first-last` for a ranged resource (logs, error messages). */
+export function resourceLabel(resource: OriginResource): string {
+  const { url, range } = resource;
+  return range === undefined ? url : `${url} ${rangeHeader(range)}`;
 }
 
 /** {@link fetchBytes} with up to `attempts` tries and exponential backoff between them. */
-export async function fetchWithRetry(url: string, opts: RetryOptions): Promise<Uint8Array> {
+export async function fetchWithRetry(
+  resource: OriginResource,
+  opts: RetryOptions,
+): Promise<Uint8Array> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fetchBytes(url, opts);
+      return await fetchBytes(resource, opts);
     } catch (error) {
       if (opts.signal.aborted) throw error;
       opts.onError?.(error, attempt);

@@ -2,6 +2,15 @@
  * Follows one media playlist: polls it (every half target duration unless configured) and
  * indexes each new segment once: fetch, Merkle root, store. Live playlists are followed until
  * aborted; a playlist with `#EXT-X-ENDLIST` until every segment is indexed.
+ *
+ * A segment is its media sequence number; with `#EXT-X-BYTERANGE` it is exactly its range, so
+ * several segments sharing one URL are fetched, hashed and stored each by its own sequence.
+ *
+ * Init segments (`#EXT-X-MAP`, `segment.map`) are not indexed: they always travel over HTTP,
+ * never over P2P. They are a few hundred bytes to a few KB, loaded once per rendition per viewer
+ * and cached by hls.js, and the SDK's hls.js loader only takes media segments with a numeric
+ * sequence, so a root for them would guard nothing. Only `segment.url` and `segment.range` are
+ * fetched here; a map's URI is never one of the playlist's segments.
  */
 import createDebug from 'debug';
 import { nowDate } from '../util/clock.js';
@@ -14,7 +23,7 @@ import {
   type MediaPlaylist,
   type PlaylistSegment,
 } from '@streamrp2p/protocol';
-import { backoff, sleep } from './origin-fetch.js';
+import { backoff, resourceLabel, sleep } from './origin-fetch.js';
 
 const log = createDebug('streamrp2p:coordinator:indexer');
 
@@ -87,7 +96,7 @@ export class RenditionFollower {
   async #fetchPlaylist(): Promise<MediaPlaylist> {
     const bytes = await originGet(
       this.deps,
-      this.target.playlistUrl,
+      { url: this.target.playlistUrl },
       'playlist',
       this.signal,
       () => undefined,
@@ -131,12 +140,14 @@ export class RenditionFollower {
     if (this.signal.aborted) return;
     const { streamId, rendition } = this.target;
     try {
+      // The segment's own bytes: its range of `url` when it has one (`map` is never fetched).
       const bytes = await originGet(
         this.deps,
-        segment.url,
+        { url: segment.url, range: segment.range },
         'segment',
         this.signal,
-        (error, attempt) => log('%s attempt %d failed: %s', segment.url, attempt, String(error)),
+        (error, attempt) =>
+          log('%s attempt %d failed: %s', resourceLabel(segment), attempt, String(error)),
       );
       const root = bytesToHex(await merkleRoot(bytes));
       await this.deps.db

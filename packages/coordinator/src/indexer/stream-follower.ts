@@ -43,7 +43,13 @@ export class StreamFollower {
   async #discover(signal: AbortSignal): Promise<RenditionTarget[] | undefined> {
     for (let failures = 1; !signal.aborted; failures++) {
       try {
-        const bytes = await originGet(this.deps, this.hlsUrl, 'playlist', signal, () => undefined);
+        const bytes = await originGet(
+          this.deps,
+          { url: this.hlsUrl },
+          'playlist',
+          signal,
+          () => undefined,
+        );
         const urls = renditionUrls(new TextDecoder().decode(bytes), this.hlsUrl);
         const byId = new Map(urls.map((url) => [renditionId(url), url]));
         const targets = [...byId].map(([rendition, playlistUrl]) => ({
