@@ -3,16 +3,23 @@ import { bytesToHex, merkleRoot, renditionId } from '@streamrp2p/protocol';
 import { afterEach, expect, it } from 'vitest';
 import type { Api } from './api.js';
 import { startCoordinator } from './api.js';
+import { startByteRangeOrigin } from './byte-range-origin.js';
 import { describeWithDatabases } from './databases.js';
 import { createStream, createStreamer } from './fixtures.js';
 
-const origins: LiveOrigin[] = [];
+const origins: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
   await Promise.all(origins.splice(0).map((o) => o.close()));
 });
 
-async function origin(options: Parameters<typeof startLiveOrigin>[0] = {}) {
+async function origin(options: Parameters<typeof startLiveOrigin>[0] = {}): Promise<LiveOrigin> {
   const started = await startLiveOrigin(options);
+  origins.push(started);
+  return started;
+}
+
+async function byteRangeOrigin(opts: Parameters<typeof startByteRangeOrigin>[0]) {
+  const started = await startByteRangeOrigin(opts);
   origins.push(started);
   return started;
 }
@@ -166,6 +173,42 @@ describeWithDatabases('segment indexer', (t) => {
       (await api.get(`/api/streams/${stream.streamId}/roots?rendition=${id}&from=0&to=499`)).status,
     ).toBe(200);
     expect((await api.get(`/api/streams/nope/roots?rendition=${id}&from=0&to=1`)).status).toBe(404);
+  });
+
+  it('indexes byte-range segments of one file each by its own sequence over exactly its range, and never fetches an init section', async () => {
+    const honouring = await byteRangeOrigin({ honourRange: true });
+    const ignoring = await byteRangeOrigin({ honourRange: false });
+    const { api } = await startCoordinator(t, { indexerPollMs: 100 });
+    const { apiKey } = await createStreamer(api);
+    for (const vod of [honouring, ignoring]) {
+      const stream = await createStream(api, apiKey, vod.playlistUrl);
+      const id = renditionId(vod.playlistUrl);
+      await expect
+        .poll(async () => (await roots(api, stream.streamId, id, 0, 3)).length, {
+          timeout: 15_000,
+        })
+        .toBe(4);
+      const expected = await Promise.all(
+        vod.segments.map(async (bytes, sequence) => ({
+          sequence,
+          root: bytesToHex(await merkleRoot(bytes)),
+          byteLength: bytes.length,
+        })),
+      );
+      expect(await roots(api, stream.streamId, id, 0, 3)).toEqual(expected);
+      // Each segment once, by its own range; never the init sections (media.mp4 bytes 0-699,
+      // init2.mp4). Both origins are asked the same: one that ignores Range gets it too.
+      const segmentRequests = vod.requests
+        .filter((r) => r.path !== '/vod/index.m3u8')
+        .map((r) => `${r.path} ${r.range ?? 'whole'}`)
+        .sort();
+      expect(segmentRequests).toEqual([
+        '/vod/media.mp4 bytes=40700-60699',
+        '/vod/media.mp4 bytes=60700-93699',
+        '/vod/media.mp4 bytes=700-40699',
+        '/vod/tail.m4s whole',
+      ]);
+    }
   });
 
   it('treats a media playlist URL as the only rendition, and stops following a deleted stream', async () => {
