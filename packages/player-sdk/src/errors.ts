@@ -1,6 +1,8 @@
 /** Error codes of the player SDK. */
 export const SdkErrorCode = {
   InvalidConfig: 'INVALID_CONFIG',
+  /** The browser can play this stream neither with hls.js nor natively. */
+  Unsupported: 'UNSUPPORTED',
   TrackerUnavailable: 'TRACKER_UNAVAILABLE',
   TrackerRejected: 'TRACKER_REJECTED',
   PeerProtocol: 'PEER_PROTOCOL',

@@ -10,5 +10,6 @@ export type { ByteRange } from './http-fetch.js';
 
 export { renditionId, createFragmentLoader } from './hls-loader.js';
 export { createPlayer } from './player.js';
-export type { PlayerEvents, PlayerHandle, PlayerOptions } from './player.js';
+export type { PlayerEvents, PlayerHandle, PlayerOptions, PlayerStats } from './player.js';
+export { canPlayHlsNatively, type PlaybackMode } from './native-playback.js';
 export { overlayText } from './overlay.js';

@@ -69,4 +69,10 @@ describe('overlayText', () => {
     const line = overlayText(stats({ consumeOnly: true, uploadedBytes: 0 })).split('\n')[2];
     expect(line).toBe('up off (consume-only)');
   });
+
+  it('says P2P is off in native playback', () => {
+    expect(overlayText({ ...stats({}), playback: 'native' })).toBe(
+      'native HLS playback\nP2P off (no Media Source Extensions)',
+    );
+  });
 });

@@ -1,4 +1,8 @@
 import type { EngineStats } from './engine-types.js';
+import type { PlaybackMode } from './native-playback.js';
+
+/** What the overlay shows: the engine's figures and how the player plays. */
+export type OverlayStats = EngineStats & { playback?: PlaybackMode };
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -7,7 +11,9 @@ function formatBytes(bytes: number): string {
 }
 
 /** Renders one line per figure; exported for tests. */
-export function overlayText(stats: EngineStats): string {
+export function overlayText(stats: OverlayStats): string {
+  if (stats.playback === 'native')
+    return 'native HLS playback\nP2P off (no Media Source Extensions)';
   const down = stats.httpBytes + stats.p2pBytes;
   return [
     `P2P ${(stats.p2pShare * 100).toFixed(0)}% · ${stats.peers} peer${stats.peers === 1 ? '' : 's'}`,
@@ -24,7 +30,7 @@ export class StatsOverlay {
   private readonly box: HTMLDivElement;
   private readonly timer: ReturnType<typeof setInterval>;
 
-  constructor(container: HTMLElement, getStats: () => EngineStats) {
+  constructor(container: HTMLElement, getStats: () => OverlayStats) {
     if (getComputedStyle(container).position === 'static') container.style.position = 'relative';
     this.box = document.createElement('div');
     this.box.className = 'streamrp2p-overlay';

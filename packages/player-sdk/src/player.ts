@@ -5,6 +5,7 @@ import { P2PEngine } from './engine.js';
 import type { EngineEvents, EngineStats } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
 import { createFragmentLoader } from './hls-loader.js';
+import { nativeStats, playNatively, type PlaybackMode } from './native-playback.js';
 import { StatsOverlay } from './overlay.js';
 
 /** Options of {@link createPlayer}. */
@@ -39,22 +40,36 @@ export interface PlayerOptions {
   hlsConfig?: Partial<HlsConfig>;
 }
 
-/** Events of a player: the engine's, plus fatal playback errors from hls.js. */
+/** A player's stats: the engine's, and how it plays. */
+export interface PlayerStats extends EngineStats {
+  /** `mse`: hls.js with P2P; `native`: the browser's own HLS playback, without P2P. */
+  playback: PlaybackMode;
+}
+
+/** Events of a player: the engine's, plus how it plays and fatal playback errors. */
 export interface PlayerEvents extends EngineEvents {
   'playback-error': { type: string; details: string; fatal: true };
+  /**
+   * How the player plays, once, right after `createPlayer` returns: with hls.js and P2P, or
+   * natively without P2P (no Media Source Extensions), with the reason.
+   */
+  'playback-mode': { mode: PlaybackMode; p2p: boolean; reason: string };
 }
 
 /** What {@link createPlayer} returns. */
 export interface PlayerHandle {
   readonly video: HTMLVideoElement;
-  readonly hls: Hls;
-  readonly engine: P2PEngine;
+  /** The hls.js instance; undefined in native playback. */
+  readonly hls: Hls | undefined;
+  /** The P2P engine; undefined in native playback. */
+  readonly engine: P2PEngine | undefined;
+  readonly playback: PlaybackMode;
   on<E extends keyof PlayerEvents>(
     event: E,
     listener: (payload: PlayerEvents[E]) => void,
   ): () => void;
   off<E extends keyof PlayerEvents>(event: E, listener: (payload: PlayerEvents[E]) => void): void;
-  getStats(): EngineStats;
+  getStats(): PlayerStats;
   /** Stops playback and releases the engine, hls.js, the overlay and every listener. */
   destroy(): Promise<void>;
 }
@@ -76,8 +91,91 @@ const FORWARDED: (keyof EngineEvents)[] = [
   'error',
 ];
 
+/** One way of playing: hls.js with the engine, or the browser's own HLS. */
+interface Playback {
+  mode: PlaybackMode;
+  hls: Hls | undefined;
+  engine: P2PEngine | undefined;
+  reason: string;
+  stats(): EngineStats;
+  destroy(): Promise<void>;
+}
+
+/** The `<video>` to play in: the element itself, or a new one in the container. */
+function mountVideo(options: PlayerOptions): { video: HTMLVideoElement; owned: boolean } {
+  if (options.el instanceof HTMLVideoElement) return { video: options.el, owned: false };
+  const video = document.createElement('video');
+  video.controls = true;
+  video.playsInline = true;
+  video.style.width = '100%';
+  video.style.height = '100%';
+  options.el.appendChild(video);
+  return { video, owned: true };
+}
+
+function playWithHls(
+  options: PlayerOptions,
+  video: HTMLVideoElement,
+  emitter: Emitter<PlayerEvents>,
+): Playback {
+  const engine = new P2PEngine({
+    ...options.p2p,
+    streamId: options.streamId,
+    trackerUrl: options.tracker,
+    coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
+  });
+  const unsubscribe = FORWARDED.map((event) =>
+    engine.on(event, (payload) => emitter.emit(event, payload as never)),
+  );
+  let hls: Hls | undefined;
+  hls = new Hls({
+    ...options.hlsConfig,
+    fLoader: createFragmentLoader(
+      engine,
+      () => hls,
+      Hls.DefaultConfig.loader,
+    ) as unknown as HlsConfig['fLoader'],
+  });
+  hls.on(Hls.Events.ERROR, (_event, data) => {
+    if (data.fatal)
+      emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
+  });
+  // Watch time counts only while the video really plays (not paused, ended or buffering).
+  engine.startWatchHeartbeats(() => !video.paused && !video.ended && video.readyState >= 3);
+  hls.loadSource(options.src);
+  hls.attachMedia(video);
+  const instance = hls;
+  return {
+    mode: 'mse',
+    hls: instance,
+    engine,
+    reason: 'hls.js on Media Source Extensions, segments shared with peers',
+    stats: () => engine.getStats(),
+    async destroy() {
+      unsubscribe.forEach((off) => off());
+      instance.destroy();
+      hls = undefined;
+      await engine.destroy();
+    },
+  };
+}
+
+function playNativeHls(options: PlayerOptions, video: HTMLVideoElement): Playback {
+  const native = playNatively(video, options.src);
+  return {
+    mode: 'native',
+    hls: undefined,
+    engine: undefined,
+    reason: 'no Media Source Extensions: the browser plays HLS itself, without P2P',
+    stats: nativeStats,
+    destroy: async () => native.stop(),
+  };
+}
+
 /**
- * Creates an hls.js player whose viewers share segments over WebRTC.
+ * Creates an hls.js player whose viewers share segments over WebRTC. Where hls.js cannot run
+ * (no Media Source Extensions), the browser plays the stream itself, without P2P, and the
+ * player says so (`playback-mode` event, `getStats().playback`).
  *
  * @example
  * const player = createPlayer({
@@ -94,83 +192,52 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
   if (typeof options.src !== 'string' || options.src === '') {
     throw new SdkError(SdkErrorCode.InvalidConfig, 'createPlayer needs a playlist URL (src)');
   }
-  if (!Hls.isSupported()) {
-    throw new SdkError(
-      SdkErrorCode.InvalidConfig,
-      'this browser has no Media Source Extensions for hls.js',
-    );
-  }
-  const engine = new P2PEngine({
-    ...options.p2p,
-    streamId: options.streamId,
-    trackerUrl: options.tracker,
-    coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
-  });
   const emitter = new Emitter<PlayerEvents>((error) =>
     console.error('streamrp2p: a player listener threw', error),
   );
-  const unsubscribe = FORWARDED.map((event) =>
-    engine.on(event, (payload) => emitter.emit(event, payload as never)),
-  );
-
-  const ownsVideo = !(options.el instanceof HTMLVideoElement);
-  const video = ownsVideo ? document.createElement('video') : (options.el as HTMLVideoElement);
-  if (ownsVideo) {
-    video.controls = true;
-    video.playsInline = true;
-    video.style.width = '100%';
-    video.style.height = '100%';
-    options.el.appendChild(video);
-  }
+  const { video, owned } = mountVideo(options);
   if (options.autoplay ?? true) {
     video.muted = true;
     video.autoplay = true;
   }
-
-  let hls: Hls | undefined;
-  const DefaultLoader = Hls.DefaultConfig.loader;
-  hls = new Hls({
-    ...options.hlsConfig,
-    fLoader: createFragmentLoader(
-      engine,
-      () => hls,
-      DefaultLoader,
-    ) as unknown as HlsConfig['fLoader'],
-  });
-  hls.on(Hls.Events.ERROR, (_event, data) => {
-    if (data.fatal)
-      emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
-  });
-  // Watch time counts only while the video really plays (not paused, ended or buffering).
-  engine.startWatchHeartbeats(() => !video.paused && !video.ended && video.readyState >= 3);
-  hls.loadSource(options.src);
-  hls.attachMedia(video);
-
-  const overlayHost = ownsVideo ? options.el : video.parentElement;
+  let playback: Playback;
+  try {
+    playback = Hls.isSupported()
+      ? playWithHls(options, video, emitter)
+      : playNativeHls(options, video);
+  } catch (error) {
+    if (owned) video.remove();
+    throw error;
+  }
+  const stats = (): PlayerStats => ({ ...playback.stats(), playback: playback.mode });
+  const overlayHost = owned ? options.el : video.parentElement;
   const overlay =
-    (options.overlay ?? true) && overlayHost
-      ? new StatsOverlay(overlayHost, () => engine.getStats())
-      : undefined;
+    (options.overlay ?? true) && overlayHost ? new StatsOverlay(overlayHost, stats) : undefined;
+  // After the caller had the chance to subscribe.
+  queueMicrotask(() =>
+    emitter.emit('playback-mode', {
+      mode: playback.mode,
+      p2p: playback.engine !== undefined,
+      reason: playback.reason,
+    }),
+  );
 
   let destroyed = false;
-  const instance = hls;
   return {
     video,
-    hls: instance,
-    engine,
+    hls: playback.hls,
+    engine: playback.engine,
+    playback: playback.mode,
     on: (event, listener) => emitter.on(event, listener),
     off: (event, listener) => emitter.off(event, listener),
-    getStats: () => engine.getStats(),
+    getStats: stats,
     async destroy() {
       if (destroyed) return;
       destroyed = true;
       overlay?.destroy();
-      unsubscribe.forEach((off) => off());
       emitter.removeAllListeners();
-      instance.destroy();
-      hls = undefined;
-      if (ownsVideo) video.remove();
-      await engine.destroy();
+      if (owned) video.remove();
+      await playback.destroy();
     },
   };
 }
