@@ -29,6 +29,7 @@ import {
   viewerTable,
 } from './lib/report.js';
 import { summarize, type EngineSummary, type TrialResult } from './lib/results.js';
+import { fixtureDirFor } from './lib/streams.js';
 import { markdownTable, textTable } from './lib/table.js';
 import { runTrial } from './lib/trial.js';
 
@@ -82,7 +83,7 @@ function markdown(results: SwarmResults): string {
     '',
     '## Engine settings',
     '',
-    markdownTable(engineSettingsTable(results.params.engines)),
+    markdownTable(engineSettingsTable(results.params)),
   ];
   for (const trial of results.trials) {
     parts.push(
@@ -125,6 +126,12 @@ async function main(): Promise<number> {
   if (params === 'help') {
     console.log(HELP);
     return 0;
+  }
+  try {
+    fixtureDirFor(params.stream);
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    return 2;
   }
   if (params.engines.includes('streamrp2p') && params.database !== 'pglite') {
     const answers = await postgresAnswers();
@@ -181,7 +188,7 @@ async function main(): Promise<number> {
   }
   log(`\n== comparison: ${parameterLine(params, results.machine)}`);
   log(textTable(comparisonTable(results.summary)));
-  log(`\n== engine settings\n${textTable(engineSettingsTable(params.engines))}`);
+  log(`\n== engine settings\n${textTable(engineSettingsTable(params))}`);
   write(results);
   return 0;
 }

@@ -4,7 +4,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { ENGINE_NAMES } from './engines.js';
-import { integer, parseFlags, UsageError } from './flags.js';
+import { choice, integer, parseFlags, UsageError } from './flags.js';
+import { STREAM_KINDS, type StreamKind } from './streams.js';
 
 /** Everything one benchmark run is parameterised by. Written into the results file. */
 export interface SwarmParams {
@@ -12,8 +13,17 @@ export interface SwarmParams {
   peers: number;
   /** Seconds every viewer plays together, counted from the last join. @default 60 */
   seconds: number;
-  /** Engines to compare, in order. @default ['streamrp2p', 'p2pml', 'hlsjs'] */
+  /** Engines to compare, in order. @default ['streamrp2p', 'p2pml', 'p2pml-live', 'hlsjs'] */
   engines: string[];
+  /** The origin's fixture: MPEG-TS or fMP4/CMAF. @default 'ts' */
+  stream: StreamKind;
+  /**
+   * hls.js `liveSyncDurationCount` on every engine's page: how many target durations behind
+   * the live edge playback starts, so all engines play at the same latency. @default 3 (hls.js')
+   */
+  liveSync: number;
+  /** Busy-loop child processes running through each trial (a loaded viewer machine). @default 0 */
+  cpuLoad: number;
   /** Origin body rate per connection in kbit/s (0 = unlimited). @default 4000 */
   bandwidthKbps: number;
   /** Origin delay before each media response, in ms. @default 50 */
@@ -38,7 +48,10 @@ export const DEFAULT_OUT_DIR = new URL('../results/', import.meta.url).pathname;
 export const DEFAULT_SWARM_PARAMS: Readonly<SwarmParams> = Object.freeze({
   peers: 4,
   seconds: 60,
-  engines: ['streamrp2p', 'p2pml', 'hlsjs'],
+  engines: ['streamrp2p', 'p2pml', 'p2pml-live', 'hlsjs'],
+  stream: 'ts',
+  liveSync: 3,
+  cpuLoad: 0,
   bandwidthKbps: 4000,
   latencyMs: 50,
   joinIntervalMs: 1000,
@@ -56,6 +69,9 @@ Options:
   --peers <n>              viewers per swarm, 1..50 (default ${DEFAULT_SWARM_PARAMS.peers})
   --seconds <s>            playing time after the last viewer joined, 5..3600 (default ${DEFAULT_SWARM_PARAMS.seconds})
   --engines <a,b>          engines to compare: ${ENGINE_NAMES.join(', ')} (default ${DEFAULT_SWARM_PARAMS.engines.join(',')})
+  --stream <s>             origin fixture: ${STREAM_KINDS.join(' or ')} (default ${DEFAULT_SWARM_PARAMS.stream})
+  --live-sync <n>          hls.js liveSyncDurationCount on every engine's page, 1..10 (default ${DEFAULT_SWARM_PARAMS.liveSync})
+  --cpu-load <n>           busy-loop processes running through each trial, 0..8 (default ${DEFAULT_SWARM_PARAMS.cpuLoad})
   --bandwidth-kbps <n>     origin rate per connection in kbit/s, 0 = unlimited (default ${DEFAULT_SWARM_PARAMS.bandwidthKbps})
   --latency-ms <n>         origin delay before each media response (default ${DEFAULT_SWARM_PARAMS.latencyMs})
   --join-interval-ms <n>   delay between two viewers joining (default ${DEFAULT_SWARM_PARAMS.joinIntervalMs})
@@ -86,18 +102,15 @@ function engineList(raw: string | undefined): string[] {
   return names;
 }
 
-function databaseChoice(raw: string | undefined): SwarmParams['database'] {
-  if (raw === undefined) return DEFAULT_SWARM_PARAMS.database;
-  if (raw === 'auto' || raw === 'postgres' || raw === 'pglite') return raw;
-  throw new UsageError(`--database must be auto, postgres or pglite, got "${raw}"`);
-}
-
 /** Parses argv (without node and script); returns `'help'` when help was asked for. */
 export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
   const values = parseFlags(argv, {
     peers: { type: 'string' },
     seconds: { type: 'string' },
     engines: { type: 'string' },
+    stream: { type: 'string' },
+    'live-sync': { type: 'string' },
+    'cpu-load': { type: 'string' },
     'bandwidth-kbps': { type: 'string' },
     'latency-ms': { type: 'string' },
     'join-interval-ms': { type: 'string' },
@@ -114,6 +127,9 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     peers: integer('peers', values.peers, d.peers, 1, 50),
     seconds: integer('seconds', values.seconds, d.seconds, 5, 3600),
     engines: engineList(values.engines),
+    stream: choice('stream', values.stream, d.stream, STREAM_KINDS),
+    liveSync: integer('live-sync', values['live-sync'], d.liveSync, 1, 10),
+    cpuLoad: integer('cpu-load', values['cpu-load'], d.cpuLoad, 0, 8),
     bandwidthKbps: integer(
       'bandwidth-kbps',
       values['bandwidth-kbps'],
@@ -130,7 +146,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
       600_000,
     ),
     repeat: integer('repeat', values.repeat, d.repeat, 1, 100),
-    database: databaseChoice(values.database),
+    database: choice('database', values.database, d.database, ['auto', 'postgres', 'pglite']),
     // npm runs scripts from the repository root; a relative --out means relative to where the user typed it.
     out: isAbsolute(out) ? out : resolve(process.env.INIT_CWD ?? process.cwd(), out),
   };

@@ -5,7 +5,7 @@
  * site serving its page.
  */
 import type { DemoStack } from '@streamrp2p/demo';
-import { p2pmlEngine } from './p2pml.js';
+import { P2PML_ENGINES } from './p2pml-engines.js';
 import { COUNT_RTC_CONNECTIONS, RTC_CONNECTION_STATES } from './page-snippets.js';
 
 /** Services an engine starts next to the demo stack, and the page parameters that point at them. */
@@ -21,8 +21,13 @@ export interface EngineDefinition {
   name: string;
   /** One line for tables and the README. */
   label: string;
-  /** The hls.js and P2P settings it plays with, where they differ from plain hls.js defaults. */
-  settings: string;
+  /**
+   * Its hls.js settings besides `liveSyncDurationCount` (every page gets `--live-sync` as
+   * `?liveSync=`), where they differ from the hls.js defaults.
+   */
+  hlsSettings: string;
+  /** Its P2P settings (`–` for none). */
+  p2pSettings: string;
   /**
    * Page that plays `?src=` with this engine and runs `playback-probe.js`: on the demo site, or
    * on the site `prepare` returns.
@@ -53,8 +58,9 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
   {
     name: 'streamrp2p',
     label: 'StreamrP2P SDK (sdk.html)',
-    settings:
-      'hls.js 1.7.4 defaults (worker on); SDK defaults: socket.io tracker, integrity checks and receipts against the coordinator (database: see the run parameters), iceServers []',
+    hlsSettings: 'otherwise hls.js 1.7.4 defaults (worker on, maxBufferLength 30)',
+    p2pSettings:
+      'SDK defaults: socket.io tracker, integrity checks and receipts against the coordinator (database: see the run parameters), iceServers []',
     page: 'sdk.html',
     // The stats overlay is a per-second DOM update the baseline page does not have.
     query: { overlay: '0' },
@@ -95,12 +101,13 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     } : null`,
     logConsoleErrors: false,
   },
-  p2pmlEngine('p2pml', {}),
+  ...P2PML_ENGINES,
   {
     name: 'hlsjs',
     label: 'plain hls.js over HTTP (plain.html)',
-    settings:
-      'hls.js 1.7.4 defaults (worker on), lowLatencyMode false (no effect: the stream has no parts)',
+    hlsSettings:
+      'otherwise hls.js 1.7.4 defaults (worker on, maxBufferLength 30), lowLatencyMode false (no effect: the stream has no parts)',
+    p2pSettings: '–',
     page: 'plain.html',
     query: {},
     trafficExpression: null,
@@ -110,9 +117,6 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     diagnosticsExpression: null,
     logConsoleErrors: false,
   },
-  // p2p-media-loader with its own live tuning (liveSyncDurationCount, maxBufferLength): not
-  // the same hls.js settings as the others, so not in the default list.
-  p2pmlEngine('p2pml-tuned', { tune: '1' }),
 ]);
 
 export const ENGINE_NAMES: readonly string[] = ENGINES.map((engine) => engine.name);

@@ -39,3 +39,15 @@ export function integer(
   }
   return value;
 }
+
+/** The value of `--flag` when it is one of `choices`, `fallback` when absent; a UsageError otherwise. */
+export function choice<C extends string>(
+  flag: string,
+  raw: string | undefined,
+  fallback: C,
+  choices: readonly C[],
+): C {
+  if (raw === undefined) return fallback;
+  if ((choices as readonly string[]).includes(raw)) return raw as C;
+  throw new UsageError(`--${flag} must be one of ${choices.join(', ')}, got "${raw}"`);
+}

@@ -42,7 +42,8 @@ async function startWebTorrentTracker(): Promise<{ url: string; close(): Promise
 
 /**
  * Starts the tracker and the page site (it needs nothing from the demo stack but its origin,
- * which the page gets as `src=`); the viewer pages get `tracker=` and open `<site>/p2pml.html`.
+ * which the page gets as `src=`; the demo's probe and query helper are served from their
+ * source); the viewer pages get `tracker=` and open `<site>/p2pml.html`.
  */
 async function prepareP2pml(): Promise<EngineServices> {
   const tracker = await startWebTorrentTracker();
@@ -62,12 +63,10 @@ async function prepareP2pml(): Promise<EngineServices> {
           target: distFile('p2p-media-loader-hlsjs', 'p2p-media-loader-hlsjs.es.min.js'),
         },
         { path: '/vendor/hls.min.js', target: require.resolve('hls.js/dist/hls.min.js') },
-        {
-          path: '/playback-probe.js',
-          target: fileURLToPath(
-            new URL('../../examples/demo/public/playback-probe.js', import.meta.url),
-          ),
-        },
+        ...['/playback-probe.js', '/hls-params.js'].map((path) => ({
+          path,
+          target: fileURLToPath(new URL(`../../examples/demo/public${path}`, import.meta.url)),
+        })),
       ],
       { host: HOST, port: 0 },
     );
@@ -85,23 +84,65 @@ async function prepareP2pml(): Promise<EngineServices> {
   }
 }
 
+/** p2p-media-loader 2.3.1's own values (`Core.DEFAULT_STREAM_CONFIG`) of the settings we vary. */
+export const P2PML_CORE_DEFAULTS = Object.freeze({
+  highDemandTimeWindow: 15,
+  simultaneousHttpDownloads: 2,
+  simultaneousP2PDownloads: 3,
+  httpDownloadTimeWindow: 3000,
+  p2pDownloadTimeWindow: 6000,
+  httpDownloadInitialTimeoutMs: 0,
+});
+
+export type P2pmlCoreSetting = keyof typeof P2PML_CORE_DEFAULTS;
+
+/** How one p2p-media-loader engine differs from the library's defaults. */
+export interface P2pmlOptions {
+  /** One line: what this configuration is. */
+  label: string;
+  /** Core stream settings that differ from {@link P2PML_CORE_DEFAULTS}. @default {} */
+  core?: Partial<Record<P2pmlCoreSetting, number>>;
+  /**
+   * Leave hls.js' `maxBufferLength` unset, so p2p-media-loader lowers it to
+   * max(2 x target duration, highDemandTimeWindow) s as it does for its users; otherwise it is
+   * set to 30 (the hls.js default every other engine plays with). @default false
+   */
+  ownBufferLength?: boolean;
+}
+
+/** `highDemandTimeWindow 3* s, ...`: every varied setting, changed ones starred. */
+function coreSettingsText(core: Partial<Record<P2pmlCoreSetting, number>>): string {
+  const unit = (name: string) =>
+    name.endsWith('Ms') ? ' ms' : name.endsWith('Window') ? ' s' : '';
+  const parts = Object.entries(P2PML_CORE_DEFAULTS).map(([name, fallback]) => {
+    const value = core[name as P2pmlCoreSetting];
+    return value === undefined
+      ? `${name} ${fallback}${unit(name)}`
+      : `${name} ${value}*${unit(name)}`;
+  });
+  return `${parts.join(', ')} (* = not the default); no integrity check, no upload limit; local WebTorrent tracker, swarmId bench-live, iceServers []`;
+}
+
 /**
- * The p2p-media-loader engine, on `bench/pages/p2pml.html`. `query` goes to the page:
- * `tune: '1'` lets p2p-media-loader retune hls.js' live settings.
+ * A p2p-media-loader engine on `bench/pages/p2pml.html`: the page gets each core setting as
+ * `core.<name>=` and `buffer=own` for {@link P2pmlOptions.ownBufferLength}.
  */
-export function p2pmlEngine(name: string, query: Record<string, string>): EngineDefinition {
-  const tuned = query['tune'] === '1';
+export function p2pmlEngine(name: string, options: P2pmlOptions): EngineDefinition {
+  const core = options.core ?? {};
+  const query: Record<string, string> = Object.fromEntries(
+    Object.entries(core).map(([setting, value]) => [`core.${setting}`, String(value)]),
+  );
+  if (options.ownBufferLength) query['buffer'] = 'own';
   return {
     name,
-    label:
-      'p2p-media-loader-hlsjs 2.3.1 + local WebTorrent tracker, hls.js worker off' +
-      (tuned ? ', its own live tuning' : ''),
-    settings:
-      'hls.js 1.7.4 defaults except enableWorker false (needed: with the worker its P2P segments arrive empty), lowLatencyMode false; ' +
-      (tuned
-        ? 'p2p-media-loader retunes liveSyncDurationCount (playlist segments - 1) and maxBufferLength (max(2 x target duration, 15 s)); '
-        : 'liveSyncDurationCount 3 and maxBufferLength 30 set explicitly (the hls.js defaults) so p2p-media-loader keeps them; ') +
-      'core defaults (2 HTTP / 3 P2P downloads, 15 s high-demand window, no integrity check), swarmId bench-live, iceServers []',
+    label: `p2p-media-loader-hlsjs 2.3.1, ${options.label}`,
+    hlsSettings:
+      'enableWorker false (needed: with the worker its P2P segments arrive empty), ' +
+      (options.ownBufferLength
+        ? 'maxBufferLength left to p2p-media-loader (max(2 x target duration, highDemandTimeWindow) s)'
+        : 'maxBufferLength 30 set explicitly (the hls.js default; left unset, p2p-media-loader lowers it)') +
+      ', lowLatencyMode false; otherwise hls.js 1.7.4 defaults',
+    p2pSettings: coreSettingsText(core),
     page: 'p2pml.html',
     query,
     prepare: prepareP2pml,
@@ -121,6 +162,8 @@ export function p2pmlEngine(name: string, query: Record<string, string>): Engine
         liveSyncDurationCount: window.__hls.config.liveSyncDurationCount,
         maxBufferLength: window.__hls.config.maxBufferLength,
       } : null,
+      coreConfig: window.__hls ? Object.fromEntries(Object.entries(window.__hls.p2pEngine.getConfig().core.mainStream)
+        .filter(([, value]) => typeof value === 'number')) : null,
     } : null`,
     logConsoleErrors: true,
   };

@@ -4,6 +4,7 @@
  */
 import type { SwarmParams } from './args.js';
 import { engineByName } from './engines.js';
+import { formatSecondsByLevel } from './levels.js';
 import type { MachineInfo } from './machine.js';
 import type { ComparedFigure, EngineSummary, Spread, TrialResult } from './results.js';
 import type { Table } from './table.js';
@@ -14,6 +15,8 @@ const mb = (bytes: number) => (bytes / MB).toFixed(2);
 const pct = (share: number | null) => (share === null ? '–' : `${(share * 100).toFixed(1)}%`);
 const ms = (value: number | null) => (value === null ? '–' : String(Math.round(value)));
 const secs = (value: number) => value.toFixed(1);
+const orDash = <T>(value: T | null, format: (value: T) => string) =>
+  value === null ? '–' : format(value);
 
 export function viewerTable(trial: TrialResult): Table {
   const p2p = engineByName(trial.engine).trafficExpression !== null;
@@ -32,6 +35,11 @@ export function viewerTable(trial: TrialResult): Table {
       'stalls',
       'stall s',
       'played s',
+      'seconds by level',
+      'kb/s',
+      'switches',
+      'levels',
+      'latency s',
       'problem',
     ],
     rows: trial.viewers.map((v) => [
@@ -48,9 +56,14 @@ export function viewerTable(trial: TrialResult): Table {
       String(v.stalls),
       secs(v.stallSeconds) + (v.stalledAtEnd ? '*' : ''),
       secs(v.playedSeconds),
+      formatSecondsByLevel(v.secondsByLevel),
+      orDash(v.avgBitrateKbps, String),
+      String(v.levelSwitches),
+      v.switchSequence || '–',
+      orDash(v.latencySeconds, secs),
       v.joinError ?? v.fatalError ?? (v.startupMs === null ? 'never started' : ''),
     ]),
-    textColumns: [2, 13],
+    textColumns: [2, 13, 16, 18],
   };
 }
 
@@ -65,6 +78,9 @@ export function trialSummary(trial: TrialResult): string {
     `startup median ${ms(o.startupMedianMs)} ms, max ${ms(o.startupMaxMs)} ms; ` +
       `stalls ${o.stalls} (${secs(o.stallSeconds)} s); failed viewers ${o.viewersFailed}; ` +
       `CPU busy ${pct(o.cpuBusy)}`,
+    `played (median viewer): ${formatSecondsByLevel(o.secondsByLevel)}, ` +
+      `${orDash(o.avgBitrateKbps, String)} kb/s, level switches ${orDash(o.levelSwitches, String)}, ` +
+      `latency ${orDash(o.latencySeconds, secs)} s behind the live edge`,
   ];
   if (o.indexerSegmentBytes > 0) {
     lines.push(
@@ -114,6 +130,9 @@ const FIGURE_COLUMNS: {
   { figure: 'startupMaxMs', header: 'startup max ms', format: ms },
   { figure: 'stalls', header: 'stalls', format: (v) => String(v) },
   { figure: 'stallSeconds', header: 'stall s', format: secs },
+  { figure: 'avgBitrateKbps', header: 'kb/s', format: (v) => String(Math.round(v)) },
+  { figure: 'levelSwitches', header: 'switches', format: (v) => String(v) },
+  { figure: 'latencySeconds', header: 'latency s', format: secs },
   { figure: 'cpuBusy', header: 'CPU busy', format: pct },
 ];
 
@@ -125,26 +144,34 @@ function spread(value: Spread, format: (value: number) => string, repeated: bool
 
 export function comparisonTable(summaries: Record<string, EngineSummary>): Table {
   return {
-    headers: ['engine', 'trials', ...FIGURE_COLUMNS.map((column) => column.header)],
+    headers: [
+      'engine',
+      'trials',
+      ...FIGURE_COLUMNS.map((column) => column.header),
+      'seconds by level',
+    ],
     rows: Object.entries(summaries).map(([engine, summary]) => [
       engine,
       String(summary.trials),
       ...FIGURE_COLUMNS.map((column) =>
         spread(summary[column.figure], column.format, summary.trials > 1),
       ),
+      formatSecondsByLevel(summary.secondsByLevel),
     ]),
+    textColumns: [FIGURE_COLUMNS.length + 2],
   };
 }
 
-/** What each engine runs with: the page, the hls.js settings that differ, the P2P settings. */
-export function engineSettingsTable(names: string[]): Table {
+/** What each engine runs with: the page, its hls.js settings, its P2P settings. */
+export function engineSettingsTable(params: SwarmParams): Table {
   return {
-    headers: ['engine', 'what runs', 'settings'],
-    rows: names.map((name) => {
+    headers: ['engine', 'what runs', 'hls.js', 'P2P'],
+    rows: params.engines.map((name) => {
       const engine = engineByName(name);
-      return [engine.name, engine.label, engine.settings];
+      const hls = `liveSyncDurationCount ${params.liveSync} (--live-sync), ${engine.hlsSettings}`;
+      return [engine.name, engine.label, hls, engine.p2pSettings];
     }),
-    textColumns: [1, 2],
+    textColumns: [1, 2, 3],
   };
 }
 
@@ -152,7 +179,8 @@ export function parameterLine(params: SwarmParams, machine: MachineInfo | null):
   const run =
     `${params.peers} viewers, ${params.seconds} s after the last join, join every ` +
     `${params.joinIntervalMs} ms, origin ${params.bandwidthKbps} kbit/s per connection + ` +
-    `${params.latencyMs} ms, repeat ${params.repeat}` +
+    `${params.latencyMs} ms, ${params.stream} stream, live sync ${params.liveSync} segments, ` +
+    `CPU load ${params.cpuLoad} processes, repeat ${params.repeat}` +
     (params.engines.includes('streamrp2p') ? `, coordinator on ${params.database}` : '');
   if (machine === null) return run;
   return `${run}; ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, ${machine.chromium}`;

@@ -3,10 +3,18 @@
  * figures, and reduces repeated trials to median and spread.
  */
 import type { OriginStats } from '@streamrp2p/live-origin';
+import {
+  levelFigures,
+  medianByLevel,
+  sortLevels,
+  trialLevelFigures,
+  type LevelFigures,
+} from './levels.js';
+import { median, sum } from './stats.js';
 import type { Viewer } from './viewer.js';
 
-/** One viewer's figures at the end of a trial. */
-export interface ViewerResult {
+/** One viewer's figures at the end of a trial (levels and latency: see {@link LevelFigures}). */
+export interface ViewerResult extends LevelFigures {
   viewer: string;
   /** When the page was opened, ms after the trial started. */
   joinedAtMs: number | null;
@@ -39,7 +47,10 @@ export interface ViewerResult {
   pageErrors: string[];
   failedSamples: number;
   diagnostics: unknown;
-  /** Every second: [t s, currentTime, stall s, p2p bytes, http bytes, uploaded bytes, peers]. */
+  /**
+   * Every second: [t s, currentTime, stall s, p2p bytes, http bytes, uploaded bytes, peers,
+   * playing level index (-1: none), latency s (-1: unknown)].
+   */
   timeline: number[][];
 }
 
@@ -79,6 +90,12 @@ export interface TrialOverall {
   stallSeconds: number;
   /** Share of all cores busy during the playing window (whole machine). */
   cpuBusy: number | null;
+  /** Medians over viewers that started of their average played bitrate, switches and latency. */
+  avgBitrateKbps: number | null;
+  levelSwitches: number | null;
+  latencySeconds: number | null;
+  /** Per rendition, the median over viewers that started of their seconds played there. */
+  secondsByLevel: Record<string, number>;
 }
 
 export interface TrialResult {
@@ -88,15 +105,6 @@ export interface TrialResult {
   durationMs: number;
   viewers: ViewerResult[];
   overall: TrialOverall;
-}
-
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-
-export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function countBy(values: string[]): Record<string, number> {
@@ -143,6 +151,7 @@ export function viewerResult(
     pageErrors: viewer.pageErrors,
     failedSamples: viewer.failedSamples,
     diagnostics,
+    ...levelFigures(viewer.samples),
     timeline: viewer.samples.map((s) => [
       Math.round(s.t / 100) / 10,
       Math.round(s.currentTime * 10) / 10,
@@ -151,6 +160,8 @@ export function viewerResult(
       s.traffic?.httpBytes ?? 0,
       s.traffic?.uploadedBytes ?? 0,
       s.traffic?.peers ?? 0,
+      s.levelIndex ?? -1,
+      s.latency === null ? -1 : Math.round(s.latency * 10) / 10,
     ]),
   };
 }
@@ -194,6 +205,7 @@ export function trialOverall(
     stalls: sum(viewers.map((v) => v.stalls)),
     stallSeconds: sum(viewers.map((v) => v.stallSeconds)),
     cpuBusy,
+    ...trialLevelFigures(started),
   };
 }
 
@@ -217,15 +229,27 @@ export const COMPARED_FIGURES = [
   'startupMaxMs',
   'stalls',
   'stallSeconds',
+  'avgBitrateKbps',
+  'levelSwitches',
+  'latencySeconds',
   'cpuBusy',
 ] as const satisfies readonly (keyof TrialOverall)[];
 
 export type ComparedFigure = (typeof COMPARED_FIGURES)[number];
 
-export type EngineSummary = Record<ComparedFigure, Spread> & { trials: number };
+export type EngineSummary = Record<ComparedFigure, Spread> & {
+  trials: number;
+  /** Per rendition, the median over trials of the trials' medians (no spread: a text column). */
+  secondsByLevel: Record<string, number>;
+};
 
 export function summarize(trials: TrialResult[]): EngineSummary {
-  const summary = { trials: trials.length } as EngineSummary;
+  const byLevel = trials.map((trial) => trial.overall.secondsByLevel);
+  const levels = sortLevels([...new Set(byLevel.flatMap((record) => Object.keys(record)))]);
+  const summary = {
+    trials: trials.length,
+    secondsByLevel: medianByLevel(levels, byLevel),
+  } as EngineSummary;
   for (const figure of COMPARED_FIGURES) {
     const values = trials
       .map((trial) => trial.overall[figure])

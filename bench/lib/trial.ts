@@ -8,10 +8,12 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser.js';
 import type { SwarmParams } from './args.js';
 import type { Closers } from './closers.js';
+import { startCpuLoad } from './cpu-load.js';
 import type { EngineDefinition, EngineServices } from './engines.js';
 import { cpuBusyShare, readCpuTicks } from './machine.js';
 import { createBenchSchema } from './pg-schema.js';
 import { trialOverall, viewerResult, type TrialResult } from './results.js';
+import { fixtureDirFor } from './streams.js';
 import { Viewer } from './viewer.js';
 
 const SAMPLE_EVERY_MS = 1000;
@@ -33,9 +35,12 @@ function viewerUrl(
   engine: EngineDefinition,
   client: string,
   extra: EngineServices | undefined,
+  liveSync: number,
 ) {
   const query = new URLSearchParams({
     src: `${stack.origin.url}/live/master.m3u8?client=${encodeURIComponent(client)}`,
+    // Every engine's page plays at the same distance from the live edge.
+    liveSync: String(liveSync),
     ...engine.query,
     ...extra?.query,
   });
@@ -61,7 +66,11 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
   }
   const stack = await startDemoStack({
     host: '127.0.0.1',
-    origin: { bandwidthKbps: params.bandwidthKbps, latencyMs: params.latencyMs },
+    origin: {
+      bandwidthKbps: params.bandwidthKbps,
+      latencyMs: params.latencyMs,
+      fixtureDir: fixtureDirFor(params.stream),
+    },
     // Every viewer comes from 127.0.0.1: the per-IP cap must not keep any of them out.
     tracker: { maxPeersPerIpPerSwarm: params.peers + 10 },
     coordinator,
@@ -74,7 +83,10 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
   const viewers: Viewer[] = [];
   const closeViewers: (() => Promise<void>)[] = [];
   let closeBrowser: (() => Promise<void>) | undefined;
+  let stopCpuLoad: (() => Promise<void>) | undefined;
   try {
+    // Started with the browser, so the load covers the joins as well as the playing window.
+    stopCpuLoad = startCpuLoad(params.cpuLoad, closers);
     const browser: Browser = await launchBrowser();
     closeBrowser = closers.add(`${engine.name} browser`, () => browser.close());
     ctx.onBrowser?.(browser.version());
@@ -96,7 +108,9 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       const viewer = new Viewer(`viewer${k}`, engine, log);
       viewers.push(viewer);
       closeViewers.push(closers.add(`${engine.name} ${viewer.id}`, () => viewer.close()));
-      joins.push(viewer.open(browser, viewerUrl(stack, engine, viewer.id, extra), since()));
+      joins.push(
+        viewer.open(browser, viewerUrl(stack, engine, viewer.id, extra, params.liveSync), since()),
+      );
     }
     await Promise.all(joins);
     log(
@@ -126,6 +140,7 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       overall: trialOverall(results, origin, cpuBusy),
     };
   } finally {
+    await stopCpuLoad?.();
     await Promise.all(closeViewers.map((close) => close()));
     await closeBrowser?.();
     await closeExtra?.();

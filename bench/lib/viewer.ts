@@ -33,8 +33,18 @@ export interface ViewerSample {
   errorDetails: string[];
   fragments: number;
   traffic: PeerTraffic | null;
-  /** Rendition playing, e.g. `360p`. */
+  /** Rendition playing, e.g. `360p` (`hls.currentLevel`: the level of the fragment at the playhead). */
   level: string | null;
+  /** Index of that rendition in `hls.levels`. */
+  levelIndex: number | null;
+  /** Its BANDWIDTH from the master playlist, bits per second. */
+  bitrate: number | null;
+  /** Seconds behind the live edge (`hls.latency`); null before hls.js has computed it. */
+  latency: number | null;
+  /** The latency hls.js aims at (`hls.targetLatency`). */
+  targetLatency: number | null;
+  /** Playing levels in order, from the probe's LEVEL_SWITCHED log (repeats removed). */
+  levelSwitches: number[];
 }
 
 const EVALUATE_TIMEOUT_MS = 5_000;
@@ -69,6 +79,11 @@ function sampleScript(engine: EngineDefinition): string {
         uploadedBytes: traffic.uploadedBytes, peers: traffic.peers,
       } : null,
       level: level ? (level.height ? level.height + 'p' : String(h.currentLevel)) : null,
+      levelIndex: level ? h.currentLevel : null,
+      bitrate: level && level.bitrate ? level.bitrate : null,
+      latency: h && h.latency > 0 ? h.latency : null,
+      targetLatency: h && typeof h.targetLatency === 'number' ? h.targetLatency : null,
+      levelSwitches: Array.isArray(p.levelSwitches) ? p.levelSwitches.slice() : [],
     };
   })()`;
 }

@@ -13,6 +13,8 @@
       fatalError: null,
       errors: [],
       fragments: 0,
+      // Levels (indexes into hls.levels) in the order they played, from LEVEL_SWITCHED.
+      levelSwitches: [],
     };
     window.__playback = state;
 
@@ -50,6 +52,12 @@
         });
         hls.on('hlsFragBuffered', () => {
           state.fragments += 1;
+        });
+        // Fired when the fragment at the playhead comes from another level than the last one.
+        hls.on('hlsLevelSwitched', (_event, data) => {
+          const switches = state.levelSwitches;
+          if (switches[switches.length - 1] === data.level || switches.length >= 1000) return;
+          switches.push(data.level);
         });
       },
       /** Stall time including a stall still in progress. */

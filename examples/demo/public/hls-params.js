@@ -1,0 +1,19 @@
+// The hls.js settings a page takes from its query string, read the same way on every demo and
+// benchmark page: liveSync=<n> (liveSyncDurationCount: how many target durations behind the
+// live edge to play, hls.js' default 3) and worker=0 (no hls.js worker).
+(function () {
+  function hlsConfigFromQuery(params) {
+    const config = {};
+    const liveSync = params.get('liveSync');
+    if (liveSync !== null) {
+      const count = Number(liveSync);
+      if (!/^\d+$/.test(liveSync) || count < 1 || count > 20) {
+        throw new Error(`liveSync must be an integer from 1 to 20, got "${liveSync}"`);
+      }
+      config.liveSyncDurationCount = count;
+    }
+    if (params.get('worker') === '0') config.enableWorker = false;
+    return config;
+  }
+  window.hlsConfigFromQuery = hlsConfigFromQuery;
+})();
