@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from './byte-range.js';
+import { applyRange, parseRange } from './byte-range.js';
 
 describe('parseRange', () => {
   it('reads the single-range forms', () => {
@@ -44,6 +44,37 @@ describe('parseRange', () => {
       'bytes=a-b',
     ]) {
       expect(parseRange(header, 1000)).toEqual({ type: 'full' });
+    }
+  });
+});
+
+describe('applyRange', () => {
+  const body = Buffer.from('0123456789');
+
+  it('answers a range with 206 and Content-Range', () => {
+    const answer = applyRange('bytes=2-4', body, false);
+    expect(answer.status).toBe(206);
+    expect(answer.body.toString()).toBe('234');
+    expect(answer.headers).toEqual({ 'Accept-Ranges': 'bytes', 'Content-Range': 'bytes 2-4/10' });
+  });
+
+  it('answers an unsatisfiable range with 416 and an empty body', () => {
+    const answer = applyRange('bytes=10-', body, false);
+    expect(answer).toMatchObject({ status: 416, headers: { 'Content-Range': 'bytes */10' } });
+    expect(answer.body.length).toBe(0);
+  });
+
+  it('answers without a range with 200, advertising range support', () => {
+    expect(applyRange(undefined, body, false)).toEqual({
+      status: 200,
+      body,
+      headers: { 'Accept-Ranges': 'bytes' },
+    });
+  });
+
+  it('with ignoreRange, answers every range with 200, the whole body and no Accept-Ranges', () => {
+    for (const header of ['bytes=2-4', 'bytes=10-', 'bytes=-3', undefined]) {
+      expect(applyRange(header, body, true)).toEqual({ status: 200, body, headers: {} });
     }
   });
 });

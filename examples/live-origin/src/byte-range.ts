@@ -41,3 +41,39 @@ export function parseRange(header: string | undefined, size: number): RangeDecis
   if (start >= size) return { type: 'unsatisfiable' };
   return { type: 'partial', span: { start, end } };
 }
+
+/** Status, body and range headers of an answer to a request for a whole `body`. */
+export interface RangedBody {
+  readonly status: 200 | 206 | 416;
+  readonly body: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Applies a `Range` header to `body`: 206 with `Content-Range`, 416 for an unsatisfiable range,
+ * else 200 with everything. With `ignoreRange` it behaves like a server without range support:
+ * always 200 with the whole body, and no `Accept-Ranges`.
+ */
+export function applyRange(
+  header: string | undefined,
+  body: Buffer,
+  ignoreRange: boolean,
+): RangedBody {
+  if (ignoreRange) return { status: 200, body, headers: {} };
+  const acceptRanges = { 'Accept-Ranges': 'bytes' };
+  const range = parseRange(header, body.length);
+  if (range.type === 'full') return { status: 200, body, headers: acceptRanges };
+  if (range.type === 'unsatisfiable') {
+    return {
+      status: 416,
+      body: Buffer.alloc(0),
+      headers: { ...acceptRanges, 'Content-Range': `bytes */${body.length}` },
+    };
+  }
+  const { start, end } = range.span;
+  return {
+    status: 206,
+    body: body.subarray(start, end + 1),
+    headers: { ...acceptRanges, 'Content-Range': `bytes ${start}-${end}/${body.length}` },
+  };
+}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FMP4_FIXTURE_DIR, TS_FIXTURE_DIR } from './bundled-fixtures.js';
 import { parseCliArgs } from './cli-args.js';
 
 describe('parseCliArgs', () => {
@@ -31,7 +32,23 @@ describe('parseCliArgs', () => {
         failureRate: 0.1,
         failureKind: 'truncate',
         fixtureDir: undefined,
+        byteRanges: undefined,
+        ignoreRange: undefined,
       },
+    });
+  });
+
+  it('maps the fixture, byte-range and ignore-range flags', () => {
+    const parsed = parseCliArgs(['--fixture', 'fmp4', '--byte-ranges', '--ignore-range']);
+    expect(parsed).toMatchObject({
+      help: false,
+      options: { fixtureDir: FMP4_FIXTURE_DIR, byteRanges: true, ignoreRange: true },
+    });
+    expect(parseCliArgs(['--fixture', 'ts'])).toMatchObject({
+      options: { fixtureDir: TS_FIXTURE_DIR },
+    });
+    expect(parseCliArgs(['--fixture-dir', '/tmp/x'])).toMatchObject({
+      options: { fixtureDir: '/tmp/x' },
     });
   });
 
@@ -46,5 +63,10 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--failure-kind', 'boom'])).toThrow(/failureKind/);
     expect(() => parseCliArgs(['--window', '0'])).toThrow(/windowSegments/);
     expect(() => parseCliArgs(['stray'])).toThrow();
+    expect(() => parseCliArgs(['--fixture', 'mkv'])).toThrow(/--fixture must be one of ts, fmp4/);
+    expect(() => parseCliArgs(['--fixture', 'ts', '--fixture-dir', '/x'])).toThrow(
+      /exclude each other/,
+    );
+    expect(() => parseCliArgs(['--byte-ranges=yes'])).toThrow(/byte-ranges/);
   });
 });

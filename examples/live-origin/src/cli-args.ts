@@ -3,6 +3,8 @@
  * `cli.ts` so the parsing is testable without starting a process.
  */
 import { parseArgs } from 'node:util';
+import { fixtureDirFor } from './bundled-fixtures.js';
+import { FIXTURE_FORMATS, type FixtureFormat } from './container.js';
 import { LiveOriginError } from './live-origin-error.js';
 import {
   DEFAULT_LIVE_ORIGIN_CONFIG,
@@ -31,7 +33,10 @@ Options:
   --latency-ms <n>       delay before each media response starts (default ${d.latencyMs})
   --failure-rate <p>     probability 0..1 that a segment request fails (default ${d.failureRate})
   --failure-kind <k>     ${FAILURE_KINDS.join(' | ')} (default ${d.failureKind})
-  --fixture-dir <path>   folder with master.m3u8 (default: the bundled fixture)
+  --fixture <format>     bundled fixture: ${FIXTURE_FORMATS.join(' | ')} (default ts)
+  --fixture-dir <path>   folder with master.m3u8 instead of a bundled fixture
+  --byte-ranges          address segments as byte ranges of one file per rendition
+  --ignore-range         answer ranged requests with 200 and the whole body
   --help                 show this text
 `;
 
@@ -43,7 +48,10 @@ const FLAGS = {
   'latency-ms': { type: 'string' },
   'failure-rate': { type: 'string' },
   'failure-kind': { type: 'string' },
+  fixture: { type: 'string' },
   'fixture-dir': { type: 'string' },
+  'byte-ranges': { type: 'boolean' },
+  'ignore-range': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -54,6 +62,21 @@ function toNumber(flag: string, value: string | undefined): number | undefined {
     throw new LiveOriginError('INVALID_OPTION', `--${flag} must be a number, got "${value}"`);
   }
   return n;
+}
+
+/** `--fixture ts|fmp4` names a bundled folder; `--fixture-dir` any folder; not both. */
+function fixtureDir(format: string | undefined, dir: string | undefined): string | undefined {
+  if (format === undefined) return dir;
+  if (dir !== undefined) {
+    throw new LiveOriginError('INVALID_OPTION', '--fixture and --fixture-dir exclude each other');
+  }
+  if (!FIXTURE_FORMATS.includes(format as FixtureFormat)) {
+    throw new LiveOriginError(
+      'INVALID_OPTION',
+      `--fixture must be one of ${FIXTURE_FORMATS.join(', ')}, got "${format}"`,
+    );
+  }
+  return fixtureDirFor(format as FixtureFormat);
 }
 
 /**
@@ -81,7 +104,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     latencyMs: toNumber('latency-ms', values['latency-ms']),
     failureRate: toNumber('failure-rate', values['failure-rate']),
     failureKind: values['failure-kind'] as LiveOriginOptions['failureKind'],
-    fixtureDir: values['fixture-dir'],
+    fixtureDir: fixtureDir(values.fixture, values['fixture-dir']),
+    byteRanges: values['byte-ranges'],
+    ignoreRange: values['ignore-range'],
   };
   // Validate now, so a bad value is a usage error (exit 2) and not a crash at start.
   mergeLiveOriginConfig(DEFAULT_LIVE_ORIGIN_CONFIG, options);

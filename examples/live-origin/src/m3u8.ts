@@ -1,6 +1,7 @@
 /**
- * The small subset of M3U8 the origin needs: read the fixture's master and media playlists, and
- * rewrite the URIs of a playlist (to propagate `?client=` or to point variants at live paths).
+ * The small subset of M3U8 the origin needs: read the fixture's master and media playlists
+ * (variants, version, init segment, segments), and rewrite the URIs of a playlist (to propagate
+ * `?client=` or to point variants at live paths).
  */
 import { LiveOriginError } from './live-origin-error.js';
 
@@ -20,13 +21,26 @@ export interface MediaSegmentEntry {
   readonly uri: string;
 }
 
+/** What the origin reads from a fixture media playlist. */
+export interface MediaPlaylist {
+  /** `#EXT-X-VERSION`; 1 when absent (RFC 8216 4.3.1.2). */
+  readonly version: number;
+  /** URI of the `#EXT-X-MAP` init segment (fMP4), as written; undefined without one. */
+  readonly mapUri: string | undefined;
+  readonly segments: readonly MediaSegmentEntry[];
+}
+
+function invalid(message: string): LiveOriginError {
+  return new LiveOriginError('INVALID_FIXTURE', message);
+}
+
 function lines(text: string): string[] {
   return text.split(/\r?\n/);
 }
 
 function requireHeader(text: string, what: string): void {
   if (!text.startsWith('#EXTM3U')) {
-    throw new LiveOriginError('INVALID_FIXTURE', `${what} does not start with #EXTM3U`);
+    throw invalid(`${what} does not start with #EXTM3U`);
   }
 }
 
@@ -43,36 +57,48 @@ export function parseMasterPlaylist(text: string): MasterVariant[] {
       pending = undefined;
     }
   }
-  if (variants.length === 0) {
-    throw new LiveOriginError('INVALID_FIXTURE', 'master playlist lists no variants');
-  }
+  if (variants.length === 0) throw invalid('master playlist lists no variants');
   return variants;
 }
 
-/** The segments of a media playlist, in order. */
-export function parseMediaPlaylist(text: string): MediaSegmentEntry[] {
+/** The `#EXT-X-MAP` URI; one whole-file init segment per playlist is all a loop needs. */
+function parseMap(line: string, previous: string | undefined): string {
+  const uri = /(?:^|,)URI="([^"]*)"/.exec(line.slice('#EXT-X-MAP:'.length))?.[1];
+  if (uri === undefined || uri === '') throw invalid(`"${line}" has no URI`);
+  if (/(?:^|,)BYTERANGE=/.test(line)) throw invalid(`"${line}": a BYTERANGE map is not supported`);
+  if (previous !== undefined && previous !== uri) {
+    throw invalid('a media playlist with more than one #EXT-X-MAP is not supported');
+  }
+  return uri;
+}
+
+/** The version, init segment and segments of a media playlist, in order. */
+export function parseMediaPlaylist(text: string): MediaPlaylist {
   requireHeader(text, 'media playlist');
   const segments: MediaSegmentEntry[] = [];
+  let version = 1;
+  let mapUri: string | undefined;
   let duration: number | undefined;
   for (const raw of lines(text)) {
     const line = raw.trim();
     if (line.startsWith('#EXTINF:')) {
       duration = Number.parseFloat(line.slice('#EXTINF:'.length));
-      if (!(duration > 0)) {
-        throw new LiveOriginError('INVALID_FIXTURE', `bad segment duration in "${line}"`);
-      }
+      if (!(duration > 0)) throw invalid(`bad segment duration in "${line}"`);
+    } else if (line.startsWith('#EXT-X-VERSION:')) {
+      version = Number(line.slice('#EXT-X-VERSION:'.length));
+      if (!Number.isInteger(version) || version < 1) throw invalid(`bad version in "${line}"`);
+    } else if (line.startsWith('#EXT-X-MAP:')) {
+      mapUri = parseMap(line, mapUri);
+    } else if (line.startsWith('#EXT-X-BYTERANGE:')) {
+      throw invalid('fixture segments must be whole files, not #EXT-X-BYTERANGE ranges');
     } else if (line !== '' && !line.startsWith('#')) {
-      if (duration === undefined) {
-        throw new LiveOriginError('INVALID_FIXTURE', `segment "${line}" has no #EXTINF`);
-      }
+      if (duration === undefined) throw invalid(`segment "${line}" has no #EXTINF`);
       segments.push({ duration, uri: line });
       duration = undefined;
     }
   }
-  if (segments.length === 0) {
-    throw new LiveOriginError('INVALID_FIXTURE', 'media playlist lists no segments');
-  }
-  return segments;
+  if (segments.length === 0) throw invalid('media playlist lists no segments');
+  return { version, mapUri, segments };
 }
 
 /**

@@ -22,7 +22,9 @@ describe('options', () => {
       latencyMs: 0,
       failureRate: 0,
       failureKind: '503',
+      ignoreRange: false,
     });
+    expect(DEFAULT_LIVE_ORIGIN_CONFIG.byteRanges).toBe(false);
     expect(DEFAULT_LIVE_ORIGIN_CONFIG.windowSegments).toBe(6);
     expect(DEFAULT_LIVE_ORIGIN_CONFIG.host).toBe('127.0.0.1');
     expect(DEFAULT_LIVE_ORIGIN_CONFIG.fixtureDir).toMatch(/live-origin[/\\]fixture[/\\]?$/);
@@ -53,6 +55,11 @@ describe('options', () => {
     invalid(() => mergeLiveOriginConfig(d, { windowSegments: 2.5 }), /windowSegments/);
     invalid(() => mergeLiveOriginConfig(d, { port: 70_000 }), /port/);
     invalid(() => mergeLiveOriginConfig(d, { bogus: 1 }), /unknown option "bogus"/);
+    invalid(
+      () => mergeLiveOriginConfig(d, { ignoreRange: 1 as never }),
+      /ignoreRange.*true or false/,
+    );
+    invalid(() => mergeLiveOriginConfig(d, { byteRanges: 'yes' as never }), /byteRanges/);
     invalid(() => mergeLiveOriginConfig(d, null as never), /object/);
   });
 
@@ -65,9 +72,16 @@ describe('options', () => {
         { emulationOnly: true },
       ),
     ).toEqual({ ...emulation, failureRate: 0.5, failureKind: 'stall' });
+    expect(
+      mergeLiveOriginConfig(emulation, { ignoreRange: true }, { emulationOnly: true }).ignoreRange,
+    ).toBe(true);
     invalid(
       () => mergeLiveOriginConfig(emulation, { windowSegments: 3 }, { emulationOnly: true }),
       /cannot change at runtime/,
+    );
+    invalid(
+      () => mergeLiveOriginConfig(emulation, { byteRanges: true }, { emulationOnly: true }),
+      /"byteRanges" cannot change at runtime/,
     );
   });
 });

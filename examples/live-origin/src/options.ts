@@ -3,7 +3,7 @@
  * validates them. The CDN emulation fields are the runtime-changeable subset (`configure()`,
  * `POST /control`); everything else is fixed when the origin starts.
  */
-import { fileURLToPath } from 'node:url';
+import { TS_FIXTURE_DIR } from './bundled-fixtures.js';
 import { LiveOriginError } from './live-origin-error.js';
 
 /** How an injected segment failure behaves. */
@@ -37,6 +37,12 @@ export interface EmulationSettings {
    * @default '503'
    */
   failureKind: FailureKind;
+  /**
+   * Ignore `Range` headers, like some CDNs and misconfigured origins do: every request, ranged
+   * or not, gets 200 with the whole body (RFC 9110 allows it), and no `Accept-Ranges`.
+   * @default false
+   */
+  ignoreRange: boolean;
 }
 
 /** Everything {@link startLiveOrigin} and {@link createOriginHandler} accept. */
@@ -52,10 +58,18 @@ export interface LiveOriginConfig extends EmulationSettings {
    */
   host: string;
   /**
-   * Folder holding `master.m3u8` and the media playlists it names.
-   * @default the fixture committed with this package (`examples/live-origin/fixture/`)
+   * Folder holding `master.m3u8` and the media playlists it names. The bundled ones are
+   * `TS_FIXTURE_DIR` and `FMP4_FIXTURE_DIR` (or `fixtureDirFor('ts' | 'fmp4')`).
+   * @default TS_FIXTURE_DIR, the MPEG-TS fixture committed with this package
    */
   fixtureDir: string;
+  /**
+   * Address media segments as byte ranges (`#EXT-X-BYTERANGE:<length>@<offset>`) of one file
+   * per rendition, the concatenation of its fixture segments (`stream.ts` or `stream.m4s`),
+   * in live and VOD media playlists.
+   * @default false
+   */
+  byteRanges: boolean;
   /**
    * Segments listed in each live media playlist.
    * @default 6
@@ -78,14 +92,15 @@ export interface LiveOriginConfig extends EmulationSettings {
 /** What callers pass: any subset; `undefined` fields keep the default. */
 export type LiveOriginOptions = Partial<LiveOriginConfig>;
 
-/** The fixture committed with this package; the same relative path works from src/ and dist/. */
-export const DEFAULT_FIXTURE_DIR = fileURLToPath(new URL('../fixture/', import.meta.url));
+/** The default fixture folder: {@link TS_FIXTURE_DIR}. */
+export const DEFAULT_FIXTURE_DIR = TS_FIXTURE_DIR;
 
 /** Defaults for every option. */
 export const DEFAULT_LIVE_ORIGIN_CONFIG: Readonly<LiveOriginConfig> = Object.freeze({
   port: 0,
   host: '127.0.0.1',
   fixtureDir: DEFAULT_FIXTURE_DIR,
+  byteRanges: false,
   windowSegments: 6,
   retentionWindows: 3,
   now: Date.now,
@@ -93,6 +108,7 @@ export const DEFAULT_LIVE_ORIGIN_CONFIG: Readonly<LiveOriginConfig> = Object.fre
   latencyMs: 0,
   failureRate: 0,
   failureKind: '503',
+  ignoreRange: false,
 });
 
 const EMULATION_KEYS: readonly (keyof EmulationSettings)[] = [
@@ -100,10 +116,12 @@ const EMULATION_KEYS: readonly (keyof EmulationSettings)[] = [
   'latencyMs',
   'failureRate',
   'failureKind',
+  'ignoreRange',
 ];
 
 type Check = (value: unknown) => string | undefined;
 
+const isBoolean: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const nonNegative: Check = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? undefined : 'a finite number >= 0';
 const integerIn =
@@ -117,6 +135,7 @@ const CHECKS: { readonly [K in keyof LiveOriginConfig]: Check } = {
   port: integerIn(0, 65535),
   host: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a non-empty string'),
   fixtureDir: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a non-empty path'),
+  byteRanges: isBoolean,
   windowSegments: integerIn(1, 1000),
   retentionWindows: integerIn(0, 1000),
   now: (v) => (typeof v === 'function' ? undefined : 'a function returning milliseconds'),
@@ -126,6 +145,7 @@ const CHECKS: { readonly [K in keyof LiveOriginConfig]: Check } = {
     typeof v === 'number' && v >= 0 && v <= 1 ? undefined : 'a number from 0 to 1',
   failureKind: (v) =>
     FAILURE_KINDS.includes(v as FailureKind) ? undefined : `one of ${FAILURE_KINDS.join(', ')}`,
+  ignoreRange: isBoolean,
 };
 
 /**
@@ -170,6 +190,6 @@ export function mergeLiveOriginConfig<T extends LiveOriginConfig | EmulationSett
 
 /** The emulation subset of a full config, as a fresh object. */
 export function pickEmulation(config: EmulationSettings): EmulationSettings {
-  const { bandwidthKbps, latencyMs, failureRate, failureKind } = config;
-  return { bandwidthKbps, latencyMs, failureRate, failureKind };
+  const { bandwidthKbps, latencyMs, failureRate, failureKind, ignoreRange } = config;
+  return { bandwidthKbps, latencyMs, failureRate, failureKind, ignoreRange };
 }

@@ -6,7 +6,8 @@
 import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sleep } from './abortable-sleep.js';
-import { parseRange } from './byte-range.js';
+import { applyRange } from './byte-range.js';
+import { concatenateFixture, type ConcatenatedStream } from './concatenated-stream.js';
 import { handleControl, isControlPath, type OriginControls } from './control-routes.js';
 import { FailurePlan, type FailureInjection } from './failure-plan.js';
 import { loadFixture, type Fixture } from './fixture.js';
@@ -18,7 +19,8 @@ import {
   setCorsHeaders,
 } from './http-util.js';
 import { createLiveTimeline, fullWindowMs, type LiveTimeline } from './live-timeline.js';
-import { mediaKind, resolveMedia, type MediaResource } from './media-routes.js';
+import type { MediaResource } from './media-resource.js';
+import { mediaKind, resolveMedia } from './media-routes.js';
 import {
   DEFAULT_LIVE_ORIGIN_CONFIG,
   mergeLiveOriginConfig,
@@ -50,6 +52,8 @@ export class OriginHandler implements OriginControls {
   readonly config: Readonly<LiveOriginConfig>;
   #emulation: EmulationSettings;
   readonly #timeline: LiveTimeline;
+  /** With `byteRanges`: each rendition's concatenated file, by rendition name. */
+  readonly #streams: ReadonlyMap<string, ConcatenatedStream> | undefined;
   readonly #stats: TrafficStats;
   readonly #failures = new FailurePlan();
   /** Aborted by `close()`. Every delayed response listens to it while it waits, then stops. */
@@ -62,6 +66,7 @@ export class OriginHandler implements OriginControls {
     this.config = Object.freeze({ ...config });
     this.#emulation = pickEmulation(config);
     this.#timeline = createLiveTimeline(fixture.durationsMs);
+    this.#streams = config.byteRanges ? concatenateFixture(fixture) : undefined;
     // The stream "started" one full window ago, so the first playlist is already playable.
     this.epochMs = config.now() - fullWindowMs(this.#timeline, config.windowSegments);
     this.#stats = new TrafficStats(config.now);
@@ -153,6 +158,7 @@ export class OriginHandler implements OriginControls {
       elapsedMs: now() - this.epochMs,
       windowSegments,
       retentionWindows,
+      streams: this.#streams,
       propagateClient: client.fromQuery,
     });
     const emulation = this.#emulation;
@@ -166,16 +172,20 @@ export class OriginHandler implements OriginControls {
         : undefined;
     if (failure !== undefined) this.#stats.addFailure();
     const count = (bytes: number): void => this.#stats.addBytes(client.id, kind, bytes);
-    await this.#respond(req, res, resource, failure, count);
+    await this.#respond(req, res, resource, { emulation, failure, onBytes: count });
   }
 
   async #respond(
     req: IncomingMessage,
     res: ServerResponse,
     resource: MediaResource,
-    failure: FailureKind | undefined,
-    onBytes: (bytes: number) => void,
+    delivery: {
+      emulation: EmulationSettings;
+      failure: FailureKind | undefined;
+      onBytes: (bytes: number) => void;
+    },
   ): Promise<void> {
+    const { emulation, failure, onBytes } = delivery;
     let status: number = resource.status;
     let body = resource.body;
     const headers: Record<string, string> = {
@@ -189,32 +199,19 @@ export class OriginHandler implements OriginControls {
       headers['Cache-Control'] = 'no-store';
       headers['Retry-After'] = '1';
     } else if (resource.kind === 'segment' && status === 200) {
-      headers['Accept-Ranges'] = 'bytes';
-      const range = parseRange(req.headers.range, body.length);
-      if (range.type === 'unsatisfiable') {
-        res.writeHead(416, {
-          ...headers,
-          'Content-Range': `bytes */${body.length}`,
-          'Content-Length': '0',
-        });
-        res.end();
-        return;
-      }
-      if (range.type === 'partial') {
-        const { start, end } = range.span;
-        status = 206;
-        headers['Content-Range'] = `bytes ${start}-${end}/${body.length}`;
-        body = body.subarray(start, end + 1);
-      }
+      const ranged = applyRange(req.headers.range, body, emulation.ignoreRange);
+      status = ranged.status;
+      body = ranged.body;
+      Object.assign(headers, ranged.headers);
     }
     headers['Content-Length'] = String(body.length);
     res.writeHead(status, headers);
-    if (req.method === 'HEAD') {
+    if (req.method === 'HEAD' || status === 416) {
       res.end();
       return;
     }
     await sendBody(res, body, {
-      bytesPerSecond: this.#emulation.bandwidthKbps * 125,
+      bytesPerSecond: emulation.bandwidthKbps * 125,
       ...(failure === 'stall' || failure === 'truncate' ? { failure } : {}),
       signal: this.#abort.signal,
       onBytes,
