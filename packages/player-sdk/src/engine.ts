@@ -50,6 +50,13 @@ export class P2PEngine extends Emitter<EngineEvents> {
     p2pSegments: 0,
   };
   private readonly http = new HttpEstimator();
+  /**
+   * Whether a first segment was delivered. Swarms are joined only then: the WebRTC connections a
+   * join opens (and the uploads peers then ask of us) would compete with startup for the CPU,
+   * while the first segment comes over HTTP anyway. The coordinator session and the tracker
+   * connection, mostly waiting on the network, start at once.
+   */
+  private delivered = false;
   private destroyed = false;
 
   constructor(options: EngineOptions) {
@@ -76,7 +83,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
     );
     this.tracker.on('ready', ({ peerId }) => {
       this.emit('ready', { peerId });
-      for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
+      if (this.delivered) for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
     });
     this.tracker.on('signal', (message) => this.swarms.get(message.swarm)?.onSignal(message));
     this.tracker.on('peer-left', ({ swarm, peerId }) => this.swarms.get(swarm)?.onPeerLeft(peerId));
@@ -139,6 +146,10 @@ export class P2PEngine extends Emitter<EngineEvents> {
       request,
     );
     this.http.recordSize(swarm.key, result.bytes.byteLength);
+    if (!this.delivered) {
+      this.delivered = true;
+      if (this.tracker.ready) for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
+    }
     if (result.verified && result.peerId && result.root && this.coordinator) {
       this.verifiedP2PBytes += result.bytes.byteLength;
       this.coordinator.receipt(
@@ -286,7 +297,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       this.emit('uploaded', { peerId, swarm: key, sequence, bytes });
     });
     this.swarms.set(key, swarm);
-    if (this.tracker.ready) this.joinSwarm(swarm);
+    if (this.tracker.ready && this.delivered) this.joinSwarm(swarm);
     return swarm;
   }
 

@@ -1,10 +1,8 @@
+import type { PlaylistByteRange } from '@streamrp2p/protocol';
 import { SdkError, SdkErrorCode } from './errors.js';
 
-/** A byte range of a resource: `start` inclusive, `end` exclusive. */
-export interface ByteRange {
-  start: number;
-  end: number;
-}
+/** A byte range of a resource: `start` inclusive, `end` exclusive (as the playlist parser gives). */
+export type ByteRange = PlaylistByteRange;
 
 export interface HttpFetchOptions {
   /** The segment's own byte range in the resource (HLS `#EXT-X-BYTERANGE`). */
