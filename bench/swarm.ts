@@ -30,7 +30,7 @@ import {
 } from './lib/report.js';
 import { summarize, type EngineSummary, type TrialResult } from './lib/results.js';
 import { fixtureDirFor } from './lib/streams.js';
-import { markdownTable, textTable } from './lib/table.js';
+import { markdownTable, recordList, textTable } from './lib/table.js';
 import { runTrial } from './lib/trial.js';
 
 interface SwarmResults {
@@ -188,7 +188,7 @@ async function main(): Promise<number> {
   }
   log(`\n== comparison: ${parameterLine(params, results.machine)}`);
   log(textTable(comparisonTable(results.summary)));
-  log(`\n== engine settings\n${textTable(engineSettingsTable(params))}`);
+  log(`\n== engine settings\n${recordList(engineSettingsTable(params))}`);
   write(results);
   return 0;
 }

@@ -32,3 +32,15 @@ export function markdownTable(table: Table): string {
   const rule = `| ${headers.map((_, c) => (isText(table, c) ? '---' : '---:')).join(' | ')} |`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }
+
+/** One block per row, a line per column (`  header: cell`): for rows too wide for a terminal. */
+export function recordList(table: Table): string {
+  return table.rows
+    .map((row) =>
+      [
+        row[0] ?? '',
+        ...table.headers.slice(1).map((header, c) => `  ${header}: ${row[c + 1] ?? ''}`),
+      ].join('\n'),
+    )
+    .join('\n');
+}
