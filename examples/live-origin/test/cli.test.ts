@@ -55,8 +55,36 @@ describe('streamrp2p-live-origin', () => {
     expect(await exitCode(child)).toBe(0);
   });
 
+  it('serves the fMP4 fixture as byte ranges, ignoring Range, with the new flags', async () => {
+    const child = runCli(['--fixture', 'fmp4', '--byte-ranges', '--ignore-range']);
+    const stdout = collect(child.stdout);
+    const deadline = Date.now() + 30_000;
+    while (!/stats:\s+\S+/.test(stdout()) && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const base = /listening on (\S+)/.exec(stdout())?.[1] ?? '';
+    const playlist = await httpRequest(`${base}/live/720p/index.m3u8`);
+    expect(playlist.status).toBe(200);
+    expect(playlist.body.toString()).toContain('#EXT-X-MAP:URI="init.mp4"');
+    expect(playlist.body.toString()).toMatch(/^#EXT-X-BYTERANGE:\d+@\d+\nstream\.m4s$/m);
+    const ranged = await httpRequest(`${base}/live/720p/stream.m4s`, {
+      headers: { Range: 'bytes=0-99' },
+    });
+    expect(ranged.status).toBe(200);
+    expect(ranged.body.length).toBeGreaterThan(100);
+    const control = await httpRequest(`${base}/control`);
+    expect(JSON.parse(control.body.toString())).toMatchObject({ settings: { ignoreRange: true } });
+    child.kill('SIGTERM');
+    expect(await exitCode(child)).toBe(0);
+  });
+
   it('rejects a bad flag with exit code 2 and the usage', async () => {
-    for (const args of [['--failure-rate', '3'], ['--bogus'], ['--port', 'x']]) {
+    for (const args of [
+      ['--failure-rate', '3'],
+      ['--bogus'],
+      ['--port', 'x'],
+      ['--fixture', 'mkv'],
+    ]) {
       const child = runCli(args);
       const stderr = collect(child.stderr);
       expect(await exitCode(child), args.join(' ')).toBe(2);

@@ -22,7 +22,13 @@ afterAll(async () => {
   await origin.close();
 });
 afterEach(() => {
-  origin.configure({ bandwidthKbps: 0, latencyMs: 0, failureRate: 0, failureKind: '503' });
+  origin.configure({
+    bandwidthKbps: 0,
+    latencyMs: 0,
+    failureRate: 0,
+    failureKind: '503',
+    ignoreRange: false,
+  });
   origin.resetStats();
 });
 
@@ -108,6 +114,62 @@ describe('bandwidth and latency', () => {
     const started = performance.now();
     expect((await httpRequest(`${origin.url}/vod/master.m3u8`)).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+  });
+});
+
+describe('ignoreRange', () => {
+  it('answers every ranged request with 200 and the whole body, and counts all of it', async () => {
+    origin.configure({ ignoreRange: true });
+    for (const range of ['bytes=0-99', `bytes=${segment.length - 10}-`, 'bytes=-5']) {
+      const res = await httpRequest(`${origin.url}${SEGMENT}`, { headers: { Range: range } });
+      expect(res.status, range).toBe(200);
+      expect(res.body.equals(segment), range).toBe(true);
+      expect(res.headers['content-range']).toBeUndefined();
+      expect(res.headers['accept-ranges']).toBeUndefined();
+    }
+    // Even an unsatisfiable range: a server without range support never answers 416.
+    const past = await httpRequest(`${origin.url}${SEGMENT}`, {
+      headers: { Range: `bytes=${segment.length}-` },
+    });
+    expect(past.status).toBe(200);
+    expect(origin.stats().segmentBytes).toBe(4 * segment.length);
+  });
+
+  it('switches over POST /control, and back', async () => {
+    const ranged = () =>
+      httpRequest(`${origin.url}${SEGMENT}`, { headers: { Range: 'bytes=0-9' } });
+    expect((await ranged()).status).toBe(206);
+    const on = await httpRequest(`${origin.url}/control`, {
+      method: 'POST',
+      body: '{"ignoreRange":true}',
+    });
+    expect(JSON.parse(on.body.toString())).toMatchObject({ settings: { ignoreRange: true } });
+    expect((await ranged()).status).toBe(200);
+    const bad = await httpRequest(`${origin.url}/control`, {
+      method: 'POST',
+      body: '{"ignoreRange":"yes"}',
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body.toString()).error.message).toMatch(/ignoreRange.*true or false/);
+    await httpRequest(`${origin.url}/control`, { method: 'POST', body: '{"ignoreRange":false}' });
+    expect((await ranged()).status).toBe(206);
+  });
+
+  it('can be set at start, and byteRanges cannot change at runtime', async () => {
+    const own = await startLiveOrigin({ ignoreRange: true });
+    try {
+      expect(own.control().settings.ignoreRange).toBe(true);
+      const res = await httpRequest(`${own.url}${SEGMENT}`, { headers: { Range: 'bytes=0-9' } });
+      expect(res.status).toBe(200);
+      const bad = await httpRequest(`${own.url}/control`, {
+        method: 'POST',
+        body: '{"byteRanges":true}',
+      });
+      expect(bad.status).toBe(400);
+      expect(JSON.parse(bad.body.toString()).error.message).toMatch(/cannot change at runtime/);
+    } finally {
+      await own.close();
+    }
   });
 });
 

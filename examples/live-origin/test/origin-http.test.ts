@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FIXTURE_DIR, startLiveOrigin, type LiveOrigin } from '../src/index.js';
 import { getText, httpRequest } from './http-client.js';
+import { mediaSequence, uriLines } from './playlist.js';
 
 const SEGMENTS = 20;
 const fixtureFile = (relative: string): Promise<Buffer> =>
@@ -21,11 +22,6 @@ beforeEach(() => {
   origin.resetStats();
 });
 
-const segmentUris = (playlist: string): string[] =>
-  playlist.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-const mediaSequence = (playlist: string): number =>
-  Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(playlist)?.[1]);
-
 describe('live', () => {
   it('serves a master playlist pointing at the live media playlists', async () => {
     const res = await httpRequest(`${origin.url}/live/master.m3u8`);
@@ -33,7 +29,7 @@ describe('live', () => {
     expect(res.headers['content-type']).toBe('application/vnd.apple.mpegurl');
     expect(res.headers['cache-control']).toBe('no-cache');
     const text = res.body.toString();
-    expect(segmentUris(text)).toEqual(['240p/index.m3u8', '360p/index.m3u8']);
+    expect(uriLines(text)).toEqual(['240p/index.m3u8', '360p/index.m3u8']);
     expect(text).toContain('RESOLUTION=426x240,CODECS="avc1.42c01e,mp4a.40.2"');
   });
 
@@ -41,7 +37,7 @@ describe('live', () => {
     const start = clock;
     const first = await getText(`${origin.url}/live/240p/index.m3u8`);
     expect(mediaSequence(first)).toBe(0);
-    expect(segmentUris(first)).toEqual([
+    expect(uriLines(first)).toEqual([
       'seq-0.ts',
       'seq-1.ts',
       'seq-2.ts',
@@ -61,7 +57,7 @@ describe('live', () => {
     const later = await getText(`${origin.url}/live/240p/index.m3u8`);
     expect(mediaSequence(later)).toBe(30);
     expect(later).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:1');
-    expect(segmentUris(later).at(-1)).toBe('seq-35.ts');
+    expect(uriLines(later).at(-1)).toBe('seq-35.ts');
   });
 
   it('serves seq-N as fixture segment N mod count, 404 before it is published', async () => {
@@ -203,11 +199,11 @@ describe('accounting', () => {
     let bytes = 0;
     const master = await httpRequest(origin.liveMasterUrl('viewer1'));
     bytes += master.body.length;
-    const variant = segmentUris(master.body.toString())[0] ?? '';
+    const variant = uriLines(master.body.toString())[0] ?? '';
     expect(variant).toBe('240p/index.m3u8?client=viewer1');
     const media = await httpRequest(new URL(variant, origin.liveMasterUrl()).href);
     bytes += media.body.length;
-    const segments = segmentUris(media.body.toString());
+    const segments = uriLines(media.body.toString());
     expect(segments.length).toBe(6);
     for (const uri of segments.slice(0, 2)) {
       expect(uri).toMatch(/^seq-\d+\.ts\?client=viewer1$/);
@@ -217,7 +213,7 @@ describe('accounting', () => {
     }
     const vod = await getText(origin.vodMasterUrl('viewer1'));
     bytes += Buffer.byteLength(vod);
-    expect(segmentUris(vod)).toEqual([
+    expect(uriLines(vod)).toEqual([
       '240p/index.m3u8?client=viewer1',
       '360p/index.m3u8?client=viewer1',
     ]);
