@@ -29,7 +29,6 @@ import {
   viewerTable,
 } from './lib/report.js';
 import { summarize, type EngineSummary, type TrialResult } from './lib/results.js';
-import { fixtureDirFor } from './lib/streams.js';
 import { markdownTable, recordList, textTable } from './lib/table.js';
 import { runTrial } from './lib/trial.js';
 
@@ -126,12 +125,6 @@ async function main(): Promise<number> {
   if (params === 'help') {
     console.log(HELP);
     return 0;
-  }
-  try {
-    fixtureDirFor(params.stream);
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    return 2;
   }
   if (params.engines.includes('streamrp2p') && params.database !== 'pglite') {
     const answers = await postgresAnswers();
