@@ -67,7 +67,8 @@ export function resolveLive(relative: string, ctx: MediaContext): MediaResource 
     return mediaFileResource(file, rendition.init.bytes);
   }
   const stream = ctx.streams?.get(rendition.name);
-  if (stream !== undefined && file === stream.fileName)
+  if (stream !== undefined && file === stream.fileName) {
     return mediaFileResource(file, stream.bytes);
+  }
   return sequenceFile(rendition, file, ctx);
 }

@@ -54,7 +54,10 @@ describe('m3u8', () => {
     expect(() =>
       parseMediaPlaylist(playlist('#EXT-X-MAP:URI="a.mp4"', '#EXT-X-MAP:URI="b.mp4"')),
     ).toThrow(/more than one #EXT-X-MAP/);
-    expect(() => parseMediaPlaylist(playlist('#EXT-X-MAP:BYTERANGE="1@0"'))).toThrow(/no URI/);
+    expect(() => parseMediaPlaylist(playlist('#EXT-X-MAP:BYTERANGE="1@0",URI="a.mp4"'))).toThrow(
+      /BYTERANGE map/,
+    );
+    expect(() => parseMediaPlaylist(playlist('#EXT-X-MAP:URI=""'))).toThrow(/no URI/);
     expect(() => parseMediaPlaylist(playlist('#EXT-X-BYTERANGE:100@0'))).toThrow(/whole files/);
     expect(() => parseMediaPlaylist(playlist('#EXT-X-VERSION:x'))).toThrow(/bad version/);
   });

@@ -63,9 +63,12 @@ export function parseMasterPlaylist(text: string): MasterVariant[] {
 
 /** The `#EXT-X-MAP` URI; one whole-file init segment per playlist is all a loop needs. */
 function parseMap(line: string, previous: string | undefined): string {
-  const uri = /(?:^|,)URI="([^"]*)"/.exec(line.slice('#EXT-X-MAP:'.length))?.[1];
+  const attributes = line.slice('#EXT-X-MAP:'.length);
+  if (/(?:^|,)BYTERANGE=/.test(attributes)) {
+    throw invalid(`"${line}": a BYTERANGE map is not supported`);
+  }
+  const uri = /(?:^|,)URI="([^"]*)"/.exec(attributes)?.[1];
   if (uri === undefined || uri === '') throw invalid(`"${line}" has no URI`);
-  if (/(?:^|,)BYTERANGE=/.test(line)) throw invalid(`"${line}": a BYTERANGE map is not supported`);
   if (previous !== undefined && previous !== uri) {
     throw invalid('a media playlist with more than one #EXT-X-MAP is not supported');
   }

@@ -9,8 +9,11 @@ import type { FixtureRendition } from './fixture.js';
 import { renderMediaPlaylist, targetDurationS } from './media-playlist.js';
 
 /**
+ * Renders the byte-range VOD playlist of `rendition`, `stream` being its concatenated file.
+ *
  * @example
- * renderVodByteRangePlaylist(fixture.renditions[0], concatenateRendition(r, 'ts'));
+ * const [rendition] = fixture.renditions;
+ * renderVodByteRangePlaylist(rendition, concatenateRendition(rendition, fixture.format));
  */
 export function renderVodByteRangePlaylist(
   rendition: FixtureRendition,
