@@ -39,6 +39,10 @@ export interface SwarmParams {
    * delays media responses: use PostgreSQL for startup figures. @default 'auto'
    */
   database: 'auto' | 'postgres' | 'pglite';
+  /** Playlists address segments as byte ranges of one file per rendition. @default false */
+  byteRanges: boolean;
+  /** The origin ignores `Range` and answers 200 with the whole resource. @default false */
+  ignoreRange: boolean;
   /** Results folder. @default bench/results of this repository */
   out: string;
 }
@@ -57,6 +61,8 @@ export const DEFAULT_SWARM_PARAMS: Readonly<SwarmParams> = Object.freeze({
   joinIntervalMs: 1000,
   repeat: 1,
   database: 'auto',
+  byteRanges: false,
+  ignoreRange: false,
   out: DEFAULT_OUT_DIR,
 });
 
@@ -75,6 +81,8 @@ Options:
   --bandwidth-kbps <n>     origin rate per connection in kbit/s, 0 = unlimited (default ${DEFAULT_SWARM_PARAMS.bandwidthKbps})
   --latency-ms <n>         origin delay before each media response (default ${DEFAULT_SWARM_PARAMS.latencyMs})
   --join-interval-ms <n>   delay between two viewers joining (default ${DEFAULT_SWARM_PARAMS.joinIntervalMs})
+  --byte-ranges            playlists address segments as #EXT-X-BYTERANGE of one file per rendition
+  --ignore-range           the origin ignores Range and answers 200 with the whole resource
   --repeat <n>             run the whole comparison n times, report median and spread (default ${DEFAULT_SWARM_PARAMS.repeat})
   --database <d>           coordinator database for streamrp2p: auto, postgres or pglite (default auto:
                            PostgreSQL at DATABASE_URL_BENCH or the local test database when it answers)
@@ -115,6 +123,8 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     'latency-ms': { type: 'string' },
     'join-interval-ms': { type: 'string' },
     repeat: { type: 'string' },
+    'byte-ranges': { type: 'boolean' },
+    'ignore-range': { type: 'boolean' },
     database: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -147,6 +157,8 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     ),
     repeat: integer('repeat', values.repeat, d.repeat, 1, 100),
     database: choice('database', values.database, d.database, ['auto', 'postgres', 'pglite']),
+    byteRanges: values['byte-ranges'] ?? d.byteRanges,
+    ignoreRange: values['ignore-range'] ?? d.ignoreRange,
     // npm runs scripts from the repository root; a relative --out means relative to where the user typed it.
     out: isAbsolute(out) ? out : resolve(process.env.INIT_CWD ?? process.cwd(), out),
   };

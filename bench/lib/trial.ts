@@ -70,6 +70,8 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       bandwidthKbps: params.bandwidthKbps,
       latencyMs: params.latencyMs,
       fixtureDir: fixtureDirFor(params.stream),
+      byteRanges: params.byteRanges,
+      ignoreRange: params.ignoreRange,
     },
     // Every viewer comes from 127.0.0.1: the per-IP cap must not keep any of them out.
     tracker: { maxPeersPerIpPerSwarm: params.peers + 10 },

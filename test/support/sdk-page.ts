@@ -1,11 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import type { DemoStack } from '@streamrp2p/demo';
-import type { EngineStats } from '@streamrp2p/player-sdk';
+import type { PlayerStats } from '@streamrp2p/player-sdk';
 import { logPageProblems, playbackState, waitFor, type PlaybackState } from './browser.js';
 
 /** What a test reads from an SDK page (`sdk.html`). */
 export interface SdkPageState {
-  stats: EngineStats;
+  stats: PlayerStats;
   playback: PlaybackState;
   segments: {
     rendition: string;
@@ -49,7 +49,7 @@ export async function openSdkPage(
 export async function sdkState(page: Page): Promise<SdkPageState> {
   return page.evaluate(() => {
     const w = window as unknown as {
-      __player: { getStats(): EngineStats };
+      __player: { getStats(): PlayerStats };
       __playback: PlaybackState;
       __events: Pick<
         SdkPageState,

@@ -369,6 +369,7 @@ export async function loadSegment(
         live: request.live,
         holders: holder ? 1 : 0,
         fetchers: fetchers.length,
+        connecting: swarm.connecting(),
         rank: rankAmongSharers(context, swarm, request.sequence),
         estimatedHttpMs: context.estimatedHttpMs(),
         httpStaggerMs: config.httpStaggerMs,

@@ -38,6 +38,8 @@ export class Swarm extends Emitter<SwarmEvents> {
   private readonly peers = new Map<string, PeerConnection>();
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private joined = false;
+  /** A join request is on its way to the tracker. */
+  private joining = false;
   private closed = false;
   /** Last time the swarm was used; unused swarms are left after a while. */
   lastUsed = Date.now();
@@ -54,10 +56,16 @@ export class Swarm extends Emitter<SwarmEvents> {
   /** Joins at the tracker and connects to the peers it returns. Safe to call again on reconnect. */
   async join(): Promise<void> {
     if (this.closed) return;
-    const result = await this.context.tracker.join({
-      streamId: this.streamId,
-      rendition: this.rendition,
-    });
+    this.joining = true;
+    let result;
+    try {
+      result = await this.context.tracker.join({
+        streamId: this.streamId,
+        rendition: this.rendition,
+      });
+    } finally {
+      this.joining = false;
+    }
     this.joined = true;
     this.connectTo(result.peers);
     this.refreshTimer ??= setInterval(() => void this.refresh(), REFRESH_INTERVAL_MS);
@@ -66,6 +74,16 @@ export class Swarm extends Emitter<SwarmEvents> {
   /** Connected peers. */
   connected(): PeerConnection[] {
     return [...this.peers.values()].filter((peer) => peer.connected);
+  }
+
+  /**
+   * Whether peers are on their way while none is connected yet: the join is at the tracker, or
+   * connections to the peers it named are opening. A segment can then wait for them a little.
+   */
+  connecting(): boolean {
+    if (this.closed) return false;
+    const peers = [...this.peers.values()];
+    return !peers.some((peer) => peer.connected) && (this.joining || peers.length > 0);
   }
 
   connectedIds(): string[] {
