@@ -45,6 +45,8 @@
     return {
       state,
       attachHls(hls) {
+        // A player playing natively (no Media Source Extensions) has no hls.js instance.
+        if (!hls) return;
         hls.on('hlsError', (_event, data) => {
           const entry = { type: data.type, details: data.details, fatal: Boolean(data.fatal) };
           if (state.errors.length < 50) state.errors.push(entry);
