@@ -178,7 +178,10 @@ function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SdkError(SdkErrorCode.Aborted, 'segment load aborted');
 }
 
-/** Waits until a peer's state changes, a peer connects, `until` passes, or the load aborts. */
+/**
+ * Waits until a peer's state changes, a peer connects or closes, a join comes back, `until`
+ * passes, or the load aborts: anything that can change the decision.
+ */
 function waitForPeers(
   swarm: Swarm,
   sequence: number,
@@ -190,6 +193,8 @@ function waitForPeers(
       clearTimeout(timer);
       offState();
       offConnect();
+      offClose();
+      offJoined();
       signal?.removeEventListener('abort', done);
       resolve();
     };
@@ -198,6 +203,8 @@ function waitForPeers(
       if (event.sequence === undefined || event.sequence === sequence) done();
     });
     const offConnect = swarm.on('peer-connect', done);
+    const offClose = swarm.on('peer-close', done);
+    const offJoined = swarm.on('joined', done);
     signal?.addEventListener('abort', done, { once: true });
   });
 }

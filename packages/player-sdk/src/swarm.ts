@@ -17,6 +17,8 @@ export interface SwarmEvents {
   'peer-state': { peerId: string; sequence: number | undefined };
   'peer-connect': { peerId: string };
   'peer-close': { peerId: string; reason: string };
+  /** A join request came back from the tracker (or failed): who is on the way is known. */
+  joined: { ok: boolean };
   'peer-violation': { peerId: string; reason: string };
   uploaded: { peerId: string; sequence: number; bytes: number };
 }
@@ -63,11 +65,15 @@ export class Swarm extends Emitter<SwarmEvents> {
         streamId: this.streamId,
         rendition: this.rendition,
       });
-    } finally {
+    } catch (error) {
       this.joining = false;
+      this.emit('joined', { ok: false });
+      throw error;
     }
+    this.joining = false;
     this.joined = true;
     this.connectTo(result.peers);
+    this.emit('joined', { ok: true });
     this.refreshTimer ??= setInterval(() => void this.refresh(), REFRESH_INTERVAL_MS);
   }
 
@@ -77,13 +83,15 @@ export class Swarm extends Emitter<SwarmEvents> {
   }
 
   /**
-   * Whether peers are on their way while none is connected yet: the join is at the tracker, or
-   * connections to the peers it named are opening. A segment can then wait for them a little.
+   * Whether peers are on their way while none is usable yet (connected, with its state
+   * received): the join is at the tracker, connections to the peers it named are opening, or
+   * their first `have` is in flight. A segment can then wait for them a little.
    */
   connecting(): boolean {
     if (this.closed) return false;
     const peers = [...this.peers.values()];
-    return !peers.some((peer) => peer.connected) && (this.joining || peers.length > 0);
+    const usable = peers.some((peer) => peer.connected && peer.stateKnown);
+    return !usable && (this.joining || peers.length > 0);
   }
 
   connectedIds(): string[] {
