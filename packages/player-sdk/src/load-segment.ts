@@ -179,8 +179,8 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Waits until a peer's state changes, a peer connects or closes, a join comes back, `until`
- * passes, or the load aborts: anything that can change the decision.
+ * Waits until a peer's state changes, a peer connects or closes, `until` passes, or the load
+ * aborts: anything that can change the decision.
  */
 function waitForPeers(
   swarm: Swarm,
@@ -194,7 +194,6 @@ function waitForPeers(
       offState();
       offConnect();
       offClose();
-      offJoined();
       signal?.removeEventListener('abort', done);
       resolve();
     };
@@ -204,7 +203,6 @@ function waitForPeers(
     });
     const offConnect = swarm.on('peer-connect', done);
     const offClose = swarm.on('peer-close', done);
-    const offJoined = swarm.on('joined', done);
     signal?.addEventListener('abort', done, { once: true });
   });
 }
@@ -376,7 +374,6 @@ export async function loadSegment(
         live: request.live,
         holders: holder ? 1 : 0,
         fetchers: fetchers.length,
-        connecting: swarm.connecting(),
         rank: rankAmongSharers(context, swarm, request.sequence),
         estimatedHttpMs: context.estimatedHttpMs(),
         httpStaggerMs: config.httpStaggerMs,

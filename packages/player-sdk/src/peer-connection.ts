@@ -96,7 +96,6 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
    * not be counted on to fetch a segment for the others.
    */
   private shares = false;
-  private haveReceived = false;
   private isConnected = false;
   private closed = false;
 
@@ -133,11 +132,6 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
   /** Feeds signalling data relayed by the tracker. */
   signal(data: SignalData): void {
     if (!this.closed) this.peer.signal(data as SimplePeer.SignalData);
-  }
-
-  /** Whether the remote told us anything of its state yet (a `have`, or an `update`). */
-  get stateKnown(): boolean {
-    return this.haveReceived;
   }
 
   /** Whether the remote shares segments at all (it has announced one). */
@@ -265,7 +259,6 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
     }
     switch (message.type) {
       case 'have':
-        this.haveReceived = true;
         this.held.clear();
         this.fetching.clear();
         message.sequences.forEach((s) => this.held.add(s));
@@ -274,7 +267,6 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
         this.emit('state', { sequence: undefined });
         return;
       case 'update':
-        this.haveReceived = true;
         this.held.delete(message.sequence);
         this.fetching.delete(message.sequence);
         if (message.state === 'held') this.held.add(message.sequence);

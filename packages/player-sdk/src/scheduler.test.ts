@@ -12,7 +12,6 @@ const BASE: SchedulerInput = {
   live: false,
   holders: 0,
   fetchers: 0,
-  connecting: false,
   rank: 0,
   estimatedHttpMs: 1000,
   httpStaggerMs: 800,
@@ -24,16 +23,6 @@ const LATEST_HTTP_START = 7500;
 describe('decide', () => {
   const cases: Array<[string, Partial<SchedulerInput>, ReturnType<typeof decide>]> = [
     ['a holder: p2p', { holders: 1 }, { action: 'p2p' }],
-    [
-      'peers on their way, none connected: wait for them within maxPeerWait',
-      { connecting: true, live: true },
-      { action: 'wait', until: 5000, reason: 'peers-connecting' },
-    ],
-    [
-      'peers on their way but the slack is gone: HTTP',
-      { connecting: true, now: LATEST_HTTP_START },
-      { action: 'http', reason: 'deadline' },
-    ],
     [
       'nothing buffered (deadline = start): HTTP at once, even with a holder',
       { holders: 3, live: true, rank: 2, deadline: 1000 },
@@ -157,7 +146,6 @@ describe('decide', () => {
         live: random() < 0.7,
         holders: 0,
         fetchers: random() < 0.3 ? 1 : 0,
-        connecting: random() < 0.2,
         rank: Math.floor(random() * 6),
         estimatedHttpMs: Math.floor(random() * 3000),
         httpStaggerMs: Math.floor(random() * 1500),

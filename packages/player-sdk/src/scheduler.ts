@@ -11,8 +11,6 @@ export interface SchedulerInput {
   holders: number;
   /** Connected peers that are downloading the segment now. */
   fetchers: number;
-  /** No peer is connected yet, but the swarm is joining or connections are opening. */
-  connecting: boolean;
   /** Our position for this segment among ourselves and our neighbours: 0 goes first. */
   rank: number;
   /** Expected time of an HTTP download of the segment, ms. */
@@ -29,7 +27,7 @@ export type SchedulerDecision =
       action: 'http';
       reason: 'buffer-empty' | 'no-peers' | 'deadline' | 'stagger-over' | 'wait-over';
     }
-  | { action: 'wait'; until: number; reason: 'peer-fetching' | 'peers-connecting' | 'stagger' };
+  | { action: 'wait'; until: number; reason: 'peer-fetching' | 'stagger' };
 
 /**
  * Decides how to get one segment. Never lets waiting on peers eat into the time an HTTP
@@ -39,8 +37,6 @@ export type SchedulerDecision =
  *   plus the check of its root could not reliably beat it, and startup must never wait on P2P.
  * - A peer holds it: take it from that peer.
  * - A peer is downloading it: wait for that peer, within the slack and `maxPeerWaitMs`.
- * - No peer is connected yet but some are on their way (the swarm was just joined): wait for
- *   them within the same bounds; once one connects, the decision is made again.
  * - Live and nobody has it: wait `rank x httpStaggerMs` (within the slack) so that one
  *   neighbour, the one ranked first, fetches it over HTTP and the others get it from it.
  * - Otherwise: HTTP.
@@ -50,10 +46,9 @@ export function decide(input: SchedulerInput): SchedulerDecision {
   if (input.holders > 0) return { action: 'p2p' };
   const latestHttpStart = input.deadline - input.deadlineMarginMs - input.estimatedHttpMs;
   if (input.now >= latestHttpStart) return { action: 'http', reason: 'deadline' };
-  if (input.fetchers > 0 || input.connecting) {
+  if (input.fetchers > 0) {
     const waitEnd = Math.min(latestHttpStart, input.startedAt + input.maxPeerWaitMs);
-    const reason = input.fetchers > 0 ? 'peer-fetching' : 'peers-connecting';
-    if (input.now < waitEnd) return { action: 'wait', until: waitEnd, reason };
+    if (input.now < waitEnd) return { action: 'wait', until: waitEnd, reason: 'peer-fetching' };
     return { action: 'http', reason: 'wait-over' };
   }
   if (!input.live || input.rank === 0) return { action: 'http', reason: 'no-peers' };

@@ -17,8 +17,6 @@ export interface SwarmEvents {
   'peer-state': { peerId: string; sequence: number | undefined };
   'peer-connect': { peerId: string };
   'peer-close': { peerId: string; reason: string };
-  /** A join request came back from the tracker (or failed): who is on the way is known. */
-  joined: { ok: boolean };
   'peer-violation': { peerId: string; reason: string };
   uploaded: { peerId: string; sequence: number; bytes: number };
 }
@@ -40,8 +38,6 @@ export class Swarm extends Emitter<SwarmEvents> {
   private readonly peers = new Map<string, PeerConnection>();
   private refreshTimer: ReturnType<typeof setInterval> | undefined;
   private joined = false;
-  /** A join request is on its way to the tracker. */
-  private joining = false;
   private closed = false;
   /** Last time the swarm was used; unused swarms are left after a while. */
   lastUsed = Date.now();
@@ -58,40 +54,18 @@ export class Swarm extends Emitter<SwarmEvents> {
   /** Joins at the tracker and connects to the peers it returns. Safe to call again on reconnect. */
   async join(): Promise<void> {
     if (this.closed) return;
-    this.joining = true;
-    let result;
-    try {
-      result = await this.context.tracker.join({
-        streamId: this.streamId,
-        rendition: this.rendition,
-      });
-    } catch (error) {
-      this.joining = false;
-      this.emit('joined', { ok: false });
-      throw error;
-    }
-    this.joining = false;
+    const result = await this.context.tracker.join({
+      streamId: this.streamId,
+      rendition: this.rendition,
+    });
     this.joined = true;
     this.connectTo(result.peers);
-    this.emit('joined', { ok: true });
     this.refreshTimer ??= setInterval(() => void this.refresh(), REFRESH_INTERVAL_MS);
   }
 
   /** Connected peers. */
   connected(): PeerConnection[] {
     return [...this.peers.values()].filter((peer) => peer.connected);
-  }
-
-  /**
-   * Whether peers are on their way while none is usable yet (connected, with its state
-   * received): the join is at the tracker, connections to the peers it named are opening, or
-   * their first `have` is in flight. A segment can then wait for them a little.
-   */
-  connecting(): boolean {
-    if (this.closed) return false;
-    const peers = [...this.peers.values()];
-    const usable = peers.some((peer) => peer.connected && peer.stateKnown);
-    return !usable && (this.joining || peers.length > 0);
   }
 
   connectedIds(): string[] {

@@ -30,7 +30,7 @@ export interface CoordinatorConfig {
   trackerTokenTtlSeconds: number;
   /** A session is live while seen (any authenticated call) within this. @default 180 */
   sessionTtlSeconds: number;
-  /** Media playlist poll interval; undefined = half the target duration. @default undefined */
+  /** Media playlist poll interval; undefined = a quarter of the target duration (at least 250 ms). @default undefined */
   indexerPollMs: number | undefined;
   /** Segment fetches in flight at once, over all streams. @default 4 */
   indexerConcurrency: number;

@@ -1,5 +1,5 @@
 /**
- * Follows one media playlist: polls it (every half target duration unless configured) and
+ * Follows one media playlist: polls it (every quarter target duration unless configured) and
  * indexes each new segment once: fetch, Merkle root, store. Live playlists are followed until
  * aborted; a playlist with `#EXT-X-ENDLIST` until every segment is indexed.
  *
@@ -73,7 +73,9 @@ export class RenditionFollower {
         }
         const pollMs =
           this.deps.config.indexerPollMs ??
-          Math.max(MIN_POLL_MS, (playlist.targetDuration * 1000) / 2);
+          // Viewers verify peers' copies of a new segment against its root within a second or
+          // two of its publication: every poll interval is lag they may have to wait out.
+          Math.max(MIN_POLL_MS, (playlist.targetDuration * 1000) / 4);
         await sleep(pollMs, this.signal);
       } catch (error) {
         if (this.signal.aborted) break;
