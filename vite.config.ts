@@ -19,6 +19,10 @@ export default defineConfig({
   resolve: {
     conditions: ['@streamrp2p/source', 'module', 'browser', 'production'],
     alias: {
+      // The embed carries hls.js' UMD build: only that one holds the transmuxer worker it
+      // injects (its ES module build has none and would transmux on the main thread, unlike the
+      // plain hls.js a site would otherwise load).
+      ...(bundle === 'embed' ? { 'hls.js': require.resolve('hls.js/dist/hls.min.js') } : {}),
       // simple-peer's own browser build carries the Node globals it needs (Buffer, streams),
       // which a plain bundle of its source would lack; measured at about 28 KB gzipped.
       'simple-peer': require.resolve('simple-peer/simplepeer.min.js'),

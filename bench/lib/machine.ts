@@ -49,3 +49,14 @@ export function cpuBusyShare(start: CpuTicks | null, end: CpuTicks | null): numb
   if (start === null || end === null || end.total <= start.total) return null;
   return (end.busy - start.busy) / (end.total - start.total);
 }
+
+/**
+ * Share of all cores this process used since `start` (`process.cpuUsage()`) over `wallMs`: the
+ * benchmark's own process runs the origin, the tracker and the coordinator, server-side work
+ * that shares the machine with the viewers here and would not in production.
+ */
+export function ownCpuShare(start: NodeJS.CpuUsage, wallMs: number): number | null {
+  if (wallMs <= 0) return null;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / wallMs / os.cpus().length;
+}

@@ -90,6 +90,8 @@ export interface TrialOverall {
   stallSeconds: number;
   /** Share of all cores busy during the playing window (whole machine). */
   cpuBusy: number | null;
+  /** Of that, the benchmark process: origin, tracker and coordinator (servers, not viewers). */
+  serverCpu: number | null;
   /** Medians over viewers that started of their average played bitrate, switches and latency. */
   avgBitrateKbps: number | null;
   levelSwitches: number | null;
@@ -170,6 +172,7 @@ export function trialOverall(
   viewers: ViewerResult[],
   origin: OriginStats,
   cpuBusy: number | null,
+  serverCpu: number | null,
 ): TrialOverall {
   const started = viewers.filter((v) => v.startupMs !== null);
   const failed = viewers.filter(
@@ -205,6 +208,7 @@ export function trialOverall(
     stalls: sum(viewers.map((v) => v.stalls)),
     stallSeconds: sum(viewers.map((v) => v.stallSeconds)),
     cpuBusy,
+    serverCpu,
     ...trialLevelFigures(started),
   };
 }
@@ -233,6 +237,7 @@ export const COMPARED_FIGURES = [
   'levelSwitches',
   'latencySeconds',
   'cpuBusy',
+  'serverCpu',
 ] as const satisfies readonly (keyof TrialOverall)[];
 
 export type ComparedFigure = (typeof COMPARED_FIGURES)[number];

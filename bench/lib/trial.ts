@@ -10,7 +10,7 @@ import type { SwarmParams } from './args.js';
 import type { Closers } from './closers.js';
 import { startCpuLoad } from './cpu-load.js';
 import type { EngineDefinition, EngineServices } from './engines.js';
-import { cpuBusyShare, readCpuTicks } from './machine.js';
+import { cpuBusyShare, ownCpuShare, readCpuTicks } from './machine.js';
 import { createBenchSchema } from './pg-schema.js';
 import { trialOverall, viewerResult, type TrialResult } from './results.js';
 import { fixtureDirFor } from './streams.js';
@@ -119,8 +119,11 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       `  ${engine.name}: ${params.peers} viewers joined in ${(since() / 1000).toFixed(1)} s; playing ${params.seconds} s`,
     );
     const cpuStart = readCpuTicks();
+    const ownStart = process.cpuUsage();
+    const playStart = performance.now();
     await sleep(params.seconds * 1000);
     const cpuBusy = cpuBusyShare(cpuStart, readCpuTicks());
+    const serverCpu = ownCpuShare(ownStart, performance.now() - playStart);
 
     sampling = false;
     await sampler;
@@ -139,7 +142,7 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - t0),
       viewers: results,
-      overall: trialOverall(results, origin, cpuBusy),
+      overall: trialOverall(results, origin, cpuBusy, serverCpu),
     };
   } finally {
     await stopCpuLoad?.();
