@@ -159,12 +159,4 @@ describe('mergeEngineConfig', () => {
       mergeEngineConfig({ ...REQUIRED, consumeOnly: 'auto', maxUploadKbps: 400 }).maxUploadKbps,
     ).toBe(400);
   });
-
-  it('takes startSwarms "first-segment" (default) or "manual", nothing else', () => {
-    expect(mergeEngineConfig(REQUIRED).startSwarms).toBe('first-segment');
-    expect(mergeEngineConfig({ ...REQUIRED, startSwarms: 'manual' }).startSwarms).toBe('manual');
-    expect(() =>
-      mergeEngineConfig({ ...REQUIRED, startSwarms: 'now' as unknown as 'manual' }),
-    ).toThrow(/startSwarms must be "first-segment" or "manual", got "now"/);
-  });
 });

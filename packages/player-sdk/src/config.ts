@@ -46,14 +46,6 @@ export interface EngineConfig {
    */
   acceptUnverified: boolean;
   /**
-   * When the engine starts joining swarms (connecting to peers): once a first segment was
-   * delivered, or when `engine.startSwarms()` is called (the player does once the video plays).
-   * Either way startup does not compete with WebRTC set-up, and the first segments come over
-   * HTTP.
-   * @default 'first-segment'
-   */
-  startSwarms: 'first-segment' | 'manual';
-  /**
    * Fault injection for integrity tests: serve peers altered bytes. Never set it in production.
    * @default false
    */
@@ -140,7 +132,6 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'tr
     heartbeatMs: 60_000,
     acceptUnverified: false,
     debugCorruptUploads: false,
-    startSwarms: 'first-segment',
     wrtc: undefined,
     iceServers: [{ urls: 'stun:stun.l.google.com:19302' }],
     maxPeers: 10,
@@ -221,11 +212,6 @@ export function mergeEngineConfig(options: EngineOptions): EngineConfig {
   }
   if (config.consumeOnly === true && options.maxUploadKbps !== undefined) {
     throw invalid('consumeOnly uploads nothing, so maxUploadKbps contradicts it: set one of them');
-  }
-  if (config.startSwarms !== 'first-segment' && config.startSwarms !== 'manual') {
-    throw invalid(
-      `startSwarms must be "first-segment" or "manual", got ${JSON.stringify(config.startSwarms)}`,
-    );
   }
   if (!Array.isArray(config.iceServers)) throw invalid('iceServers must be an array');
   if (config.coordinatorUrl !== undefined && !/^https?:\/\//.test(config.coordinatorUrl)) {

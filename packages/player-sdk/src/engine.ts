@@ -50,13 +50,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
     p2pSegments: 0,
   };
   private readonly http = new HttpEstimator();
-  /**
-   * Whether swarms may be joined (see `startSwarms()`). Before, the WebRTC connections a join
-   * opens (and the uploads peers then ask of us) would compete with startup for the CPU, while
-   * the first segments come over HTTP anyway. The coordinator session and the tracker
-   * connection, mostly waiting on the network, start at once.
-   */
-  private swarmsStarted = false;
   private destroyed = false;
 
   constructor(options: EngineOptions) {
@@ -83,7 +76,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
     );
     this.tracker.on('ready', ({ peerId }) => {
       this.emit('ready', { peerId });
-      if (this.swarmsStarted) for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
+      for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
     });
     this.tracker.on('signal', (message) => this.swarms.get(message.swarm)?.onSignal(message));
     this.tracker.on('peer-left', ({ swarm, peerId }) => this.swarms.get(swarm)?.onPeerLeft(peerId));
@@ -146,7 +139,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
       request,
     );
     this.http.recordSize(swarm.key, result.bytes.byteLength);
-    if (this.config.startSwarms === 'first-segment') this.startSwarms();
     if (result.verified && result.peerId && result.root && this.coordinator) {
       this.verifiedP2PBytes += result.bytes.byteLength;
       this.coordinator.receipt(
@@ -179,17 +171,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
    */
   httpRate(): { bitsPerSecond: number; ttfbMs: number } | undefined {
     return this.http.rate();
-  }
-
-  /**
-   * Lets the engine join swarms (connect to peers and serve them). With `startSwarms:
-   * 'first-segment'` it does so itself once a segment was delivered; the player calls it once
-   * the video plays, so that startup never competes with P2P set-up. Idempotent.
-   */
-  startSwarms(): void {
-    if (this.swarmsStarted || this.destroyed) return;
-    this.swarmsStarted = true;
-    if (this.tracker.ready) for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
   }
 
   /** Tells the engine where playback is, so live segments behind it can be evicted. */
@@ -305,7 +286,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       this.emit('uploaded', { peerId, swarm: key, sequence, bytes });
     });
     this.swarms.set(key, swarm);
-    if (this.tracker.ready && this.swarmsStarted) this.joinSwarm(swarm);
+    if (this.tracker.ready) this.joinSwarm(swarm);
     return swarm;
   }
 

@@ -119,18 +119,11 @@ function playWithHls(
   emitter: Emitter<PlayerEvents>,
 ): Playback {
   const engine = new P2PEngine({
-    startSwarms: 'manual',
     ...options.p2p,
     streamId: options.streamId,
     trackerUrl: options.tracker,
     coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
   });
-  // Peers once the video plays (or could, when autoplay is blocked): never during startup.
-  const startSwarms = () => {
-    if (video.readyState >= 3) engine.startSwarms();
-  };
-  const startEvents = ['playing', 'canplay'] as const;
-  startEvents.forEach((event) => video.addEventListener(event, startSwarms));
   const unsubscribe = FORWARDED.map((event) =>
     engine.on(event, (payload) => emitter.emit(event, payload as never)),
   );
@@ -159,7 +152,6 @@ function playWithHls(
     reason: 'hls.js on Media Source Extensions, segments shared with peers',
     stats: () => engine.getStats(),
     async destroy() {
-      startEvents.forEach((event) => video.removeEventListener(event, startSwarms));
       unsubscribe.forEach((off) => off());
       instance.destroy();
       hls = undefined;
