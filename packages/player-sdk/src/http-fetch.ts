@@ -1,4 +1,4 @@
-import type { PlaylistByteRange } from '@streamrp2p/protocol';
+import { parseContentRange, rangeHeaderValue, type PlaylistByteRange } from '@streamrp2p/protocol';
 import { SdkError, SdkErrorCode } from './errors.js';
 
 /** A byte range of a resource: `start` inclusive, `end` exclusive (as the playlist parser gives). */
@@ -29,8 +29,8 @@ export interface HttpFetchResult {
 /** The `Range` header for the segment's bytes from `offset` on, or none for a whole resource. */
 export function rangeHeader(range: ByteRange | undefined, offset: number): string | undefined {
   const start = (range?.start ?? 0) + offset;
-  if (range === undefined) return start > 0 ? `bytes=${start}-` : undefined;
-  return `bytes=${start}-${range.end - 1}`;
+  if (range === undefined) return start > 0 ? rangeHeaderValue(start) : undefined;
+  return rangeHeaderValue(start, range.end);
 }
 
 /** Where the wanted bytes sit in a response body, or why the response cannot give them. */
@@ -45,16 +45,14 @@ function locate(
     return { from: wanted.start, to: wanted.end };
   }
   if (response.status !== 206) return `HTTP ${response.status} to a range request`;
-  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
-  if (!match) return 'a 206 answer without a valid Content-Range';
-  const first = Number(match[1]);
-  const last = Number(match[2]);
-  if (first > wanted.start || (wanted.end !== undefined && last < wanted.end - 1)) {
-    return `Content-Range ${first}-${last} does not cover the requested bytes`;
+  const sent = parseContentRange(response.headers.get('content-range'));
+  if (!sent) return 'a 206 answer without a valid Content-Range';
+  if (sent.start > wanted.start || (wanted.end !== undefined && sent.end < wanted.end)) {
+    return `Content-Range ${sent.start}-${sent.end - 1} does not cover the requested bytes`;
   }
   return {
-    from: wanted.start - first,
-    to: wanted.end === undefined ? undefined : wanted.end - first,
+    from: wanted.start - sent.start,
+    to: wanted.end === undefined ? undefined : wanted.end - sent.start,
   };
 }
 

@@ -7,3 +7,4 @@ export * from './receipts.js';
 export * from './rendition.js';
 export * from './tracker-events.js';
 export * from './playlist.js';
+export * from './http-range.js';

@@ -1,14 +1,13 @@
 /**
- * The HTTP side of `#EXT-X-BYTERANGE` segments: a `Range` header asking for exactly a segment's
- * bytes, and the check that the response holds exactly those bytes. The stored root and length
- * must be those of what a player fetches for that sequence, never of a neighbouring range or of
- * the whole resource several segments share.
+ * The check that a response to a `Range` request for a `#EXT-X-BYTERANGE` segment holds exactly
+ * that segment's bytes. The stored root and length must be those of what a player fetches for
+ * that sequence, never of a neighbouring range or of the whole resource several segments share.
  */
-import type { PlaylistByteRange } from '@streamrp2p/protocol';
+import { parseContentRange, rangeHeaderValue, type PlaylistByteRange } from '@streamrp2p/protocol';
 
-/** The `Range` value for `range`: HTTP ranges end inclusive, ours exclusive. */
+/** The `Range` value asking for exactly `range`. */
 export function rangeHeader(range: PlaylistByteRange): string {
-  return `bytes=${range.start}-${range.end - 1}`;
+  return rangeHeaderValue(range.start, range.end);
 }
 
 /** The segment's bytes, or why the response does not hold exactly them. */
@@ -50,11 +49,4 @@ export function takeRange(
     return { problem: `206 body of ${body.length} bytes for ${rangeHeader(range)}` };
   }
   return { bytes: body };
-}
-
-/** `bytes <first>-<last>/<length or *>` as an end-exclusive range, or undefined. */
-function parseContentRange(header: string | null): PlaylistByteRange | undefined {
-  const match = /^bytes (\d+)-(\d+)\/(?:\d+|\*)$/i.exec(header?.trim() ?? '');
-  if (match === null) return undefined;
-  return { start: Number(match[1]), end: Number(match[2]) + 1 };
 }
