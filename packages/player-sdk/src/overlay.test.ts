@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineStats } from './engine-types.js';
+import { nativeStats } from './native-playback.js';
 import { overlayText } from './overlay.js';
 
 function stats(patch: Partial<EngineStats>): EngineStats {
-  return {
-    peerId: 'me',
-    httpBytes: 0,
-    p2pBytes: 0,
-    uploadedBytes: 0,
-    httpSegments: 0,
-    p2pSegments: 0,
-    peers: 0,
-    p2pShare: 0,
-    storeBytes: 0,
-    consumeOnly: false,
-    bannedPeers: 0,
-    swarms: [],
-    sessionId: undefined,
-    viewerId: undefined,
-    verifiedP2PBytes: 0,
-    ...patch,
-  };
+  return { ...nativeStats(), peerId: 'me', consumeOnly: false, ...patch };
 }
 
 describe('overlayText', () => {
