@@ -127,6 +127,12 @@ export interface PostReceiptsRequest {
    * P1363 form (r || s, 64 bytes), base64url without padding.
    */
   signature: string;
+  /**
+   * Meeting tickets (see `meeting-ticket.ts`) covering the uploaders of these receipts: one
+   * naming this session's peer and each uploader peer, in the receipt's swarm. Outside the
+   * signature (the tracker's HMAC protects each ticket). At most `MAX_TICKETS_PER_BATCH`.
+   */
+  tickets?: string[];
 }
 export type ReceiptOutcome =
   | { index: number; status: 'credited' }

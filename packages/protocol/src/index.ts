@@ -8,3 +8,4 @@ export * from './rendition.js';
 export * from './tracker-events.js';
 export * from './playlist.js';
 export * from './http-range.js';
+export * from './meeting-ticket.js';
