@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { initialMigration } from './migrations/001-initial.js';
 import { pendingCreditsMigration } from './migrations/002-pending-credits.js';
+import { addressKeysMigration } from './migrations/003-address-keys.js';
 import type { DB } from './schema.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never edit. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001_initial': initialMigration,
   '002_pending_credits': pendingCreditsMigration,
+  '003_address_keys': addressKeysMigration,
 });
 
 /**

@@ -15,6 +15,10 @@ export interface StreamersTable {
   /** SHA-256 of the API key, hex; the key itself is shown once. */
   api_key_hash: string;
   created_at: Timestamp;
+  /** The address the account was created from, and its keys (`util/network.ts`). */
+  ip: Generated<string>;
+  address_key: Generated<string>;
+  network_key: Generated<string>;
 }
 
 export interface StreamsTable {
@@ -53,6 +57,9 @@ export interface SessionsTable {
   public_key: string;
   secret_hash: string;
   ip: string;
+  /** `addressKeys(ip)` (`util/network.ts`): what limits and credit rules group sessions by. */
+  address_key: Generated<string>;
+  network_key: Generated<string>;
   created_at: Timestamp;
   last_seen_at: Timestamp;
   ended_at: Nullable<Date>;

@@ -12,6 +12,7 @@ import { sessionCreditedBytes } from '../receipts/credit-reads.js';
 import { findLiveStream } from '../streams/stream-store.js';
 import { nowDate } from '../util/clock.js';
 import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
+import { addressKeys } from '../util/network.js';
 import { importReceiptKey } from './public-key.js';
 import { authenticateSession, isLive } from './session-auth.js';
 import { issueTrackerToken } from './tracker-token.js';
@@ -38,6 +39,8 @@ export function sessionRoutes(ctx: AppContext): Router {
     await findLiveStream(ctx, streamId);
     const now = nowDate(ctx.clock);
     const session = { id: uuid(), peerId: randomSecret(16), secret: randomSecret() };
+    const ip = req.ip ?? '';
+    const keys = addressKeys(ip);
     await ctx.db
       .insertInto('sessions')
       .values({
@@ -47,7 +50,9 @@ export function sessionRoutes(ctx: AppContext): Router {
         peer_id: session.peerId,
         public_key: publicKey,
         secret_hash: hashSecret(session.secret),
-        ip: req.ip ?? '',
+        ip,
+        address_key: keys.address,
+        network_key: keys.network,
         created_at: now,
         last_seen_at: now,
       })

@@ -8,6 +8,7 @@ import { authenticateStreamer, optionalBearerToken, streamerByKey } from '../htt
 import { bodyFields, pathId } from '../http/validate.js';
 import { nowDate } from '../util/clock.js';
 import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
+import { addressKeys } from '../util/network.js';
 import { embedSnippet } from './embed-snippet.js';
 import {
   findLiveStream,
@@ -45,6 +46,8 @@ export function streamRoutes(ctx: AppContext): Router {
     const name = bodyFields(req.body).only('name').string('name', { max: 200 });
     const apiKey = randomSecret();
     const streamerId = uuid();
+    const ip = req.ip ?? '';
+    const keys = addressKeys(ip);
     await ctx.db
       .insertInto('streamers')
       .values({
@@ -52,6 +55,9 @@ export function streamRoutes(ctx: AppContext): Router {
         name,
         api_key_hash: hashSecret(apiKey),
         created_at: nowDate(ctx.clock),
+        ip,
+        address_key: keys.address,
+        network_key: keys.network,
       })
       .execute();
     const response: CreateStreamerResponse = { streamerId, name, apiKey };
