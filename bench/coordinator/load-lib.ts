@@ -4,6 +4,7 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { toLowS } from '@streamrp2p/protocol';
 import { integer, parseFlags, UsageError } from '../lib/flags.js';
 
 export interface LoadParams {
@@ -97,7 +98,8 @@ export function benchKeys(): BenchKeys {
 
 /** ECDSA P-256 / SHA-256 in IEEE P1363 form, base64url: what the SDK sends. */
 export function signBytes(key: KeyObject, bytes: Uint8Array): string {
-  return sign('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  const signature = sign('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' });
+  return Buffer.from(toLowS(signature)).toString('base64url');
 }
 
 /** Nearest-rank percentile of ascending `sorted`, or null when empty. */

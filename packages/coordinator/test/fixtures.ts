@@ -6,6 +6,7 @@ import {
   encodeReceiptBatch,
   hexToBytes,
   RECEIPT_SIGNATURE_ALGORITHM,
+  toLowS,
   type MerkleTree,
   type PostReceiptsRequest,
   type ReceiptBody,
@@ -104,7 +105,7 @@ export async function signBatch(
   return {
     sessionId: receiver.sessionId,
     receipts: [...receipts],
-    signature: Buffer.from(signature).toString('base64url'),
+    signature: Buffer.from(toLowS(new Uint8Array(signature))).toString('base64url'),
   };
 }
 

@@ -9,3 +9,4 @@ export * from './tracker-events.js';
 export * from './playlist.js';
 export * from './http-range.js';
 export * from './meeting-ticket.js';
+export * from './ecdsa-low-s.js';
