@@ -50,7 +50,7 @@ const coordinator = createCoordinator({
   indexerEnabled: false,
   databasePoolSize: Number(process.env.BENCH_POOL_SIZE ?? 10),
   // Sessions come from many fake client IPs (X-Forwarded-For) and must stay live for the run.
-  trustProxy: true,
+  trustProxy: 1,
   sessionTtlSeconds: 3600,
   trackerSecret: 'bench-tracker-secret-0123456789',
 });

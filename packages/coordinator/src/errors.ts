@@ -30,14 +30,28 @@ export const API_ERROR_STATUS = Object.freeze({
   PAYLOAD_TOO_LARGE: 413,
   /** More than 500 receipts in one batch. */
   BATCH_TOO_LARGE: 413,
+  /** The body's `Content-Encoding` or charset is not one the coordinator reads. */
+  UNSUPPORTED_MEDIA_TYPE: 415,
   /** The public key is well-formed text but not a P-256 point. */
   INVALID_PUBLIC_KEY: 422,
   /** The session is in another stream or belongs to another viewer. */
   NOT_IN_STREAM: 422,
   /** A timestamp far in the future or the past. */
   IMPLAUSIBLE_TIME: 422,
+  /** A stream URL that is not http(s), or whose host is in loopback, private or other non-public space. */
+  URL_NOT_ALLOWED: 422,
+  /** The public key belongs to a live session of another viewer (one live session per key). */
+  KEY_IN_USE: 409,
+  /** A per-address or per-network limit is reached; `Retry-After` says when to try again. */
+  RATE_LIMITED: 429,
+  /** A review endpoint while no `ADMIN_API_KEY` is configured. */
+  ADMIN_DISABLED: 403,
+  /** No hold with this id. */
+  HOLD_NOT_FOUND: 404,
+  /** The hold was already released or voided the other way. */
+  HOLD_DECIDED: 409,
   INTERNAL_ERROR: 500,
-  /** The database is unreachable (health check). */
+  /** The database is unreachable: retry after the `Retry-After` header's seconds. */
   UNAVAILABLE: 503,
 });
 

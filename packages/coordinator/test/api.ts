@@ -1,6 +1,8 @@
 /** Test helpers: a coordinator on port 0 over the run's database, and a small JSON client. */
 import { afterEach } from 'vitest';
+import { ticketPeers } from '@streamrp2p/protocol';
 import { createCoordinator, type Coordinator, type CoordinatorOptions } from '../src/index.js';
+import { signMeetingTicket } from '../src/receipts/meeting-tickets.js';
 import type { TestDatabase } from './databases.js';
 
 export const TRACKER_SECRET = 'test-tracker-secret-0123456789';
@@ -81,7 +83,7 @@ export async function startCoordinator(
     port: 0,
     database: t.database,
     trackerSecret: TRACKER_SECRET,
-    trustProxy: true,
+    trustProxy: 1,
     indexerRetryBaseMs: 20,
     ...options,
   });
@@ -97,4 +99,18 @@ export function manualClock(start = Date.now()): {
 } {
   let time = start;
   return { now: () => time, advance: (ms) => (time += ms) };
+}
+
+/**
+ * A meeting ticket as the tracker would issue it when `a` and `b` signal each other in `swarm`
+ * (`streamId:rendition`), signed with the tests' {@link TRACKER_SECRET} (or `secret`).
+ */
+export function meetingTicket(
+  a: string,
+  b: string,
+  swarm: string,
+  iat: number = Date.now(),
+  secret: string = TRACKER_SECRET,
+): string {
+  return signMeetingTicket(secret, { v: 1, swarm, peers: ticketPeers(a, b), iat });
 }

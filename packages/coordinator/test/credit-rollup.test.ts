@@ -361,7 +361,7 @@ describeWithDatabases('credit roll-up', (t) => {
       const run = runPackageCli(fileURLToPath(new URL('..', import.meta.url)), ['--port', '0'], {
         DATABASE_URL: t.url!,
         TRACKER_SECRET,
-        TRUST_PROXY: 'true',
+        TRUST_PROXY: '1',
         // Roll-ups run back to back, so the kill can land inside one.
         CREDIT_ROLLUP_INTERVAL_MS: '1',
       });

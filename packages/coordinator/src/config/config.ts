@@ -4,9 +4,24 @@
  */
 import type { Database } from '../db/connect.js';
 import type { Clock } from '../util/clock.js';
+import { trustProxyProblem, type TrustProxy } from '../http/trust-proxy.js';
+import type { Logger } from 'pino';
+import { isAllowListEntry } from '../streams/origin-policy.js';
 
 /** Characters a tracker secret needs at least (the tracker refuses shorter ones too). */
 export const MIN_TRACKER_SECRET_LENGTH = 16;
+
+/** pino's levels, quietest last. */
+export const LOG_LEVELS = Object.freeze([
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'fatal',
+  'silent',
+] as const);
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface CoordinatorConfig {
   /** TCP port; 0 picks a free one. @default 0 (the command uses 8091) */
@@ -49,6 +64,41 @@ export interface CoordinatorConfig {
   /** Receipts more than this in the future are implausible. @default 60 */
   receiptMaxSkewSeconds: number;
   /**
+   * Credit a receipt only when its batch carries a valid meeting ticket (the tracker's evidence,
+   * HMAC with `trackerSecret`, that receiver and uploader signalled through it). @default true
+   */
+  requireMeetingTickets: boolean;
+  /**
+   * Oldest meeting ticket a receipt may lean on; the SDK renews its tickets well before.
+   * @default 1800
+   */
+  meetingTicketMaxAgeSeconds: number;
+  /**
+   * Rewind allowance: a receiving session may confirm segments indexed at most this long before
+   * it began (a live player starts a few segments behind the edge; a DVR or VOD stream wants
+   * more). Also widens the window of its receiver bound. @default 60
+   */
+  receiptRewindSeconds: number;
+  /**
+   * A receiving session is credited at most this times the bytes the stream's largest rendition
+   * published since it began (minus the rewind allowance): ABR switches load a little of two
+   * renditions. @default 1.5
+   */
+  receiverBoundSlack: number;
+  /**
+   * Plausible upload rate of one session, kbit/s (1 kbit = 1000 bits): an uploader is credited at
+   * most this x (its lifetime + `uploaderBurstSeconds`). About 10 peers (the SDK's `maxPeers`)
+   * at 5 Mbit/s, above the global average fixed upload. @default 50000
+   */
+  uploaderMaxKbps: number;
+  /** Seconds of `uploaderMaxKbps` an uploader may be credited on top of its lifetime. @default 10 */
+  uploaderBurstSeconds: number;
+  /**
+   * Uploader sessions of one address (IPv4 /32, IPv6 /64) credited in one stream: the first
+   * this many live sessions of the address to upload there. @default 3
+   */
+  uploadersPerAddress: number;
+  /**
    * Time between credit roll-ups, which move the credits written with each receipt batch into
    * the per-uploader counters (reads add what is pending, so this is not a staleness bound).
    * 0 = only at start and on `coordinator.flushCredits()`. @default 250
@@ -60,18 +110,105 @@ export interface CoordinatorConfig {
   challengeWindowSeconds: number;
   /** Pending challenges per session; a poll issues one more only below this. @default 1 */
   maxPendingChallenges: number;
+  /**
+   * Sessions one address (IPv4 /32, IPv6 /64) may create per minute: a reload every 2 s in a
+   * household. @default 30
+   */
+  sessionsPerMinutePerAddress: number;
+  /** Sessions one network (IPv4 /24, IPv6 /64) may create per minute. @default 300 */
+  sessionsPerMinutePerNetwork: number;
+  /**
+   * Live sessions per address: a household's devices and tabs, counting that a reload leaves
+   * the old session live until `sessionTtlSeconds` passes. @default 10
+   */
+  liveSessionsPerAddress: number;
+  /** Live sessions per network (an office or campus NAT shares a /24). @default 200 */
+  liveSessionsPerNetwork: number;
+  /** Streamer accounts one address may create per hour. @default 5 */
+  streamersPerHourPerAddress: number;
+  /** Streamer accounts one network may create per hour. @default 20 */
+  streamersPerHourPerNetwork: number;
+  /**
+   * Stream URL hosts the coordinator may fetch although they are not public: host names
+   * (exact, case-insensitive) and IP addresses or CIDR ranges (`127.0.0.0/8`, `::1`). Without
+   * them a URL whose host is or resolves to loopback, private, link-local, unique-local, CGNAT,
+   * multicast, unspecified or reserved space is refused. @default []
+   */
+  originAllowList: readonly string[];
+  /** Redirects an origin request follows, each hop checked again. @default 5 */
+  originMaxRedirects: number;
+  /** Largest playlist the indexer reads. @default 4194304 (4 MiB) */
+  originMaxPlaylistBytes: number;
+  /** Largest segment (or byte range) the indexer reads. @default 67108864 (64 MiB) */
+  originMaxSegmentBytes: number;
   /** A viewer whose sessions were credited within this is a supporter. @default 600 */
   supporterWindowSeconds: number;
+  /**
+   * Chat, follow and share pay only in a stream with at least this many live sessions of other
+   * viewers on distinct networks (not the earner's, not the owner's); 0 = no audience rule.
+   * @default 3
+   */
+  pointsMinAudience: number;
+  /** Paid `chat_message` awards per viewer in 24 h. @default 100 */
+  pointsChatDailyCap: number;
+  /** Paid `follow_streamer` awards per viewer in 24 h. @default 20 */
+  pointsFollowDailyCap: number;
+  /** Paid `share_stream` awards per viewer in 24 h. @default 10 */
+  pointsShareDailyCap: number;
+  /**
+   * Per address (IPv4 /32, IPv6 /64), each daily cap of chat, follow and share is this many
+   * times the per-viewer cap (a household of viewers); 0 = no per-address cap. @default 5
+   */
+  pointsAddressCapFactor: number;
   /** The SDK script the embed snippet loads. */
   publicSdkUrl: string;
   /** The tracker URL the embed snippet points at. @default 'http://127.0.0.1:8090' */
   trackerPublicUrl: string;
   /** This coordinator's URL as browsers reach it; the listening URL when unset. @default undefined */
   publicUrl: string | undefined;
-  /** express `trust proxy` (true, a hop count, or a subnet list) for `req.ip`. @default false */
-  trustProxy: boolean | number | string;
+  /**
+   * Reverse proxies in front of the coordinator, for `req.ip` (express `trust proxy`): `false`
+   * (none: the socket address), a hop count, or a comma-separated list of proxy addresses,
+   * subnets or `loopback`/`linklocal`/`uniquelocal`. `true` (trust every hop, i.e. the
+   * left-most `X-Forwarded-For` entry, which a client writes) is refused. @default false
+   */
+  trustProxy: TrustProxy;
   /** Largest accepted JSON body. @default 1048576 */
   bodyLimitBytes: number;
+  /** A request's headers must arrive within this (Node's `headersTimeout`). @default 10000 */
+  headersTimeoutMs: number;
+  /**
+   * A whole request, headers and body, must arrive within this, else 408 and the connection is
+   * closed (Node's `requestTimeout`, 300 s by default). @default 30000
+   */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (Node's `keepAliveTimeout`). @default 5000 */
+  keepAliveTimeoutMs: number;
+  /** The `Retry-After` of a 503 while the database is unreachable. @default 5 */
+  unavailableRetryAfterSeconds: number;
+  /** A PostgreSQL connection attempt fails (503 to the request) after this. @default 5000 */
+  databaseConnectTimeoutMs: number;
+  /** Level of the structured (pino) log on stdout: internal errors, outages. @default 'info' */
+  logLevel: LogLevel;
+  /** A pino logger to use instead of one on stdout at `logLevel` (tests capture it). @default undefined */
+  logger: Logger | undefined;
+  /**
+   * Reputation (0..1, `trust/reputation.ts`) from which a viewer's credit is payable; below it,
+   * credit is recorded but not payable. At 0.57 or less a viewer could reach it in its first
+   * hour. @default 0.7
+   */
+  payableReputation: number;
+  /** Bearer key of the review endpoints (`/api/admin/*`); unset = they answer 403. @default undefined */
+  adminApiKey: string | undefined;
+  /** Time between collusion-detection runs; 0 = only on `coordinator.detectCollusion()`. @default 60000 */
+  collusionIntervalMs: number;
+  /** A collusion run looks at the receipts credited within this. @default 3600 */
+  collusionWindowSeconds: number;
+  /**
+   * A receiver younger than this is not judged on playback (the SDK's first watch heartbeat
+   * comes after 60 s). @default 180
+   */
+  playbackGraceSeconds: number;
   /** Clock for every stored time; tests inject one. @default Date.now */
   clock: Clock;
 }
@@ -97,16 +234,45 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   receiptsSameIpAllowed: false,
   receiptMaxAgeSeconds: 3600,
   receiptMaxSkewSeconds: 60,
+  requireMeetingTickets: true,
+  meetingTicketMaxAgeSeconds: 1800,
   creditRollupIntervalMs: 250,
   challengeTtlSeconds: 300,
   challengeWindowSeconds: 60,
   maxPendingChallenges: 1,
+  sessionsPerMinutePerAddress: 30,
+  sessionsPerMinutePerNetwork: 300,
+  liveSessionsPerAddress: 10,
+  liveSessionsPerNetwork: 200,
+  streamersPerHourPerAddress: 5,
+  streamersPerHourPerNetwork: 20,
+  originAllowList: Object.freeze([]),
+  originMaxRedirects: 5,
+  originMaxPlaylistBytes: 4_194_304,
+  originMaxSegmentBytes: 67_108_864,
   supporterWindowSeconds: 600,
+  pointsMinAudience: 3,
+  pointsChatDailyCap: 100,
+  pointsFollowDailyCap: 20,
+  pointsShareDailyCap: 10,
+  pointsAddressCapFactor: 5,
   publicSdkUrl: 'https://cdn.jsdelivr.net/npm/@streamrp2p/player-sdk/dist/streamrp2p.iife.js',
   trackerPublicUrl: 'http://127.0.0.1:8090',
   publicUrl: undefined,
   trustProxy: false,
   bodyLimitBytes: 1_048_576,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  unavailableRetryAfterSeconds: 5,
+  databaseConnectTimeoutMs: 5_000,
+  logLevel: 'info',
+  logger: undefined,
+  payableReputation: 0.7,
+  adminApiKey: undefined,
+  collusionIntervalMs: 60_000,
+  collusionWindowSeconds: 3600,
+  playbackGraceSeconds: 180,
   clock: Date.now,
 });
 
@@ -160,19 +326,56 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   receiptsSameIpAllowed: bool,
   receiptMaxAgeSeconds: int(1),
   receiptMaxSkewSeconds: int(0),
+  requireMeetingTickets: bool,
+  meetingTicketMaxAgeSeconds: int(1),
   creditRollupIntervalMs: int(0, 3_600_000),
   challengeTtlSeconds: positive,
   challengeWindowSeconds: int(1),
   maxPendingChallenges: int(1, 100),
+  sessionsPerMinutePerAddress: int(1),
+  sessionsPerMinutePerNetwork: int(1),
+  liveSessionsPerAddress: int(1),
+  liveSessionsPerNetwork: int(1),
+  streamersPerHourPerAddress: int(1),
+  streamersPerHourPerNetwork: int(1),
+  originAllowList: (v) =>
+    Array.isArray(v) && v.every((e) => typeof e === 'string' && isAllowListEntry(e))
+      ? undefined
+      : 'a list of host names, IP addresses and CIDR ranges',
+  originMaxRedirects: int(0, 20),
+  originMaxPlaylistBytes: int(1024),
+  originMaxSegmentBytes: int(1024),
   supporterWindowSeconds: int(1),
+  pointsMinAudience: int(0, 1000),
+  pointsChatDailyCap: int(0),
+  pointsFollowDailyCap: int(0),
+  pointsShareDailyCap: int(0),
+  pointsAddressCapFactor: int(0, 10_000),
   publicSdkUrl: string,
   trackerPublicUrl: httpUrl,
   publicUrl: optional(httpUrl),
-  trustProxy: (v) =>
-    ['boolean', 'number', 'string'].includes(typeof v)
-      ? undefined
-      : 'a boolean, hop count or subnet list',
+  trustProxy: trustProxyProblem,
   bodyLimitBytes: int(1024),
+  headersTimeoutMs: int(100, 3_600_000),
+  requestTimeoutMs: int(100, 3_600_000),
+  keepAliveTimeoutMs: int(0, 3_600_000),
+  unavailableRetryAfterSeconds: int(1, 3600),
+  databaseConnectTimeoutMs: int(100, 600_000),
+  logLevel: (v) =>
+    (LOG_LEVELS as readonly unknown[]).includes(v) ? undefined : `one of ${LOG_LEVELS.join(', ')}`,
+  logger: optional((v) =>
+    typeof v === 'object' && v !== null && typeof (v as Logger).error === 'function'
+      ? undefined
+      : 'a pino logger',
+  ),
+  payableReputation: (v) =>
+    typeof v === 'number' && v > 0 && v <= 1 ? undefined : 'a number in (0, 1]',
+  adminApiKey: optional((v) =>
+    typeof v === 'string' && v.length >= 16 ? undefined : 'a string of at least 16 characters',
+  ),
+  collusionIntervalMs: int(0, 86_400_000),
+  collusionWindowSeconds: int(60),
+  playbackGraceSeconds: int(0),
   clock: (v) => (typeof v === 'function' ? undefined : 'a function returning milliseconds'),
 };
 
@@ -194,6 +397,11 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
     if (problem !== undefined)
       problems.push(`${key} must be ${problem}, got ${JSON.stringify(merged[key])}`);
   }
+  if (
+    problems.length === 0 &&
+    (merged.headersTimeoutMs as number) > (merged.requestTimeoutMs as number)
+  )
+    problems.push('headersTimeoutMs must not be more than requestTimeoutMs');
   if (problems.length > 0)
     throw new TypeError(`invalid coordinator config: ${problems.join('; ')}`);
   return merged as unknown as CoordinatorConfig;

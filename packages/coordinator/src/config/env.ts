@@ -2,7 +2,8 @@
  * The one place the coordinator reads `process.env`. Each variable is parsed strictly: a bad
  * value is reported with its name instead of silently falling back to a default.
  */
-import type { CoordinatorOptions } from './config.js';
+import { parseTrustProxy, trustProxyProblem, type TrustProxy } from '../http/trust-proxy.js';
+import { LOG_LEVELS, type CoordinatorOptions, type LogLevel } from './config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -19,12 +20,39 @@ export const ENV_VARIABLES = Object.freeze([
   'INDEXER_POLL_MS',
   'INDEXER_CONCURRENCY',
   'RECEIPTS_SAME_IP_ALLOWED',
+  'REQUIRE_MEETING_TICKETS',
+  'MEETING_TICKET_MAX_AGE_SECONDS',
   'CREDIT_ROLLUP_INTERVAL_MS',
   'CHALLENGE_TTL_SECONDS',
+  'POINTS_MIN_AUDIENCE',
+  'POINTS_CHAT_DAILY_CAP',
+  'POINTS_FOLLOW_DAILY_CAP',
+  'POINTS_SHARE_DAILY_CAP',
+  'POINTS_ADDRESS_CAP_FACTOR',
   'PUBLIC_SDK_URL',
   'TRACKER_PUBLIC_URL',
   'PUBLIC_URL',
   'TRUST_PROXY',
+  'HEADERS_TIMEOUT_MS',
+  'REQUEST_TIMEOUT_MS',
+  'KEEP_ALIVE_TIMEOUT_MS',
+  'UNAVAILABLE_RETRY_AFTER_SECONDS',
+  'DATABASE_CONNECT_TIMEOUT_MS',
+  'LOG_LEVEL',
+  'SESSIONS_PER_MINUTE_PER_ADDRESS',
+  'SESSIONS_PER_MINUTE_PER_NETWORK',
+  'LIVE_SESSIONS_PER_ADDRESS',
+  'LIVE_SESSIONS_PER_NETWORK',
+  'STREAMERS_PER_HOUR_PER_ADDRESS',
+  'STREAMERS_PER_HOUR_PER_NETWORK',
+  'ORIGIN_ALLOW_LIST',
+  'ORIGIN_MAX_REDIRECTS',
+  'ORIGIN_MAX_PLAYLIST_BYTES',
+  'ORIGIN_MAX_SEGMENT_BYTES',
+  'PAYABLE_REPUTATION',
+  'ADMIN_API_KEY',
+  'COLLUSION_INTERVAL_MS',
+  'COLLUSION_WINDOW_SECONDS',
 ] as const);
 
 function integer(env: Env, name: string, problems: string[]): number | undefined {
@@ -51,11 +79,41 @@ function text(env: Env, name: string): string | undefined {
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
-function trustProxy(raw: string | undefined): boolean | number | string | undefined {
+/** A comma-separated list, entries trimmed, empty ones dropped. */
+function list(env: Env, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/** A decimal number such as `0.7`. */
+function decimal(env: Env, name: string, problems: string[]): number | undefined {
+  const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (!/^\d+(\.\d+)?$/.test(raw.trim())) {
+    problems.push(`${name} must be a decimal number, got "${raw}"`);
+    return undefined;
+  }
+  return Number(raw.trim());
+}
+
+function trustProxy(env: Env, problems: string[]): TrustProxy | undefined {
+  const value = parseTrustProxy(env.TRUST_PROXY);
+  const problem = value === undefined ? undefined : trustProxyProblem(value);
+  if (problem === undefined) return value as TrustProxy | undefined;
+  problems.push(`TRUST_PROXY must be ${problem}, got "${env.TRUST_PROXY}"`);
+  return undefined;
+}
+
+function logLevel(env: Env, problems: string[]): LogLevel | undefined {
+  const raw = env.LOG_LEVEL?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
+  problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  return undefined;
 }
 
 /**
@@ -83,12 +141,39 @@ export function optionsFromEnv(
     indexerPollMs: integer(env, 'INDEXER_POLL_MS', problems),
     indexerConcurrency: integer(env, 'INDEXER_CONCURRENCY', problems),
     receiptsSameIpAllowed: boolean(env, 'RECEIPTS_SAME_IP_ALLOWED', problems),
+    requireMeetingTickets: boolean(env, 'REQUIRE_MEETING_TICKETS', problems),
+    meetingTicketMaxAgeSeconds: integer(env, 'MEETING_TICKET_MAX_AGE_SECONDS', problems),
     creditRollupIntervalMs: integer(env, 'CREDIT_ROLLUP_INTERVAL_MS', problems),
     challengeTtlSeconds: integer(env, 'CHALLENGE_TTL_SECONDS', problems),
+    pointsMinAudience: integer(env, 'POINTS_MIN_AUDIENCE', problems),
+    pointsChatDailyCap: integer(env, 'POINTS_CHAT_DAILY_CAP', problems),
+    pointsFollowDailyCap: integer(env, 'POINTS_FOLLOW_DAILY_CAP', problems),
+    pointsShareDailyCap: integer(env, 'POINTS_SHARE_DAILY_CAP', problems),
+    pointsAddressCapFactor: integer(env, 'POINTS_ADDRESS_CAP_FACTOR', problems),
     publicSdkUrl: text(env, 'PUBLIC_SDK_URL'),
     trackerPublicUrl: text(env, 'TRACKER_PUBLIC_URL'),
     publicUrl: text(env, 'PUBLIC_URL'),
-    trustProxy: trustProxy(env.TRUST_PROXY),
+    trustProxy: trustProxy(env, problems),
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', problems),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', problems),
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', problems),
+    unavailableRetryAfterSeconds: integer(env, 'UNAVAILABLE_RETRY_AFTER_SECONDS', problems),
+    databaseConnectTimeoutMs: integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', problems),
+    logLevel: logLevel(env, problems),
+    sessionsPerMinutePerAddress: integer(env, 'SESSIONS_PER_MINUTE_PER_ADDRESS', problems),
+    sessionsPerMinutePerNetwork: integer(env, 'SESSIONS_PER_MINUTE_PER_NETWORK', problems),
+    liveSessionsPerAddress: integer(env, 'LIVE_SESSIONS_PER_ADDRESS', problems),
+    liveSessionsPerNetwork: integer(env, 'LIVE_SESSIONS_PER_NETWORK', problems),
+    streamersPerHourPerAddress: integer(env, 'STREAMERS_PER_HOUR_PER_ADDRESS', problems),
+    streamersPerHourPerNetwork: integer(env, 'STREAMERS_PER_HOUR_PER_NETWORK', problems),
+    originAllowList: list(env, 'ORIGIN_ALLOW_LIST'),
+    originMaxRedirects: integer(env, 'ORIGIN_MAX_REDIRECTS', problems),
+    originMaxPlaylistBytes: integer(env, 'ORIGIN_MAX_PLAYLIST_BYTES', problems),
+    originMaxSegmentBytes: integer(env, 'ORIGIN_MAX_SEGMENT_BYTES', problems),
+    payableReputation: decimal(env, 'PAYABLE_REPUTATION', problems),
+    adminApiKey: text(env, 'ADMIN_API_KEY'),
+    collusionIntervalMs: integer(env, 'COLLUSION_INTERVAL_MS', problems),
+    collusionWindowSeconds: integer(env, 'COLLUSION_WINDOW_SECONDS', problems),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, options };
 }
