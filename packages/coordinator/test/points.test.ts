@@ -1,51 +1,18 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { manualClock, startCoordinator, type Api } from './api.js';
 import { describeWithDatabases } from './databases.js';
 import {
   createSession,
   createStream,
-  createStreamer,
   receiptFor,
   seedSegment,
   postReceipts,
   receiptBody,
-  type TestSession,
 } from './fixtures.js';
+import { audience, award, networkIp, pointsSetup, streamerFrom } from './points-setup.js';
 
 describeWithDatabases('points', (t) => {
-  async function setup(options = {}) {
-    const clock = manualClock();
-    const started = await startCoordinator(t, {
-      indexerEnabled: false,
-      clock: clock.now,
-      ...options,
-    });
-    const streamer = await createStreamer(started.api);
-    const stream = await createStream(started.api, streamer.apiKey);
-    const viewer = await createSession(started.api, stream.streamId);
-    return { ...started, clock, streamer, stream, viewer };
-  }
-
-  function award(
-    api: Api,
-    session: TestSession,
-    action: string,
-    extra: Record<string, unknown> = {},
-    token = session.sessionSecret,
-  ) {
-    return api.post(
-      '/api/viewers/points',
-      {
-        viewer_id: session.viewerId,
-        stream_id: session.streamId,
-        action,
-        timestamp: new Date().toISOString(),
-        ...extra,
-      },
-      { token },
-    );
-  }
+  const setup = (options = {}) => pointsSetup(t, options);
 
   it('awards chat 5, follow 25 once per streamer, share 50, with cooldowns', async () => {
     const { api, viewer, clock, streamer } = await setup();
@@ -104,6 +71,7 @@ describeWithDatabases('points', (t) => {
       multiplier: 1,
     });
     clock.advance(601_000);
+    await audience(api, stream.streamId);
     const later = await createSession(api, stream.streamId, { viewerId: viewer.viewerId });
     expect((await award(api, later, 'chat_message')).body).toMatchObject({
       awarded: 5,
@@ -214,7 +182,7 @@ describeWithDatabases('points', (t) => {
         )
       ).body.awarded,
     ).toBe(5);
-    const stranger = await createStreamer(api);
+    const stranger = await streamerFrom(api);
     expect(
       (
         await api.post(
@@ -230,9 +198,15 @@ describeWithDatabases('points', (t) => {
   });
 
   it('keeps history and balance consistent under a concurrent burst', async () => {
-    const { api, viewer, clock, coordinator } = await setup();
-    const owners = await Promise.all(Array.from({ length: 8 }, () => createStreamer(api)));
+    const { api, viewer, clock, coordinator } = await setup({ pointsMinAudience: 0 });
+    const owners = await Promise.all(Array.from({ length: 8 }, () => streamerFrom(api)));
     const streams = await Promise.all(owners.map((o) => createStream(api, o.apiKey)));
+    // The owners attest follows earned from the viewer's live session in each stream.
+    await Promise.all(
+      streams.map((s) =>
+        createSession(api, s.streamId, { viewerId: viewer.viewerId, ip: networkIp() }),
+      ),
+    );
     clock.advance(120_000);
     const requests = [
       ...owners.map((owner, i) =>

@@ -140,12 +140,18 @@ export interface ViewerPointsTable {
   session_id: Nullable<string>;
   event_at: Timestamp;
   created_at: Timestamp;
+  /** The address key (`util/network.ts`) the award was earned from (migration 006). */
+  address_key: Generated<string>;
 }
 
 export interface PointBalancesTable {
   viewer_id: string;
   balance: number;
   updated_at: Timestamp;
+  /** Watch time accepted for points over all the viewer's sessions, ms (migration 006). */
+  watch_ms: Generated<number>;
+  /** How far the viewer's accepted watch time reaches on the wall clock (migration 006). */
+  watched_until: Nullable<Date>;
 }
 
 export interface FollowsTable {

@@ -73,6 +73,12 @@ export class CoordinatorMetrics {
     labelNames: ['action'] as const,
     registers: [this.registry],
   });
+  readonly pointsRefused = new Counter({
+    name: 'streamrp2p_coordinator_points_refused_total',
+    help: 'Points events that paid nothing, by action and the rule that stopped them',
+    labelNames: ['action', 'reason'] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });

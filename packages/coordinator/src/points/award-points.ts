@@ -1,7 +1,9 @@
 /**
  * Awarding points in one transaction: lock the viewer's balance row (serializing that viewer's
- * awards), apply the action's rule and the supporter multiplier, insert the history row and
- * update the balance together, so the history always sums to the balance.
+ * awards, watch-time budget included), apply the action's rules and the supporter multiplier,
+ * insert the history row and update the balance together, so the history always sums to the
+ * balance. An event that pays nothing answers `awarded: 0` and counts its reason in
+ * `_points_refused_total`.
  */
 import {
   POINT_RATES,
@@ -13,7 +15,14 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { DB } from '../db/schema.js';
 import { creditedSince } from '../receipts/credit-reads.js';
-import { ACTION_COOLDOWN_SECONDS, pointsStatus, watchCredit } from './points-rules.js';
+import { capRefusal } from './points-caps.js';
+import { streamRefusal, type Earner } from './points-eligibility.js';
+import {
+  ACTION_COOLDOWN_SECONDS,
+  pointsStatus,
+  watchCredit,
+  type PointsRefusal,
+} from './points-rules.js';
 
 export interface PointsEvent {
   viewerId: string;
@@ -22,22 +31,39 @@ export interface PointsEvent {
   action: PointsAction;
   /** watch_time only. */
   durationSeconds: number | undefined;
-  /** The session that sent it (required for watch_time). */
+  /**
+   * The live session of the viewer in the stream the event is earned from: the one that sent
+   * it or, for an event the owner attests, the viewer's latest live session there. Undefined
+   * when it has none: then nothing pays (`no_session`).
+   */
   sessionId: string | undefined;
   eventAt: Date;
 }
 
+interface Balance {
+  balance: number;
+  watch_ms: number;
+  watched_until: Date | null;
+}
+
+/** Base points (before the multiplier) and, when they are 0, why. */
+interface Outcome {
+  points: number;
+  refusal?: PointsRefusal;
+  addressKey: string;
+}
+
 export async function awardPoints(ctx: AppContext, event: PointsEvent): Promise<PointsResponse> {
   const now = new Date(ctx.clock());
-  return ctx.db.transaction().execute(async (trx) => {
+  const result = await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('point_balances')
       .values({ viewer_id: event.viewerId, balance: 0, updated_at: now })
       .onConflict((oc) => oc.column('viewer_id').doNothing())
       .execute();
-    const { balance } = await trx
+    const balance = await trx
       .selectFrom('point_balances')
-      .select('balance')
+      .select(['balance', 'watch_ms', 'watched_until'])
       .where('viewer_id', '=', event.viewerId)
       .forUpdate()
       .executeTakeFirstOrThrow();
@@ -50,9 +76,12 @@ export async function awardPoints(ctx: AppContext, event: PointsEvent): Promise<
     );
     const multiplier = supporter ? SUPPORTER_MULTIPLIER : 1;
 
-    const base = await basePoints(trx, event, now);
-    const awarded = base * multiplier;
-    let newBalance = balance;
+    const outcome =
+      event.action === 'watch_time'
+        ? await watchPoints(trx, event, balance, now)
+        : await actionPoints(ctx, trx, event, now);
+    const awarded = outcome.points * multiplier;
+    let newBalance = balance.balance;
     if (awarded > 0) {
       await trx
         .insertInto('viewer_points')
@@ -66,6 +95,7 @@ export async function awardPoints(ctx: AppContext, event: PointsEvent): Promise<
           session_id: event.sessionId ?? null,
           event_at: event.eventAt,
           created_at: now,
+          address_key: outcome.addressKey,
         })
         .execute();
       const updated = await trx
@@ -75,67 +105,159 @@ export async function awardPoints(ctx: AppContext, event: PointsEvent): Promise<
         .returning('balance')
         .executeTakeFirstOrThrow();
       newBalance = updated.balance;
-      ctx.metrics.points.inc({ action: event.action }, awarded);
     }
-    return {
+    const response: PointsResponse = {
       viewer_id: event.viewerId,
       awarded,
       balance: newBalance,
       multiplier,
       status: pointsStatus(newBalance),
     };
+    return { response, refusal: outcome.refusal };
   });
+  // Counted once committed, so a rolled-back attempt counts nothing.
+  if (result.response.awarded > 0)
+    ctx.metrics.points.inc({ action: event.action }, result.response.awarded);
+  if (result.refusal !== undefined)
+    ctx.metrics.pointsRefused.inc({ action: event.action, reason: result.refusal });
+  return result.response;
 }
 
-/** Points before the multiplier, applying the action's own limit. */
-async function basePoints(trx: Transaction<DB>, event: PointsEvent, now: Date): Promise<number> {
-  const rate = POINT_RATES[event.action];
-  switch (event.action) {
-    case 'watch_time': {
-      const session = await trx
-        .selectFrom('sessions')
-        .select(['created_at', 'watch_ms'])
-        .where('id', '=', event.sessionId ?? '')
-        // The lock an UPDATE of a non-key column takes: FOR UPDATE would also wait for every
-        // foreign-key check on this session (challenge inserts; receipt inserts until migration
-        // 002), and starved under receipt load.
-        .forNoKeyUpdate()
-        .executeTakeFirstOrThrow();
-      const credit = watchCredit({
-        sessionStartMs: session.created_at.getTime(),
-        nowMs: now.getTime(),
-        acceptedMs: session.watch_ms,
-        claimedMs: (event.durationSeconds ?? 0) * 1000,
-      });
-      if (credit.acceptedMs > 0) {
-        await trx
-          .updateTable('sessions')
-          .set((eb) => ({ watch_ms: eb('watch_ms', '+', credit.acceptedMs) }))
-          .where('id', '=', event.sessionId ?? '')
-          .execute();
-      }
-      return credit.minutes * rate;
-    }
-    case 'follow_streamer': {
-      const followed = await trx
-        .insertInto('follows')
-        .values({ viewer_id: event.viewerId, streamer_id: event.streamerId, created_at: now })
-        .onConflict((oc) => oc.columns(['viewer_id', 'streamer_id']).doNothing())
-        .executeTakeFirst();
-      return followed.numInsertedOrUpdatedRows === 1n ? rate : 0;
-    }
-    case 'chat_message':
-    case 'share_stream': {
-      const cooldown = ACTION_COOLDOWN_SECONDS[event.action] ?? 0;
-      const recent = await trx
-        .selectFrom('viewer_points')
-        .select('id')
-        .where('viewer_id', '=', event.viewerId)
-        .where('stream_id', '=', event.streamId)
-        .where('action', '=', event.action)
-        .where('created_at', '>', new Date(now.getTime() - cooldown * 1000))
-        .executeTakeFirst();
-      return recent === undefined ? rate : 0;
-    }
+/**
+ * Watch time against the viewer's budget (`watchCredit`): the balance row, locked, carries how
+ * far the viewer's accepted time reaches; the session keeps its own total for its summary.
+ */
+async function watchPoints(
+  trx: Transaction<DB>,
+  event: PointsEvent,
+  balance: Balance,
+  now: Date,
+): Promise<Outcome> {
+  const session = await trx
+    .selectFrom('sessions')
+    .select(['created_at', 'address_key'])
+    .where('id', '=', event.sessionId ?? '')
+    // The lock an UPDATE of a non-key column takes: FOR UPDATE would also wait for every
+    // foreign-key check on this session (challenge inserts; receipt inserts until migration
+    // 002), and starved under receipt load.
+    .forNoKeyUpdate()
+    .executeTakeFirstOrThrow();
+  const credit = watchCredit({
+    sessionStartMs: session.created_at.getTime(),
+    nowMs: now.getTime(),
+    watchedUntilMs: balance.watched_until?.getTime(),
+    acceptedMs: balance.watch_ms,
+    claimedMs: (event.durationSeconds ?? 0) * 1000,
+  });
+  if (credit.acceptedMs > 0) {
+    await trx
+      .updateTable('sessions')
+      .set((eb) => ({ watch_ms: eb('watch_ms', '+', credit.acceptedMs) }))
+      .where('id', '=', event.sessionId ?? '')
+      .execute();
+    await trx
+      .updateTable('point_balances')
+      .set((eb) => ({
+        watch_ms: eb('watch_ms', '+', credit.acceptedMs),
+        watched_until: new Date(credit.watchedUntilMs ?? now.getTime()),
+      }))
+      .where('viewer_id', '=', event.viewerId)
+      .execute();
   }
+  const refused = credit.acceptedMs === 0 && (event.durationSeconds ?? 0) > 0;
+  return {
+    points: credit.minutes * POINT_RATES.watch_time,
+    addressKey: session.address_key,
+    ...(refused ? { refusal: 'wall_clock' as const } : {}),
+  };
+}
+
+/**
+ * Chat, follow and share: the action's own limit (cooldown, once per streamer), then the
+ * stream's (not the owner's own, a real audience), then the daily caps.
+ */
+async function actionPoints(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  event: PointsEvent,
+  now: Date,
+): Promise<Outcome> {
+  const refuse = (refusal: PointsRefusal, addressKey = ''): Outcome => ({
+    points: 0,
+    refusal,
+    addressKey,
+  });
+  if (await alreadyDone(trx, event, now)) {
+    return refuse(event.action === 'follow_streamer' ? 'already_followed' : 'cooldown');
+  }
+  const session =
+    event.sessionId === undefined
+      ? undefined
+      : await trx
+          .selectFrom('sessions')
+          .select(['address_key', 'network_key', 'public_key'])
+          .where('id', '=', event.sessionId)
+          .executeTakeFirst();
+  if (session === undefined) return refuse('no_session');
+  const owner = await trx
+    .selectFrom('streamers')
+    .select(['id', 'address_key', 'network_key'])
+    .where('id', '=', event.streamerId)
+    .executeTakeFirstOrThrow();
+  const earner: Earner = {
+    viewerId: event.viewerId,
+    addressKey: session.address_key,
+    networkKey: session.network_key,
+    publicKey: session.public_key,
+  };
+  const refusal =
+    (await streamRefusal(
+      trx,
+      event.streamId,
+      earner,
+      { streamerId: owner.id, addressKey: owner.address_key, networkKey: owner.network_key },
+      {
+        liveSince: new Date(now.getTime() - ctx.config.sessionTtlSeconds * 1000),
+        minAudience: ctx.config.pointsMinAudience,
+      },
+    )) ??
+    (await capRefusal(trx, ctx.config, {
+      viewerId: event.viewerId,
+      addressKey: session.address_key,
+      action: event.action,
+      now,
+    }));
+  if (refusal !== undefined) return refuse(refusal, session.address_key);
+  if (event.action === 'follow_streamer') {
+    const followed = await trx
+      .insertInto('follows')
+      .values({ viewer_id: event.viewerId, streamer_id: event.streamerId, created_at: now })
+      .onConflict((oc) => oc.columns(['viewer_id', 'streamer_id']).doNothing())
+      .executeTakeFirst();
+    if (followed.numInsertedOrUpdatedRows !== 1n) return refuse('already_followed');
+  }
+  return { points: POINT_RATES[event.action], addressKey: session.address_key };
+}
+
+/** Whether the viewer already follows the streamer, or did the action in the stream within its cooldown. */
+async function alreadyDone(trx: Transaction<DB>, event: PointsEvent, now: Date): Promise<boolean> {
+  if (event.action === 'follow_streamer') {
+    const follow = await trx
+      .selectFrom('follows')
+      .select('created_at')
+      .where('viewer_id', '=', event.viewerId)
+      .where('streamer_id', '=', event.streamerId)
+      .executeTakeFirst();
+    return follow !== undefined;
+  }
+  const cooldown = ACTION_COOLDOWN_SECONDS[event.action] ?? 0;
+  const recent = await trx
+    .selectFrom('viewer_points')
+    .select('id')
+    .where('viewer_id', '=', event.viewerId)
+    .where('stream_id', '=', event.streamId)
+    .where('action', '=', event.action)
+    .where('created_at', '>', new Date(now.getTime() - cooldown * 1000))
+    .executeTakeFirst();
+  return recent !== undefined;
 }

@@ -4,7 +4,8 @@
  *
  * Auth: `watch_time` needs the bearer secret of a live session of that viewer in that stream.
  * Other actions need either such a session or the API key of the stream's owner (a site's
- * backend attesting a chat message, follow or share).
+ * backend attesting a chat message, follow or share); either way they are earned from the
+ * viewer's live session in the stream, and pay nothing without one.
  */
 import type { PointsAction, PointsBalanceResponse } from '@streamrp2p/protocol';
 import { Router, type Request } from 'express';
@@ -35,7 +36,32 @@ function eventTime(body: Fields): Date {
   return new Date(time);
 }
 
-/** Who may earn points for this viewer: a session of the viewer, or (not for watch time) the owner. */
+/**
+ * The viewer's most recently seen live session in the stream: what an event the owner attests
+ * is earned from (its address and key are what the points rules read).
+ */
+async function latestLiveSession(
+  ctx: AppContext,
+  viewerId: string,
+  streamId: string,
+): Promise<string | undefined> {
+  const session = await ctx.db
+    .selectFrom('sessions')
+    .select('id')
+    .where('viewer_id', '=', viewerId)
+    .where('stream_id', '=', streamId)
+    .where('ended_at', 'is', null)
+    .where('last_seen_at', '>=', new Date(ctx.clock() - ctx.config.sessionTtlSeconds * 1000))
+    .orderBy('last_seen_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return session?.id;
+}
+
+/**
+ * Who may earn points for this viewer: a live session of the viewer in the stream, or (not for
+ * watch time) the stream's owner, for the viewer's live session there. Returns that session.
+ */
 async function authorize(
   ctx: AppContext,
   req: Request,
@@ -65,7 +91,7 @@ async function authorize(
       .select('id')
       .where('api_key_hash', '=', hash)
       .executeTakeFirst();
-    if (owner?.id === stream.streamer_id) return undefined;
+    if (owner?.id === stream.streamer_id) return latestLiveSession(ctx, viewerId, stream.id);
     if (owner !== undefined)
       throw new ApiError('FORBIDDEN', 'only the stream owner may attest points');
   }
