@@ -41,3 +41,57 @@ export async function creditedSince(
     ) as credited`.execute(db);
   return rows[0]?.credited === true;
 }
+
+/** A viewer's credit split by hold status (`trust/`), from one snapshot. */
+export interface CreditBreakdown {
+  /** All its credit, as {@link viewerCreditedBytes}. */
+  credited: number;
+  /** Credit of its sessions in a hold awaiting review. */
+  held: number;
+  /** Credit of its sessions in a voided hold. */
+  voided: number;
+}
+
+/**
+ * The credit of `viewerId` and the parts of it frozen by holds, in one statement (one snapshot),
+ * each session's share being its counter plus its pending rows. Nothing here changes the ledger:
+ * payable credit is a view over it.
+ */
+export async function viewerCreditBreakdown(
+  db: Kysely<DB>,
+  viewerId: string,
+): Promise<CreditBreakdown> {
+  const { rows } = await sql<CreditBreakdown>`
+    with frozen as (
+      select h.status, s.credited_bytes
+        + coalesce((select sum(p.bytes) from pending_credits p where p.session_id = s.id), 0)
+        as bytes
+      from trust_hold_sessions hs
+      join trust_holds h on h.id = hs.hold_id
+      join sessions s on s.id = hs.session_id
+      where hs.viewer_id = ${viewerId} and h.status in ('held', 'voided')
+    )
+    select
+      (coalesce((select credited_bytes from supporter_credits where viewer_id = ${viewerId}), 0)
+        + coalesce((select sum(bytes) from pending_credits where viewer_id = ${viewerId}), 0)
+      )::bigint as credited,
+      coalesce((select sum(bytes) from frozen where status = 'held'), 0)::bigint as held,
+      coalesce((select sum(bytes) from frozen where status = 'voided'), 0)::bigint as voided`.execute(
+    db,
+  );
+  return rows[0] ?? { credited: 0, held: 0, voided: 0 };
+}
+
+/** Bytes credited to each of `sessionIds` (counter plus pending), from one snapshot. */
+export async function sessionsCreditedBytes(
+  db: Kysely<DB>,
+  sessionIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (sessionIds.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; bytes: number }>`
+    select s.id, (s.credited_bytes
+      + coalesce((select sum(p.bytes) from pending_credits p where p.session_id = s.id), 0)
+    )::bigint as bytes
+    from sessions s where s.id = any(${[...sessionIds]}::text[])`.execute(db);
+  return new Map(rows.map((r) => [r.id, r.bytes]));
+}

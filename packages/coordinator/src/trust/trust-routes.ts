@@ -1,0 +1,75 @@
+/**
+ * `GET /api/viewers/:viewerId/credit` (no auth, like the points balance) and the review
+ * endpoints `/api/admin/holds` (Bearer `ADMIN_API_KEY`).
+ */
+import type { HoldsResponse, ViewerCreditResponse } from '@streamrp2p/protocol';
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { bearerToken } from '../http/auth.js';
+import { pathId, queryFields } from '../http/validate.js';
+import { viewerCreditBreakdown } from '../receipts/credit-reads.js';
+import { nowDate } from '../util/clock.js';
+import { hashSecret, sameHash } from '../util/crypto.js';
+import { decideHold, listHolds, type HoldDecision } from './holds.js';
+import { viewerReputation } from './viewer-reputation.js';
+
+const HOLD_STATUSES = ['held', 'released', 'voided'] as const;
+
+/** 403 `ADMIN_DISABLED` without a configured key; 401 unless the bearer token is that key. */
+function requireAdmin(ctx: AppContext, req: Request): void {
+  const { adminApiKey } = ctx.config;
+  if (adminApiKey === undefined) {
+    throw new ApiError('ADMIN_DISABLED', 'review endpoints are disabled: set ADMIN_API_KEY');
+  }
+  if (!sameHash(hashSecret(bearerToken(req)), hashSecret(adminApiKey))) {
+    throw new ApiError('UNAUTHORIZED', 'the bearer token is not the admin key');
+  }
+}
+
+export function trustRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/api/viewers/:viewerId/credit', async (req, res) => {
+    const viewerId = pathId(req.params, 'viewerId');
+    const [credit, { reputation, parts }] = await Promise.all([
+      viewerCreditBreakdown(ctx.db, viewerId),
+      viewerReputation(ctx.db, viewerId, nowDate(ctx.clock)),
+    ]);
+    const frozen = credit.held + credit.voided;
+    const response: ViewerCreditResponse = {
+      viewerId,
+      creditedBytes: credit.credited,
+      payableBytes:
+        reputation >= ctx.config.payableReputation ? Math.max(0, credit.credited - frozen) : 0,
+      frozenBytes: frozen,
+      pendingReviewBytes: credit.held,
+      reputation,
+      reputationParts: parts,
+    };
+    res.json(response);
+  });
+
+  router.get('/api/admin/holds', async (req, res) => {
+    requireAdmin(ctx, req);
+    const query = queryFields(req.query).only('status');
+    const status =
+      query.raw('status') === undefined ? undefined : query.oneOf('status', HOLD_STATUSES);
+    const response: HoldsResponse = { holds: await listHolds(ctx.db, status) };
+    res.json(response);
+  });
+
+  const decide = (decision: HoldDecision) =>
+    router.post(
+      `/api/admin/holds/:holdId/${decision === 'released' ? 'release' : 'void'}`,
+      async (req, res) => {
+        requireAdmin(ctx, req);
+        const holdId = pathId(req.params, 'holdId');
+        res.json(await decideHold(ctx.db, holdId, decision, nowDate(ctx.clock)));
+      },
+    );
+  decide('released');
+  decide('voided');
+
+  return router;
+}
