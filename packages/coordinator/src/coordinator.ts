@@ -3,11 +3,12 @@
  * roll-up and HTTP server, with a `close()` that undoes all of it.
  */
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import createDebug from 'debug';
 import type { Express } from 'express';
 import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import {
   resolveCoordinatorConfig,
   type CoordinatorConfig,
@@ -19,11 +20,19 @@ import { migrateToLatest } from './db/migrate.js';
 import type { DB } from './db/schema.js';
 import { createApp } from './http/app.js';
 import { CoordinatorMetrics } from './http/metrics.js';
+import { createLogger } from './http/request-log.js';
 import { SegmentIndexer } from './indexer/segment-indexer.js';
 import { CreditRollup, type RollUpResult } from './receipts/credit-rollup.js';
+import { CollusionJob, type CollusionRunResult } from './trust/collusion-job.js';
 import { randomSecret } from './util/crypto.js';
 
 const log = createDebug('streamrp2p:coordinator');
+
+/**
+ * How often Node checks for requests past `headersTimeoutMs`/`requestTimeoutMs` (its default,
+ * 30 s, would let a stalled request live that much longer than the configured timeout).
+ */
+const CONNECTIONS_CHECK_MS = 1000;
 
 /** Where a started coordinator listens. */
 export interface CoordinatorAddress {
@@ -39,11 +48,14 @@ export class Coordinator {
   readonly trackerSecret: string;
   /** True when no secret was configured: tokens only verify against this process's secret. */
   readonly trackerSecretGenerated: boolean;
+  /** The structured log: internal errors with request ids, database outages. */
+  readonly logger: Logger;
   /** The express app (after `start()`), e.g. to mount it elsewhere or list its routes. */
   app: Express | undefined;
   #database: Database | undefined;
   #indexer: SegmentIndexer | undefined;
   #rollup: CreditRollup | undefined;
+  #collusion: CollusionJob | undefined;
   #server: Server | undefined;
   #address: CoordinatorAddress | undefined;
   #closing: Promise<void> | undefined;
@@ -52,6 +64,7 @@ export class Coordinator {
     this.config = resolveCoordinatorConfig(options);
     this.trackerSecretGenerated = this.config.trackerSecret === undefined;
     this.trackerSecret = this.config.trackerSecret ?? randomSecret();
+    this.logger = this.config.logger ?? createLogger(this.config.logLevel);
   }
 
   /** The typed database (after `start()`). */
@@ -76,12 +89,26 @@ export class Coordinator {
     return this.#rollup.flush();
   }
 
+  /**
+   * Runs the collusion job now (after a run in flight, waiting for one in another process):
+   * groups the receipts of the window flag are held for review (after `start()`).
+   */
+  detectCollusion(): Promise<CollusionRunResult> {
+    if (this.#collusion === undefined) throw new Error('coordinator not started');
+    return this.#collusion.run();
+  }
+
   /** Opens and migrates the database, starts the credit roll-up and the indexer, listens. */
   async start(): Promise<CoordinatorAddress> {
     if (this.#address !== undefined) return this.#address;
     const { config } = this;
     this.#database =
-      config.database ?? (await openDatabase({ ...config, poolSize: config.databasePoolSize }));
+      config.database ??
+      (await openDatabase({
+        ...config,
+        poolSize: config.databasePoolSize,
+        connectTimeoutMs: config.databaseConnectTimeoutMs,
+      }));
     await migrateToLatest(this.#database.db);
     const indexer = new SegmentIndexer({
       db: this.#database.db,
@@ -97,6 +124,13 @@ export class Coordinator {
       metrics: this.metrics,
     });
     this.#rollup.start();
+    this.#collusion = new CollusionJob({
+      db: this.#database.db,
+      config,
+      metrics: this.metrics,
+      clock: config.clock,
+    });
+    this.#collusion.start();
     const ctx: AppContext = {
       config,
       db: this.#database.db,
@@ -106,8 +140,19 @@ export class Coordinator {
       trackerSecret: this.trackerSecret,
       publicUrl: () => config.publicUrl ?? this.#address?.url ?? '',
     };
-    this.app = createApp(ctx);
-    const server = this.app.listen(config.port, config.host);
+    this.app = createApp(ctx, this.logger);
+    // A client that declares a body and sends nothing (or trickles its headers) holds a
+    // connection only this long, not Node's 300 s: 408 and the connection closes.
+    const server = createServer(
+      {
+        headersTimeout: config.headersTimeoutMs,
+        requestTimeout: config.requestTimeoutMs,
+        connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
+      },
+      this.app,
+    );
+    server.keepAliveTimeout = config.keepAliveTimeoutMs;
+    server.listen(config.port, config.host);
     this.#server = server;
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
@@ -134,6 +179,7 @@ export class Coordinator {
         await closed;
       }
       await this.#rollup?.close();
+      await this.#collusion?.close();
       if (this.config.database === undefined) await this.#database?.destroy();
       log('closed');
     })();

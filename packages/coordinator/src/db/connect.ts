@@ -32,19 +32,25 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Max pooled PostgreSQL connections. @default 10 */
   poolSize?: number;
+  /**
+   * A PostgreSQL connection attempt fails after this, so a request never waits on an
+   * unreachable server longer (it answers 503). @default 5000
+   */
+  connectTimeoutMs?: number;
 }
 
 /** Opens PostgreSQL or PGlite (see {@link DatabaseOptions}); does not migrate. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl !== undefined)
-    return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.connectTimeoutMs);
   return openPGlite(options.dataDir);
 }
 
-function openPostgres(connectionString: string, max: number): Database {
+function openPostgres(connectionString: string, max: number, connectTimeoutMs = 5000): Database {
   const pool = new pg.Pool({
     connectionString,
     max,
+    connectionTimeoutMillis: connectTimeoutMs,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID

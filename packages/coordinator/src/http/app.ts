@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import type { Logger } from 'pino';
 import { challengeRoutes } from '../challenges/challenge-routes.js';
 import type { AppContext } from '../context.js';
 import { rootsRoutes } from '../indexer/roots-routes.js';
@@ -6,15 +7,21 @@ import { pointsRoutes } from '../points/points-routes.js';
 import { receiptRoutes } from '../receipts/receipt-routes.js';
 import { sessionRoutes } from '../sessions/session-routes.js';
 import { streamRoutes } from '../streams/stream-routes.js';
+import { trustRoutes } from '../trust/trust-routes.js';
 import { cors, errorHandler, notFound, requestMetrics } from './middleware.js';
+import { requestLogger } from './request-log.js';
 import { systemRoutes } from './system-routes.js';
 
-/** The express app: middleware, every route module, JSON 404 and the error handler. */
-export function createApp(ctx: AppContext): Express {
+/**
+ * The express app: request ids and log, middleware, every route module, JSON 404 and the error
+ * handler (which logs through `logger`).
+ */
+export function createApp(ctx: AppContext, logger: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('query parser', 'simple');
+  app.use(requestLogger(logger));
   app.use(requestMetrics(ctx.metrics));
   app.use(cors);
   app.use(
@@ -31,10 +38,16 @@ export function createApp(ctx: AppContext): Express {
     receiptRoutes,
     challengeRoutes,
     pointsRoutes,
+    trustRoutes,
   ]) {
     app.use(routes(ctx));
   }
   app.use(notFound);
-  app.use(errorHandler(ctx.metrics));
+  app.use(
+    errorHandler({
+      metrics: ctx.metrics,
+      retryAfterSeconds: ctx.config.unavailableRetryAfterSeconds,
+    }),
+  );
   return app;
 }

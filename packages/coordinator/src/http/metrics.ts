@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The coordinator's Prometheus metrics, in their own registry (never the global one). */
 export class CoordinatorMetrics {
@@ -44,9 +44,33 @@ export class CoordinatorMetrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+  readonly limitRefusals = new Counter({
+    name: 'streamrp2p_coordinator_limit_refusals_total',
+    help: 'Requests refused by a sybil limit (429), by limit (sessionsPerMinutePerAddress, ...)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+  readonly originRefusals = new Counter({
+    name: 'streamrp2p_coordinator_origin_refusals_total',
+    help: 'Stream URLs refused, by where (register, fetch) - non-public hosts, schemes, limits',
+    labelNames: ['where'] as const,
+    registers: [this.registry],
+  });
+  /** Database failures: unreachable (each 503 and failed health check) or a query that failed. */
   readonly dbErrors = new Counter({
     name: 'streamrp2p_coordinator_db_errors_total',
-    help: 'Unexpected errors while handling a request or indexing (database and others)',
+    help: 'Database errors while handling a request or indexing (unreachable, or a failed query)',
+    registers: [this.registry],
+  });
+  /** Bugs: 500s that are not database errors (each is logged at error level with its request id). */
+  readonly internalErrors = new Counter({
+    name: 'streamrp2p_coordinator_internal_errors_total',
+    help: 'Requests that failed with an unexpected error other than a database error (500)',
+    registers: [this.registry],
+  });
+  readonly indexerBacklog = new Gauge({
+    name: 'streamrp2p_coordinator_indexer_backlog_roots',
+    help: 'Segment roots computed while the database was unreachable, waiting to be stored',
     registers: [this.registry],
   });
   /**
@@ -77,6 +101,24 @@ export class CoordinatorMetrics {
     name: 'streamrp2p_coordinator_points_refused_total',
     help: 'Points events that paid nothing, by action and the rule that stopped them',
     labelNames: ['action', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly trustHolds = new Counter({
+    name: 'streamrp2p_coordinator_trust_holds_total',
+    help: 'Groups the collusion job held for review, by reason (a hold counts once per reason)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly trustHeldSessions = new Counter({
+    name: 'streamrp2p_coordinator_trust_held_sessions_total',
+    help: 'Uploader sessions the collusion job held for review',
+    registers: [this.registry],
+  });
+  readonly collusionRunSeconds = new Histogram({
+    name: 'streamrp2p_coordinator_collusion_run_seconds',
+    help: 'Collusion-detection runs by result (ran, skipped, failed)',
+    labelNames: ['result'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
 

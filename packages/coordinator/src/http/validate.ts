@@ -7,9 +7,25 @@ import { ApiError } from '../errors.js';
 
 const HEX_32 = /^[0-9a-f]{64}$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** C0 controls (NUL included), DEL and C1 controls: never part of a name, title or message. */
+const CONTROL = /\p{Cc}/u;
+/** The same, with tab and line feed allowed. */
+const CONTROL_BUT_LINES = /(?![\t\n])\p{Cc}/u;
+/** A surrogate alone, not half of a pair (with the u flag pairs are one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function fail(message: string): never {
   throw new ApiError('VALIDATION_ERROR', message);
+}
+
+/** Limits of {@link Fields.string}. */
+export interface StringOptions {
+  /** @default 1 */
+  min?: number;
+  /** @default 2048 */
+  max?: number;
+  /** Allow tab and line feed (other control characters are always refused). @default false */
+  multiline?: boolean;
 }
 
 /** Reads typed fields of one object; `where` prefixes messages (`body.hlsUrl must be ...`). */
@@ -26,16 +42,25 @@ export class Fields {
     return Object.hasOwn(this.source, key) ? this.source[key] : undefined;
   }
 
-  string(key: string, opts: { min?: number; max?: number } = {}): string {
+  /**
+   * A string of `min`-`max` UTF-16 code units, well-formed (no lone surrogate) and without
+   * control characters (NUL, which PostgreSQL cannot store in text, among them); `multiline`
+   * allows tab and line feed.
+   */
+  string(key: string, opts: StringOptions = {}): string {
     const value = this.raw(key);
     const { min = 1, max = 2048 } = opts;
     if (typeof value !== 'string' || value.length < min || value.length > max) {
       fail(`${this.where}.${key} must be a string of ${min}-${max} characters`);
     }
+    if ((opts.multiline === true ? CONTROL_BUT_LINES : CONTROL).test(value)) {
+      fail(`${this.where}.${key} must not contain control characters (NUL, U+0000-U+001F, ...)`);
+    }
+    if (LONE_SURROGATE.test(value)) fail(`${this.where}.${key} must be well-formed Unicode`);
     return value;
   }
 
-  optionalString(key: string, opts: { min?: number; max?: number } = {}): string | undefined {
+  optionalString(key: string, opts: StringOptions = {}): string | undefined {
     return this.raw(key) === undefined ? undefined : this.string(key, opts);
   }
 
