@@ -85,6 +85,8 @@ export async function startCoordinator(
     trackerSecret: TRACKER_SECRET,
     trustProxy: 1,
     indexerRetryBaseMs: 20,
+    // Test origins listen on loopback, which the origin policy refuses by default.
+    originAllowList: ['127.0.0.0/8', '::1'],
     ...options,
   });
   running.push(coordinator);

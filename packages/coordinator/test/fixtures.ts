@@ -5,6 +5,7 @@ import {
   bytesToHex,
   encodeReceiptBatch,
   hexToBytes,
+  MAX_TICKETS_PER_BATCH,
   RECEIPT_SIGNATURE_ALGORITHM,
   toLowS,
   type MerkleTree,
@@ -15,7 +16,7 @@ import {
 } from '@streamrp2p/protocol';
 import type { Kysely } from 'kysely';
 import type { DB } from '../src/index.js';
-import type { Api } from './api.js';
+import { meetingTicket, type Api } from './api.js';
 
 let ipCounter = 1;
 /** A fresh client IP per call, so sessions do not trip the same-IP rule by accident. */
@@ -24,11 +25,13 @@ export function nextIp(): string {
   return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
+/** A streamer account, from a fresh client IP unless `opts.ip` (accounts per address are capped). */
 export async function createStreamer(
   api: Api,
   name = 'streamer',
+  opts: { ip?: string } = {},
 ): Promise<{ streamerId: string; apiKey: string }> {
-  const res = await api.post('/api/streamers', { name });
+  const res = await api.post('/api/streamers', { name }, { ip: opts.ip ?? nextIp() });
   if (res.status !== 201)
     throw new Error(`createStreamer: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
@@ -87,11 +90,35 @@ export function receiptBody(
   return { ...fields, timestamp: fields.timestamp ?? Date.now() };
 }
 
-/** The `POST /api/receipts` body for `receipts`, signed once by `receiver` (or by `signAs`). */
+/**
+ * Meeting tickets covering `receipts` for `receiver`, as the tracker would have issued them when
+ * the pairs signalled: one per uploader, swarm and receipt timestamp (or, past
+ * `MAX_TICKETS_PER_BATCH`, one per uploader and swarm at its earliest receipt).
+ */
+export function ticketsFor(receiver: TestSession, receipts: readonly ReceiptBody[]): string[] {
+  const each = new Map<string, { uploader: string; swarm: string; iat: number }>();
+  const earliest = new Map<string, { uploader: string; swarm: string; iat: number }>();
+  for (const r of receipts) {
+    const swarm = `${r.streamId}:${r.rendition}`;
+    const pair = `${swarm}|${r.uploaderPeerId}`;
+    const ticket = { uploader: r.uploaderPeerId, swarm, iat: r.timestamp };
+    each.set(`${pair}|${r.timestamp}`, ticket);
+    if ((earliest.get(pair)?.iat ?? Infinity) > r.timestamp) earliest.set(pair, ticket);
+  }
+  const chosen = each.size <= MAX_TICKETS_PER_BATCH ? each : earliest;
+  return [...chosen.values()].map((t) =>
+    meetingTicket(receiver.peerId, t.uploader, t.swarm, t.iat),
+  );
+}
+
+/**
+ * The `POST /api/receipts` body for `receipts`, signed once by `receiver` (or by `signAs`), with
+ * meeting tickets for its pairs ({@link ticketsFor}) unless `tickets` is given.
+ */
 export async function signBatch(
   receiver: TestSession,
   receipts: readonly ReceiptBody[],
-  opts: { signAs?: CryptoKey } = {},
+  opts: { signAs?: CryptoKey; tickets?: string[] } = {},
 ): Promise<PostReceiptsRequest> {
   const bytes = encodeReceiptBatch({
     receiverSessionId: receiver.sessionId,
@@ -106,6 +133,7 @@ export async function signBatch(
     sessionId: receiver.sessionId,
     receipts: [...receipts],
     signature: Buffer.from(toLowS(new Uint8Array(signature))).toString('base64url'),
+    tickets: opts.tickets ?? ticketsFor(receiver, receipts),
   };
 }
 

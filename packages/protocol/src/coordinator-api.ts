@@ -88,6 +88,8 @@ export interface SessionSummaryResponse {
   challengesFailed: number;
   /** Watch time accepted for points. */
   watchSeconds: number;
+  /** The viewer's reputation, 0..1 (see `ViewerCreditResponse`). */
+  reputation: number;
 }
 
 /** `POST /api/sessions/:sessionId/token` (Bearer sessionSecret) — a fresh tracker token. */
@@ -234,6 +236,66 @@ export interface TrackerTokenPayload {
   peerId: string;
   /** The only stream the token's holder may join. */
   streamId?: string;
+  /**
+   * The stream's renditions the holder may join (the coordinator's indexed ones), when known:
+   * the tracker refuses other swarms of the stream (`UNKNOWN_RENDITION`).
+   */
+  renditions?: string[];
   /** Expiry, Unix seconds. */
   exp: number;
+}
+
+/**
+ * The parts of a reputation, each normalised to 0..1 (the coordinator README and decision 25
+ * give the formula): `uptime` (time live in swarms), `challenges` (passed against failed and
+ * expired), `diversity` (receivers on distinct networks), `age` (time since the first session).
+ */
+export interface ReputationParts {
+  uptime: number;
+  challenges: number;
+  diversity: number;
+  age: number;
+}
+
+/** `GET /api/viewers/:viewerId/credit` — a viewer's credit, split by what may be paid. */
+export interface ViewerCreditResponse {
+  viewerId: string;
+  /** All verified bytes the viewer's sessions served to others. */
+  creditedBytes: number;
+  /** Credit payable now: reputation at or above the threshold, not held and not voided. */
+  payableBytes: number;
+  /** Credit held for review or voided: never payable while so. */
+  frozenBytes: number;
+  /** The held part of `frozenBytes` (a reviewer may still release it). */
+  pendingReviewBytes: number;
+  /** 0..1; credit is payable from the coordinator's `payableReputation` (0.7). */
+  reputation: number;
+  reputationParts: ReputationParts;
+}
+
+/** Why a group was held: one flag of the collusion job. */
+export interface HoldReason {
+  /** `RECIPROCAL`, `NO_PLAYBACK`, `SAME_NETWORK`, `SESSION_BURST`, `SHARED_KEY`, `SHARED_TIMING`. */
+  code: string;
+  message: string;
+}
+
+/** One hold, as the admin review endpoints show it. */
+export interface HoldResponse {
+  holdId: string;
+  streamId: string;
+  status: 'held' | 'released' | 'voided';
+  /** The flags' total weight (a group is held from 3). */
+  score: number;
+  reasons: HoldReason[];
+  sessions: Array<{ sessionId: string; viewerId: string }>;
+  /** Bytes credited to the hold's sessions (frozen unless released). */
+  creditedBytes: number;
+  createdAt: string;
+  decidedAt: string | null;
+}
+
+/** `GET /api/admin/holds` (Bearer ADMIN_API_KEY). */
+export interface HoldsResponse {
+  holds: HoldResponse[];
 }

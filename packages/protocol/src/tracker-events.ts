@@ -5,6 +5,7 @@
  * that both sides can use: the tracker validates every inbound payload with
  * these parsers and answers bad input with an error ack, never a crash.
  */
+import { MAX_TICKET_LENGTH } from './meeting-ticket.js';
 
 /** Version of the tracker protocol; sent by clients in the socket.io handshake `auth`. */
 export const TRACKER_PROTOCOL_VERSION = 1;
@@ -29,6 +30,12 @@ export const TrackerErrorCode = {
   TooManySwarms: 'TOO_MANY_SWARMS',
   NotInSwarm: 'NOT_IN_SWARM',
   UnknownPeer: 'UNKNOWN_PEER',
+  /** The token names the stream's renditions and this is not one of them. */
+  UnknownRendition: 'UNKNOWN_RENDITION',
+  /** Too many connections from one client address (all swarms together). */
+  TooManyConnections: 'TOO_MANY_CONNECTIONS',
+  /** A meeting ticket presented for renewal does not verify, is too old or names another pair. */
+  BadTicket: 'BAD_TICKET',
   ShuttingDown: 'SHUTTING_DOWN',
 } as const;
 export type TrackerErrorCode = (typeof TrackerErrorCode)[keyof typeof TrackerErrorCode];
@@ -105,6 +112,30 @@ export interface SignalMessage {
   swarm: string;
   from: string;
   data: SignalData;
+  /**
+   * A meeting ticket naming `from` and the recipient in `swarm` (see `meeting-ticket.ts`),
+   * when the tracker has a secret. The sender gets the same ticket in its ack.
+   */
+  ticket?: string;
+}
+
+/** `signal` result: the pair's meeting ticket, when the tracker has a secret. */
+export interface SignalResult {
+  ticket?: string;
+}
+
+/**
+ * `ticket` request: renew the meeting ticket of a pair that is still in the swarm, presenting
+ * the newest one held (so only pairs that once signalled through the tracker can renew).
+ */
+export interface TicketRequest {
+  swarm: string;
+  peerId: string;
+  ticket: string;
+}
+/** `ticket` result: a fresh meeting ticket for the same pair and swarm. */
+export interface TicketResult {
+  ticket: string;
 }
 
 /** Sent by the tracker right after a connection is accepted. */
@@ -116,6 +147,11 @@ export interface WelcomeMessage {
     maxPeersPerJoin: number;
     maxEventsPerSecond: number;
   };
+  /**
+   * Present when the tracker issues meeting tickets: renew a connected pair's ticket (event
+   * `ticket`) every `renewMs`, well within the coordinator's max ticket age.
+   */
+  tickets?: { renewMs: number };
 }
 
 /** Events a client emits (socket.io `ClientToServerEvents`). */
@@ -123,7 +159,8 @@ export interface ClientToServerEvents {
   join: (req: JoinRequest, ack: (res: TrackerAck<JoinResult>) => void) => void;
   leave: (req: LeaveRequest, ack: (res: TrackerAck) => void) => void;
   peers: (req: PeersRequest, ack: (res: TrackerAck<PeersResult>) => void) => void;
-  signal: (req: SignalRequest, ack: (res: TrackerAck) => void) => void;
+  signal: (req: SignalRequest, ack: (res: TrackerAck<SignalResult>) => void) => void;
+  ticket: (req: TicketRequest, ack: (res: TrackerAck<TicketResult>) => void) => void;
 }
 
 /** Events the tracker emits (socket.io `ServerToClientEvents`). */
@@ -201,6 +238,17 @@ export function parseLeaveRequest(input: unknown): Parsed<LeaveRequest> {
 /** Parses a `peers` payload. */
 export function parsePeersRequest(input: unknown): Parsed<PeersRequest> {
   return parseSwarmField(input, 'peers');
+}
+
+/** Parses a `ticket` (renewal) payload. */
+export function parseTicketRequest(input: unknown): Parsed<TicketRequest> {
+  const swarm = parseSwarmField(input, 'ticket');
+  if (!swarm.ok) return swarm;
+  const { peerId, ticket } = input as Record<string, unknown>;
+  if (!isValidId(peerId)) return fail('peerId is not a valid peer id');
+  if (typeof ticket !== 'string' || ticket.length === 0 || ticket.length > MAX_TICKET_LENGTH)
+    return fail(`ticket must be a string of 1..${MAX_TICKET_LENGTH} characters`);
+  return { ok: true, value: { swarm: swarm.value.swarm, peerId, ticket } };
 }
 
 /** Parses a `signal` payload, including the size of the signal data. */

@@ -16,10 +16,14 @@ export interface AuthContext {
  * connection gets it even if another socket holds it (that socket is
  * disconnected, so a reconnecting client wins over its stale connection).
  * Without `peerId` the tracker assigns one as in open mode. `streamId`
- * restricts joins to one stream.
+ * restricts joins to one stream, and `renditions` to those swarms of it.
  */
 export type AuthResult =
-  { ok: true; peerId?: string; streamId?: string } | { ok: false; error: TrackerError };
+  | { ok: true; peerId?: string; streamId?: string; renditions?: string[] }
+  | { ok: false; error: TrackerError };
+
+/** Most renditions a token may name. */
+export const MAX_TOKEN_RENDITIONS = 32;
 
 /**
  * Decides whether a connection is allowed, from its parsed handshake.
@@ -86,17 +90,25 @@ export function verifyTrackerToken(
   }
   if (typeof payload !== 'object' || payload === null)
     return unauthorized('token payload must be an object');
-  const { peerId, streamId, exp } = payload as Record<string, unknown>;
+  const { peerId, streamId, renditions, exp } = payload as Record<string, unknown>;
   if (!isValidId(peerId)) return unauthorized('token peerId is not a valid id');
   if (streamId !== undefined && !isValidId(streamId))
     return unauthorized('token streamId is not a valid id');
   if (typeof exp !== 'number' || !Number.isFinite(exp))
     return unauthorized('token exp must be a number');
   if (exp <= nowSeconds) return unauthorized('token has expired');
-  return {
-    ok: true,
-    payload: streamId === undefined ? { peerId, exp } : { peerId, streamId, exp },
-  };
+  if (
+    renditions !== undefined &&
+    (!Array.isArray(renditions) ||
+      renditions.length > MAX_TOKEN_RENDITIONS ||
+      !renditions.every(isValidId))
+  ) {
+    return unauthorized(`token renditions must be at most ${MAX_TOKEN_RENDITIONS} ids`);
+  }
+  const verified: TrackerTokenPayload = { peerId, exp };
+  if (streamId !== undefined) verified.streamId = streamId;
+  if (renditions !== undefined) verified.renditions = renditions as string[];
+  return { ok: true, payload: verified };
 }
 
 /** The {@link Authenticator} used when the tracker has a `secret`: a valid token is required. */
@@ -106,7 +118,11 @@ export function createTokenAuthenticator(secret: string): Authenticator {
       return unauthorized('auth.token is required by this tracker');
     const verified = verifyTrackerToken(secret, handshake.token);
     if (!verified.ok) return verified;
-    const { peerId, streamId } = verified.payload;
-    return streamId === undefined ? { ok: true, peerId } : { ok: true, peerId, streamId };
+    const { peerId, streamId, renditions } = verified.payload;
+    const result: Extract<AuthResult, { ok: true }> = { ok: true, peerId };
+    if (streamId !== undefined) result.streamId = streamId;
+    // Renditions only mean something within the token's one stream.
+    if (streamId !== undefined && renditions !== undefined) result.renditions = renditions;
+    return result;
   };
 }

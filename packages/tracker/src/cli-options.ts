@@ -16,17 +16,22 @@ Options:
                                 (default: env TRACKER_SECRET; unset means open mode)
   --max-peers-per-ip <n>        sockets per IP per swarm (default 3)
   --max-swarms-per-socket <n>   swarms one socket may join (default 4)
+  --max-sockets-per-ip <n>      connections per IP, all swarms together (default 32)
   --max-peers-per-join <n>      peers returned by join and peers (default 20)
   --redis-url <url>             cluster mode: share swarms with other trackers on this Redis
                                 (default: env REDIS_URL; unset means one process, in memory)
   --key-prefix <s>              prefix of Redis keys and channels (default streamrp2p:tracker:)
   --member-ttl <ms>             cluster mode: a dead process's peers expire after this (default 15000)
-  --trust-proxy                 take the client IP from X-Forwarded-For (behind your own proxy only)
+  --trust-proxy                 trust one proxy hop: the client IP is the X-Forwarded-For entry
+                                your proxy appended (behind your own proxy only)
+  --trusted-proxies <v>         a hop count, or proxy addresses/CIDRs (comma-separated,
+                                also loopback, linklocal, uniquelocal) (default: env TRUST_PROXY)
   -h, --help                    show this help
 
 Environment:
   TRACKER_SECRET                the secret, when --secret is not given
   REDIS_URL                     the Redis URL, when --redis-url is not given
+  TRUST_PROXY                   --trusted-proxies, when neither proxy flag is given
   DEBUG=streamrp2p:tracker:*    log what the tracker does
 `;
 
@@ -38,6 +43,18 @@ function integerFlag(name: string, value: string | undefined): number | undefine
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number, got "${value}"`);
   return Number(value);
+}
+
+/** `--trust-proxy` (one hop) or `--trusted-proxies` / `TRUST_PROXY`: a hop count or a list. */
+function trustProxyOption(
+  flag: boolean | undefined,
+  value: string | undefined,
+): TrackerOptions['trustProxy'] {
+  if (flag !== undefined && value !== undefined)
+    throw new Error('give either --trust-proxy or --trusted-proxies, not both');
+  if (value === undefined) return flag;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /**
@@ -62,6 +79,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliComm
         'key-prefix': { type: 'string' },
         'member-ttl': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
+        'trusted-proxies': { type: 'string' },
+        'max-sockets-per-ip': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -78,7 +97,11 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliComm
       // A larger list needs a larger candidate pool; keep the pool's default otherwise.
       candidatePoolSize:
         maxPeersPerJoin !== undefined && maxPeersPerJoin > 100 ? maxPeersPerJoin : undefined,
-      trustProxy: values['trust-proxy'],
+      maxSocketsPerIp: integerFlag('max-sockets-per-ip', values['max-sockets-per-ip']),
+      trustProxy: trustProxyOption(
+        values['trust-proxy'],
+        values['trusted-proxies'] ?? (env.TRUST_PROXY === '' ? undefined : env.TRUST_PROXY),
+      ),
       redisUrl: values['redis-url'] ?? (env.REDIS_URL === '' ? undefined : env.REDIS_URL),
       keyPrefix: values['key-prefix'],
       memberTtl: integerFlag('member-ttl', values['member-ttl']),

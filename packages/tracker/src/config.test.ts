@@ -48,7 +48,10 @@ describe('resolveTrackerConfig', () => {
     [{ maxEventsPerSecond: 0 }, /maxEventsPerSecond/],
     [{ floodDisconnectFactor: 1 }, /floodDisconnectFactor/],
     [{ secret: 'short' }, /secret must be at least 16/],
-    [{ trustProxy: 'yes' as unknown as boolean }, /trustProxy must be a boolean/],
+    [{ trustProxy: 'yes' }, /trustProxy: invalid IP address: yes/],
+    [{ trustProxy: -1 }, /trustProxy must be a boolean, a hop count/],
+    [{ maxSocketsPerIp: 0 }, /maxSocketsPerIp must be a positive integer/],
+    [{ meetingTicketRenewMs: 3_600_000 }, /meetingTicketRenewMs must be below/],
     [{ nonsense: 1 } as object, /unknown option "nonsense"/],
   ])('rejects %o', (options, message) => {
     expect(() => resolveTrackerConfig(options)).toThrow(message);

@@ -1,5 +1,6 @@
 import { MAX_SIGNAL_BYTES } from '@streamrp2p/protocol';
 import type { Authenticator } from './auth.js';
+import { compileTrust, type TrustProxy } from './client-ip.js';
 import type { PeerDirectory } from './peer-directory.js';
 import type { RankPeers } from './ranking.js';
 import type { SwarmRegistry } from './swarm-registry.js';
@@ -31,6 +32,12 @@ export interface TrackerConfig {
   candidatePoolSize: number;
   /** Most sockets from one IP in one swarm. @default 3 */
   maxPeersPerIpPerSwarm: number;
+  /**
+   * Most connections from one IP, all swarms together (counted per tracker process). A household
+   * with a few devices, each with a tab or two, needs under 10; a school or office NAT can need
+   * more, so raise it there. @default 32
+   */
+  maxSocketsPerIp: number;
   /** Most swarms one socket may be in at once. @default 4 */
   maxSwarmsPerSocket: number;
   /** Sustained inbound events per second per socket. @default 50 */
@@ -41,8 +48,23 @@ export interface TrackerConfig {
   floodDisconnectFactor: number;
   /** Largest socket.io message in bytes; a bigger one closes that connection. @default 65536 */
   maxHttpBufferSize: number;
-  /** Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy you run). @default false */
-  trustProxy: boolean;
+  /**
+   * Proxies trusted to append the client IP to `X-Forwarded-For` (only behind proxies you run),
+   * in express' `trust proxy` forms: a hop count (`true` = 1), or addresses, CIDR ranges and
+   * `loopback`/`linklocal`/`uniquelocal` (array or comma-separated). The left-most entry, which
+   * any client can write, is never taken unless every hop before it is trusted. @default false
+   */
+  trustProxy: TrustProxy;
+  /**
+   * With a `secret`: how often clients should renew a connected pair's meeting ticket (sent in
+   * `welcome`). @default 600000 (10 minutes)
+   */
+  meetingTicketRenewMs: number;
+  /**
+   * With a `secret`: the oldest meeting ticket the `ticket` event renews. Keep it at most the
+   * coordinator's `meetingTicketMaxAgeSeconds`. @default 1800000 (30 minutes)
+   */
+  meetingTicketMaxAgeMs: number;
   /** How many of the largest swarms `/stats` lists. @default 10 */
   statsTopSwarms: number;
   /** Also export Node process metrics on `/metrics`. @default false */
@@ -76,12 +98,15 @@ export const DEFAULT_TRACKER_CONFIG: Readonly<TrackerConfig> = Object.freeze({
   maxPeersPerJoin: 20,
   candidatePoolSize: 100,
   maxPeersPerIpPerSwarm: 3,
+  maxSocketsPerIp: 32,
   maxSwarmsPerSocket: 4,
   maxEventsPerSecond: 50,
   eventBurst: 100,
   floodDisconnectFactor: 10,
   maxHttpBufferSize: 64 * 1024,
   trustProxy: false,
+  meetingTicketRenewMs: 600_000,
+  meetingTicketMaxAgeMs: 1_800_000,
   statsTopSwarms: 10,
   collectDefaultMetrics: false,
   httpCorsOrigin: '*',
@@ -103,6 +128,9 @@ const POSITIVE_INTEGERS = [
   'maxPeersPerJoin',
   'candidatePoolSize',
   'maxPeersPerIpPerSwarm',
+  'maxSocketsPerIp',
+  'meetingTicketRenewMs',
+  'meetingTicketMaxAgeMs',
   'maxSwarmsPerSocket',
   'eventBurst',
   'maxHttpBufferSize',
@@ -111,6 +139,12 @@ const POSITIVE_INTEGERS = [
 
 function check(condition: boolean, message: string): void {
   if (!condition) throw new TypeError(`Invalid tracker config: ${message}`);
+}
+
+function isTrustProxy(value: unknown): value is TrustProxy {
+  if (typeof value === 'boolean' || typeof value === 'string') return true;
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0;
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
 }
 
 function isPositiveInteger(value: unknown): boolean {
@@ -157,7 +191,16 @@ export function resolveTrackerConfig(options: TrackerOptions = {}): TrackerConfi
     typeof c.floodDisconnectFactor === 'number' && c.floodDisconnectFactor > 1,
     'floodDisconnectFactor must be a number above 1 (Infinity never disconnects)',
   );
-  check(typeof c.trustProxy === 'boolean', 'trustProxy must be a boolean');
+  check(isTrustProxy(c.trustProxy), 'trustProxy must be a boolean, a hop count or proxy addresses');
+  try {
+    compileTrust(c.trustProxy);
+  } catch (err) {
+    check(false, `trustProxy: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  check(
+    c.meetingTicketRenewMs < c.meetingTicketMaxAgeMs,
+    'meetingTicketRenewMs must be below meetingTicketMaxAgeMs, or tickets expire before renewal',
+  );
   check(typeof c.collectDefaultMetrics === 'boolean', 'collectDefaultMetrics must be a boolean');
   check(typeof c.httpCorsOrigin === 'string', 'httpCorsOrigin must be a string');
   if (c.secret !== undefined) {

@@ -2,7 +2,8 @@ import createDebug from 'debug';
 import type { ExtendedError } from 'socket.io';
 import { TRACKER_PROTOCOL_VERSION, parseHandshake } from '@streamrp2p/protocol';
 import type { Authenticator } from './auth.js';
-import { clientIp } from './client-ip.js';
+import { clientIp, type TrustFunction } from './client-ip.js';
+import type { ConnectionCounter } from './connection-counter.js';
 import { TrackerError } from './errors.js';
 import type { TrackerSocket } from './socket-types.js';
 
@@ -11,7 +12,9 @@ const log = createDebug('streamrp2p:tracker:gate');
 /** What the handshake check needs from the tracker. */
 export interface GateDeps {
   authenticate: Authenticator | undefined;
-  trustProxy: boolean;
+  trust: TrustFunction | undefined;
+  /** Connections per IP (see `maxSocketsPerIp`). */
+  connections: ConnectionCounter;
   isShuttingDown(): boolean;
   onRejected(error: TrackerError): void;
 }
@@ -34,22 +37,34 @@ async function admit(socket: TrackerSocket, deps: GateDeps): Promise<void> {
       `tracker speaks protocol v${TRACKER_PROTOCOL_VERSION}, client sent v${handshake.v}`,
     );
   }
-  const ip = clientIp(socket.handshake.address, socket.handshake.headers, deps.trustProxy);
+  const ip = clientIp(socket.handshake.address, socket.handshake.headers, deps.trust);
   socket.data = {
     ip,
     requestedPeerId: handshake.peerId,
     authoritative: false,
     streamId: undefined,
+    renditions: undefined,
     peerId: undefined,
   };
-  if (deps.authenticate === undefined) return;
-  const result = await deps.authenticate(handshake, { ip });
-  if (!result.ok) throw result.error;
-  if (result.peerId !== undefined) {
-    socket.data.requestedPeerId = result.peerId;
-    socket.data.authoritative = true;
+  if (deps.authenticate !== undefined) {
+    const result = await deps.authenticate(handshake, { ip });
+    if (!result.ok) throw result.error;
+    if (result.peerId !== undefined) {
+      socket.data.requestedPeerId = result.peerId;
+      socket.data.authoritative = true;
+    }
+    socket.data.streamId = result.streamId;
+    socket.data.renditions = result.renditions;
   }
-  socket.data.streamId = result.streamId;
+  // Counted last, after every await, so a refused or abandoned handshake never holds a slot.
+  if (socket.conn.readyState !== 'open')
+    throw new TrackerError('SHUTTING_DOWN', 'the connection closed during its handshake');
+  if (!deps.connections.admit(ip, socket.conn)) {
+    throw new TrackerError(
+      'TOO_MANY_CONNECTIONS',
+      `at most ${deps.connections.limit} connections from one address`,
+    );
+  }
 }
 
 /**

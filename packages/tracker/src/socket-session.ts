@@ -65,7 +65,7 @@ async function cleanUp(
 
 /**
  * Makes the function that runs one accepted connection: rate limit, peer id,
- * `welcome`, the four guarded events, and cleanup on disconnect (leave every
+ * `welcome`, the guarded events, and cleanup on disconnect (leave every
  * swarm at once and tell the remaining members with `peer-left`).
  *
  * The event listeners are made here once and shared by every socket (they
@@ -84,7 +84,7 @@ export function createSessionStarter(deps: SessionDeps): (socket: TrackerSocket)
   };
 
   const handlers = createSwarmHandlers(peerIdOf, deps);
-  const listeners = (['join', 'leave', 'peers', 'signal'] as const).map(
+  const listeners = (['join', 'leave', 'peers', 'signal', 'ticket'] as const).map(
     (event) =>
       [
         event,
@@ -120,6 +120,7 @@ export function createSessionStarter(deps: SessionDeps): (socket: TrackerSocket)
         maxPeersPerJoin: config.maxPeersPerJoin,
         maxEventsPerSecond: config.maxEventsPerSecond,
       },
+      ...(config.secret !== undefined && { tickets: { renewMs: config.meetingTicketRenewMs } }),
     });
     log('%s connected as %s from %s', socket.id, id, socket.data.ip);
   };

@@ -11,6 +11,8 @@ export interface SocketData {
   authoritative: boolean;
   /** When set, joins are limited to this stream (from the token). */
   streamId: string | undefined;
+  /** When set, joins are limited to these renditions of `streamId` (from the token). */
+  renditions: readonly string[] | undefined;
   /** The peer id, once assigned. */
   peerId: string | undefined;
 }

@@ -4,14 +4,19 @@ import {
   parseLeaveRequest,
   parsePeersRequest,
   parseSignalRequest,
+  parseTicketRequest,
   swarmKey,
+  ticketPeers,
   type JoinResult,
   type Parsed,
   type PeersResult,
+  type SignalResult,
+  type TicketResult,
 } from '@streamrp2p/protocol';
 import type { TrackerConfig } from './config.js';
 import { TrackerError } from './errors.js';
 import type { TrackerMetrics } from './metrics.js';
+import { issueMeetingTicket, verifyMeetingTicket } from './meeting-tickets.js';
 import { candidatePoolSizeOf, rankCandidates } from './peer-picker.js';
 import { swarmRoom, type TrackerServer, type TrackerSocket } from './socket-types.js';
 import type { SwarmRegistry } from './swarm-registry.js';
@@ -49,7 +54,7 @@ const swarmsMessage = (c: TrackerConfig) => `at most ${c.maxSwarmsPerSocket} swa
 export type SwarmHandler<R> = (socket: TrackerSocket, payload: unknown) => Promise<R>;
 
 /**
- * The four client events. Each gets the socket and an untrusted payload,
+ * The client events (join, leave, peers, signal, ticket). Each gets the socket and an untrusted payload,
  * parses it with the protocol's parser and throws {@link TrackerError} to
  * refuse. Created once per tracker and shared by every socket, so a
  * connection costs no closures of its own.
@@ -69,6 +74,13 @@ export function createSwarmHandlers(
       throw new TrackerError(
         'UNAUTHORIZED',
         `this token only allows stream ${socket.data.streamId}`,
+      );
+    }
+    const { renditions } = socket.data;
+    if (renditions !== undefined && !renditions.includes(req.rendition)) {
+      throw new TrackerError(
+        'UNKNOWN_RENDITION',
+        `stream ${req.streamId} has no rendition ${req.rendition} (it has ${renditions.join(', ')})`,
       );
     }
     const swarm = swarmKey(req);
@@ -119,7 +131,7 @@ export function createSwarmHandlers(
     return { peers: await rankCandidates(candidates, swarm, id, config) };
   };
 
-  const signal: SwarmHandler<Record<string, never>> = async (socket, payload) => {
+  const signal: SwarmHandler<SignalResult> = async (socket, payload) => {
     const bytes = signalBytes(payload);
     if (bytes !== undefined && bytes > MAX_SIGNAL_BYTES) {
       throw new TrackerError(
@@ -137,15 +149,54 @@ export function createSwarmHandlers(
     if (!member) throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${req.swarm}`);
     if (target === undefined)
       throw new TrackerError('UNKNOWN_PEER', `peer ${req.to} is not in swarm ${req.swarm}`);
-    const message = { swarm: req.swarm, from: id, data: req.data };
+    // Both peers get the same meeting ticket: the recipient in the message, the sender in its
+    // ack. Every relayed signal issues one (an HMAC costs about a microsecond).
+    const ticket =
+      config.secret === undefined
+        ? undefined
+        : issueMeetingTicket(config.secret, req.swarm, id, req.to);
+    const message = { swarm: req.swarm, from: id, data: req.data, ...(ticket && { ticket }) };
     // A target on this process is sent to directly: through io.to() the Redis adapter would
     // also publish it to every other process.
     const local = io.of('/').sockets.get(target.socketId);
     if (local !== undefined) local.emit('signal', message);
     else io.to(target.socketId).emit('signal', message);
     metrics.countSignal();
-    return {};
+    return ticket === undefined ? {} : { ticket };
   };
 
-  return { join, leave, peers, signal };
+  /**
+   * Renews a pair's meeting ticket for a long connection: the newest ticket the asker holds
+   * (so only pairs that once signalled here can renew, on any tracker process sharing the
+   * secret), not older than `meetingTicketMaxAgeMs`, and both peers still in the swarm.
+   */
+  const ticket: SwarmHandler<TicketResult> = async (socket, payload) => {
+    const req = valueOf(parseTicketRequest(payload));
+    if (config.secret === undefined)
+      throw new TrackerError('BAD_TICKET', 'this tracker issues no meeting tickets');
+    const id = await peerIdOf(socket);
+    const held = verifyMeetingTicket(config.secret, req.ticket);
+    const pair = ticketPeers(id, req.peerId);
+    if (
+      held === undefined ||
+      held.swarm !== req.swarm ||
+      held.peers[0] !== pair[0] ||
+      held.peers[1] !== pair[1]
+    ) {
+      throw new TrackerError('BAD_TICKET', 'the ticket does not name this pair in this swarm');
+    }
+    const now = Date.now();
+    if (now - held.iat > config.meetingTicketMaxAgeMs)
+      throw new TrackerError('BAD_TICKET', 'the ticket is too old to renew: signal again');
+    const [member, other] = await Promise.all([
+      registry.isMember(req.swarm, socket.id),
+      req.peerId === id ? undefined : registry.find(req.swarm, req.peerId),
+    ]);
+    if (!member) throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${req.swarm}`);
+    if (other === undefined)
+      throw new TrackerError('UNKNOWN_PEER', `peer ${req.peerId} is not in swarm ${req.swarm}`);
+    return { ticket: issueMeetingTicket(config.secret, req.swarm, id, req.peerId, now) };
+  };
+
+  return { join, leave, peers, signal, ticket };
 }

@@ -4,7 +4,10 @@ import createDebug from 'debug';
 import { Server } from 'socket.io';
 import { createTokenAuthenticator } from './auth.js';
 import { resolveTrackerConfig, type TrackerConfig, type TrackerOptions } from './config.js';
+import { compileTrust } from './client-ip.js';
+import { ConnectionCounter } from './connection-counter.js';
 import { createConnectionGate } from './connection-gate.js';
+import { jsonOnlyParser } from './json-only-parser.js';
 import { TrackerError } from './errors.js';
 import { createHttpHandler } from './http-routes.js';
 import { TrackerMetrics } from './metrics.js';
@@ -97,6 +100,9 @@ export class Tracker {
       path: config.path,
       transports: ['websocket'],
       maxHttpBufferSize: config.maxHttpBufferSize,
+      // The protocol is JSON: a binary packet (and the attachments it would make the decoder
+      // buffer) closes the connection at its header.
+      parser: jsonOnlyParser,
       // Signalling messages are small JSON: compression would cost CPU and a zlib context per socket.
       perMessageDeflate: false,
       httpCompression: false,
@@ -108,7 +114,8 @@ export class Tracker {
     this.io.use(
       createConnectionGate({
         authenticate,
-        trustProxy: config.trustProxy,
+        trust: compileTrust(config.trustProxy),
+        connections: new ConnectionCounter(config.maxSocketsPerIp),
         isShuttingDown: () => this.#isShuttingDown(),
         onRejected,
       }),

@@ -1,4 +1,9 @@
-import { hexToBytes, isValidId } from '@streamrp2p/protocol';
+import {
+  hexToBytes,
+  isValidId,
+  MAX_TICKET_LENGTH,
+  MAX_TICKETS_PER_BATCH,
+} from '@streamrp2p/protocol';
 import { ApiError } from '../errors.js';
 import { bodyFields } from '../http/validate.js';
 import { fromBase64url } from '../sessions/public-key.js';
@@ -24,6 +29,8 @@ export interface ParsedReceiptsRequest {
   receipts: ParsedReceipt[];
   /** The batch signature, IEEE P1363 (64 bytes). */
   signature: Uint8Array<ArrayBuffer>;
+  /** The meeting tickets the batch relies on (opaque strings, verified per receipt later). */
+  tickets: string[];
 }
 
 const RECEIPT_FIELDS = new Set([
@@ -47,7 +54,7 @@ const isU32 = (v: unknown): v is number =>
  * `VALIDATION_ERROR` that says so.
  */
 export function parseReceiptsRequest(input: unknown): ParsedReceiptsRequest {
-  const body = bodyFields(input).only('sessionId', 'receipts', 'signature');
+  const body = bodyFields(input).only('sessionId', 'receipts', 'signature', 'tickets');
   const sessionId = body.id('sessionId');
   const receipts = body.array('receipts');
   if (receipts.length > MAX_RECEIPTS_PER_BATCH) {
@@ -78,7 +85,27 @@ export function parseReceiptsRequest(input: unknown): ParsedReceiptsRequest {
     }
     return result;
   });
-  return { sessionId, receipts: parsed, signature };
+  return { sessionId, receipts: parsed, signature, tickets: parseTickets(body.raw('tickets')) };
+}
+
+/** `tickets`: absent, or an array of at most `MAX_TICKETS_PER_BATCH` bounded strings. */
+function parseTickets(raw: unknown): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw) || raw.length > MAX_TICKETS_PER_BATCH) {
+    throw new ApiError(
+      'VALIDATION_ERROR',
+      `body.tickets must be an array of at most ${MAX_TICKETS_PER_BATCH} meeting tickets`,
+    );
+  }
+  for (const [index, ticket] of raw.entries()) {
+    if (typeof ticket !== 'string' || ticket === '' || ticket.length > MAX_TICKET_LENGTH) {
+      throw new ApiError(
+        'VALIDATION_ERROR',
+        `body.tickets[${index}] must be a string of 1..${MAX_TICKET_LENGTH} characters`,
+      );
+    }
+  }
+  return raw as string[];
 }
 
 /** Parses one posted receipt (`ReceiptBody`), or says what is wrong with it. */

@@ -23,6 +23,12 @@ export const ReceiptRejection = {
   SAME_IP: 'SAME_IP',
   /** The timestamp is in the future, too old, or before a session started. */
   IMPLAUSIBLE_TIME: 'IMPLAUSIBLE_TIME',
+  /** The batch carries no valid meeting ticket naming the receiver and uploader in the swarm. */
+  NO_TICKET: 'NO_TICKET',
+  /** The batch's meeting ticket for this pair does not verify (forged or altered). */
+  BAD_TICKET: 'BAD_TICKET',
+  /** The pair's meeting ticket is older than the max age, or was issued after the receipt. */
+  TICKET_EXPIRED: 'TICKET_EXPIRED',
 } as const;
 
 export type ReceiptRejection = (typeof ReceiptRejection)[keyof typeof ReceiptRejection];

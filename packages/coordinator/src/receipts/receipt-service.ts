@@ -24,6 +24,7 @@ import type { ParsedReceipt, ParsedReceiptsRequest } from './parse-receipt.js';
 import { verifyBatchSignature } from './verify-signature.js';
 import { creditReceipts, type Credit } from './credit-receipts.js';
 import { lookupBatch } from './receipt-lookups.js';
+import { BatchTickets } from './meeting-tickets.js';
 
 function facts(ctx: AppContext, s: SessionRow): SessionFacts {
   return {
@@ -43,7 +44,8 @@ function facts(ctx: AppContext, s: SessionRow): SessionFacts {
 export async function processReceipts(
   ctx: AppContext,
   receiver: SessionRow,
-  request: Pick<ParsedReceiptsRequest, 'receipts' | 'signature'>,
+  request: Pick<ParsedReceiptsRequest, 'receipts' | 'signature'> &
+    Partial<Pick<ParsedReceiptsRequest, 'tickets'>>,
 ): Promise<PostReceiptsResponse> {
   const now = ctx.clock();
   const { receipts } = request;
@@ -74,6 +76,14 @@ export async function processReceipts(
     maxSkewMs: ctx.config.receiptMaxSkewSeconds * 1000,
     sameIpAllowed: ctx.config.receiptsSameIpAllowed,
   };
+  // Meeting tickets (decision 22): only pairs the tracker saw signal each other earn credit.
+  const tickets = ctx.config.requireMeetingTickets
+    ? new BatchTickets(ctx.trackerSecret, request.tickets ?? [], receiver.peer_id, {
+        now,
+        maxAgeMs: ctx.config.meetingTicketMaxAgeSeconds * 1000,
+        maxSkewMs: check.maxSkewMs,
+      })
+    : undefined;
   const plausible: Array<{ index: number; receipt: ParsedReceipt }> = [];
   for (const [index, receipt] of receipts.entries()) {
     if (receipt.streamId !== receiver.stream_id) {
@@ -83,6 +93,11 @@ export async function processReceipts(
     const badTime = checkTime(receipt, check);
     if (badTime !== undefined) {
       rejectAt(index, badTime);
+      continue;
+    }
+    const noTicket = tickets?.check(receipt);
+    if (noTicket !== undefined) {
+      rejectAt(index, noTicket);
       continue;
     }
     plausible.push({ index, receipt });

@@ -79,6 +79,9 @@ export function parseSessionSummary(value: unknown): SessionSummaryResponse {
     challengesPassed: int(body, 'challengesPassed', what),
     challengesFailed: int(body, 'challengesFailed', what),
     watchSeconds: int(body, 'watchSeconds', what),
+    // Newer than the other fields: a coordinator that does not send it yet counts as 0.
+    reputation:
+      typeof body.reputation === 'number' && Number.isFinite(body.reputation) ? body.reputation : 0,
   };
 }
 
