@@ -22,6 +22,7 @@ export const API_ERROR_STATUS = Object.freeze({
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   STREAM_NOT_FOUND: 404,
+  /** No session with this id and secret (one answer for both, so ids cannot be probed). */
   SESSION_NOT_FOUND: 404,
   CHALLENGE_NOT_FOUND: 404,
   /** A challenge is answered once. */

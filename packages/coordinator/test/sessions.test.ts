@@ -68,7 +68,7 @@ describeWithDatabases('sessions', (t) => {
     const other = await createSession(api, stream.streamId);
     const path = `/api/sessions/${session.sessionId}/token`;
     expect((await api.post(path)).status).toBe(401);
-    expect((await api.post(path, undefined, { token: other.sessionSecret })).status).toBe(401);
+    expect((await api.post(path, undefined, { token: other.sessionSecret })).status).toBe(404);
     expect(
       (await api.post('/api/sessions/unknown/token', undefined, { token: session.sessionSecret }))
         .status,

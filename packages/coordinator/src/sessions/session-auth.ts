@@ -37,8 +37,10 @@ export async function touchSession(ctx: AppContext, sessionId: string): Promise<
 }
 
 /**
- * The session `sessionId` if the bearer token is its secret: 404 when unknown, 401 for a wrong
- * secret, 401 `SESSION_EXPIRED` when not live (unless `allowEnded`). Marks a live session seen.
+ * The session `sessionId` if the bearer token is its secret: 404 `SESSION_NOT_FOUND` alike when
+ * the id is unknown or the secret is not its own, so the answer never tells whether a session id
+ * exists (the SDK creates a new session on it either way); 401 `SESSION_EXPIRED` when not live
+ * (unless `allowEnded`), which only its secret's holder learns. Marks a live session seen.
  * One statement reads the session and, only when the secret matches and it is live, touches it:
  * a round trip fewer on every authenticated call (receipt batches, heartbeats, challenge polls).
  */
@@ -55,7 +57,7 @@ export async function authenticateSession(
       .selectAll()
       .where('id', '=', sessionId)
       .executeTakeFirst();
-    if (session === undefined) throw new ApiError('SESSION_NOT_FOUND', `no session ${sessionId}`);
+    if (session === undefined) throw sessionNotFound(sessionId);
     checkSecret(session, secretHash);
     return session;
   }
@@ -72,7 +74,7 @@ export async function authenticateSession(
     )
     select found.*, (select last_seen_at from touched) as touched_at from found`.execute(ctx.db);
   const found = rows[0];
-  if (found === undefined) throw new ApiError('SESSION_NOT_FOUND', `no session ${sessionId}`);
+  if (found === undefined) throw sessionNotFound(sessionId);
   const { touched_at: touchedAt, ...session } = found;
   checkSecret(session, secretHash);
   if (touchedAt === null || !isLive(ctx, session)) {
@@ -81,10 +83,13 @@ export async function authenticateSession(
   return { ...session, last_seen_at: touchedAt };
 }
 
+/** The one answer for an unknown session id and for a secret that is not the session's. */
+function sessionNotFound(sessionId: string): ApiError {
+  return new ApiError('SESSION_NOT_FOUND', `no session ${sessionId} with this secret`);
+}
+
 function checkSecret(session: SessionRow, secretHash: string): void {
-  if (!sameHash(secretHash, session.secret_hash)) {
-    throw new ApiError('UNAUTHORIZED', "the bearer token is not this session's secret");
-  }
+  if (!sameHash(secretHash, session.secret_hash)) throw sessionNotFound(session.id);
 }
 
 /** The live session whose secret is the bearer token (no session id in the path). */
