@@ -173,7 +173,7 @@ describeWithDatabases('receipts', (t) => {
     const { api, receiver, uploader, postRaw } = await setup();
     const empty = await signBatch(receiver, []);
     expect((await api.post('/api/receipts', empty)).status).toBe(401);
-    expect((await postRaw(empty, uploader)).status).toBe(401);
+    expect((await postRaw(empty, uploader)).status).toBe(404);
     const tooMany = await postRaw({ ...empty, receipts: new Array(501).fill({}) });
     expect([tooMany.status, tooMany.body.error.code]).toEqual([413, 'BATCH_TOO_LARGE']);
     const notArray = await postRaw({ ...empty, receipts: 'x' });
