@@ -49,10 +49,12 @@ export async function isOwnStream(
 }
 
 /**
- * Distinct networks of the live sessions of other viewers in the stream, leaving out the
- * earner's and the owner's networks, counted up to `enough` (all a rule needs to know).
+ * The live audience of the stream as the rule sees it: the live sessions of other viewers,
+ * leaving out the earner's and the owner's networks, counted as the smaller of their distinct
+ * networks and distinct viewers (one viewer on three networks, or three viewers on one network,
+ * is an audience of one). Each count stops at `enough`, all the rule needs to know.
  */
-export async function audienceNetworks(
+export async function audienceSize(
   db: Kysely<DB> | Transaction<DB>,
   streamId: string,
   earner: Earner,
@@ -60,18 +62,17 @@ export async function audienceNetworks(
   liveSince: Date,
   enough: number,
 ): Promise<number> {
-  const networks = await db
+  const others = db
     .selectFrom('sessions')
-    .select('network_key')
-    .distinct()
     .where('stream_id', '=', streamId)
-    .where('ended_at', 'is', null)
     .where('last_seen_at', '>=', liveSince)
+    .where('ended_at', 'is', null)
     .where('viewer_id', '<>', earner.viewerId)
-    .where('network_key', 'not in', [earner.networkKey, owner.networkKey, ''])
-    .limit(enough)
-    .execute();
-  return networks.length;
+    .where('network_key', 'not in', [earner.networkKey, owner.networkKey, '']);
+  const networks = await others.select('network_key').distinct().limit(enough).execute();
+  if (networks.length === 0) return 0;
+  const viewers = await others.select('viewer_id').distinct().limit(enough).execute();
+  return Math.min(networks.length, viewers.length);
 }
 
 /** `own_stream` or `no_audience` when the event may not pay in this stream, else undefined. */
@@ -84,7 +85,7 @@ export async function streamRefusal(
 ): Promise<PointsRefusal | undefined> {
   if (await isOwnStream(db, earner, owner)) return 'own_stream';
   if (rule.minAudience === 0) return undefined;
-  const audience = await audienceNetworks(
+  const audience = await audienceSize(
     db,
     streamId,
     earner,
