@@ -52,6 +52,9 @@ const coordinator = createCoordinator({
   // Sessions come from many fake client IPs (X-Forwarded-For) and must stay live for the run.
   trustProxy: 1,
   sessionTtlSeconds: 3600,
+  // Thousands of sessions from a few fake /24 networks: the per-network limits would refuse most.
+  sessionsPerMinutePerNetwork: 1_000_000,
+  liveSessionsPerNetwork: 1_000_000,
   trackerSecret: 'bench-tracker-secret-0123456789',
 });
 

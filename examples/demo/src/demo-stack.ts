@@ -132,6 +132,13 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
         : {
             // Every viewer of the demo is on 127.0.0.1: same-IP receipts must count here.
             receiptsSameIpAllowed: true,
+            // ... and the sybil limits per address must not keep its viewers out.
+            sessionsPerMinutePerAddress: 1000,
+            liveSessionsPerAddress: 1000,
+            sessionsPerMinutePerNetwork: 1000,
+            liveSessionsPerNetwork: 1000,
+            // The coordinator fetches only public addresses, except the demo's own origin.
+            originAllowList: [new URL(origin.url).hostname.replace(/^\[(.*)\]$/, '$1')],
             publicSdkUrl: `${site.url}/sdk/streamrp2p.iife.js`,
             trackerPublicUrl: trackerUrl,
             ...options.coordinator,

@@ -3,7 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fetchBytes, fetchWithRetry, OriginFetchError } from './origin-fetch.js';
+import {
+  createOriginGuard,
+  fetchBytes,
+  fetchWithRetry,
+  OriginFetchError,
+  OriginRefusedError,
+  type OriginGuard,
+} from './origin-fetch.js';
+
+/** The test origins listen on 127.0.0.1; only it is allow-listed. */
+const loopback = createOriginGuard({ allowList: ['127.0.0.1'], maxRedirects: 3 });
 
 const servers: Array<Server | NetServer> = [];
 afterEach(async () => {
@@ -16,11 +26,12 @@ async function listen<T extends Server | NetServer>(server: T): Promise<string> 
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
 }
 
-const opts = (attempts: number, timeoutMs = 2000) => ({
+const opts = (attempts: number, timeoutMs = 2000, guard: OriginGuard = loopback) => ({
   attempts,
   baseDelayMs: 1,
   timeoutMs,
   signal: new AbortController().signal,
+  guard,
 });
 
 describe('fetchWithRetry', () => {
@@ -130,5 +141,102 @@ describe('fetchBytes with a byte range', () => {
     await expect(fetchBytes({ url: missing.url, range }, opts(1))).rejects.toThrow(
       /206 with Content-Range missing, asked bytes=20000-36383/,
     );
+  });
+});
+
+describe('the origin guard', () => {
+  /** An origin answering `path` with `answer`; every request's path is recorded. */
+  async function routes(answer: Record<string, (res: ServerResponse) => void>) {
+    const seen: string[] = [];
+    const url = await listen(
+      createServer((req, res) => {
+        seen.push(req.url ?? '');
+        const handler = answer[req.url ?? ''];
+        if (handler === undefined) res.writeHead(404).end();
+        else handler(res);
+      }),
+    );
+    return { base: url.replace(/\/x$/, ''), seen };
+  }
+  const redirect = (location: string) => (res: ServerResponse) =>
+    res.writeHead(302, { location }).end();
+
+  it('follows redirects (relative ones too) to allowed hosts', async () => {
+    const { base, seen } = await routes({
+      '/a': redirect('/b'),
+      '/b': redirect('./c'),
+      '/c': (res) => res.end('at last'),
+    });
+    const body = await fetchBytes({ url: `${base}/a` }, opts(1));
+    expect(new TextDecoder().decode(body)).toBe('at last');
+    expect(seen).toEqual(['/a', '/b', '/c']);
+  });
+
+  it('checks every hop: a redirect to a private, loopback or non-http URL is refused, unretried', async () => {
+    const port = new URL((await routes({})).base).port;
+    for (const target of [
+      'http://10.1.2.3/secret',
+      `http://127.0.0.2:${port}/secret`,
+      'http://[::1]/secret',
+      'http://169.254.169.254/latest/meta-data/',
+      'ftp://127.0.0.1/x',
+      'file:///etc/passwd',
+    ]) {
+      const { base, seen } = await routes({ '/a': redirect(target) });
+      const errors: unknown[] = [];
+      await expect(
+        fetchWithRetry({ url: `${base}/a` }, { ...opts(3), onError: (e) => errors.push(e) }),
+      ).rejects.toThrow(OriginRefusedError);
+      expect(seen).toEqual(['/a']);
+      expect(errors).toHaveLength(1);
+    }
+  });
+
+  it('refuses a name that resolves to loopback (localhost) unless the name or its range is allowed', async () => {
+    const { base } = await routes({ '/a': (res) => res.end('ok') });
+    const byName = base.replace('127.0.0.1', 'localhost');
+    const strict = createOriginGuard({ allowList: [], maxRedirects: 3 });
+    await expect(fetchBytes({ url: `${byName}/a` }, opts(1, 2000, strict))).rejects.toThrow(
+      /localhost resolves to 127\.0\.0\.1, not a public address/,
+    );
+    await expect(fetchBytes({ url: `${base}/a` }, opts(1, 2000, strict))).rejects.toThrow(
+      OriginRefusedError,
+    );
+    const byHost = createOriginGuard({ allowList: ['localhost'], maxRedirects: 3 });
+    expect((await fetchBytes({ url: `${byName}/a` }, opts(1, 2000, byHost))).length).toBe(2);
+    // The allow-list's range covers the address the name resolves to.
+    expect((await fetchBytes({ url: `${byName}/a` }, opts(1))).length).toBe(2);
+    // Without a guard a request gets the strict policy.
+    await expect(
+      fetchBytes({ url: `${base}/a` }, { timeoutMs: 2000, signal: new AbortController().signal }),
+    ).rejects.toThrow(OriginRefusedError);
+  });
+
+  it('stops after the redirect limit', async () => {
+    const { base, seen } = await routes({ '/loop': redirect('/loop') });
+    await expect(fetchBytes({ url: `${base}/loop` }, opts(1))).rejects.toThrow(
+      /more than 3 redirects/,
+    );
+    expect(seen).toHaveLength(4);
+  });
+
+  it('refuses a body over the size limit, declared or streamed without a length', async () => {
+    const big = Buffer.alloc(100_000, 1);
+    const { base } = await routes({
+      '/declared': (res) => res.end(big),
+      '/chunked': (res) => {
+        res.writeHead(200, { 'transfer-encoding': 'chunked' });
+        res.write(big.subarray(0, 60_000));
+        res.end(big.subarray(60_000));
+      },
+    });
+    for (const path of ['/declared', '/chunked']) {
+      await expect(
+        fetchWithRetry({ url: `${base}${path}` }, { ...opts(3), maxBytes: 50_000 }),
+      ).rejects.toThrow(/over the 50000-byte limit/);
+      expect(
+        (await fetchBytes({ url: `${base}${path}` }, { ...opts(1), maxBytes: 100_000 })).length,
+      ).toBe(100_000);
+    }
   });
 });

@@ -8,9 +8,13 @@ import { Router } from 'express';
 import createDebug from 'debug';
 import type { AppContext } from '../context.js';
 import { bodyFields, pathId } from '../http/validate.js';
+import { lockKeys, sessionLimitHit } from '../limits/address-limits.js';
+import { takeOverKey } from '../limits/key-limit.js';
+import { rateLimited } from '../limits/rate-limited.js';
 import { sessionCreditedBytes } from '../receipts/credit-reads.js';
 import { findLiveStream } from '../streams/stream-store.js';
 import { nowDate } from '../util/clock.js';
+import { viewerReputation } from '../trust/viewer-reputation.js';
 import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
 import { addressKeys } from '../util/network.js';
 import { importReceiptKey } from './public-key.js';
@@ -41,23 +45,32 @@ export function sessionRoutes(ctx: AppContext): Router {
     const session = { id: uuid(), peerId: randomSecret(16), secret: randomSecret() };
     const ip = req.ip ?? '';
     const keys = addressKeys(ip);
-    await ctx.db
-      .insertInto('sessions')
-      .values({
-        id: session.id,
-        stream_id: streamId,
-        viewer_id: viewerId,
-        peer_id: session.peerId,
-        public_key: publicKey,
-        secret_hash: hashSecret(session.secret),
-        ip,
-        address_key: keys.address,
-        network_key: keys.network,
-        created_at: now,
-        last_seen_at: now,
-      })
-      .execute();
+    // Count and insert under the address's and the key's locks: concurrent creations queue.
+    const replaced = await ctx.db.transaction().execute(async (trx) => {
+      await lockKeys(trx, [keys.network, keys.address, `key:${publicKey}`]);
+      const ended = await takeOverKey(trx, ctx.config, publicKey, viewerId, now);
+      const hit = await sessionLimitHit(trx, ctx.config, keys, now);
+      if (hit !== undefined) throw rateLimited(ctx, res, hit);
+      await trx
+        .insertInto('sessions')
+        .values({
+          id: session.id,
+          stream_id: streamId,
+          viewer_id: viewerId,
+          peer_id: session.peerId,
+          public_key: publicKey,
+          secret_hash: hashSecret(session.secret),
+          ip,
+          address_key: keys.address,
+          network_key: keys.network,
+          created_at: now,
+          last_seen_at: now,
+        })
+        .execute();
+      return ended;
+    });
     log('session %s viewer %s stream %s from %s', session.id, viewerId, streamId, req.ip);
+    if (replaced.length > 0) log('session %s replaces %o (same key)', session.id, replaced);
     const response: SessionResponse = {
       sessionId: session.id,
       peerId: session.peerId,
@@ -91,6 +104,8 @@ export function sessionRoutes(ctx: AppContext): Router {
       challengesPassed: session.challenges_passed,
       challengesFailed: session.challenges_failed,
       watchSeconds: Math.floor(session.watch_ms / 1000),
+      reputation: (await viewerReputation(ctx.db, session.viewer_id, nowDate(ctx.clock)))
+        .reputation,
     };
     res.json(response);
   });

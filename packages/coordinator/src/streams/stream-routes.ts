@@ -6,10 +6,13 @@ import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { authenticateStreamer, optionalBearerToken, streamerByKey } from '../http/auth.js';
 import { bodyFields, pathId } from '../http/validate.js';
+import { lockKeys, streamerLimitHit } from '../limits/address-limits.js';
+import { rateLimited } from '../limits/rate-limited.js';
 import { nowDate } from '../util/clock.js';
 import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
 import { addressKeys } from '../util/network.js';
 import { embedSnippet } from './embed-snippet.js';
+import { OriginPolicy } from './origin-policy.js';
 import {
   findLiveStream,
   streamRenditions,
@@ -21,6 +24,7 @@ const log = createDebug('streamrp2p:coordinator:streams');
 
 export function streamRoutes(ctx: AppContext): Router {
   const router = Router();
+  const policy = new OriginPolicy(ctx.config.originAllowList);
 
   const ownerView = async (stream: StreamRow): Promise<StreamResponse> => ({
     ...toStreamResponse(stream, await streamRenditions(ctx, stream.id)),
@@ -32,6 +36,14 @@ export function streamRoutes(ctx: AppContext): Router {
       sdkUrl: ctx.config.publicSdkUrl,
     }),
   });
+
+  /** `hlsUrl` if the origin policy lets the indexer fetch it, else 422 `URL_NOT_ALLOWED`. */
+  const allowedUrl = async (hlsUrl: string): Promise<string> => {
+    const problem = await policy.resolvedProblem(hlsUrl);
+    if (problem === undefined) return hlsUrl;
+    ctx.metrics.originRefusals.inc({ where: 'register' });
+    throw new ApiError('URL_NOT_ALLOWED', `body.hlsUrl: ${problem}`);
+  };
 
   /** The stream if the caller owns it: 401 without a valid key, 403 for another streamer. */
   const ownedStream = async (req: Request): Promise<StreamRow> => {
@@ -48,18 +60,24 @@ export function streamRoutes(ctx: AppContext): Router {
     const streamerId = uuid();
     const ip = req.ip ?? '';
     const keys = addressKeys(ip);
-    await ctx.db
-      .insertInto('streamers')
-      .values({
-        id: streamerId,
-        name,
-        api_key_hash: hashSecret(apiKey),
-        created_at: nowDate(ctx.clock),
-        ip,
-        address_key: keys.address,
-        network_key: keys.network,
-      })
-      .execute();
+    const now = nowDate(ctx.clock);
+    await ctx.db.transaction().execute(async (trx) => {
+      await lockKeys(trx, [`streamers:${keys.network}`, `streamers:${keys.address}`]);
+      const hit = await streamerLimitHit(trx, ctx.config, keys, now);
+      if (hit !== undefined) throw rateLimited(ctx, res, hit);
+      await trx
+        .insertInto('streamers')
+        .values({
+          id: streamerId,
+          name,
+          api_key_hash: hashSecret(apiKey),
+          created_at: now,
+          ip,
+          address_key: keys.address,
+          network_key: keys.network,
+        })
+        .execute();
+    });
     const response: CreateStreamerResponse = { streamerId, name, apiKey };
     res.status(201).json(response);
   });
@@ -67,7 +85,7 @@ export function streamRoutes(ctx: AppContext): Router {
   router.post('/api/streams', async (req, res) => {
     const streamer = await authenticateStreamer(ctx, req);
     const body = bodyFields(req.body).only('hlsUrl', 'title');
-    const hlsUrl = body.httpUrl('hlsUrl');
+    const hlsUrl = await allowedUrl(body.httpUrl('hlsUrl'));
     const title = body.optionalString('title', { min: 0, max: 200 }) ?? '';
     const now = nowDate(ctx.clock);
     const stream: StreamRow = {
@@ -101,6 +119,7 @@ export function streamRoutes(ctx: AppContext): Router {
     const body = bodyFields(req.body).only('hlsUrl', 'title');
     const hlsUrl = body.raw('hlsUrl') === undefined ? undefined : body.httpUrl('hlsUrl');
     const title = body.optionalString('title', { min: 0, max: 200 });
+    if (hlsUrl !== undefined && hlsUrl !== stream.hls_url) await allowedUrl(hlsUrl);
     const urlChanged = hlsUrl !== undefined && hlsUrl !== stream.hls_url;
     // Roots of the old URL would not match the new one's segments: drop them with it.
     if (urlChanged) await ctx.following.unfollow(stream.id);
