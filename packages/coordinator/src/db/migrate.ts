@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
 import { initialMigration } from './migrations/001-initial.js';
 import { pendingCreditsMigration } from './migrations/002-pending-credits.js';
 import { addressKeysMigration } from './migrations/003-address-keys.js';
+import { trustMigration } from './migrations/005-trust.js';
 import { pointsMigration } from './migrations/006-points.js';
 import type { DB } from './schema.js';
 
@@ -10,6 +11,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '001_initial': initialMigration,
   '002_pending_credits': pendingCreditsMigration,
   '003_address_keys': addressKeysMigration,
+  '005_trust': trustMigration,
   '006_points': pointsMigration,
 });
 

@@ -160,6 +160,27 @@ export interface FollowsTable {
   created_at: Timestamp;
 }
 
+/** A group of uploader sessions held for review by the collusion job (migration 005). */
+export interface TrustHoldsTable {
+  id: string;
+  stream_id: string;
+  /** `held`, then `released` or `voided` by a reviewer. */
+  status: 'held' | 'released' | 'voided';
+  /** The signals' total weight when flagged (`trust/collusion-signals.ts`). */
+  score: number;
+  /** JSON array of `HoldReason` (`{ code, message }`). */
+  reasons: string;
+  created_at: Timestamp;
+  decided_at: Nullable<Date>;
+}
+
+/** The sessions of a hold; a session is in at most one hold, ever (migration 005). */
+export interface TrustHoldSessionsTable {
+  session_id: string;
+  hold_id: string;
+  viewer_id: string;
+}
+
 /** The whole database, as `Kysely<DB>` sees it. */
 export interface DB {
   streamers: StreamersTable;
@@ -174,4 +195,6 @@ export interface DB {
   viewer_points: ViewerPointsTable;
   point_balances: PointBalancesTable;
   follows: FollowsTable;
+  trust_holds: TrustHoldsTable;
+  trust_hold_sessions: TrustHoldSessionsTable;
 }

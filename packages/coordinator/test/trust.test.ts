@@ -1,0 +1,377 @@
+/**
+ * Reputation and collusion review against the real coordinator: an honest swarm (a supporter
+ * serving viewers on distinct networks who play) is never held and its credit becomes payable
+ * as reputation grows, never within the first hour; a receipt farm (sessions on two addresses of
+ * one network serving each other, nobody playing) is held with its reasons, its credit frozen
+ * but kept, and a reviewer releases or voids it through the authenticated admin endpoints.
+ */
+import { bytesToHex, merkleProof, type ReceiptBody } from '@streamrp2p/protocol';
+import { expect, it } from 'vitest';
+import type { CoordinatorOptions } from '../src/index.js';
+import { viewerCreditedBytes } from '../src/receipts/credit-reads.js';
+import { manualClock, startCoordinator, type Api } from './api.js';
+import { describeWithDatabases, type TestDatabase } from './databases.js';
+import {
+  createSession,
+  createStream,
+  createStreamer,
+  postReceipts,
+  receiptBody,
+  receiptFor,
+  seedSegment,
+  type SeededSegment,
+  type TestSession,
+} from './fixtures.js';
+
+const ADMIN_KEY = 'test-admin-key-0123456789';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+let networks = 0;
+/** An address on a /24 of its own, so sessions count as distinct networks. */
+function ownNetwork(): string {
+  networks++;
+  return `198.${18 + ((networks >> 8) & 1)}.${networks & 255}.10`;
+}
+
+describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
+  async function setup(options: CoordinatorOptions = {}) {
+    const clock = manualClock();
+    const started = await startCoordinator(t, {
+      clock: clock.now,
+      indexerEnabled: false,
+      collusionIntervalMs: 0,
+      adminApiKey: ADMIN_KEY,
+      // Sessions stay live while the test moves the clock by hours.
+      sessionTtlSeconds: 7 * 24 * 3600,
+      ...options,
+    });
+    const { apiKey } = await createStreamer(started.api);
+    const stream = await createStream(started.api, apiKey);
+    return { ...started, clock, streamId: stream.streamId };
+  }
+
+  /** Receipts in which `receiver` got each of `segments` from `uploader`. */
+  async function serve(
+    api: Api,
+    streamId: string,
+    uploader: TestSession,
+    receiver: TestSession,
+    segments: SeededSegment[],
+  ) {
+    const receipts: ReceiptBody[] = segments.map((s) =>
+      receiptBody({ ...receiptFor(uploader, s, streamId) }),
+    );
+    const res = await postReceipts(api, receiver, receipts);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.credited, JSON.stringify(res.body)).toBe(segments.length);
+  }
+
+  const credit = async (api: Api, viewerId: string) => {
+    const res = await api.get(`/api/viewers/${viewerId}/credit`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  async function heartbeat(api: Api, clock: { now: () => number }, session: TestSession) {
+    const res = await api.post(
+      '/api/viewers/points',
+      {
+        viewer_id: session.viewerId,
+        stream_id: session.streamId,
+        action: 'watch_time',
+        duration_seconds: 60,
+        timestamp: clock.now(),
+      },
+      { token: session.sessionSecret },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  }
+
+  /** Polls the uploader's challenges and answers each correctly, `count` times. */
+  async function passChallenges(
+    api: Api,
+    uploader: TestSession,
+    segments: SeededSegment[],
+    count: number,
+  ) {
+    const auth = { token: uploader.sessionSecret };
+    for (let i = 0; i < count; i++) {
+      const polled = await api.get(`/api/sessions/${uploader.sessionId}/challenges`, auth);
+      expect(polled.status).toBe(200);
+      const challenge = polled.body.challenges[0];
+      expect(challenge, `challenge ${i}`).toBeDefined();
+      const segment = segments.find((s) => s.sequence === challenge.sequence)!;
+      const answered = await api.post(
+        `/api/sessions/${uploader.sessionId}/challenges/${challenge.challengeId}`,
+        {
+          leafHash: bytesToHex(segment.tree.levels[0]![challenge.leafIndex]!),
+          siblings: merkleProof(segment.tree, challenge.leafIndex).siblings.map(bytesToHex),
+        },
+        auth,
+      );
+      expect(answered.body.passed).toBe(true);
+    }
+  }
+
+  /** A farm: `perAddress` sessions on each of two addresses of one /24, serving each other. */
+  async function farm(api: Api, streamId: string, addresses: [string, string], perAddress = 3) {
+    const a: TestSession[] = [];
+    const b: TestSession[] = [];
+    for (let i = 0; i < perAddress; i++) {
+      a.push(await createSession(api, streamId, { ip: addresses[0] }));
+      b.push(await createSession(api, streamId, { ip: addresses[1] }));
+    }
+    return { a, b, all: [...a, ...b] };
+  }
+
+  async function runFarm(
+    api: Api,
+    streamId: string,
+    sides: { a: TestSession[]; b: TestSession[] },
+    segments: SeededSegment[],
+  ) {
+    const n = sides.a.length;
+    for (let i = 0; i < n; i++) {
+      // Each receiver claims every segment once, half from each of two partners.
+      const half = Math.ceil(segments.length / 2);
+      await serve(api, streamId, sides.a[i]!, sides.b[i]!, segments.slice(0, half));
+      await serve(api, streamId, sides.a[(i + 1) % n]!, sides.b[i]!, segments.slice(half));
+      await serve(api, streamId, sides.b[i]!, sides.a[i]!, segments.slice(0, half));
+      await serve(api, streamId, sides.b[(i + 1) % n]!, sides.a[i]!, segments.slice(half));
+    }
+  }
+
+  it('an honest swarm is not held; its supporter becomes payable as reputation grows, never in the first hour', async () => {
+    const { api, coordinator, clock, streamId } = await setup();
+    const supporter = await createSession(api, streamId, { ip: ownNetwork() });
+    const viewers: TestSession[] = [];
+    for (let i = 0; i < 4; i++)
+      viewers.push(await createSession(api, streamId, { ip: ownNetwork() }));
+    const segments: SeededSegment[] = [];
+    for (let seq = 0; seq < 8; seq++)
+      segments.push(await seedSegment(coordinator.db, streamId, seq, { byteLength: 40_000 }));
+    // The supporter serves every viewer; two viewers serve each other one segment.
+    for (const [i, viewer] of viewers.entries())
+      await serve(api, streamId, supporter, viewer, segments.slice(i * 2, i * 2 + 2));
+    await serve(api, streamId, viewers[0]!, viewers[1]!, [segments[6]!]);
+    await serve(api, streamId, viewers[1]!, viewers[0]!, [segments[7]!]);
+    await passChallenges(api, supporter, segments, 4);
+
+    clock.advance(4 * MINUTE);
+    for (const viewer of viewers) await heartbeat(api, clock, viewer);
+    const run = await coordinator.detectCollusion();
+    expect(run).toMatchObject({ ran: true, holds: 0, heldSessions: 0 });
+    expect(run.judged).toBeGreaterThanOrEqual(3);
+
+    const early = await credit(api, supporter.viewerId);
+    expect(early).toMatchObject({
+      viewerId: supporter.viewerId,
+      creditedBytes: 8 * 40_000,
+      payableBytes: 0,
+      frozenBytes: 0,
+      pendingReviewBytes: 0,
+    });
+    expect(early.reputation).toBeGreaterThan(0);
+    expect(early.reputation).toBeLessThan(0.7);
+    expect(early.reputationParts.diversity).toBeCloseTo(4 / 5, 4);
+
+    // 59 minutes in, seen throughout: still below the threshold, nothing payable.
+    clock.advance(55 * MINUTE);
+    await api.post(`/api/sessions/${supporter.sessionId}/token`, undefined, {
+      token: supporter.sessionSecret,
+    });
+    const hour = await credit(api, supporter.viewerId);
+    expect(hour.reputation).toBeLessThan(0.7);
+    expect(hour.payableBytes).toBe(0);
+    expect(hour.reputationParts.uptime).toBeGreaterThan(early.reputationParts.uptime);
+    expect(hour.reputationParts.age).toBeGreaterThan(early.reputationParts.age);
+
+    // Thirteen hours in, still live: payable, all of it.
+    clock.advance(12 * HOUR);
+    await api.post(`/api/sessions/${supporter.sessionId}/token`, undefined, {
+      token: supporter.sessionSecret,
+    });
+    const summary = await api.get(`/api/sessions/${supporter.sessionId}`, {
+      token: supporter.sessionSecret,
+    });
+    const grown = await credit(api, supporter.viewerId);
+    expect(grown.reputation).toBeGreaterThanOrEqual(0.7);
+    expect(grown.reputationParts).toMatchObject({ uptime: 1, age: 1 });
+    expect(grown.payableBytes).toBe(grown.creditedBytes);
+    expect(summary.body.reputation).toBe(grown.reputation);
+    // Still nothing held, and the job judges the same window the same way later.
+    expect((await coordinator.detectCollusion()).holds).toBe(0);
+  });
+
+  it('a receipt farm is held with its reasons, its credit frozen and kept', async () => {
+    const { api, coordinator, clock, streamId } = await setup();
+    const sides = await farm(api, streamId, ['127.0.0.1', '127.0.0.2']);
+    const segments: SeededSegment[] = [];
+    for (let seq = 0; seq < 6; seq++)
+      segments.push(await seedSegment(coordinator.db, streamId, seq, { byteLength: 30_000 }));
+    await runFarm(api, streamId, sides, segments);
+    // An honest pair elsewhere in the same stream, for contrast.
+    const supporter = await createSession(api, streamId, { ip: ownNetwork() });
+    const viewer = await createSession(api, streamId, { ip: ownNetwork() });
+    await serve(api, streamId, supporter, viewer, segments.slice(0, 2));
+
+    // Within the playback grace nobody is judged on playback: not enough to hold.
+    expect((await coordinator.detectCollusion()).holds).toBe(0);
+    clock.advance(5 * MINUTE);
+    await heartbeat(api, clock, viewer);
+    const before = await Promise.all(sides.all.map((s) => credit(api, s.viewerId)));
+    const run = await coordinator.detectCollusion();
+    expect(run).toMatchObject({ ran: true, holds: 1, heldSessions: 6 });
+
+    const listed = await api.get('/api/admin/holds?status=held', { token: ADMIN_KEY });
+    expect(listed.status).toBe(200);
+    const holds = listed.body.holds.filter((h: { streamId: string }) => h.streamId === streamId);
+    expect(holds).toHaveLength(1);
+    const hold = holds[0];
+    expect(hold).toMatchObject({ streamId, status: 'held', decidedAt: null });
+    expect(hold.score).toBeGreaterThanOrEqual(3);
+    expect(hold.reasons.map((r: { code: string }) => r.code).sort()).toEqual([
+      'NO_PLAYBACK',
+      'RECIPROCAL',
+      'SAME_NETWORK',
+    ]);
+    expect(hold.reasons[0].message).toMatch(/^6 of 6 sessions; e\.g\. /);
+    expect(hold.sessions.map((s: { sessionId: string }) => s.sessionId).sort()).toEqual(
+      sides.all.map((s) => s.sessionId).sort(),
+    );
+    const farmBytes = before.reduce((sum, c) => sum + c.creditedBytes, 0);
+    expect(farmBytes).toBe(6 * 6 * 30_000);
+    expect(hold.creditedBytes).toBe(farmBytes);
+
+    for (const [i, session] of sides.all.entries()) {
+      const now = await credit(api, session.viewerId);
+      expect(now.creditedBytes).toBe(before[i].creditedBytes);
+      expect(now).toMatchObject({
+        payableBytes: 0,
+        frozenBytes: now.creditedBytes,
+        pendingReviewBytes: now.creditedBytes,
+      });
+    }
+    // The honest pair is untouched; the ledger itself never changes.
+    expect((await credit(api, supporter.viewerId)).frozenBytes).toBe(0);
+    await coordinator.flushCredits();
+    expect(await viewerCreditedBytes(coordinator.db, sides.a[0]!.viewerId)).toBe(
+      before[0].creditedBytes,
+    );
+    // Credit earned while held is frozen too, and a held session is not held twice.
+    const more = await seedSegment(coordinator.db, streamId, 6, { byteLength: 30_000 });
+    await serve(api, streamId, sides.a[0]!, sides.b[1]!, [more]);
+    const later = await credit(api, sides.a[0]!.viewerId);
+    expect(later.frozenBytes).toBe(later.creditedBytes);
+    expect(later.creditedBytes).toBe(before[0].creditedBytes + 30_000);
+    expect((await coordinator.detectCollusion()).holds).toBe(0);
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    expect(text).toMatch(/streamrp2p_coordinator_trust_holds_total\{reason="NO_PLAYBACK"\} 1/);
+    expect(text).toMatch(/streamrp2p_coordinator_trust_held_sessions_total 6/);
+  });
+
+  it('a reviewer releases or voids a hold; the endpoints need the admin key', async () => {
+    const { api, coordinator, clock, streamId } = await setup();
+    const first = await farm(api, streamId, ['127.0.0.1', '127.0.0.2'], 2);
+    const second = await farm(api, streamId, ['127.0.1.1', '127.0.1.2'], 2);
+    const segments: SeededSegment[] = [];
+    for (let seq = 0; seq < 4; seq++)
+      segments.push(await seedSegment(coordinator.db, streamId, seq, { byteLength: 20_000 }));
+    await runFarm(api, streamId, first, segments);
+    await runFarm(api, streamId, second, segments);
+    clock.advance(5 * MINUTE);
+    expect(await coordinator.detectCollusion()).toMatchObject({ holds: 2, heldSessions: 8 });
+
+    // Authentication: no key, a wrong key, then the right one.
+    expect((await api.get('/api/admin/holds')).status).toBe(401);
+    const wrong = await api.get('/api/admin/holds', { token: 'not-the-admin-key-000' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('UNAUTHORIZED');
+    // The file's tests share a database: look at this stream's holds only.
+    const ofStream = (list: Array<{ streamId: string; holdId: string }>) =>
+      list.filter((h) => h.streamId === streamId);
+    const holds = ofStream((await api.get('/api/admin/holds', { token: ADMIN_KEY })).body.holds);
+    expect(holds).toHaveLength(2);
+    const holdOf = (side: { all: TestSession[] }) =>
+      holds.find((h: { sessions: { sessionId: string }[] }) =>
+        h.sessions.some((s) => s.sessionId === side.all[0]!.sessionId),
+      ).holdId as string;
+    const released = holdOf(first);
+    const voided = holdOf(second);
+    const refused = await api.post(`/api/admin/holds/${released}/release`, undefined, {
+      token: 'not-the-admin-key-000',
+    });
+    expect(refused.status).toBe(401);
+
+    const release = await api.post(`/api/admin/holds/${released}/release`, undefined, {
+      token: ADMIN_KEY,
+    });
+    expect(release.status).toBe(200);
+    expect(release.body).toMatchObject({ holdId: released, status: 'released' });
+    expect(release.body.decidedAt).toBe(new Date(clock.now()).toISOString());
+    const freed = await credit(api, first.a[0]!.viewerId);
+    expect(freed.creditedBytes).toBeGreaterThan(0);
+    // No longer frozen, but not payable either: reputation is still far too young.
+    expect(freed).toMatchObject({ frozenBytes: 0, pendingReviewBytes: 0, payableBytes: 0 });
+    expect(freed.reputation).toBeLessThan(0.7);
+
+    const voidRes = await api.post(`/api/admin/holds/${voided}/void`, undefined, {
+      token: ADMIN_KEY,
+    });
+    expect(voidRes.body).toMatchObject({ holdId: voided, status: 'voided' });
+    const gone = await credit(api, second.a[0]!.viewerId);
+    expect(gone.creditedBytes).toBeGreaterThan(0);
+    expect(gone).toMatchObject({
+      frozenBytes: gone.creditedBytes,
+      pendingReviewBytes: 0,
+      payableBytes: 0,
+    });
+
+    // Deciding again the same way answers the hold; the other way is a conflict.
+    expect(
+      (await api.post(`/api/admin/holds/${voided}/void`, undefined, { token: ADMIN_KEY })).status,
+    ).toBe(200);
+    const conflict = await api.post(`/api/admin/holds/${voided}/release`, undefined, {
+      token: ADMIN_KEY,
+    });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.code).toBe('HOLD_DECIDED');
+    const missing = await api.post('/api/admin/holds/no-such-hold/void', undefined, {
+      token: ADMIN_KEY,
+    });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('HOLD_NOT_FOUND');
+    const byStatus = await api.get('/api/admin/holds?status=voided', { token: ADMIN_KEY });
+    expect(ofStream(byStatus.body.holds).map((h) => h.holdId)).toEqual([voided]);
+    expect((await api.get('/api/admin/holds?status=nope', { token: ADMIN_KEY })).status).toBe(400);
+    // A released session is not held again for the same receipts.
+    expect((await coordinator.detectCollusion()).holds).toBe(0);
+  });
+
+  it('without ADMIN_API_KEY the review endpoints answer 403 ADMIN_DISABLED', async () => {
+    const { api } = await setup({ adminApiKey: undefined });
+    for (const res of [
+      await api.get('/api/admin/holds', { token: ADMIN_KEY }),
+      await api.post('/api/admin/holds/x/release', undefined, { token: ADMIN_KEY }),
+      await api.post('/api/admin/holds/x/void'),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('ADMIN_DISABLED');
+    }
+  });
+
+  it('an unknown viewer has no credit and no reputation', async () => {
+    const { api } = await setup();
+    expect(await credit(api, 'nobody-1')).toEqual({
+      viewerId: 'nobody-1',
+      creditedBytes: 0,
+      payableBytes: 0,
+      frozenBytes: 0,
+      pendingReviewBytes: 0,
+      reputation: 0,
+      reputationParts: { uptime: 0, challenges: 0, diversity: 0, age: 0 },
+    });
+    expect((await api.get('/api/viewers/bad%20id/credit')).status).toBe(400);
+  });
+});
