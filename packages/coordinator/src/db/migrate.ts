@@ -4,6 +4,7 @@ import { pendingCreditsMigration } from './migrations/002-pending-credits.js';
 import { addressKeysMigration } from './migrations/003-address-keys.js';
 import { trustMigration } from './migrations/005-trust.js';
 import { pointsMigration } from './migrations/006-points.js';
+import { receiptBoundsMigration } from './migrations/007-receipt-bounds.js';
 import type { DB } from './schema.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never edit. */
@@ -13,6 +14,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '003_address_keys': addressKeysMigration,
   '005_trust': trustMigration,
   '006_points': pointsMigration,
+  '007_receipt_bounds': receiptBoundsMigration,
 });
 
 /**

@@ -181,6 +181,20 @@ export interface TrustHoldSessionsTable {
   viewer_id: string;
 }
 
+/**
+ * What a session was credited as receiver and as uploader, for the physical bounds (migration
+ * 007, decision 23): locked and added to by each receipt batch, in the statement that inserts it.
+ */
+export interface CreditBoundsTable {
+  session_id: string;
+  stream_id: string;
+  address_key: string;
+  received_bytes: Generated<number>;
+  uploaded_bytes: Generated<number>;
+  /** When the session was first credited as uploader (the supporters-per-address rule). */
+  first_uploaded_at: Nullable<Date>;
+}
+
 /** The whole database, as `Kysely<DB>` sees it. */
 export interface DB {
   streamers: StreamersTable;
@@ -195,6 +209,7 @@ export interface DB {
   viewer_points: ViewerPointsTable;
   point_balances: PointBalancesTable;
   follows: FollowsTable;
+  credit_bounds: CreditBoundsTable;
   trust_holds: TrustHoldsTable;
   trust_hold_sessions: TrustHoldSessionsTable;
 }

@@ -2,6 +2,7 @@
  * The per-receipt rules, as a pure function over what the batch lookups found. Order matters
  * only for which code a receipt breaking several rules gets: cheap, local checks come first.
  */
+import { checkPublishedInSession, checkSupporterLimit } from './receipt-bounds.js';
 import { reject, type Rejected } from './receipt-codes.js';
 import type { ParsedReceipt } from './parse-receipt.js';
 
@@ -18,10 +19,19 @@ export interface SessionFacts {
 export interface CheckContext {
   now: number;
   receiver: SessionFacts;
-  /** Indexed segments by `rendition:sequence`. */
-  roots: ReadonlyMap<string, { root: string; byteLength: number }>;
+  /** Indexed segments by `rendition:sequence` (`indexedAt` in ms). */
+  roots: ReadonlyMap<string, { root: string; byteLength: number; indexedAt: number }>;
   /** Sessions by peer id. */
   uploaders: ReadonlyMap<string, SessionFacts>;
+  /**
+   * By uploader session id: the live sessions of its address in the stream credited as
+   * uploaders before it (`receipt-lookups.ts`); a session missing here has none.
+   */
+  uploadersBefore: ReadonlyMap<string, number>;
+  /** The earliest `indexedAt` a segment may have (`publishedSince`). */
+  publishedSince: number;
+  /** Uploader sessions credited per address and stream (`uploadersPerAddress`). */
+  uploadersPerAddress: number;
   maxAgeMs: number;
   maxSkewMs: number;
   sameIpAllowed: boolean;
@@ -42,7 +52,10 @@ export function checkTime(receipt: ParsedReceipt, ctx: CheckContext): Rejected |
   return undefined;
 }
 
-/** Everything after the signature: index, uploader, swarm, liveness, self and IP rules. */
+/**
+ * Everything after the signature: index, publication time, uploader, swarm, liveness, self, IP
+ * and supporters-per-address rules.
+ */
 export function checkAgainstIndex(
   receipt: ParsedReceipt,
   ctx: CheckContext,
@@ -61,6 +74,8 @@ export function checkAgainstIndex(
       `byteLength ${receipt.byteLength} differs from the indexed ${indexed.byteLength}`,
     );
   }
+  const early = checkPublishedInSession(indexed.indexedAt, ctx.publishedSince);
+  if (early !== undefined) return early;
   const uploader = ctx.uploaders.get(receipt.uploaderPeerId);
   if (uploader === undefined)
     return reject('UNKNOWN_UPLOADER', `no session has peer id ${receipt.uploaderPeerId}`);
@@ -76,5 +91,10 @@ export function checkAgainstIndex(
   if (!ctx.sameIpAllowed && uploader.ip === ctx.receiver.ip) {
     return reject('SAME_IP', 'uploader and receiver share an IP address');
   }
+  const crowded = checkSupporterLimit(
+    ctx.uploadersPerAddress,
+    ctx.uploadersBefore.get(uploader.id) ?? 0,
+  );
+  if (crowded !== undefined) return crowded;
   return { uploader };
 }

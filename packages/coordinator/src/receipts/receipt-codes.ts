@@ -23,6 +23,14 @@ export const ReceiptRejection = {
   SAME_IP: 'SAME_IP',
   /** The timestamp is in the future, too old, or before a session started. */
   IMPLAUSIBLE_TIME: 'IMPLAUSIBLE_TIME',
+  /** The segment was indexed before the receiver session began, beyond the rewind allowance. */
+  BEFORE_SESSION: 'BEFORE_SESSION',
+  /** Crediting it would take the receiver session past what it could have played. */
+  RECEIVER_BOUND: 'RECEIVER_BOUND',
+  /** Crediting it would take the uploader session past a plausible upload rate. */
+  UPLOADER_BOUND: 'UPLOADER_BOUND',
+  /** The uploader is not among the first uploaders of its address in the stream. */
+  SUPPORTER_LIMIT: 'SUPPORTER_LIMIT',
   /** The batch carries no valid meeting ticket naming the receiver and uploader in the swarm. */
   NO_TICKET: 'NO_TICKET',
   /** The batch's meeting ticket for this pair does not verify (forged or altered). */

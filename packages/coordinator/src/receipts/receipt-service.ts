@@ -1,9 +1,10 @@
 /**
  * Verifies and credits a batch of receipts: its one signature (before any lookup), stream and
- * time checks, one lookup statement (roots, uploaders), then one statement that inserts the
- * receipts (a UNIQUE key per receiving viewer and segment makes concurrent duplicates credit
- * once) and the uploaders' pending credits, which the credit roll-up later adds to their counters. With the session's
- * authentication, a batch is three statements and no transaction, whatever its size.
+ * time checks, one lookup statement (roots, uploaders, the receiver's window), then one
+ * statement that applies the physical bounds (decision 23) and inserts the receipts (a UNIQUE
+ * key per receiving viewer and segment makes concurrent duplicates credit once) and the
+ * uploaders' pending credits, which the credit roll-up later adds to their counters. With the
+ * session's authentication, a batch is three statements and no transaction, whatever its size.
  */
 import { KeyObject } from 'node:crypto';
 import type { PostReceiptsResponse, ReceiptOutcome } from '@streamrp2p/protocol';
@@ -24,6 +25,7 @@ import type { ParsedReceipt, ParsedReceiptsRequest } from './parse-receipt.js';
 import { verifyBatchSignature } from './verify-signature.js';
 import { creditReceipts, type Credit } from './credit-receipts.js';
 import { lookupBatch } from './receipt-lookups.js';
+import { publishedSince, receiverLimit, uploaderLimit } from './receipt-bounds.js';
 import { BatchTickets } from './meeting-tickets.js';
 
 function facts(ctx: AppContext, s: SessionRow): SessionFacts {
@@ -75,6 +77,9 @@ export async function processReceipts(
     maxAgeMs: ctx.config.receiptMaxAgeSeconds * 1000,
     maxSkewMs: ctx.config.receiptMaxSkewSeconds * 1000,
     sameIpAllowed: ctx.config.receiptsSameIpAllowed,
+    uploadersBefore: new Map(),
+    publishedSince: publishedSince(ctx.config, receiver.created_at.getTime()),
+    uploadersPerAddress: ctx.config.uploadersPerAddress,
   };
   // Meeting tickets (decision 22): only pairs the tracker saw signal each other earn credit.
   const tickets = ctx.config.requireMeetingTickets
@@ -104,15 +109,15 @@ export async function processReceipts(
   }
   endVerify();
 
-  // 2. One lookup statement for the whole batch (roots and uploaders).
+  // 2. One lookup statement for the whole batch (roots, uploaders, the receiver's window).
   const endLookup = phase('lookup');
-  const { roots, uploaders } = await lookupBatch(
+  const { roots, uploaders, uploadersBefore, publishedBytes } = await lookupBatch(
     ctx,
-    receiver.stream_id,
+    { sessionId: receiver.id, streamId: receiver.stream_id, since: check.publishedSince },
     plausible.map((s) => s.receipt),
   );
   endLookup();
-  const context: CheckContext = { ...check, roots, uploaders };
+  const context: CheckContext = { ...check, roots, uploaders, uploadersBefore };
 
   // 3. Index and uploader rules; the first receipt for a segment in the batch is the candidate.
   const candidates = new Map<string, Credit & { index: number }>();
@@ -136,27 +141,35 @@ export async function processReceipts(
       signedAt: receipt.timestamp,
       uploaderSessionId: outcome.uploader.id,
       uploaderViewerId: outcome.uploader.viewerId,
+      uploaderLimit: uploaderLimit(ctx.config, outcome.uploader.createdAt, now),
     });
   }
 
-  // 4. One transaction: insert what is new, credit exactly what was inserted.
+  // 4. One statement: within the physical bounds, insert what is new, credit exactly that.
   const endWrite = phase('write');
-  const inserted = await creditReceipts(
+  const outcomes = await creditReceipts(
     ctx,
     receiver,
     [...candidates.values()],
+    { receiverLimit: receiverLimit(ctx.config, publishedBytes) },
     nowDate(() => now),
   );
   endWrite();
   for (const [segment, candidate] of candidates) {
-    results[candidate.index] = {
-      index: candidate.index,
-      status: inserted.has(segment) ? 'credited' : 'duplicate',
-    };
+    const outcome = outcomes.get(segment) ?? 'duplicate';
+    if (outcome === 'RECEIVER_BOUND' || outcome === 'UPLOADER_BOUND') {
+      rejectAt(candidate.index, reject(outcome, BOUND_MESSAGES[outcome]));
+    } else results[candidate.index] = { index: candidate.index, status: outcome };
   }
   for (const { index } of sameBatch) results[index] = { index, status: 'duplicate' };
   return summarize(ctx, results);
 }
+
+const BOUND_MESSAGES = {
+  RECEIVER_BOUND:
+    'the receiver session would be credited more than the stream published while it was live',
+  UPLOADER_BOUND: 'the uploader session would be credited more than a plausible upload rate',
+} as const;
 
 function summarize(ctx: AppContext, results: ReceiptOutcome[]): PostReceiptsResponse {
   const response: PostReceiptsResponse = { credited: 0, duplicates: 0, rejected: 0, results };
