@@ -129,6 +129,8 @@ describeWithDatabases('points farming', (t) => {
       (await award(api, session, 'chat_message')).body.awarded as number;
 
     expect(await chat()).toBe(0);
+    expect((await award(api, earner, 'follow_streamer')).body.awarded).toBe(0);
+    expect((await award(api, earner, 'share_stream')).body.awarded).toBe(0);
     const pair = await audience(api, streamId, 2);
     expect(await chat()).toBe(0);
     // None of these count: the earner's own other sessions, other viewers on its network or
@@ -194,6 +196,18 @@ describeWithDatabases('points farming', (t) => {
     expect(shares).toEqual([50, 0, 0]);
     expect(await refusedCount(api, 'chat_message', 'daily_cap')).toBe(2);
     expect(await refusedCount(api, 'follow_streamer', 'daily_cap')).toBe(1);
+
+    // Concurrent follows of five more streamers by a fresh viewer: exactly the cap pays.
+    const fresh = await createSession(api, viewer.streamId, { ip: networkIp() });
+    const more = await Promise.all(
+      [1, 2, 3, 4, 5].map(async () => createStream(api, (await streamerFrom(api)).apiKey)),
+    );
+    const there = await Promise.all(
+      more.map((s) =>
+        createSession(api, s.streamId, { viewerId: fresh.viewerId, ip: networkIp() }),
+      ),
+    );
+    expect(awarded(await Promise.all(there.map((s) => award(api, s, 'follow_streamer'))))).toBe(50);
 
     // A day later the caps start over; the follow not paid yesterday pays now, once.
     clock.advance(24 * 3600 * 1000);
