@@ -25,13 +25,19 @@ export function nextIp(): string {
   return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
 }
 
-/** A streamer account, from a fresh client IP unless `opts.ip` (accounts per address are capped). */
+let streamerCounter = 0;
+/**
+ * A streamer account, from a client IP on a /24 of its own unless `opts.ip`: accounts per
+ * address and per network are capped, and tests create many.
+ */
 export async function createStreamer(
   api: Api,
   name = 'streamer',
   opts: { ip?: string } = {},
 ): Promise<{ streamerId: string; apiKey: string }> {
-  const res = await api.post('/api/streamers', { name }, { ip: opts.ip ?? nextIp() });
+  streamerCounter++;
+  const ip = opts.ip ?? `10.${128 + ((streamerCounter >> 8) & 127)}.${streamerCounter & 255}.1`;
+  const res = await api.post('/api/streamers', { name }, { ip });
   if (res.status !== 201)
     throw new Error(`createStreamer: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
@@ -153,12 +159,12 @@ export interface SeededSegment {
   byteLength: number;
 }
 
-/** Stores a random segment's root as the indexer would. */
+/** Stores a random segment's root as the indexer would (at `indexedAt`, default now). */
 export async function seedSegment(
   db: Kysely<DB>,
   streamId: string,
   sequence: number,
-  opts: { rendition?: string; byteLength?: number } = {},
+  opts: { rendition?: string; byteLength?: number; indexedAt?: Date } = {},
 ): Promise<SeededSegment> {
   const rendition = opts.rendition ?? 'live_240p_index';
   const bytes = new Uint8Array(randomBytes(opts.byteLength ?? 50_000));
@@ -172,7 +178,7 @@ export async function seedSegment(
       sequence,
       root,
       byte_length: bytes.length,
-      indexed_at: new Date(),
+      indexed_at: opts.indexedAt ?? new Date(),
     })
     .execute();
   return { rendition, sequence, bytes, tree, root, byteLength: bytes.length };
