@@ -51,8 +51,8 @@ describe('reputation', () => {
   it('normalises each part as documented', () => {
     const { parts } = reputationOf(
       facts({
-        firstSessionAt: NOW - 6 * HOUR,
-        liveMs: 3 * HOUR,
+        firstSessionAt: NOW - 2 * HOUR,
+        liveMs: 1 * HOUR,
         challengesPassed: 4,
         challengesFailed: 1,
         challengesExpired: 1,
@@ -61,12 +61,15 @@ describe('reputation', () => {
       NOW,
     );
     expect(parts).toEqual({ uptime: 0.5, challenges: 0.3333, diversity: 0.4, age: 0.5 });
+    expect(reputationOf(facts({ firstSessionAt: NOW - HOUR, liveMs: HOUR }), NOW).reputation).toBe(
+      0.2375,
+    );
     expect(reputationOf(facts({ receiverNetworks: 50 }), NOW).parts.diversity).toBe(1);
   });
 
   it('never counts more uptime than age (parallel sessions do not help)', () => {
     const { parts } = reputationOf(facts({ firstSessionAt: NOW - HOUR, liveMs: 100 * HOUR }), NOW);
-    expect(parts.uptime).toBeCloseTo(1 / 6, 3);
+    expect(parts.uptime).toBe(0.5);
   });
 
   it('failed and expired challenges pull the challenges part down', () => {
@@ -82,10 +85,10 @@ describe('reputation', () => {
   it('cannot reach the payable threshold within one hour of the first session, whatever it does', () => {
     const threshold = DEFAULT_COORDINATOR_CONFIG.payableReputation;
     expect(maxReputationAt(HOUR)).toBeLessThan(threshold);
-    expect(maxReputationAt(HOUR)).toBeCloseTo(0.5667, 3);
-    // The earliest a flawless viewer gets there: 3 h.
-    expect(maxReputationAt(2.9 * HOUR)).toBeLessThan(threshold);
-    expect(maxReputationAt(3 * HOUR)).toBeGreaterThanOrEqual(threshold);
+    expect(maxReputationAt(HOUR)).toBeCloseTo(0.6375, 4);
+    // The earliest a flawless viewer gets there: 1 h 16 min.
+    expect(maxReputationAt(1.25 * HOUR)).toBeLessThan(threshold);
+    expect(maxReputationAt(1.3 * HOUR)).toBeGreaterThanOrEqual(threshold);
   });
 
   it('lets an honest supporter past the threshold once it has grown', () => {

@@ -3,18 +3,19 @@
  * to 0..1. It is the one definition credit payability (and later the economics) rests on, so
  * every constant is here and in the README:
  *
- *   uptime     = min(1, live time / 6 h)        live time: the union of the viewer's sessions'
+ *   uptime     = min(1, live time / 2 h)        live time: the union of the viewer's sessions'
  *                                               [created_at, ended_at or last_seen_at] intervals
+ *   age        = min(1, time since the first session / 4 h)
  *   challenges = passed / (passed + 3 x (failed + expired unanswered) + 2)
  *   diversity  = min(1, receiver networks / 5)  distinct `network_key`s of sessions that credited
  *                                               the viewer, its own networks excluded
- *   age        = min(1, time since the first session / 12 h)
- *   reputation = 0.3 uptime + 0.3 challenges + 0.2 diversity + 0.2 age
+ *   reputation = 0.35 uptime + 0.25 age + 0.25 challenges + 0.15 diversity
  *
- * New viewers start at 0. Challenges and diversity can be earned fast (together at most 0.5);
+ * New viewers start at 0. Challenges and diversity can be earned fast (together at most 0.4);
  * uptime and age only with the wall clock, and uptime never exceeds age. So within one hour of
- * its first session no viewer, whatever it does, exceeds 0.5 + 0.3/6 + 0.2/12 = 0.567, below
- * the 0.7 payable threshold: the earliest a flawless viewer reaches 0.7 is 3 h.
+ * its first session no viewer, whatever it does, exceeds 0.4 + 0.35/2 + 0.25/4 = 0.6375, below
+ * the 0.7 payable threshold; a flawless one reaches 0.7 after 1 h 16 min, an honest supporter
+ * with a few passed challenges and receivers on a network or two after 2 to 3 h.
  */
 import type { ReputationParts } from '@streamrp2p/protocol';
 
@@ -22,18 +23,18 @@ const HOUR_MS = 3_600_000;
 
 /** Weight of each part; they sum to 1. Issue 11 adds parts (latency, success) here. */
 export const REPUTATION_WEIGHTS: Readonly<ReputationParts> = Object.freeze({
-  uptime: 0.3,
-  challenges: 0.3,
-  diversity: 0.2,
-  age: 0.2,
+  uptime: 0.35,
+  challenges: 0.25,
+  diversity: 0.15,
+  age: 0.25,
 });
 
 /** How each part is normalised. */
 export const REPUTATION_SCALES = Object.freeze({
   /** Live time that gives a full uptime part. */
-  uptimeFullMs: 6 * HOUR_MS,
+  uptimeFullMs: 2 * HOUR_MS,
   /** Time since the first session that gives a full age part. */
-  ageFullMs: 12 * HOUR_MS,
+  ageFullMs: 4 * HOUR_MS,
   /** Distinct receiver networks that give a full diversity part. */
   diversityFullNetworks: 5,
   /** A failed or expired challenge counts this many times a pass. */
@@ -71,7 +72,7 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
  *
  * @example
  * reputationOf({ firstSessionAt: now - 3_600_000, liveMs: 3_600_000, challengesPassed: 0,
- *   challengesFailed: 0, challengesExpired: 0, receiverNetworks: 0 }, now).reputation; // 0.0667
+ *   challengesFailed: 0, challengesExpired: 0, receiverNetworks: 0 }, now).reputation; // 0.2375
  */
 export function reputationOf(facts: ReputationFacts, nowMs: number): Reputation {
   const s = REPUTATION_SCALES;
