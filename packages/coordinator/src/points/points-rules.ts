@@ -5,6 +5,7 @@ import {
   type PointsAction,
   type PointsResponse,
 } from '@streamrp2p/protocol';
+import type { CoordinatorConfig } from '../config/config.js';
 
 export const POINTS_ACTIONS: readonly PointsAction[] = Object.freeze([
   'watch_time',
@@ -50,12 +51,17 @@ export type PointsRefusal =
   | 'address_cap';
 
 /** The daily caps (awards per 24 h) by action, from the config; watch time has none. */
-export interface DailyCapConfig {
-  pointsChatDailyCap: number;
-  pointsFollowDailyCap: number;
-  pointsShareDailyCap: number;
-  pointsAddressCapFactor: number;
-}
+export type DailyCapConfig = Pick<
+  CoordinatorConfig,
+  'pointsChatDailyCap' | 'pointsFollowDailyCap' | 'pointsShareDailyCap' | 'pointsAddressCapFactor'
+>;
+
+/** The config field holding each capped action's per-viewer cap. */
+const CAP_FIELDS: Readonly<Partial<Record<PointsAction, keyof DailyCapConfig>>> = Object.freeze({
+  chat_message: 'pointsChatDailyCap',
+  follow_streamer: 'pointsFollowDailyCap',
+  share_stream: 'pointsShareDailyCap',
+});
 
 /**
  * Awards of `action` per viewer and per address in 24 h, or undefined for watch time (bounded by
@@ -68,15 +74,9 @@ export function dailyCaps(
   config: DailyCapConfig,
   action: PointsAction,
 ): { viewer: number; address: number } | undefined {
-  const viewer =
-    action === 'chat_message'
-      ? config.pointsChatDailyCap
-      : action === 'follow_streamer'
-        ? config.pointsFollowDailyCap
-        : action === 'share_stream'
-          ? config.pointsShareDailyCap
-          : undefined;
-  if (viewer === undefined) return undefined;
+  const field = CAP_FIELDS[action];
+  if (field === undefined) return undefined;
+  const viewer = config[field];
   return { viewer, address: viewer * config.pointsAddressCapFactor };
 }
 
