@@ -6,6 +6,7 @@ import type { EngineEvents, EngineStats } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
 import { loadSegment, type SegmentRequest, type SegmentResult } from './load-segment.js';
 import { HttpEstimator } from './http-estimator.js';
+import { MeetingTickets } from './meeting-tickets.js';
 import { isMeteredConnection } from './metered.js';
 import type { PeerConnection } from './peer-connection.js';
 import { SegmentStore } from './segment-store.js';
@@ -41,6 +42,9 @@ export class P2PEngine extends Emitter<EngineEvents> {
   private readonly fetching = new Map<string, Set<number>>();
   private readonly banned = new Set<string>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
+  /** The tracker's meeting tickets, sent with the receipts they cover (decision 22). */
+  private readonly tickets = new MeetingTickets();
+  private ticketTimer: ReturnType<typeof setInterval> | undefined;
   private verifiedP2PBytes = 0;
   private readonly totals = {
     httpBytes: 0,
@@ -75,11 +79,15 @@ export class P2PEngine extends Emitter<EngineEvents> {
         : { token: this.config.trackerToken, peerId: this.config.peerId },
     );
     this.tracker.on('ready', ({ peerId }) => {
+      this.scheduleTicketRenewal();
       this.emit('ready', { peerId });
       for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
     });
     this.tracker.on('signal', (message) => this.swarms.get(message.swarm)?.onSignal(message));
     this.tracker.on('peer-left', ({ swarm, peerId }) => this.swarms.get(swarm)?.onPeerLeft(peerId));
+    this.tracker.on('ticket', ({ swarm, peerId, ticket }) =>
+      this.tickets.add(swarm, peerId, ticket),
+    );
     this.tracker.on('error', (error) => this.reportError(error));
     this.idleTimer = setInterval(() => this.leaveIdleSwarms(), SWARM_IDLE_MS / 3);
   }
@@ -213,6 +221,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
     if (this.destroyed) return;
     this.destroyed = true;
     clearInterval(this.idleTimer);
+    clearInterval(this.ticketTimer);
+    this.tickets.clear();
     await this.coordinator?.destroy();
     await Promise.all([...this.swarms.values()].map((swarm) => swarm.close()));
     this.swarms.clear();
@@ -233,6 +243,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       viewerId: this.config.viewerId,
       rootWaitMs: this.config.rootWaitMs,
       heartbeatMs: this.config.heartbeatMs,
+      meetingTickets: (receipts) => this.tickets.forReceipts(receipts),
     });
     const forwarded = [
       'points',
@@ -244,7 +255,11 @@ export class P2PEngine extends Emitter<EngineEvents> {
       'error',
     ] as const;
     for (const event of forwarded) link.on(event, (payload) => this.emit(event, payload as never));
-    link.on('session-renewed', () => this.tracker.reconnect());
+    link.on('session-renewed', () => {
+      // The tickets name the old session's peer id.
+      this.tickets.clear();
+      this.tracker.reconnect();
+    });
     link.start().catch((error: unknown) => this.reportError(error));
     // Challenges name a stream, rendition and sequence; the store is keyed by swarm.
     link.startChallenges((rendition, sequence) =>
@@ -288,6 +303,23 @@ export class P2PEngine extends Emitter<EngineEvents> {
     this.swarms.set(key, swarm);
     if (this.tracker.ready) this.joinSwarm(swarm);
     return swarm;
+  }
+
+  /** Renews the tickets of connected pairs as often as the tracker's `welcome` asks. */
+  private scheduleTicketRenewal(): void {
+    clearInterval(this.ticketTimer);
+    this.ticketTimer = undefined;
+    const renewMs = this.tracker.ticketRenewMs;
+    if (renewMs === undefined || this.destroyed) return;
+    this.ticketTimer = setInterval(() => {
+      for (const swarm of this.swarms.values()) {
+        for (const peerId of swarm.connectedIds()) {
+          const held = this.tickets.newest(swarm.key, peerId);
+          // A refusal (the peer left, the ticket is too old) only means no renewal.
+          if (held) this.tracker.renewTicket(swarm.key, peerId, held).catch(() => undefined);
+        }
+      }
+    }, renewMs);
   }
 
   private joinSwarm(swarm: Swarm): void {

@@ -8,6 +8,7 @@ import {
   type SignalData,
   type SignalMessage,
   type SwarmRef,
+  type TicketResult,
   type TrackerAck,
 } from '@streamrp2p/protocol';
 import { Emitter } from './emitter.js';
@@ -22,6 +23,8 @@ export interface TrackerClientEvents {
   ready: { peerId: string };
   disconnect: { reason: string };
   signal: SignalMessage;
+  /** A meeting ticket for us and `peerId` in `swarm` (from a signal, its ack or a renewal). */
+  ticket: { swarm: string; peerId: string; ticket: string };
   'peer-left': { swarm: string; peerId: string };
   error: SdkError;
 }
@@ -30,6 +33,7 @@ export interface TrackerClientEvents {
 export class TrackerClient extends Emitter<TrackerClientEvents> {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private assignedPeerId: string | undefined;
+  private ticketRenewal: number | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
@@ -61,9 +65,19 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
     });
     this.socket.on('welcome', (message) => {
       this.assignedPeerId = message.peerId;
+      const renewMs = message.tickets?.renewMs;
+      this.ticketRenewal =
+        typeof renewMs === 'number' && Number.isFinite(renewMs) && renewMs >= 1000
+          ? renewMs
+          : undefined;
       this.emit('ready', { peerId: message.peerId });
     });
-    this.socket.on('signal', (message) => this.emit('signal', message));
+    this.socket.on('signal', (message) => {
+      if (typeof message.ticket === 'string') {
+        this.emit('ticket', { swarm: message.swarm, peerId: message.from, ticket: message.ticket });
+      }
+      this.emit('signal', message);
+    });
     this.socket.on('peer-left', (message) => this.emit('peer-left', message));
     this.socket.on('disconnect', (reason) => {
       this.emit('disconnect', { reason });
@@ -94,6 +108,11 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
     return this.assignedPeerId;
   }
 
+  /** How often to renew a connected pair's meeting ticket; undefined when the tracker issues none. */
+  get ticketRenewMs(): number | undefined {
+    return this.ticketRenewal;
+  }
+
   get ready(): boolean {
     return this.socket.connected && this.assignedPeerId !== undefined;
   }
@@ -114,9 +133,23 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
     return result.peers;
   }
 
-  /** Relays signalling data; failures only mean that peer will not connect. */
+  /**
+   * Relays signalling data; failures only mean that peer will not connect. The ack carries the
+   * pair's meeting ticket when the tracker issues them (emitted as `ticket`).
+   */
   signal(swarm: string, to: string, data: SignalData): void {
-    this.socket.emit('signal', { swarm, to, data }, () => undefined);
+    this.socket.emit('signal', { swarm, to, data }, (res) => {
+      if (res.ok && typeof res.ticket === 'string')
+        this.emit('ticket', { swarm, peerId: to, ticket: res.ticket });
+    });
+  }
+
+  /** Renews the meeting ticket of a pair still in `swarm`, presenting the newest one held. */
+  async renewTicket(swarm: string, peerId: string, ticket: string): Promise<void> {
+    const result = await this.request<TicketResult>((ack) =>
+      this.socket.emit('ticket', { swarm, peerId, ticket }, ack),
+    );
+    this.emit('ticket', { swarm, peerId, ticket: result.ticket });
   }
 
   /** Reconnects at once (new credentials: a renewed session brings a new peer id). */

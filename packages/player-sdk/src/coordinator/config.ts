@@ -1,3 +1,4 @@
+import type { ReceiptBody } from '@streamrp2p/protocol';
 import type { FetchLike } from './api-client.js';
 import type { ViewerIdStorage } from './viewer-id.js';
 
@@ -23,6 +24,12 @@ export interface CoordinatorConfig {
    * @default undefined (`globalThis.fetch`)
    */
   fetch: FetchLike | undefined;
+  /**
+   * The meeting tickets (from the tracker) covering a batch's uploaders, sent with it: the
+   * coordinator credits a receipt only with one. The engine passes its ticket store's lookup.
+   * @default undefined (no tickets sent)
+   */
+  meetingTickets: ((receipts: readonly ReceiptBody[]) => string[]) | undefined;
   /**
    * Longest wait for the coordinator to index a segment's root before its check is `unknown`.
    * @default 2000
@@ -110,6 +117,7 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<Omit<CoordinatorConfig, 'url' 
     viewerId: undefined,
     storage: undefined,
     fetch: undefined,
+    meetingTickets: undefined,
     rootWaitMs: 2000,
     rootPollMs: 400,
     receiptFlushMs: 5000,
@@ -141,4 +149,5 @@ export type ReceiptConfig = Pick<
   | 'maxQueuedReceipts'
   | 'retryBaseMs'
   | 'retryMaxMs'
->;
+> &
+  Partial<Pick<CoordinatorConfig, 'meetingTickets'>>;

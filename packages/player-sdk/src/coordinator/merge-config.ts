@@ -72,6 +72,9 @@ export function mergeCoordinatorConfig(options: CoordinatorOptions): Coordinator
   for (const key of ['now', 'monotonicNow'] as const) {
     if (typeof config[key] !== 'function') throw invalid(`${key} must be a function`);
   }
+  if (config.meetingTickets !== undefined && typeof config.meetingTickets !== 'function') {
+    throw invalid('meetingTickets must be a function');
+  }
   if (config.fetch !== undefined && typeof config.fetch !== 'function') {
     throw invalid('fetch must be a function');
   }

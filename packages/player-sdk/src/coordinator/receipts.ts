@@ -145,6 +145,8 @@ export class ReceiptQueue {
       // another slice of the queue (receipts added meanwhile, the oldest dropped), and one
       // signature per request costs far less than the request itself.
       const request = await signReceiptBatch(this.signer, batch);
+      const tickets = this.options.meetingTickets?.(batch) ?? [];
+      if (tickets.length > 0) request.tickets = tickets;
       const body = await this.api.request({
         method: 'POST',
         path: '/api/receipts',

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isLowS } from '@streamrp2p/protocol';
 import { ApiClient } from './api-client.js';
 import { fromBase64Url } from './base64url.js';
 import {
@@ -48,6 +49,16 @@ describe('Session', () => {
     const other = new TextEncoder().encode('other bytes');
     expect(await server.verifySignature(session.sessionId, other, signature)).toBe(false);
     expect(session.info).toEqual({ sessionId: 's1', peerId: 'peer1', viewerId: 'viewer-1' });
+  });
+
+  it('signs low-S only (the coordinator refuses the high-S twin), and the signatures verify', async () => {
+    const session = await Session.create(api, options());
+    for (let i = 0; i < 24; i++) {
+      const data = new TextEncoder().encode(`batch ${i}`);
+      const signature = await session.sign(data);
+      expect(isLowS(fromBase64Url(signature))).toBe(true);
+      expect(await server.verifySignature(session.sessionId, data, signature)).toBe(true);
+    }
   });
 
   it('stores the server-assigned viewer id and reuses it next time', async () => {

@@ -1,5 +1,6 @@
 import {
   RECEIPT_SIGNATURE_ALGORITHM,
+  toLowS,
   type CreateSessionRequest,
   type SessionSummaryResponse,
 } from '@streamrp2p/protocol';
@@ -116,10 +117,15 @@ export class Session implements SessionInfo {
     }
   }
 
-  /** ECDSA P-256 / SHA-256 signature of `bytes`, IEEE P1363 (r || s, 64 bytes), base64url. */
+  /**
+   * ECDSA P-256 / SHA-256 signature of `bytes`, IEEE P1363 (r || s, 64 bytes), low-S,
+   * base64url.
+   */
   async sign(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-    // WebCrypto's ECDSA output already is r || s, the P1363 form the coordinator expects.
-    return toBase64Url(new Uint8Array(await subtle().sign(SIGN_PARAMS, this.privateKey, bytes)));
+    // WebCrypto's ECDSA output already is r || s, the P1363 form the coordinator expects; its
+    // s is high half the time, and the coordinator accepts only the low-S twin of a signature.
+    const raw = new Uint8Array(await subtle().sign(SIGN_PARAMS, this.privateKey, bytes));
+    return toBase64Url(toLowS(raw));
   }
 
   /** The coordinator's view of this session: credit earned, challenges, watch time. */

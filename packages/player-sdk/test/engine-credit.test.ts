@@ -1,0 +1,172 @@
+/**
+ * Two engines in Node over real WebRTC (wrtc), with a real tracker and coordinator sharing a
+ * secret and the live origin: a segment one engine served the other is credited to it, because
+ * the receiver's batch carries the meeting ticket the tracker gave both peers when they signalled
+ * (decision 22).
+ */
+import { randomBytes } from 'node:crypto';
+import wrtc from '@roamhq/wrtc';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCoordinator, type Coordinator } from '@streamrp2p/coordinator';
+import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
+import { parseMediaPlaylist, renditionId, renditionUrls } from '@streamrp2p/protocol';
+import { createTracker, type Tracker } from '@streamrp2p/tracker';
+import { P2PEngine, type EngineEvents } from '../src/index.js';
+
+function nextEvent<E extends keyof EngineEvents & string>(
+  engine: P2PEngine,
+  event: E,
+  ms = 20_000,
+  accept: (payload: EngineEvents[E]) => boolean = () => true,
+): Promise<EngineEvents[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    const off = engine.on(event, (payload) => {
+      if (!accept(payload)) return;
+      clearTimeout(timer);
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+async function json<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+describe('meeting tickets between two engines', () => {
+  const secret = randomBytes(24).toString('base64url');
+  let origin: LiveOrigin;
+  let tracker: Tracker;
+  let coordinator: Coordinator;
+  let trackerUrl: string;
+  let coordinatorUrl: string;
+  let streamId: string;
+  let engines: P2PEngine[] = [];
+
+  beforeAll(async () => {
+    origin = await startLiveOrigin();
+    tracker = createTracker({ secret, maxPeersPerIpPerSwarm: 10 });
+    trackerUrl = (await tracker.start()).url;
+    coordinator = createCoordinator({
+      dataDir: 'memory://',
+      trackerSecret: secret,
+      // Both engines run on 127.0.0.1, and so does the origin.
+      receiptsSameIpAllowed: true,
+      originAllowList: ['127.0.0.1'],
+    });
+    coordinatorUrl = (await coordinator.start()).url;
+    const { apiKey } = await json<{ apiKey: string }>(`${coordinatorUrl}/api/streamers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'engine credit test' }),
+    });
+    ({ streamId } = await json<{ streamId: string }>(`${coordinatorUrl}/api/streams`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ hlsUrl: `${origin.url}/live/master.m3u8`, title: 'live' }),
+    }));
+  });
+
+  afterEach(async () => {
+    await Promise.all(engines.map((engine) => engine.destroy()));
+    engines = [];
+  });
+
+  afterAll(async () => {
+    await coordinator?.close();
+    await tracker?.close();
+    await origin?.close();
+  });
+
+  async function engine(): Promise<P2PEngine> {
+    const created = new P2PEngine({
+      trackerUrl,
+      coordinatorUrl,
+      streamId,
+      wrtc,
+      iceServers: [],
+      consumeOnly: false,
+    });
+    engines.push(created);
+    await nextEvent(created, 'ready');
+    return created;
+  }
+
+  /** The two newest segments of the first rendition, once the coordinator indexed both. */
+  async function liveSegments() {
+    const masterUrl = `${origin.url}/live/master.m3u8`;
+    const master = await (await fetch(masterUrl)).text();
+    const mediaUrl = renditionUrls(master, masterUrl)[0]!;
+    const rendition = renditionId(mediaUrl);
+    for (;;) {
+      const media = parseMediaPlaylist(await (await fetch(mediaUrl)).text(), mediaUrl);
+      const [older, newer] = media.segments.slice(-2);
+      const indexed = await coordinator.db
+        .selectFrom('segment_roots')
+        .select('sequence')
+        .where('stream_id', '=', streamId)
+        .where('rendition', '=', rendition)
+        .where('sequence', 'in', [older!.sequence, newer!.sequence])
+        .execute();
+      if (indexed.length === 2) return { rendition, older: older!, newer: newer! };
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async function creditedBytes(peerId: string): Promise<number> {
+    await coordinator.flushCredits();
+    const row = await coordinator.db
+      .selectFrom('sessions')
+      .select('credited_bytes')
+      .where('peer_id', '=', peerId)
+      .executeTakeFirstOrThrow();
+    return Number(row.credited_bytes);
+  }
+
+  it('credits the uploader of a segment served over P2P, on the strength of its ticket', async () => {
+    const uploader = await engine();
+    const receiver = await engine();
+    const { rendition, older, newer } = await liveSegments();
+    const connected = Promise.all([
+      nextEvent(uploader, 'peer-connect'),
+      nextEvent(receiver, 'peer-connect'),
+    ]);
+    const held = await uploader.loadSegment({
+      rendition,
+      sequence: newer.sequence,
+      url: newer.url,
+      deadlineMs: 30_000,
+      live: true,
+    });
+    expect(held.source).toBe('http');
+    await receiver.loadSegment({
+      rendition,
+      sequence: older.sequence,
+      url: older.url,
+      deadlineMs: 30_000,
+      live: true,
+    });
+    await connected;
+    // The holder tells what it has as soon as the channel opens.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const served = await receiver.loadSegment({
+      rendition,
+      sequence: newer.sequence,
+      url: newer.url,
+      deadlineMs: 30_000,
+      live: true,
+    });
+    expect(served.source).toBe('p2p');
+
+    const answered = nextEvent(receiver, 'receipts', 20_000, (r) => r.sent > 0);
+    await receiver.coordinator!.flushReceipts();
+    expect(await answered).toMatchObject({ credited: 1, rejected: 0 });
+    expect(await creditedBytes(uploader.peerId!)).toBe(held.bytes.length);
+  });
+});
