@@ -13,6 +13,12 @@ const int = (description?: string, extra: Schema = {}): Schema => ({
   ...(description ? { description } : {}),
   ...extra,
 });
+const num = (description?: string): Schema => ({
+  type: 'number',
+  minimum: 0,
+  maximum: 1,
+  ...(description ? { description } : {}),
+});
 const obj = (
   properties: Record<string, Schema>,
   required: string[] = Object.keys(properties),
@@ -87,6 +93,7 @@ export const SCHEMAS: Record<string, Schema> = {
     challengesPassed: int(),
     challengesFailed: int(),
     watchSeconds: int(),
+    reputation: num("0..1, its viewer's"),
   }),
   ReceiptBody: obj({
     uploaderPeerId: id,
@@ -168,4 +175,26 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   PointsBalanceResponse: obj({ viewer_id: str(), balance: int(), status, credited_bytes: int() }),
   Health: obj({ status: str(undefined, { const: 'ok' }) }),
+  ReputationParts: obj({ uptime: num(), challenges: num(), diversity: num(), age: num() }),
+  ViewerCreditResponse: obj({
+    viewerId: str(),
+    creditedBytes: int('All verified credit'),
+    payableBytes: int('Payable now: reputation at or above the threshold, not frozen'),
+    frozenBytes: int('Held for review or voided'),
+    pendingReviewBytes: int('The held part of frozenBytes'),
+    reputation: num('0..1'),
+    reputationParts: ref('ReputationParts'),
+  }),
+  HoldResponse: obj({
+    holdId: str(),
+    streamId: str(),
+    status: str(undefined, { enum: ['held', 'released', 'voided'] }),
+    score: int(),
+    reasons: { type: 'array', items: obj({ code: str(), message: str() }) },
+    sessions: { type: 'array', items: obj({ sessionId: str(), viewerId: str() }) },
+    creditedBytes: int(),
+    createdAt: str(undefined, { format: 'date-time' }),
+    decidedAt: { type: ['string', 'null'], format: 'date-time' },
+  }),
+  HoldsResponse: obj({ holds: { type: 'array', items: ref('HoldResponse') } }),
 };

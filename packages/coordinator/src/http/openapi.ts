@@ -5,7 +5,7 @@
 import { SCHEMAS, type Schema } from './openapi-schemas.js';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
-type Auth = 'apiKey' | 'sessionSecret' | 'sessionOrApiKey' | 'optionalApiKey' | 'none';
+type Auth = 'apiKey' | 'sessionSecret' | 'sessionOrApiKey' | 'optionalApiKey' | 'adminKey' | 'none';
 
 interface Operation {
   summary: string;
@@ -25,6 +25,7 @@ const SECURITY: Record<Auth, unknown[] | undefined> = {
   sessionSecret: [{ sessionSecret: [] }],
   sessionOrApiKey: [{ sessionSecret: [] }, { apiKey: [] }],
   optionalApiKey: [{}, { apiKey: [] }],
+  adminKey: [{ adminKey: [] }],
   none: [],
 };
 
@@ -207,6 +208,38 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       errors: [400],
     },
   },
+  '/api/viewers/{viewerId}/credit': {
+    get: {
+      summary: "A viewer's credit: credited, payable, frozen, and its reputation",
+      auth: 'none',
+      ok: [200, 'ViewerCreditResponse'],
+      errors: [400],
+    },
+  },
+  '/api/admin/holds': {
+    get: {
+      summary: 'Holds for review, newest first (optional ?status=held|released|voided)',
+      auth: 'adminKey',
+      ok: [200, 'HoldsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/admin/holds/{holdId}/release': {
+    post: {
+      summary: "Release a hold: its sessions' credit counts again (payable when reputation allows)",
+      auth: 'adminKey',
+      ok: [200, 'HoldResponse'],
+      errors: [400, 401, 403, 404, 409],
+    },
+  },
+  '/api/admin/holds/{holdId}/void': {
+    post: {
+      summary: "Void a hold: its sessions' credit stays frozen for good",
+      auth: 'adminKey',
+      ok: [200, 'HoldResponse'],
+      errors: [400, 401, 403, 404, 409],
+    },
+  },
 };
 
 export const OPENAPI_DOCUMENT = Object.freeze({
@@ -222,6 +255,7 @@ export const OPENAPI_DOCUMENT = Object.freeze({
     securitySchemes: {
       apiKey: { type: 'http', scheme: 'bearer', description: 'A streamer API key' },
       sessionSecret: { type: 'http', scheme: 'bearer', description: 'A session secret' },
+      adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY' },
     },
   },
   paths: Object.fromEntries(
