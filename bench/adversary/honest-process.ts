@@ -1,0 +1,176 @@
+/**
+ * One honest viewer in its own process: the SDK's engine (Node, `@roamhq/wrtc`) with a
+ * coordinator session, playing the live stream in real time like hls.js at the live edge (no
+ * decoding), sharing segments with the other honest viewers and signing receipts for what it
+ * got from them. Every TCP connection leaves from the viewer's own loopback address (fetch
+ * through undici's global dispatcher, the tracker's websocket through `net.connect`), and
+ * `Date.now` follows the run's clock, so the coordinator sees a viewer on its own network whose
+ * times agree with its own.
+ */
+import net from 'node:net';
+import { Agent, setGlobalDispatcher } from 'undici';
+import type { HonestControl, HonestFigures, HonestReport, HonestStart } from './honest-messages.js';
+import { simulatedNow, type ClockSchedule } from './sim-clock.js';
+
+const PLAYLIST_RELOAD_MS = 1000;
+const START_BEHIND_EDGE = 3;
+const PROGRESS_MS = 2000;
+
+let schedule: ClockSchedule = { fastForwardFrom: undefined, speed: 1 };
+const wallNow = Date.now.bind(Date);
+Date.now = () => simulatedNow(schedule, wallNow());
+
+let boundAddress: string | undefined;
+const connect = net.connect;
+const patched = function (this: unknown, ...args: unknown[]) {
+  const [options] = args;
+  if (boundAddress && typeof options === 'object' && options !== null && !('path' in options)) {
+    args[0] = { localAddress: boundAddress, ...options };
+  }
+  return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
+};
+net.connect = patched as typeof net.connect;
+net.createConnection = patched as typeof net.createConnection;
+
+function send(message: HonestReport): Promise<void> {
+  return new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+}
+
+class HonestViewer {
+  private readonly figures: HonestFigures;
+  private engine: import('@streamrp2p/player-sdk').P2PEngine | undefined;
+  private next: number | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private paused = false;
+  private stopped = false;
+
+  constructor(private readonly start: HonestStart) {
+    this.figures = {
+      name: start.name,
+      viewerId: start.viewerId,
+      address: start.address,
+      segments: 0,
+      httpBytes: 0,
+      p2pBytes: 0,
+      uploadedBytes: 0,
+      receiptsCredited: 0,
+      receiptsRejected: {},
+      errors: {},
+    };
+  }
+
+  async run(): Promise<void> {
+    // Imported after the patches, so nothing captured the unpatched functions.
+    const [{ default: wrtc }, { P2PEngine }] = await Promise.all([
+      import('@roamhq/wrtc'),
+      import('@streamrp2p/player-sdk'),
+    ]);
+    const s = this.start;
+    const engine = new P2PEngine({
+      streamId: s.streamId,
+      trackerUrl: s.trackerUrl,
+      coordinatorUrl: s.coordinatorUrl,
+      viewerId: s.viewerId,
+      wrtc,
+      iceServers: [],
+      consumeOnly: false,
+      heartbeatMs: s.heartbeatMs,
+    });
+    this.engine = engine;
+    engine.on('receipts', ({ credited }) => (this.figures.receiptsCredited += credited));
+    engine.on('receipt-rejected', ({ code }) => {
+      this.figures.receiptsRejected[code] = (this.figures.receiptsRejected[code] ?? 0) + 1;
+    });
+    engine.on('error', ({ code }) => {
+      this.figures.errors[code] = (this.figures.errors[code] ?? 0) + 1;
+    });
+    // A viewer with the tab open: playing (and heartbeating) until told to stop.
+    engine.startWatchHeartbeats(() => !this.stopped);
+    void this.tick();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  current(): HonestFigures {
+    const stats = this.engine?.getStats();
+    return {
+      ...this.figures,
+      httpBytes: stats?.httpBytes ?? 0,
+      p2pBytes: stats?.p2pBytes ?? 0,
+      uploadedBytes: stats?.uploadedBytes ?? 0,
+    };
+  }
+
+  async stop(): Promise<HonestFigures> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const figures = this.current();
+    await this.engine?.destroy().catch(() => undefined);
+    return { ...figures, receiptsCredited: this.figures.receiptsCredited };
+  }
+
+  private async tick(): Promise<void> {
+    const engine = this.engine!;
+    try {
+      if (!this.paused) {
+        const { parseMediaPlaylist, renditionId } = await import('@streamrp2p/protocol');
+        const text = await (await fetch(this.start.playlistUrl)).text();
+        const { segments } = parseMediaPlaylist(text, this.start.playlistUrl);
+        const rendition = renditionId(this.start.playlistUrl);
+        this.next ??= segments[Math.max(0, segments.length - START_BEHIND_EDGE)]?.sequence;
+        for (const segment of segments) {
+          if (this.stopped || this.paused) break;
+          if (this.next === undefined || segment.sequence < this.next) continue;
+          await engine
+            .loadSegment({
+              rendition,
+              sequence: segment.sequence,
+              url: segment.url,
+              deadlineMs: this.figures.segments === 0 ? 0 : 4000,
+              live: true,
+            })
+            .then(() => (this.figures.segments += 1))
+            .catch(() => undefined);
+          engine.setPlayhead(rendition, segment.sequence, true);
+          this.next = segment.sequence + 1;
+        }
+      }
+    } catch {
+      // A failed playlist reload: try again at the next one, like hls.js.
+    }
+    if (!this.stopped) this.timer = setTimeout(() => void this.tick(), PLAYLIST_RELOAD_MS);
+  }
+}
+
+let viewer: HonestViewer | undefined;
+let progress: ReturnType<typeof setInterval> | undefined;
+
+process.on('message', (message: HonestControl) => {
+  if (message.type === 'start') {
+    schedule = message.schedule;
+    boundAddress = message.address;
+    setGlobalDispatcher(new Agent({ localAddress: message.address }));
+    viewer = new HonestViewer(message);
+    void viewer.run();
+    progress = setInterval(() => {
+      if (viewer) void send({ type: 'progress', figures: viewer.current() });
+    }, PROGRESS_MS);
+  } else if (message.type === 'clock') {
+    schedule = message.schedule;
+  } else if (message.type === 'pause') {
+    viewer?.pause();
+  } else if (message.type === 'stop') {
+    clearInterval(progress);
+    void (async () => {
+      const figures = await viewer?.stop();
+      if (figures) await send({ type: 'report', figures });
+      // wrtc's native threads would keep the process for seconds more: nothing is left to do.
+      process.exit(0);
+    })();
+  }
+});
+// The run went away: never linger.
+process.on('disconnect', () => process.exit(0));
+void send({ type: 'ready' });
