@@ -60,6 +60,12 @@ function openPostgres(connectionString: string, max: number, connectTimeoutMs = 
   });
   // An idle client's error (server restart) must not crash the process: the pool replaces it.
   pool.on('error', (err) => log('idle PostgreSQL client error: %s', err.message));
+  // Nor a checked-out client's between two queries (inside a transaction, say): pg-pool listens
+  // only to idle clients, and an 'error' without a listener is thrown. The query that follows
+  // fails, and the pool drops the client when it is released.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => log('PostgreSQL client error: %s', err.message)),
+  );
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   log('using PostgreSQL');
   return { db, backend: 'postgres', destroy: () => db.destroy() };

@@ -11,8 +11,16 @@
  * and cached by hls.js, and the SDK's hls.js loader only takes media segments with a numeric
  * sequence, so a root for them would guard nothing. Only `segment.url` and `segment.range` are
  * fetched here; a map's URI is never one of the playlist's segments.
+ *
+ * While the database is unreachable the follower keeps polling and hashing: the roots it
+ * computes wait in memory (up to {@link MAX_UNSTORED_ROOTS} per rendition) and are written as
+ * soon as the database answers, so a live segment that leaves the playlist window during an
+ * outage is still indexed (decision 27). Only a process that stops during the outage loses them;
+ * the next one refetches what is still in the window.
  */
 import createDebug from 'debug';
+import type { Insertable } from 'kysely';
+import type { SegmentRootsTable } from '../db/schema.js';
 import { nowDate } from '../util/clock.js';
 import { originGet, type IndexerDeps } from './indexer-deps.js';
 import {
@@ -30,6 +38,17 @@ const log = createDebug('streamrp2p:coordinator:indexer');
 /** Polls never come faster than this, whatever the target duration says. */
 const MIN_POLL_MS = 250;
 
+/**
+ * Roots kept per rendition while they cannot be written: with 2 s segments, 11 hours of outage
+ * in about 2 MB. Past it the oldest are dropped (and counted as failed).
+ */
+export const MAX_UNSTORED_ROOTS = 20_000;
+
+/** Rows per statement when the kept roots are written. */
+const STORE_CHUNK = 500;
+
+type RootRow = Insertable<SegmentRootsTable>;
+
 export interface RenditionTarget {
   streamId: string;
   rendition: string;
@@ -40,6 +59,11 @@ export class RenditionFollower {
   /** Sequences stored (pruned below the playlist's window). */
   readonly #done = new Set<number>();
   readonly #inFlight = new Map<number, Promise<void>>();
+  /** Roots computed but not written yet (the database failed), by sequence. */
+  readonly #unstored = new Map<number, RootRow>();
+  /** The last write failed: new roots go straight to {@link #unstored} until one succeeds. */
+  #storeFailing = false;
+  #storing: Promise<void> | undefined;
   #loadedStored = false;
 
   constructor(
@@ -52,6 +76,7 @@ export class RenditionFollower {
   async run(): Promise<void> {
     let failures = 0;
     while (!this.signal.aborted) {
+      this.#storing ??= this.#storeUnstored().finally(() => (this.#storing = undefined));
       try {
         const playlist = await this.#fetchPlaylist();
         failures = 0;
@@ -59,7 +84,11 @@ export class RenditionFollower {
         this.#startNew(playlist);
         if (playlist.ended) {
           await Promise.all(this.#inFlight.values());
-          if (playlist.segments.every((s) => this.#done.has(s.sequence))) {
+          await this.#storing;
+          if (
+            this.#unstored.size === 0 &&
+            playlist.segments.every((s) => this.#done.has(s.sequence))
+          ) {
             log(
               '%s/%s: all %d segments indexed',
               this.target.streamId,
@@ -92,7 +121,16 @@ export class RenditionFollower {
         ).catch(() => undefined);
       }
     }
-    await Promise.allSettled(this.#inFlight.values());
+    await Promise.allSettled([...this.#inFlight.values(), this.#storing]);
+    this.deps.metrics.indexerBacklog.dec(this.#unstored.size);
+    if (this.#unstored.size > 0) {
+      log(
+        '%s/%s: stopped with %d root(s) not stored',
+        this.target.streamId,
+        this.target.rendition,
+        this.#unstored.size,
+      );
+    }
   }
 
   async #fetchPlaylist(): Promise<MediaPlaylist> {
@@ -111,18 +149,26 @@ export class RenditionFollower {
     return parsed.playlist;
   }
 
-  /** Once: sequences of this window already stored (a restart does not fetch them again). */
+  /**
+   * Once: sequences of this window already stored (a restart does not fetch them again). With
+   * the database down it is skipped for this poll: fetching a stored segment again only costs
+   * bandwidth (its write does nothing), missing a new one would lose it.
+   */
   async #loadStored(playlist: MediaPlaylist): Promise<void> {
     if (this.#loadedStored || playlist.segments.length === 0) return;
-    const rows = await this.deps.db
-      .selectFrom('segment_roots')
-      .select('sequence')
-      .where('stream_id', '=', this.target.streamId)
-      .where('rendition', '=', this.target.rendition)
-      .where('sequence', '>=', playlist.mediaSequence)
-      .execute();
-    for (const row of rows) this.#done.add(row.sequence);
-    this.#loadedStored = true;
+    try {
+      const rows = await this.deps.db
+        .selectFrom('segment_roots')
+        .select('sequence')
+        .where('stream_id', '=', this.target.streamId)
+        .where('rendition', '=', this.target.rendition)
+        .where('sequence', '>=', playlist.mediaSequence)
+        .execute();
+      for (const row of rows) this.#done.add(row.sequence);
+      this.#loadedStored = true;
+    } catch (error) {
+      log('%s: stored sequences unreadable: %s', this.target.playlistUrl, String(error));
+    }
   }
 
   #startNew(playlist: MediaPlaylist): void {
@@ -137,10 +183,14 @@ export class RenditionFollower {
     }
   }
 
-  /** Fetches, hashes and stores one segment; on failure it is retried at the next poll. */
+  /**
+   * Fetches, hashes and stores one segment. A failed fetch is retried at the next poll; a root
+   * the database does not take is kept and written later ({@link #storeUnstored}).
+   */
   async #indexSegment(segment: PlaylistSegment): Promise<void> {
     if (this.signal.aborted) return;
     const { streamId, rendition } = this.target;
+    let row: RootRow;
     try {
       // The segment's own bytes: its range of `url` when it has one (`map` is never fetched).
       const bytes = await originGet(
@@ -151,25 +201,83 @@ export class RenditionFollower {
         (error, attempt) =>
           log('%s attempt %d failed: %s', resourceLabel(segment), attempt, String(error)),
       );
-      const root = bytesToHex(await merkleRoot(bytes));
-      await this.deps.db
-        .insertInto('segment_roots')
-        .values({
-          stream_id: streamId,
-          rendition,
-          sequence: segment.sequence,
-          root,
-          byte_length: bytes.length,
-          indexed_at: nowDate(this.deps.clock),
-        })
-        .onConflict((oc) => oc.columns(['stream_id', 'rendition', 'sequence']).doNothing())
-        .execute();
-      this.#done.add(segment.sequence);
-      this.deps.metrics.indexerSegments.inc({ result: 'indexed' });
+      row = {
+        stream_id: streamId,
+        rendition,
+        sequence: segment.sequence,
+        root: bytesToHex(await merkleRoot(bytes)),
+        byte_length: bytes.length,
+        // When it was published (as far as the indexer saw), not when the database took it.
+        indexed_at: nowDate(this.deps.clock),
+      };
     } catch (error) {
       if (this.signal.aborted) return;
       this.deps.metrics.indexerSegments.inc({ result: 'failed' });
       log('%s/%s #%d not indexed yet: %s', streamId, rendition, segment.sequence, String(error));
+      return;
     }
+    this.#done.add(segment.sequence);
+    if (this.#storeFailing) {
+      this.#keep(row);
+      return;
+    }
+    try {
+      await this.#insert([row]);
+      this.deps.metrics.indexerSegments.inc({ result: 'indexed' });
+    } catch (error) {
+      this.#storeFailing = true;
+      log(
+        '%s/%s #%d kept until the database is back: %s',
+        streamId,
+        rendition,
+        row.sequence,
+        String(error),
+      );
+      this.#keep(row);
+    }
+  }
+
+  #insert(rows: RootRow[]): Promise<unknown> {
+    return this.deps.db
+      .insertInto('segment_roots')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['stream_id', 'rendition', 'sequence']).doNothing())
+      .execute();
+  }
+
+  #keep(row: RootRow): void {
+    if (!this.#unstored.has(row.sequence)) this.deps.metrics.indexerBacklog.inc();
+    this.#unstored.set(row.sequence, row);
+    if (this.#unstored.size <= MAX_UNSTORED_ROOTS) return;
+    const [oldest] = this.#unstored.keys();
+    this.#unstored.delete(oldest!);
+    this.deps.metrics.indexerBacklog.dec();
+    this.deps.metrics.indexerSegments.inc({ result: 'failed' });
+  }
+
+  /** Writes the kept roots, oldest first; stops at the first failure (tried again next poll). */
+  async #storeUnstored(): Promise<void> {
+    while (this.#unstored.size > 0) {
+      const rows = [...this.#unstored.values()]
+        .sort((a, b) => a.sequence - b.sequence)
+        .slice(0, STORE_CHUNK);
+      try {
+        await this.#insert(rows);
+      } catch (error) {
+        this.#storeFailing = true;
+        log(
+          '%s: %d root(s) still kept: %s',
+          this.target.playlistUrl,
+          this.#unstored.size,
+          String(error),
+        );
+        return;
+      }
+      for (const row of rows) this.#unstored.delete(row.sequence);
+      this.deps.metrics.indexerBacklog.dec(rows.length);
+      this.deps.metrics.indexerSegments.inc({ result: 'indexed' }, rows.length);
+      log('%s: stored %d kept root(s)', this.target.playlistUrl, rows.length);
+    }
+    this.#storeFailing = false;
   }
 }
