@@ -19,6 +19,16 @@ export { MAX_ROOTS_RANGE } from './indexer/roots-routes.js';
 export { ReceiptRejection } from './receipts/receipt-codes.js';
 export { MAX_RECEIPTS_PER_BATCH } from './receipts/parse-receipt.js';
 export type { RollUpResult } from './receipts/credit-rollup.js';
+export {
+  maxReputationAt,
+  REPUTATION_SCALES,
+  REPUTATION_WEIGHTS,
+  reputationOf,
+  type Reputation,
+  type ReputationFacts,
+} from './trust/reputation.js';
+export { COLLUSION_RULES } from './trust/collusion-signals.js';
+export type { CollusionRunResult } from './trust/collusion-job.js';
 export { ACTION_COOLDOWN_SECONDS, pointsStatus, watchCredit } from './points/points-rules.js';
 export type { SessionSummaryResponse } from '@streamrp2p/protocol';
 export { signTrackerToken } from './sessions/tracker-token.js';

@@ -67,11 +67,10 @@ export async function readWindowFacts(
   );
   const uploaderFacts = uploaders.flatMap((id) => sessions.get(id) ?? []);
 
-  const held = await db
-    .selectFrom('trust_hold_sessions')
-    .select('session_id')
-    .where('session_id', 'in', uploaders)
-    .execute();
+  // Arrays, not IN lists: a busy window has more uploaders than a statement has parameters.
+  const { rows: held } = await sql<{ session_id: string }>`
+    select session_id from trust_hold_sessions
+    where session_id = any(${uploaders}::text[])`.execute(db);
 
   const keys = [...new Set(uploaderFacts.map((s) => s.publicKey))];
   const { rows: keyRows } = await sql<{ public_key: string }>`
