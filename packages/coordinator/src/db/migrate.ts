@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { initialMigration } from './migrations/001-initial.js';
 import { pendingCreditsMigration } from './migrations/002-pending-credits.js';
 import { addressKeysMigration } from './migrations/003-address-keys.js';
@@ -22,9 +22,13 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
  * migration's error (after logging which one failed) so a coordinator never starts half-migrated.
  */
 export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSet> {
+  // Named explicitly: without a schema kysely looks for its tables in every schema, so a
+  // database holding another schema's migrations (parallel test runs) would skip creating ours.
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+    migrationTableSchema: rows[0]?.schema,
   });
   const result = await migrator.migrateToLatest();
   if (result.error !== undefined) {
