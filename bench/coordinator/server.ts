@@ -55,7 +55,15 @@ const coordinator = createCoordinator({
   // Thousands of sessions from a few fake /24 networks: the per-network limits would refuse most.
   sessionsPerMinutePerNetwork: 1_000_000,
   liveSessionsPerNetwork: 1_000_000,
+  // The load test's stream names a loopback URL (never fetched: the indexer is off).
+  originAllowList: ['127.0.0.1'],
   trackerSecret: 'bench-tracker-secret-0123456789',
+  // The physical bounds (decision 23) run as in production but wide enough to pass: the load is
+  // synthetic (gigabytes a second, segments seeded before the sessions, every rendition).
+  receiptRewindSeconds: 86_400,
+  receiverBoundSlack: 1000,
+  uploaderMaxKbps: 1_000_000_000,
+  uploadersPerAddress: 1_000_000,
 });
 
 async function seed(streamId: string, renditions: number, segments: number): Promise<void> {
