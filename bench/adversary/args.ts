@@ -33,19 +33,19 @@ const FULL = {
   sybilAccounts: 500,
   sybilSockets: 200,
   pointsSessions: 100,
-  growthMinutes: 120,
+  growthMinutes: 240,
   speed: 60,
 };
 const FAST: typeof FULL = {
   liveSeconds: 25,
   viewers: 3,
-  farmSessions: 10,
+  farmSessions: 8,
   sybilSessions: 300,
   sybilAccounts: 100,
   sybilSockets: 40,
   pointsSessions: 20,
-  growthMinutes: 75,
-  speed: 150,
+  growthMinutes: 240,
+  speed: 400,
 };
 
 export const ADVERSARY_HELP = `Usage: npm run bench:adversary -- [options]
@@ -61,13 +61,13 @@ Options (full / --fast defaults):
   --db <d>               postgres | pglite | auto (default auto: PostgreSQL when it answers)
   --seconds <s>          live phase, wall seconds, 15..600 (60 / 25)
   --viewers <n>          honest viewers, 2..8 (5 / 3)
-  --farm <n>             farm sessions tried per address, 2..500 (40 / 10)
+  --farm <n>             farm sessions tried per address, 2..500 (40 / 8)
   --sybil-sessions <n>   session creations from one address, 1..20000 (2000 / 300)
   --sybil-accounts <n>   streamer accounts from one address, 1..10000 (500 / 100)
   --sybil-sockets <n>    tracker sockets from one address, 1..250 (200 / 40)
   --points-sessions <n>  parallel sessions of the points farmer, 1..500 (100 / 20)
-  --growth <min>         simulated minutes of reputation growth, 61..1440 (120 / 75)
-  --speed <x>            clock speed while growing, 2..600 (60 / 150)
+  --growth <min>         simulated minutes of reputation growth, 61..1440 (240 / 240)
+  --speed <x>            clock speed while growing, 2..600 (60 / 400)
   --out <dir>            results folder (bench/results/adversary)
   -h, --help             show this help
 `;

@@ -12,6 +12,7 @@ export interface ViewerCredit {
   frozenBytes: number | null;
   pendingReviewBytes: number | null;
   reputation: number | null;
+  reputationParts: Record<string, number> | null;
 }
 
 interface CreditBody {
@@ -20,6 +21,7 @@ interface CreditBody {
   frozenBytes?: number;
   pendingReviewBytes?: number;
   reputation?: number;
+  reputationParts?: Record<string, number>;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -35,6 +37,7 @@ export async function readCredit(api: AddressClient, viewerId: string): Promise<
       frozenBytes: num(credit.body.frozenBytes),
       pendingReviewBytes: num(credit.body.pendingReviewBytes),
       reputation: num(credit.body.reputation),
+      reputationParts: credit.body.reputationParts ?? null,
     };
   }
   const points = await api.json<{ credited_bytes?: number }>('GET', `/api/viewers/${id}/points`);
@@ -45,6 +48,7 @@ export async function readCredit(api: AddressClient, viewerId: string): Promise<
     frozenBytes: null,
     pendingReviewBytes: null,
     reputation: null,
+    reputationParts: null,
   };
 }
 
@@ -58,6 +62,8 @@ export interface CreditTotals {
   /** Lowest and highest reputation in the group. */
   reputationMin: number | null;
   reputationMax: number | null;
+  /** Every viewer's figures. */
+  each: ViewerCredit[];
 }
 
 export function totals(credits: ViewerCredit[]): CreditTotals {
@@ -72,6 +78,7 @@ export function totals(credits: ViewerCredit[]): CreditTotals {
     pendingReviewBytes: sum((c) => c.pendingReviewBytes),
     reputationMin: reps.length === credits.length && reps.length > 0 ? Math.min(...reps) : null,
     reputationMax: reps.length === credits.length && reps.length > 0 ? Math.max(...reps) : null,
+    each: credits,
   };
 }
 

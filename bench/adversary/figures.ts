@@ -73,7 +73,6 @@ export function headline(r: AdversaryResult): Headline {
 }
 
 const mb = (bytes: number | null) => (bytes === null ? 'n/a' : `${(bytes / 1e6).toFixed(2)} MB`);
-const verdict = (ok: boolean | null) => ok;
 
 export function checks(r: AdversaryResult): Check[] {
   const h = headline(r);
@@ -108,14 +107,15 @@ export function checks(r: AdversaryResult): Check[] {
     target: '0',
     pass: h.forgedBytes === null ? null : h.forgedBytes === 0,
   });
+  // Watch time pays whole minutes: an honest supporter earns 5 per started minute at most.
+  const honestCeiling = r.points ? HONEST_POINTS_PER_MINUTE * Math.ceil(r.points.minutes) : 0;
   list.push({
-    name: 'points per minute of the farming identity',
-    value: h.farmerPointsPerMinute === null ? 'n/a' : h.farmerPointsPerMinute.toFixed(1),
-    target: `<= ${HONEST_POINTS_PER_MINUTE} (an honest supporter's rate)`,
-    pass:
-      h.farmerPointsPerMinute === null
-        ? null
-        : verdict(h.farmerPointsPerMinute <= HONEST_POINTS_PER_MINUTE),
+    name: 'points of the farming identity',
+    value: r.points
+      ? `${r.points.balance} in ${r.points.minutes.toFixed(2)} min (${r.points.perMinute.toFixed(1)}/min)`
+      : 'n/a',
+    target: `<= ${honestCeiling} (${HONEST_POINTS_PER_MINUTE}/min, an honest supporter's rate)`,
+    pass: r.points ? r.points.balance <= honestCeiling : null,
   });
   const coordinator = r.limits.coordinator;
   const tracker = r.limits.tracker;

@@ -37,6 +37,8 @@ export interface HonestFigures {
   receiptsCredited: number;
   receiptsRejected: Record<string, number>;
   errors: Record<string, number>;
+  /** A few distinct error messages, for the results. */
+  errorSamples: string[];
 }
 
 export type HonestReport =

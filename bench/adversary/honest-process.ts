@@ -4,8 +4,8 @@
  * decoding), sharing segments with the other honest viewers and signing receipts for what it
  * got from them. Every TCP connection leaves from the viewer's own loopback address (fetch
  * through undici's global dispatcher, the tracker's websocket through `net.connect`), and
- * `Date.now` follows the run's clock, so the coordinator sees a viewer on its own network whose
- * times agree with its own.
+ * `Date.now` (and `performance.now`) follow the run's clock, so the coordinator sees a viewer on
+ * its own network whose times (receipts, watch time) agree with its own.
  */
 import net from 'node:net';
 import { Agent, setGlobalDispatcher } from 'undici';
@@ -15,10 +15,17 @@ import { simulatedNow, type ClockSchedule } from './sim-clock.js';
 const PLAYLIST_RELOAD_MS = 1000;
 const START_BEHIND_EDGE = 3;
 const PROGRESS_MS = 2000;
+const MAX_ERROR_SAMPLES = 8;
 
 let schedule: ClockSchedule = { fastForwardFrom: undefined, speed: 1 };
 const wallNow = Date.now.bind(Date);
 Date.now = () => simulatedNow(schedule, wallNow());
+// The SDK measures watch time on the monotonic clock: it runs fast too, by the same offset.
+const wallPerformanceNow = performance.now.bind(performance);
+performance.now = () => {
+  const wall = wallNow();
+  return wallPerformanceNow() + simulatedNow(schedule, wall) - wall;
+};
 
 let boundAddress: string | undefined;
 const connect = net.connect;
@@ -56,6 +63,7 @@ class HonestViewer {
       receiptsCredited: 0,
       receiptsRejected: {},
       errors: {},
+      errorSamples: [],
     };
   }
 
@@ -81,8 +89,12 @@ class HonestViewer {
     engine.on('receipt-rejected', ({ code }) => {
       this.figures.receiptsRejected[code] = (this.figures.receiptsRejected[code] ?? 0) + 1;
     });
-    engine.on('error', ({ code }) => {
+    engine.on('error', ({ code, message }) => {
       this.figures.errors[code] = (this.figures.errors[code] ?? 0) + 1;
+      const sample = `${code}: ${message}`.slice(0, 200);
+      if (this.figures.errorSamples.length < MAX_ERROR_SAMPLES) {
+        if (!this.figures.errorSamples.includes(sample)) this.figures.errorSamples.push(sample);
+      }
     });
     // A viewer with the tab open: playing (and heartbeating) until told to stop.
     engine.startWatchHeartbeats(() => !this.stopped);

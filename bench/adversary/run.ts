@@ -142,12 +142,12 @@ export async function runAdversary(
     const liveStarted = Date.now();
     const honestStartSim = clock.now();
 
-    farm = new Farm(ctx, params.farmSessions);
-    await farm.setup();
-    const farmStart = Math.min(...farm.result().sessions.map((s) => s.createdAt), clock.now());
     const pointsFarm = new PointsFarm(ctx, params.pointsSessions);
     await pointsFarm.setup();
     pointsFarm.start();
+    farm = new Farm(ctx, params.farmSessions);
+    await farm.setup();
+    const farmStart = Math.min(...farm.result().sessions.map((s) => s.createdAt), clock.now());
     const forged = forgeReceipts(ctx);
     const sybil = sybilFloods(ctx, {
       sessions: params.sybilSessions,
@@ -202,11 +202,19 @@ export async function runAdversary(
     honest.clock(schedule);
     const growthEnd = clock.now() + params.growthMinutes * MINUTE;
     const firstHour = farmStart + 59 * MINUTE;
-    let lastRound = Date.now();
     let firstHourRead = false;
     log(`growth: ${params.growthMinutes} simulated minutes at ${params.speed}x`);
+    // The farm keeps its sessions seen (its own loop) and keeps claiming new segments.
+    let growing = true;
+    const keepAlive = (async () => {
+      while (growing) {
+        const tick = Date.now();
+        await farm.keepAlive();
+        await sleep(Math.max(0, heartbeatMs - (Date.now() - tick)));
+      }
+    })();
+    let lastRound = Date.now();
     while (clock.now() < growthEnd) {
-      await farm.keepAlive();
       if (Date.now() - lastRound > FARM_ROUND_MS * 2) {
         lastRound = Date.now();
         await farm.round();
@@ -215,8 +223,10 @@ export async function runAdversary(
         firstHourRead = true;
         await checkpoint('farm minute 59');
       }
-      await sleep(heartbeatMs);
+      await sleep(100);
     }
+    growing = false;
+    await keepAlive;
     if (!firstHourRead) await checkpoint('farm minute 59');
     await checkpoint('after growth');
     result.honestPoints = await Promise.all(

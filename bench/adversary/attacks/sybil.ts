@@ -16,7 +16,8 @@ export const SYBIL_ACCOUNT_ADDRESS = '127.0.51.1';
 export const SYBIL_SOCKET_ADDRESS = '127.0.52.1';
 /** Token donors: one session on each of these networks (127.1.k.1, k < 250). */
 const donorAddress = (k: number) => `127.1.${k}.1`;
-const FAKE_RENDITIONS_PER_SOCKET = 4;
+/** Below the tracker's swarms per socket (4) with the real one: only the rendition check refuses. */
+const FAKE_RENDITIONS_PER_SOCKET = 3;
 
 export interface FloodFigures {
   attempted: number;
@@ -119,16 +120,16 @@ export async function sybilFloods(
   );
   await timed(figures.fakeRenditionJoins, () =>
     pool(sockets, 16, async (socket, i) => {
+      figures.realRenditionJoins.attempted += 1;
+      const real = await socket.join(stack.streamId, stack.topRendition);
+      if (real.ok) figures.realRenditionJoins.accepted += 1;
+      else tally(figures.realRenditionJoins.refusals, real.error.code);
       for (let j = 0; j < FAKE_RENDITIONS_PER_SOCKET; j += 1) {
         figures.fakeRenditionJoins.attempted += 1;
         const ack = await socket.join(stack.streamId, `made_up_${i}_${j}`);
         if (ack.ok) figures.fakeRenditionJoins.accepted += 1;
         else tally(figures.fakeRenditionJoins.refusals, ack.error.code);
       }
-      figures.realRenditionJoins.attempted += 1;
-      const real = await socket.join(stack.streamId, stack.topRendition);
-      if (real.ok) figures.realRenditionJoins.accepted += 1;
-      else tally(figures.realRenditionJoins.refusals, real.error.code);
     }).then(() => undefined),
   );
   // A tracker may also drop sockets after accepting them: count those still open.
