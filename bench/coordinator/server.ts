@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { bytesToHex } from '@streamrp2p/protocol';
 import { createCoordinator } from '@streamrp2p/coordinator';
+import { BENCH_TRACKER_SECRET } from './load-lib.js';
 
 export type SeededRoot = [rendition: string, sequence: number, root: string, byteLength: number];
 
@@ -57,7 +58,7 @@ const coordinator = createCoordinator({
   liveSessionsPerNetwork: 1_000_000,
   // The load test's stream names a loopback URL (never fetched: the indexer is off).
   originAllowList: ['127.0.0.1'],
-  trackerSecret: 'bench-tracker-secret-0123456789',
+  trackerSecret: BENCH_TRACKER_SECRET,
   // The physical bounds (decision 23) run as in production but wide enough to pass: the load is
   // synthetic (gigabytes a second, segments seeded before the sessions, every rendition).
   receiptRewindSeconds: 86_400,
