@@ -78,6 +78,22 @@ describe('collusion signals', () => {
     }
   });
 
+  it('counts pairs and rings of up to four sessions as reciprocal, longer ones not', () => {
+    const ring = (n: number) => {
+      const sessions = Array.from({ length: n }, (_, i) => session(`r${i}`));
+      const edges = sessions.map((s, i) => ({
+        uploader: s.id,
+        receiver: sessions[(i + 1) % n]!.id,
+        bytes: 1e6,
+      }));
+      return flagUploaders(graph(sessions, edges), NOW, GRACE);
+    };
+    expect(codes(ring(2), 'r0')).toEqual(['RECIPROCAL']);
+    expect(codes(ring(3), 'r0')).toEqual(['RECIPROCAL']);
+    expect(codes(ring(4), 'r0')).toEqual(['RECIPROCAL']);
+    expect(ring(5).has('r0')).toBe(false);
+  });
+
   it('judges playback only of receivers past the grace period', () => {
     const sessions = [session('u'), session('young', { played: false, createdAtMs: NOW - 10_000 })];
     const flags = flagUploaders(

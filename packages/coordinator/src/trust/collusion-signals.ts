@@ -12,8 +12,14 @@ import type { HoldReason } from '@streamrp2p/protocol';
 
 /** Thresholds and weights of the signals (documented in the README, "Reputation and review"). */
 export const COLLUSION_RULES = Object.freeze({
-  /** RECIPROCAL: this share of an uploader's bytes went to sessions that also served it. */
+  /**
+   * RECIPROCAL: this share of an uploader's bytes went to sessions that served it back, directly
+   * or through at most `reciprocalHops - 1` others (pairs, and rings of up to four sessions).
+   */
   reciprocalShare: 0.5,
+  reciprocalHops: 3,
+  /** Sessions one backward search visits at most (a bound on the job's work in a dense mesh). */
+  reciprocalSearchLimit: 5000,
   reciprocalWeight: 1,
   /** NO_PLAYBACK: this share of its bytes (to receivers past the grace) went to non-players. */
   noPlaybackShare: 0.5,
@@ -73,6 +79,29 @@ export interface Flag extends HoldReason {
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 
+/** The sessions with a path of at most `hops` edges to `target` (who served it, who served them, ...). */
+function servedBack(
+  target: string,
+  servedBy: ReadonlyMap<string, readonly string[]>,
+  hops: number,
+  limit: number,
+): Set<string> {
+  const seen = new Set<string>();
+  let frontier = [target];
+  for (let hop = 0; hop < hops && frontier.length > 0 && seen.size < limit; hop++) {
+    const next: string[] = [];
+    for (const node of frontier) {
+      for (const from of servedBy.get(node) ?? []) {
+        if (seen.has(from) || seen.size >= limit) continue;
+        seen.add(from);
+        next.push(from);
+      }
+    }
+    frontier = next;
+  }
+  return seen;
+}
+
 function countWithin(times: readonly number[], from: number, to: number): number {
   let n = 0;
   for (const t of times) if (t >= from && t <= to) n++;
@@ -92,18 +121,22 @@ export function flagUploaders(
   playbackGraceMs: number,
 ): Map<string, Flag[]> {
   const r = COLLUSION_RULES;
-  const served = new Set(facts.edges.map((e) => `${e.uploader}>${e.receiver}`));
   const byUploader = new Map<string, Edge[]>();
+  const servedBy = new Map<string, string[]>();
   for (const edge of facts.edges) {
     const list = byUploader.get(edge.uploader) ?? [];
     list.push(edge);
     byUploader.set(edge.uploader, list);
+    const from = servedBy.get(edge.receiver) ?? [];
+    from.push(edge.uploader);
+    servedBy.set(edge.receiver, from);
   }
   const result = new Map<string, Flag[]>();
   for (const [uploaderId, edges] of byUploader) {
     const uploader = facts.sessions.get(uploaderId);
     if (uploader === undefined) continue;
     const flags: Flag[] = [];
+    const back = servedBack(uploaderId, servedBy, r.reciprocalHops, r.reciprocalSearchLimit);
     let total = 0;
     let reciprocal = 0;
     let sameNetwork = 0;
@@ -112,7 +145,7 @@ export function flagUploaders(
     for (const edge of edges) {
       const receiver = facts.sessions.get(edge.receiver);
       total += edge.bytes;
-      if (served.has(`${edge.receiver}>${edge.uploader}`)) reciprocal += edge.bytes;
+      if (back.has(edge.receiver)) reciprocal += edge.bytes;
       if (receiver === undefined) continue;
       if (receiver.networkKey === uploader.networkKey) sameNetwork += edge.bytes;
       if (receiver.createdAtMs <= nowMs - playbackGraceMs) {
@@ -125,7 +158,7 @@ export function flagUploaders(
       flags.push({
         code: 'RECIPROCAL',
         weight: r.reciprocalWeight,
-        message: `${percent(reciprocal / total)} of its bytes went to sessions that served it`,
+        message: `${percent(reciprocal / total)} of its bytes went to sessions that served it back`,
       });
     }
     if (judged > 0 && silent / judged >= r.noPlaybackShare) {
