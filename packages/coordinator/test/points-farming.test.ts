@@ -157,8 +157,51 @@ describeWithDatabases('points farming', (t) => {
       indexerEnabled: false,
       clock: clock.now,
       pointsMinAudience: 0,
+      pointsMinWatchSeconds: 0,
     });
     expect((await award(open, later, 'chat_message')).body.awarded).toBe(5);
+  });
+
+  it('pays chat, follow and share only after a minute of watching the stream, and chat once per 10 s anywhere', async () => {
+    const { api, viewer, clock } = await pointsSetup(t, {
+      pointsMinAudience: 0,
+      pointsMinWatchSeconds: undefined,
+    });
+    const owner = await streamerFrom(api);
+    const other = await createStream(api, owner.apiKey);
+    const there = await createSession(api, other.streamId, {
+      viewerId: viewer.viewerId,
+      ip: networkIp(),
+    });
+    const social = async (session: TestSession, token = session.sessionSecret) =>
+      awarded([
+        await award(api, session, 'chat_message', {}, token),
+        await award(api, session, 'follow_streamer', {}, token),
+        await award(api, session, 'share_stream', {}, token),
+      ]);
+    const watch = (session: TestSession, seconds: number) =>
+      award(api, session, 'watch_time', { duration_seconds: seconds });
+
+    expect(await social(viewer)).toBe(0);
+    clock.advance(30_000);
+    await watch(viewer, 30);
+    expect(await social(viewer)).toBe(0);
+    expect(await refusedCount(api, 'follow_streamer', 'not_watching')).toBe(2);
+    clock.advance(30_000);
+    // Both sessions claim the same 30 s: the viewer's budget gives them once, to the first.
+    await watch(viewer, 30);
+    await watch(there, 60);
+    expect(await social(viewer)).toBe(80);
+    // Its other stream is not watched yet, whoever attests (and it chatted a moment ago).
+    expect(await social(there)).toBe(0);
+    expect(await social(there, owner.apiKey)).toBe(0);
+    clock.advance(60_000);
+    await watch(there, 60);
+    expect(await social(there)).toBe(80);
+    // One chat per 10 s over all the viewer's streams.
+    expect((await award(api, viewer, 'chat_message')).body.awarded).toBe(0);
+    clock.advance(10_001);
+    expect((await award(api, viewer, 'chat_message')).body.awarded).toBe(5);
   });
 
   it('caps each action per viewer per day, over all streams', async () => {

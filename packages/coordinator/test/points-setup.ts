@@ -31,12 +31,17 @@ export function audience(api: Api, streamId: string, count = 3): Promise<TestSes
   );
 }
 
-/** A coordinator on a manual clock, a streamer, a stream with its audience, and one viewer. */
+/**
+ * A coordinator on a manual clock, a streamer, a stream with its audience, and one viewer. The
+ * minimum watch time before social points is 0 unless `options` sets it (undefined = default).
+ */
 export async function pointsSetup(t: TestDatabase, options: CoordinatorOptions = {}) {
   const clock = manualClock();
   const started = await startCoordinator(t, {
     indexerEnabled: false,
     clock: clock.now,
+    // Most suites award chat, follow and share at once; one switches the watching rule back on.
+    pointsMinWatchSeconds: 0,
     ...options,
   });
   const streamer = await streamerFrom(started.api);

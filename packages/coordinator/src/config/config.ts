@@ -160,6 +160,11 @@ export interface CoordinatorConfig {
    * times the per-viewer cap (a household of viewers); 0 = no per-address cap. @default 5
    */
   pointsAddressCapFactor: number;
+  /**
+   * Chat, follow and share pay only once the viewer has this much watch time accepted in the
+   * stream (its sessions there together); 0 = no such rule. @default 60
+   */
+  pointsMinWatchSeconds: number;
   /** The SDK script the embed snippet loads. */
   publicSdkUrl: string;
   /** The tracker URL the embed snippet points at. @default 'http://127.0.0.1:8090' */
@@ -261,6 +266,7 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   pointsFollowDailyCap: 20,
   pointsShareDailyCap: 10,
   pointsAddressCapFactor: 5,
+  pointsMinWatchSeconds: 60,
   publicSdkUrl: 'https://cdn.jsdelivr.net/npm/@streamrp2p/player-sdk/dist/streamrp2p.iife.js',
   trackerPublicUrl: 'http://127.0.0.1:8090',
   publicUrl: undefined,
@@ -362,6 +368,7 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   pointsFollowDailyCap: int(0),
   pointsShareDailyCap: int(0),
   pointsAddressCapFactor: int(0, 10_000),
+  pointsMinWatchSeconds: int(0, 86_400),
   publicSdkUrl: string,
   trackerPublicUrl: httpUrl,
   publicUrl: optional(httpUrl),

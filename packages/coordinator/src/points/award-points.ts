@@ -11,7 +11,7 @@ import {
   type PointsAction,
   type PointsResponse,
 } from '@streamrp2p/protocol';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { DB } from '../db/schema.js';
 import { creditedSince } from '../receipts/credit-reads.js';
@@ -173,8 +173,9 @@ async function watchPoints(
 }
 
 /**
- * Chat, follow and share: the action's own limit (cooldown, once per streamer), then the
- * stream's (not the owner's own, a real audience), then the daily caps.
+ * Chat, follow and share: the action's own limit (cooldown, once per streamer), the viewer's
+ * watch time in the stream, then the stream's rules (not the owner's own, a real audience), then
+ * the daily caps.
  */
 async function actionPoints(
   ctx: AppContext,
@@ -199,6 +200,8 @@ async function actionPoints(
           .where('id', '=', event.sessionId)
           .executeTakeFirst();
   if (session === undefined) return refuse('no_session');
+  if ((await watchedMs(trx, event)) < ctx.config.pointsMinWatchSeconds * 1000)
+    return refuse('not_watching', session.address_key);
   const owner = await trx
     .selectFrom('streamers')
     .select(['id', 'address_key', 'network_key'])
@@ -239,7 +242,21 @@ async function actionPoints(
   return { points: POINT_RATES[event.action], addressKey: session.address_key };
 }
 
-/** Whether the viewer already follows the streamer, or did the action in the stream within its cooldown. */
+/** Watch time accepted for the viewer in the stream, over its sessions there, ms. */
+async function watchedMs(trx: Transaction<DB>, event: PointsEvent): Promise<number> {
+  const { watched } = await trx
+    .selectFrom('sessions')
+    .select(sql<number>`coalesce(sum(watch_ms), 0)::int8`.as('watched'))
+    .where('viewer_id', '=', event.viewerId)
+    .where('stream_id', '=', event.streamId)
+    .executeTakeFirstOrThrow();
+  return watched;
+}
+
+/**
+ * Whether the viewer already follows the streamer, chatted anywhere within the chat cooldown,
+ * or shared this stream within the share cooldown.
+ */
 async function alreadyDone(trx: Transaction<DB>, event: PointsEvent, now: Date): Promise<boolean> {
   if (event.action === 'follow_streamer') {
     const follow = await trx
@@ -251,13 +268,12 @@ async function alreadyDone(trx: Transaction<DB>, event: PointsEvent, now: Date):
     return follow !== undefined;
   }
   const cooldown = ACTION_COOLDOWN_SECONDS[event.action] ?? 0;
-  const recent = await trx
+  let recent = trx
     .selectFrom('viewer_points')
     .select('id')
     .where('viewer_id', '=', event.viewerId)
-    .where('stream_id', '=', event.streamId)
     .where('action', '=', event.action)
-    .where('created_at', '>', new Date(now.getTime() - cooldown * 1000))
-    .executeTakeFirst();
-  return recent !== undefined;
+    .where('created_at', '>', new Date(now.getTime() - cooldown * 1000));
+  if (event.action !== 'chat_message') recent = recent.where('stream_id', '=', event.streamId);
+  return (await recent.executeTakeFirst()) !== undefined;
 }

@@ -15,8 +15,9 @@ export const POINTS_ACTIONS: readonly PointsAction[] = Object.freeze([
 ]);
 
 /**
- * Minimum time between two awarded events of an action by one viewer in one stream, so a
- * script cannot farm chat or share points. `follow_streamer` is once per streamer instead.
+ * Minimum time between two awarded events of an action by one viewer: for chat over all streams
+ * (one person chats in one place at a time), for share per stream. `follow_streamer` is once per
+ * streamer instead.
  */
 export const ACTION_COOLDOWN_SECONDS: Readonly<Partial<Record<PointsAction, number>>> =
   Object.freeze({
@@ -41,6 +42,8 @@ export type PointsRefusal =
   | 'already_followed'
   /** No live session of the viewer in the stream to earn it from. */
   | 'no_session'
+  /** The viewer has watched the stream for less than `pointsMinWatchSeconds`. */
+  | 'not_watching'
   /** The stream's owner is the earner: same account, address, network or key. */
   | 'own_stream'
   /** Fewer than `pointsMinAudience` other viewers on distinct networks are live in the stream. */
