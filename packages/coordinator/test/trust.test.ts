@@ -9,6 +9,8 @@ import { bytesToHex, merkleProof, type ReceiptBody } from '@streamrp2p/protocol'
 import { expect, it } from 'vitest';
 import type { CoordinatorOptions } from '../src/index.js';
 import { viewerCreditedBytes } from '../src/receipts/credit-reads.js';
+import { reputationOf } from '../src/trust/reputation.js';
+import { reputationFacts } from '../src/trust/viewer-reputation.js';
 import { manualClock, startCoordinator, type Api } from './api.js';
 import { describeWithDatabases, type TestDatabase } from './databases.js';
 import {
@@ -359,6 +361,71 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('ADMIN_DISABLED');
     }
+  });
+
+  it('reads reputation from the database: live time as a union, failed and expired challenges, foreign receiver networks', async () => {
+    const { api, coordinator, clock, streamId } = await setup();
+    const t0 = clock.now();
+    const home = ownNetwork();
+    const neighbour = home.replace(/\.10$/, '.11');
+    const a = await createSession(api, streamId, { ip: home });
+    const receivers = [
+      await createSession(api, streamId, { ip: ownNetwork() }),
+      await createSession(api, streamId, { ip: ownNetwork() }),
+      // Another address of its own network: credited, but no diversity.
+      await createSession(api, streamId, { ip: neighbour }),
+    ];
+    const segments: SeededSegment[] = [];
+    for (let seq = 0; seq < 5; seq++)
+      segments.push(await seedSegment(coordinator.db, streamId, seq, { byteLength: 20_000 }));
+    await serve(api, streamId, a, receivers[0]!, segments.slice(0, 2));
+    await serve(api, streamId, a, receivers[1]!, segments.slice(2, 4));
+    await serve(api, streamId, a, receivers[2]!, segments.slice(4));
+    const auth = { token: a.sessionSecret };
+    const first = (await api.get(`/api/sessions/${a.sessionId}/challenges`, auth)).body
+      .challenges[0];
+    const wrong = await api.post(
+      `/api/sessions/${a.sessionId}/challenges/${first.challengeId}`,
+      { leafHash: '0'.repeat(64), siblings: [] },
+      auth,
+    );
+    expect(wrong.body.passed).toBe(false);
+    // A second challenge, left unanswered until it expires (300 s).
+    expect(
+      (await api.get(`/api/sessions/${a.sessionId}/challenges`, auth)).body.challenges,
+    ).toHaveLength(1);
+
+    const touch = (session: TestSession) =>
+      api.post(`/api/sessions/${session.sessionId}/token`, undefined, {
+        token: session.sessionSecret,
+      });
+    clock.advance(5 * MINUTE);
+    const b = await createSession(api, streamId, { ip: home, viewerId: a.viewerId });
+    clock.advance(5 * MINUTE);
+    await touch(a); // a: [0, 10 min]
+    clock.advance(10 * MINUTE);
+    await touch(b); // b: [5, 20 min], overlapping a
+    clock.advance(40 * MINUTE);
+    const c = await createSession(api, streamId, { ip: home, viewerId: a.viewerId });
+    clock.advance(10 * MINUTE);
+    await touch(c); // c: [60, 70 min]
+
+    const facts = await reputationFacts(coordinator.db, a.viewerId, new Date(clock.now()));
+    expect(facts).toEqual({
+      firstSessionAt: t0,
+      liveMs: 30 * MINUTE,
+      challengesPassed: 0,
+      challengesFailed: 1,
+      challengesExpired: 1,
+      receiverNetworks: 2,
+    });
+    const expected = reputationOf(facts, clock.now());
+    const read = await credit(api, a.viewerId);
+    expect(read.reputation).toBe(expected.reputation);
+    expect(read.reputationParts).toEqual(expected.parts);
+    expect(read.reputationParts.challenges).toBe(0);
+    const summary = await api.get(`/api/sessions/${c.sessionId}`, { token: c.sessionSecret });
+    expect(summary.body.reputation).toBe(expected.reputation);
   });
 
   it('an unknown viewer has no credit and no reputation', async () => {
