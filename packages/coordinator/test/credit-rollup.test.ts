@@ -362,6 +362,8 @@ describeWithDatabases('credit roll-up', (t) => {
         DATABASE_URL: t.url!,
         TRACKER_SECRET,
         TRUST_PROXY: '1',
+        // The test stream's URL is on loopback, which the origin policy refuses by default.
+        ORIGIN_ALLOW_LIST: '127.0.0.0/8',
         // Roll-ups run back to back, so the kill can land inside one.
         CREDIT_ROLLUP_INTERVAL_MS: '1',
       });
