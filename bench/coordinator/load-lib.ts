@@ -197,3 +197,6 @@ export function postgresCpuDelta(before: Map<number, number>, after: Map<number,
   for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
+
+/** The tracker secret the load test's coordinator shares (it mints the meeting tickets). */
+export const BENCH_TRACKER_SECRET = 'bench-tracker-secret-0123456789';

@@ -8,10 +8,17 @@ import { verify as nodeVerify, createPublicKey } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { encodeReceiptBatch, hexToBytes, type ReceiptBody } from '@streamrp2p/protocol';
+import {
+  encodeReceiptBatch,
+  hexToBytes,
+  MAX_TICKETS_PER_BATCH,
+  type ReceiptBody,
+} from '@streamrp2p/protocol';
+import { issueMeetingTicket } from '@streamrp2p/tracker';
 import { createBenchSchema } from '../lib/pg-schema.js';
 import { markdownTable, textTable, type Table } from '../lib/table.js';
 import {
+  BENCH_TRACKER_SECRET,
   HELP,
   UsageError,
   benchKeys,
@@ -46,6 +53,8 @@ interface Batch {
   signature: string;
   /** The signed bytes (for the verify cost measurement). */
   bytes: Uint8Array<ArrayBuffer>;
+  /** Meeting tickets for the batch's pairs, as the tracker issues them (decision 22). */
+  tickets: string[];
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -176,6 +185,7 @@ function signReceipts(
       (i < params.receipts % receivers.length ? 1 : 0),
   );
   const queues: Batch[][] = [];
+  const renditions = new Set(roots.map(([rendition]) => rendition)).size;
   receivers.forEach((receiver, r) => {
     // A random sample of distinct segments: each receipt of this receiver is new.
     const order = Array.from(roots.keys());
@@ -184,9 +194,20 @@ function signReceipts(
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     const receipts: ReceiptBody[] = [];
+    // Each receiver met few enough uploaders that a batch carries a ticket for each of its
+    // pairs (one per uploader and rendition, at most MAX_TICKETS_PER_BATCH).
+    const met = Array.from(
+      {
+        length: Math.max(
+          1,
+          Math.min(Math.floor(MAX_TICKETS_PER_BATCH / renditions), uploaders.length),
+        ),
+      },
+      (_, k) => uploaders[(r + k) % uploaders.length]!,
+    );
     for (let i = 0; i < perReceiver[r]!; i++) {
       const [rendition, sequence, root, byteLength] = roots[order[i]!]!;
-      const uploader = uploaders[Math.floor(Math.random() * uploaders.length)]!;
+      const uploader = met[Math.floor(Math.random() * met.length)]!;
       receipts.push({
         uploaderPeerId: uploader.peerId,
         streamId,
@@ -206,7 +227,17 @@ function signReceipts(
         receipts: slice.map((r) => ({ ...r, root: hexToBytes(r.root) })),
       });
       const signature = signBytes(receiver.keys.privateKey, bytes);
-      batches.push({ receiver, receipts: slice, signature, bytes });
+      const pairs = new Map(slice.map((r) => [`${r.rendition}|${r.uploaderPeerId}`, r]));
+      const tickets = [...pairs.values()].map((r) =>
+        issueMeetingTicket(
+          BENCH_TRACKER_SECRET,
+          `${streamId}:${r.rendition}`,
+          receiver.peerId,
+          r.uploaderPeerId,
+          r.timestamp - 1000,
+        ),
+      );
+      batches.push({ receiver, receipts: slice, signature, bytes, tickets });
     }
     queues.push(batches);
   });
@@ -347,6 +378,7 @@ async function ingest(
             sessionId: batch.receiver.sessionId,
             receipts: batch.receipts,
             signature: batch.signature,
+            tickets: batch.tickets,
           }),
         });
         const text = await res.text();

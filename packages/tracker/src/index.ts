@@ -16,6 +16,8 @@ export {
   type Authenticator,
   type TrackerTokenPayload,
 } from './auth.js';
+export { issueMeetingTicket, signMeetingTicket, verifyMeetingTicket } from './meeting-tickets.js';
+export { compileTrust, type TrustFunction, type TrustProxy } from './client-ip.js';
 export { defaultRankPeers, sampleExcluding, type RankContext, type RankPeers } from './ranking.js';
 export {
   InMemorySwarmRegistry,
