@@ -65,3 +65,40 @@ describe('optionsFromEnv', () => {
     expect(!read.ok && read.problems).toHaveLength(3);
   });
 });
+
+describe('sybil limit and origin settings', () => {
+  it('reads the limits and a comma-separated allow-list from the environment', () => {
+    const read = optionsFromEnv({
+      LIVE_SESSIONS_PER_ADDRESS: '4',
+      STREAMERS_PER_HOUR_PER_NETWORK: '50',
+      ORIGIN_ALLOW_LIST: ' 127.0.0.1, origin.lan ,,10.0.0.0/8 ',
+      ORIGIN_MAX_SEGMENT_BYTES: '1048576',
+    });
+    expect(read).toMatchObject({
+      ok: true,
+      options: {
+        liveSessionsPerAddress: 4,
+        streamersPerHourPerNetwork: 50,
+        originAllowList: ['127.0.0.1', 'origin.lan', '10.0.0.0/8'],
+        originMaxSegmentBytes: 1_048_576,
+      },
+    });
+    expect(resolveCoordinatorConfig(read.ok ? read.options : {}).originAllowList).toEqual([
+      '127.0.0.1',
+      'origin.lan',
+      '10.0.0.0/8',
+    ]);
+  });
+
+  it('refuses allow-list entries that are neither host names nor addresses, and zero limits', () => {
+    expect(() => resolveCoordinatorConfig({ originAllowList: ['http://x/'] })).toThrow(
+      /originAllowList must be a list of host names, IP addresses and CIDR ranges/,
+    );
+    expect(() => resolveCoordinatorConfig({ originAllowList: ['10.0.0.0/33'] })).toThrow(
+      /originAllowList/,
+    );
+    expect(() => resolveCoordinatorConfig({ liveSessionsPerAddress: 0 })).toThrow(
+      /liveSessionsPerAddress must be an integer in 1\.\./,
+    );
+  });
+});
