@@ -75,6 +75,7 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
     return res.body;
   };
 
+  /** A 60 s watch heartbeat of `session`; answers the points response. */
   async function heartbeat(api: Api, clock: { now: () => number }, session: TestSession) {
     const res = await api.post(
       '/api/viewers/points',
@@ -88,6 +89,7 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
       { token: session.sessionSecret },
     );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
   }
 
   /** Polls the uploader's challenges and answers each correctly, `count` times. */
@@ -162,6 +164,8 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
 
     clock.advance(4 * MINUTE);
     for (const viewer of viewers) await heartbeat(api, clock, viewer);
+    // Its credit makes the supporter a supporter for points.
+    expect((await heartbeat(api, clock, supporter)).multiplier).toBe(5);
     const run = await coordinator.detectCollusion();
     expect(run).toMatchObject({ ran: true, holds: 0, heldSessions: 0 });
     expect(run.judged).toBeGreaterThanOrEqual(3);
@@ -255,6 +259,8 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
         pendingReviewBytes: now.creditedBytes,
       });
     }
+    // Frozen credit earns no supporter multiplier.
+    expect((await heartbeat(api, clock, sides.a[0]!)).multiplier).toBe(1);
     // The honest pair is untouched; the ledger itself never changes.
     expect((await credit(api, supporter.viewerId)).frozenBytes).toBe(0);
     await coordinator.flushCredits();

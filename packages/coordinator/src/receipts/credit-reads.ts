@@ -27,7 +27,11 @@ export async function viewerCreditedBytes(db: Kysely<DB>, viewerId: string): Pro
   return rows[0]?.bytes ?? 0;
 }
 
-/** Whether a session of the viewer was credited at or after `since` (rolled up or pending). */
+/**
+ * Whether a session of the viewer was credited at or after `since` (its receipts, whether rolled
+ * up or pending). Credit frozen by a hold (held or voided, `trust/`) does not count: a session
+ * held for review earns no supporter status.
+ */
 export async function creditedSince(
   db: Kysely<DB>,
   viewerId: string,
@@ -35,9 +39,15 @@ export async function creditedSince(
 ): Promise<boolean> {
   const { rows } = await sql<{ credited: boolean }>`
     select exists (
-      select 1 from supporter_credits where viewer_id = ${viewerId} and last_credited_at >= ${since}
-    ) or exists (
-      select 1 from pending_credits where viewer_id = ${viewerId} and credited_at >= ${since}
+      select 1 from sessions s
+      where s.viewer_id = ${viewerId}
+        and exists (
+          select 1 from receipts r where r.uploader_session_id = s.id and r.credited_at >= ${since}
+        )
+        and not exists (
+          select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
+          where hs.session_id = s.id and h.status <> 'released'
+        )
     ) as credited`.execute(db);
   return rows[0]?.credited === true;
 }
