@@ -31,7 +31,10 @@ export interface Headline {
 }
 
 /** The first config value whose name matches `pattern` (numbers only). */
-export function findCap(fields: Record<string, unknown>, pattern: RegExp): [string, number] | undefined {
+export function findCap(
+  fields: Record<string, unknown>,
+  pattern: RegExp,
+): [string, number] | undefined {
   for (const [key, value] of Object.entries(fields)) {
     if (typeof value === 'number' && pattern.test(key)) return [key, value];
   }
@@ -119,7 +122,11 @@ export function checks(r: AdversaryResult): Check[] {
   });
   const coordinator = r.limits.coordinator;
   const tracker = r.limits.tracker;
-  const caps: [string, { accepted: number; attempted: number } | undefined, [string, number] | undefined][] = [
+  const caps: [
+    string,
+    { accepted: number; attempted: number } | undefined,
+    [string, number] | undefined,
+  ][] = [
     [
       'sessions created from one address in a burst',
       r.sybil?.sessions,
@@ -128,7 +135,10 @@ export function checks(r: AdversaryResult): Check[] {
     [
       'streamer accounts from one address',
       r.sybil?.accounts,
-      findCap(coordinator, /(streamer|account).*(hour|address)|(hour|address).*(streamer|account)/i),
+      findCap(
+        coordinator,
+        /(streamer|account).*(hour|address)|(hour|address).*(streamer|account)/i,
+      ),
     ],
     [
       'tracker sockets from one address',

@@ -8,6 +8,7 @@
  * its own network whose times (receipts, watch time) agree with its own.
  */
 import net from 'node:net';
+import type { P2PEngine } from '@streamrp2p/player-sdk';
 import { Agent, setGlobalDispatcher } from 'undici';
 import type { HonestControl, HonestFigures, HonestReport, HonestStart } from './honest-messages.js';
 import { simulatedNow, type ClockSchedule } from './sim-clock.js';
@@ -40,12 +41,14 @@ net.connect = patched as typeof net.connect;
 net.createConnection = patched as typeof net.createConnection;
 
 function send(message: HonestReport): Promise<void> {
-  return new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+  return new Promise((resolve) =>
+    process.send ? process.send(message, () => resolve()) : resolve(),
+  );
 }
 
 class HonestViewer {
   private readonly figures: HonestFigures;
-  private engine: import('@streamrp2p/player-sdk').P2PEngine | undefined;
+  private engine: P2PEngine | undefined;
   private next: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private paused = false;

@@ -6,12 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type {
-  HonestControl,
-  HonestFigures,
-  HonestReport,
-  HonestStart,
-} from './honest-messages.js';
+import type { HonestControl, HonestFigures, HonestReport, HonestStart } from './honest-messages.js';
 import type { ClockSchedule } from './sim-clock.js';
 import type { Stack } from './stack.js';
 

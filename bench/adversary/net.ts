@@ -61,7 +61,10 @@ export class AddressClient {
       bodyTimeout: 30_000,
     });
     if (response.statusCode >= 500) {
-      tally(serverErrors, `${method} ${path.replace(/[0-9a-f-]{16,}/gi, ':id')} ${response.statusCode}`);
+      tally(
+        serverErrors,
+        `${method} ${path.replace(/[0-9a-f-]{16,}/gi, ':id')} ${response.statusCode}`,
+      );
     }
     const text = await response.body.text();
     let body: unknown;

@@ -27,7 +27,10 @@ export function headlineTable(r: AdversaryResult): Table {
     rows: [
       ['fabricated bytes credited (farm + forged + replayed)', mb(h.fabricatedCreditedBytes)],
       ['fabricated bytes payable after growth', mb(h.fabricatedPayableBytes)],
-      ['farm credited at live end / its physical bound', `${mb(h.farmCreditedLiveEnd)} / ${mb(h.farmPhysicalBoundLiveEnd)}`],
+      [
+        'farm credited at live end / its physical bound',
+        `${mb(h.farmCreditedLiveEnd)} / ${mb(h.farmPhysicalBoundLiveEnd)}`,
+      ],
       ['farm payable in its first hour', mb(h.farmPayableFirstHour)],
       ['farm reputation (max) after growth', rep(h.farmReputationMax)],
       ['honest bytes credited', mb(h.honestCreditedBytes)],
@@ -70,7 +73,11 @@ export function attacksTable(r: AdversaryResult): Table {
   const s = r.sybil;
   if (s) {
     const flood = (name: string, x: typeof s.sessions) =>
-      rows.push([name, `${x.accepted}/${x.attempted} accepted in ${x.seconds} s`, counts(x.refusals)]);
+      rows.push([
+        name,
+        `${x.accepted}/${x.attempted} accepted in ${x.seconds} s`,
+        counts(x.refusals),
+      ]);
     flood('sybil: sessions from one address', s.sessions);
     flood('sybil: streamer accounts from one address', s.accounts);
     flood(`sybil: tracker sockets from one address (${s.donorTokens} tokens)`, s.sockets);
@@ -101,13 +108,28 @@ export function checksTable(r: AdversaryResult): Table {
   return {
     headers: ['issue number', 'measured', 'target', 'result'],
     textColumns: [1, 2, 3],
-    rows: checks(r).map((c) => [c.name, c.value, c.target, c.pass === null ? 'n/a' : c.pass ? 'pass' : 'FAIL']),
+    rows: checks(r).map((c) => [
+      c.name,
+      c.value,
+      c.target,
+      c.pass === null ? 'n/a' : c.pass ? 'pass' : 'FAIL',
+    ]),
   };
 }
 
 export function checkpointsTable(r: AdversaryResult): Table {
   return {
-    headers: ['checkpoint', 'farm age min', 'honest credited', 'honest payable', 'honest frozen', 'farm credited', 'farm payable', 'farm frozen', 'farm bound'],
+    headers: [
+      'checkpoint',
+      'farm age min',
+      'honest credited',
+      'honest payable',
+      'honest frozen',
+      'farm credited',
+      'farm payable',
+      'farm frozen',
+      'farm bound',
+    ],
     rows: r.checkpoints.map((c) => [
       c.name,
       String(c.farmAgeMinutes),

@@ -4,11 +4,7 @@
  * watch heartbeats and challenge answers. It never moves a byte of video.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  PostReceiptsResponse,
-  ReceiptBody,
-  SessionResponse,
-} from '@streamrp2p/protocol';
+import type { PostReceiptsResponse, ReceiptBody, SessionResponse } from '@streamrp2p/protocol';
 import { signBatch, type SigningKey } from './keys.js';
 import { errorCode, type AddressClient, type JsonAnswer } from './net.js';
 

@@ -68,7 +68,10 @@ async function waitIndexed(api: AddressClient, streamId: string): Promise<string
 }
 
 /** BANDWIDTH and media playlist URL of each rendition of a master playlist, by rendition id. */
-function variants(master: string, masterUrl: string): Map<string, { bitrate: number; url: string }> {
+function variants(
+  master: string,
+  masterUrl: string,
+): Map<string, { bitrate: number; url: string }> {
   const found = new Map<string, { bitrate: number; url: string }>();
   const lines = master.split(/\r?\n/);
   lines.forEach((line, i) => {
@@ -113,7 +116,9 @@ export async function startStack(
     });
     const coordinatorUrl = (await coordinator.start()).url;
     closers.push(() => coordinator.close());
-    log(`stack: origin ${origin.url}, tracker ${trackerUrl}, coordinator ${coordinatorUrl} (${database})`);
+    log(
+      `stack: origin ${origin.url}, tracker ${trackerUrl}, coordinator ${coordinatorUrl} (${database})`,
+    );
 
     const api = new AddressClient(coordinatorUrl, STREAMER_ADDRESS);
     const streamer = await api.json<{ apiKey: string }>('POST', '/api/streamers', {

@@ -42,7 +42,10 @@ export class TrackerSocket {
   /** Tickets received, keyed by the other peer id. */
   readonly tickets = new Map<string, string>();
 
-  private constructor(socket: Socket, readonly peerId: string) {
+  private constructor(
+    socket: Socket,
+    readonly peerId: string,
+  ) {
     this.socket = socket;
     socket.onAny((_event: string, ...args: unknown[]) => {
       const found: string[] = [];

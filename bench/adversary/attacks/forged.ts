@@ -66,11 +66,26 @@ async function outcome(
 
 export async function forgeReceipts(ctx: AttackContext): Promise<ForgedFigures> {
   const { stack, clock } = ctx;
-  const figures: ForgedFigures = { skipped: undefined, cases: [], baselineBytes: 0, forgedBytes: 0 };
+  const figures: ForgedFigures = {
+    skipped: undefined,
+    cases: [],
+    baselineBytes: 0,
+    forgedBytes: 0,
+  };
   const receiverApi = new AddressClient(stack.coordinatorUrl, RECEIVER_ADDRESS);
   const uploaderApi = new AddressClient(stack.coordinatorUrl, UPLOADER_ADDRESS);
-  const receiver = await HandSession.create(receiverApi, stack.streamId, newSigningKey(), clock.now());
-  const uploader = await HandSession.create(uploaderApi, stack.streamId, newSigningKey(), clock.now());
+  const receiver = await HandSession.create(
+    receiverApi,
+    stack.streamId,
+    newSigningKey(),
+    clock.now(),
+  );
+  const uploader = await HandSession.create(
+    uploaderApi,
+    stack.streamId,
+    newSigningKey(),
+    clock.now(),
+  );
   if (typeof receiver === 'string' || typeof uploader === 'string') {
     figures.skipped = `sessions refused: ${String(receiver)} / ${String(uploader)}`;
     return figures;
@@ -166,7 +181,9 @@ export async function forgeReceipts(ctx: AttackContext): Promise<ForgedFigures> 
 
   const wrongRoot = receiptsFrom(4).map((r) => ({ ...r, root: randomBytes(32).toString('hex') }));
   cases.push(
-    await outcome('wrong root, signed', wrongRoot, () => receiver.postReceipts(wrongRoot, { tickets })),
+    await outcome('wrong root, signed', wrongRoot, () =>
+      receiver.postReceipts(wrongRoot, { tickets }),
+    ),
   );
 
   const inflated = receiptsFrom(5).map((r) => ({ ...r, byteLength: r.byteLength * 10 }));
@@ -187,7 +204,12 @@ export async function forgeReceipts(ctx: AttackContext): Promise<ForgedFigures> 
   const fakeTicket = ticket
     ? `${ticket.split('.')[0]}.${randomBytes(32).toString('base64url')}`
     : `${Buffer.from(
-        JSON.stringify({ v: 1, swarm, peers: [receiver.peerId, uploader.peerId].sort(), iat: Date.now() }),
+        JSON.stringify({
+          v: 1,
+          swarm,
+          peers: [receiver.peerId, uploader.peerId].sort(),
+          iat: Date.now(),
+        }),
       ).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
   cases.push(
     await outcome('made-up meeting ticket', forgedTicket, () =>

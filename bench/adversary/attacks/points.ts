@@ -80,7 +80,8 @@ export class PointsFarm {
         this.streams.push({ streamId: stream.body.streamId, apiKey: account.body.apiKey });
       } else tally(this.figures.ownStreamRefusals, errorCode(stream));
     }
-    if (account.status !== 201) tally(this.figures.ownStreamRefusals, `account: ${errorCode(account)}`);
+    if (account.status !== 201)
+      tally(this.figures.ownStreamRefusals, `account: ${errorCode(account)}`);
     this.figures.ownStreams = this.streams.length;
     const targets = [
       ...Array.from({ length: this.parallelSessions }, () => stack.streamId),
@@ -112,7 +113,8 @@ export class PointsFarm {
 
   private count(action: string, answer: { status: number; body: { awarded?: number } }): void {
     this.figures.requests += 1;
-    if (answer.status === 200) tally(this.figures.awardedByAction, action, answer.body?.awarded ?? 0);
+    if (answer.status === 200)
+      tally(this.figures.awardedByAction, action, answer.body?.awarded ?? 0);
     else tally(this.figures.refusals, `${action}: ${errorCode(answer as never)}`);
   }
 

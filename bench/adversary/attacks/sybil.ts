@@ -67,7 +67,12 @@ export async function sybilFloods(
   await timed(figures.sessions, () =>
     pool(Array.from({ length: sizes.sessions }), 16, async () => {
       figures.sessions.attempted += 1;
-      const created = await HandSession.create(sessionApi, stack.streamId, newSigningKey(), clock.now());
+      const created = await HandSession.create(
+        sessionApi,
+        stack.streamId,
+        newSigningKey(),
+        clock.now(),
+      );
       if (typeof created === 'string') tally(figures.sessions.refusals, created);
       else figures.sessions.accepted += 1;
     }).then(() => undefined),
@@ -81,7 +86,9 @@ export async function sybilFloods(
   await timed(figures.accounts, () =>
     pool(Array.from({ length: sizes.accounts }), 16, async (_, i) => {
       figures.accounts.attempted += 1;
-      const answer = await accountApi.json('POST', '/api/streamers', { body: { name: `sybil ${i}` } });
+      const answer = await accountApi.json('POST', '/api/streamers', {
+        body: { name: `sybil ${i}` },
+      });
       if (answer.status === 201) figures.accounts.accepted += 1;
       else tally(figures.accounts.refusals, errorCode(answer));
     }).then(() => undefined),
