@@ -357,6 +357,34 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
     expect((await coordinator.detectCollusion()).holds).toBe(0);
   });
 
+  it('two coordinators on one database running the job at once hold a farm once', async () => {
+    const { api, coordinator, clock, streamId } = await setup();
+    const other = await startCoordinator(t, {
+      clock: clock.now,
+      indexerEnabled: false,
+      collusionIntervalMs: 0,
+      adminApiKey: ADMIN_KEY,
+      sessionTtlSeconds: 7 * 24 * 3600,
+    });
+    const sides = await farm(api, streamId, ['127.0.2.1', '127.0.2.2']);
+    const segments: SeededSegment[] = [];
+    for (let seq = 0; seq < 4; seq++)
+      segments.push(await seedSegment(coordinator.db, streamId, seq, { byteLength: 10_000 }));
+    await runFarm(api, streamId, sides, segments);
+    clock.advance(5 * MINUTE);
+    const runs = await Promise.all([
+      coordinator.detectCollusion(),
+      other.coordinator.detectCollusion(),
+      coordinator.detectCollusion(),
+    ]);
+    expect(runs.reduce((n, r) => n + r.holds, 0)).toBe(1);
+    expect(runs.reduce((n, r) => n + r.heldSessions, 0)).toBe(6);
+    const listed = await other.api.get('/api/admin/holds', { token: ADMIN_KEY });
+    const ofStream = listed.body.holds.filter((h: { streamId: string }) => h.streamId === streamId);
+    expect(ofStream).toHaveLength(1);
+    expect(ofStream[0].sessions).toHaveLength(6);
+  });
+
   it('without ADMIN_API_KEY the review endpoints answer 403 ADMIN_DISABLED', async () => {
     const { api } = await setup({ adminApiKey: undefined });
     for (const res of [
