@@ -227,6 +227,9 @@ export const SUPPORTER_MULTIPLIER = 5;
 export const ACCOUNT_PROMPT_POINTS = 100;
 export const VIP_POINTS = 1000;
 
+/** Most renditions a tracker token names. */
+export const MAX_TOKEN_RENDITIONS = 32;
+
 /**
  * The tracker token the coordinator issues and the tracker verifies:
  * `base64url(JSON payload) + "." + base64url(HMAC-SHA256(secret, base64url(JSON payload)))`,
@@ -238,7 +241,8 @@ export interface TrackerTokenPayload {
   streamId?: string;
   /**
    * The stream's renditions the holder may join (the coordinator's indexed ones), when known:
-   * the tracker refuses other swarms of the stream (`UNKNOWN_RENDITION`).
+   * the tracker refuses other swarms of the stream (`UNKNOWN_RENDITION`). At most
+   * {@link MAX_TOKEN_RENDITIONS}; a stream with more is not restricted.
    */
   renditions?: string[];
   /** Expiry, Unix seconds. */

@@ -1,5 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isValidId, type TrackerHandshake, type TrackerTokenPayload } from '@streamrp2p/protocol';
+import {
+  isValidId,
+  MAX_TOKEN_RENDITIONS,
+  type TrackerHandshake,
+  type TrackerTokenPayload,
+} from '@streamrp2p/protocol';
 import { TrackerError } from './errors.js';
 
 /** What a tracker token grants; the format is owned by the protocol package. */
@@ -21,9 +26,6 @@ export interface AuthContext {
 export type AuthResult =
   | { ok: true; peerId?: string; streamId?: string; renditions?: string[] }
   | { ok: false; error: TrackerError };
-
-/** Most renditions a token may name. */
-export const MAX_TOKEN_RENDITIONS = 32;
 
 /**
  * Decides whether a connection is allowed, from its parsed handshake.

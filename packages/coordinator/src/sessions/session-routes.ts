@@ -19,19 +19,21 @@ import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
 import { addressKeys } from '../util/network.js';
 import { importReceiptKey } from './public-key.js';
 import { authenticateSession, isLive } from './session-auth.js';
-import { issueTrackerToken } from './tracker-token.js';
+import { issueTrackerToken, tokenRenditions } from './tracker-token.js';
 
 const log = createDebug('streamrp2p:coordinator:sessions');
 
 export function sessionRoutes(ctx: AppContext): Router {
   const router = Router();
-  const token = (peerId: string, streamId: string) =>
+  // The token names the stream's renditions, so the tracker refuses made-up swarms (decision 22).
+  const token = async (peerId: string, streamId: string) =>
     issueTrackerToken(
       ctx.trackerSecret,
       peerId,
       streamId,
       ctx.clock(),
       ctx.config.trackerTokenTtlSeconds,
+      await tokenRenditions(ctx.db, streamId),
     );
 
   router.post('/api/sessions', async (req, res) => {
@@ -76,14 +78,14 @@ export function sessionRoutes(ctx: AppContext): Router {
       peerId: session.peerId,
       viewerId,
       sessionSecret: session.secret,
-      ...token(session.peerId, streamId),
+      ...(await token(session.peerId, streamId)),
     };
     res.status(201).json(response);
   });
 
   router.post('/api/sessions/:sessionId/token', async (req, res) => {
     const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'));
-    const response: TrackerTokenResponse = token(session.peer_id, session.stream_id);
+    const response: TrackerTokenResponse = await token(session.peer_id, session.stream_id);
     res.json(response);
   });
 
