@@ -93,6 +93,10 @@ function classify(err: unknown): { error: ApiError; kind: ErrorKind } {
     if (err.code === 'INTERNAL_ERROR') return { error: err, kind: 'internal' };
     return { error: err, kind: 'client' };
   }
+  // First: the client's own failures carry socket-like codes too (an aborted upload is
+  // ECONNABORTED) and must not pass for an unreachable database.
+  const client = clientError(err);
+  if (client !== undefined) return { error: client, kind: 'client' };
   if (isDatabaseUnavailable(err)) {
     return {
       error: new ApiError('UNAVAILABLE', 'the database is unreachable'),
@@ -110,8 +114,6 @@ function classify(err: unknown): { error: ApiError; kind: ErrorKind } {
     }
     return { error: new ApiError('INTERNAL_ERROR', 'internal error'), kind: 'database' };
   }
-  const client = clientError(err);
-  if (client !== undefined) return { error: client, kind: 'client' };
   return { error: new ApiError('INTERNAL_ERROR', 'internal error'), kind: 'internal' };
 }
 
