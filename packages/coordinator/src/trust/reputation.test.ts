@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COORDINATOR_CONFIG } from '../config/config.js';
 import {
@@ -89,6 +90,36 @@ describe('reputation', () => {
     // The earliest a flawless viewer gets there: 1 h 16 min.
     expect(maxReputationAt(1.25 * HOUR)).toBeLessThan(threshold);
     expect(maxReputationAt(1.3 * HOUR)).toBeGreaterThanOrEqual(threshold);
+  });
+
+  it('never exceeds the most its age allows, and stays in 0..1, for any facts', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 48 * HOUR }),
+        fc.integer({ min: 0, max: 1000 * HOUR }),
+        fc.nat(10_000),
+        fc.nat(10_000),
+        fc.nat(10_000),
+        fc.nat(10_000),
+        (ageMs, liveMs, passed, failed, expired, networks) => {
+          const { reputation, parts } = reputationOf(
+            facts({
+              firstSessionAt: NOW - ageMs,
+              liveMs,
+              challengesPassed: passed,
+              challengesFailed: failed,
+              challengesExpired: expired,
+              receiverNetworks: networks,
+            }),
+            NOW,
+          );
+          expect(reputation).toBeGreaterThanOrEqual(0);
+          expect(reputation).toBeLessThanOrEqual(maxReputationAt(ageMs) + 1e-4);
+          for (const part of Object.values(parts)) expect(part).toBeLessThanOrEqual(1);
+          if (ageMs <= HOUR) expect(reputation).toBeLessThan(0.7);
+        },
+      ),
+    );
   });
 
   it('lets an honest supporter past the threshold once it has grown', () => {
