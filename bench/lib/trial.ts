@@ -74,7 +74,7 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       ignoreRange: params.ignoreRange,
     },
     // Every viewer comes from 127.0.0.1: the per-IP cap must not keep any of them out.
-    tracker: { maxPeersPerIpPerSwarm: params.peers + 10 },
+    tracker: { maxPeersPerIpPerSwarm: params.peers + 10, maxSocketsPerIp: params.peers + 10 },
     coordinator,
   });
   const closeStack = closers.add(`${engine.name} demo stack`, () => stack.close());

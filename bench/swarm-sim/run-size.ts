@@ -73,7 +73,7 @@ export async function runSize(
   const stack = await startDemoStack({
     coordinator: false,
     origin: { bandwidthKbps: params.bandwidthKbps, latencyMs: params.latencyMs },
-    tracker: { maxPeersPerIpPerSwarm: size + 10 },
+    tracker: { maxPeersPerIpPerSwarm: size + 10, maxSocketsPerIp: size + 10 },
   });
   const children: ReturnType<typeof spawnChild>[] = [];
   try {

@@ -38,7 +38,11 @@ const settledHeap = async () => {
   return process.memoryUsage();
 };
 
-const tracker = createTracker({ port: 0, maxPeersPerIpPerSwarm: 1_000_000 });
+const tracker = createTracker({
+  port: 0,
+  maxPeersPerIpPerSwarm: 1_000_000,
+  maxSocketsPerIp: 1_000_000,
+});
 const { url } = await tracker.start();
 const before = await settledHeap();
 for (let index = 0; index < processes; index++) {

@@ -56,6 +56,8 @@ export async function startTracker(
       // Every client comes from 127.0.0.1: lift the per-IP limit for the bench.
       '--max-peers-per-ip',
       '1000000',
+      '--max-sockets-per-ip',
+      '1000000',
       ...clusterArgs,
     ],
     {

@@ -115,6 +115,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     // Everyone on the demo machine shares one IP: allow more than the default 3 tabs per swarm.
     const tracker = createTracker({
       maxPeersPerIpPerSwarm: 50,
+      maxSocketsPerIp: 1000,
       ...options.tracker,
       secret,
       port: options.trackerPort ?? 0,
