@@ -193,6 +193,8 @@ export interface CreditBoundsTable {
   uploaded_bytes: Generated<number>;
   /** When the session was first credited as uploader (the supporters-per-address rule). */
   first_uploaded_at: Nullable<Date>;
+  /** The receiver window's published bytes when last summed (a lower bound of the current). */
+  published_bytes: Generated<number>;
 }
 
 /** The whole database, as `Kysely<DB>` sees it. */

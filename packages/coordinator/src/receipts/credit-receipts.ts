@@ -15,6 +15,12 @@ export interface Credit {
   uploaderLimit: number;
 }
 
+/** The receiver's bound for this batch, and the window sum it came from (cached for later). */
+export interface CreditBounds {
+  receiverLimit: number;
+  publishedBytes: number;
+}
+
 /** What became of a candidate: credited, already credited, or past a physical bound. */
 export type CreditOutcome = 'credited' | 'duplicate' | 'RECEIVER_BOUND' | 'UPLOADER_BOUND';
 
@@ -51,7 +57,7 @@ export async function creditReceipts(
   ctx: AppContext,
   receiver: SessionRow,
   credits: Credit[],
-  bounds: { receiverLimit: number },
+  bounds: CreditBounds,
   now: Date,
 ): Promise<Map<string, CreditOutcome>> {
   if (credits.length === 0) return new Map();
@@ -76,7 +82,7 @@ async function creditOnce(
   ctx: AppContext,
   receiver: SessionRow,
   sorted: Credit[],
-  bounds: { receiverLimit: number },
+  bounds: CreditBounds,
   now: Date,
   lastAttempt: boolean,
 ): Promise<Map<string, CreditOutcome> | undefined> {
@@ -159,7 +165,10 @@ async function creditOnce(
           from inserted i where i.uploader_session_id = b.session_id),
         first_uploaded_at = case when b.first_uploaded_at is null and exists (select 1
           from inserted i where i.uploader_session_id = b.session_id)
-          then ${now}::timestamptz else b.first_uploaded_at end
+          then ${now}::timestamptz else b.first_uploaded_at end,
+        published_bytes = case when b.session_id = ${receiver.id}
+          then greatest(b.published_bytes, ${bounds.publishedBytes}::bigint)
+          else b.published_bytes end
       where b.session_id = any(${sessionIds}::text[]) and exists (select 1 from inserted)
     )
     select j.rendition, j.sequence, j.byte_length, j.verdict, i.sequence is not null as inserted,

@@ -20,7 +20,10 @@ export interface BatchLookups {
   uploaders: Map<string, SessionFacts>;
   /** By uploader session id: live sessions of its address credited as uploaders before it. */
   uploadersBefore: Map<string, number>;
-  /** Bytes of the rendition that published the most since `since` (0 for an empty batch). */
+  /**
+   * Bytes of the rendition that published the most since `since` (0 for an empty batch), or a
+   * figure cached by an earlier batch (a lower bound) when this batch fits under it.
+   */
   publishedBytes: number;
 }
 
@@ -30,6 +33,8 @@ export interface ReceiverWindow {
   streamId: string;
   /** Start of the receiver's window, ms (`publishedSince`). */
   since: number;
+  /** `receiverBoundSlack`: the cached window sum is used while the batch fits under it. */
+  slack: number;
 }
 
 type RootJson = [
@@ -70,6 +75,7 @@ export async function lookupBatch(
   for (const r of receipts) segments.set(segmentKey(r.rendition, r.sequence), r);
   const keys = [...segments.values()];
   const peerIds = [...new Set(receipts.map((r) => r.uploaderPeerId))];
+  const batchBytes = keys.reduce((sum, r) => sum + r.byteLength, 0);
   const { rows } = await sql<{
     roots: RootJson[];
     uploaders: UploaderJson[];
@@ -107,13 +113,18 @@ export async function lookupBatch(
         from sessions u left join credit_bounds ub on ub.session_id = u.id
         where u.peer_id = any(${peerIds}::text[])
       ), '[]') as uploaders,
-      (
+      coalesce((
+        -- The sum only grows: while the cached figure covers this batch, skip the range scan.
+        select cb.published_bytes::float8 from credit_bounds cb
+        where cb.session_id = ${receiver.sessionId}
+          and cb.published_bytes * ${receiver.slack}::float8 >= cb.received_bytes + ${batchBytes}
+      ), (
         select coalesce(max(w.bytes), 0)::float8 from (
           select sum(byte_length) as bytes from segment_roots
           where stream_id = ${streamId} and indexed_at >= ${new Date(receiver.since)}
           group by rendition
         ) w
-      ) as published`.execute(ctx.db);
+      )) as published`.execute(ctx.db);
   const row = rows[0]!;
   for (const [rendition, sequence, root, byteLength, indexedAt] of row.roots)
     found.roots.set(segmentKey(rendition, sequence), { root, byteLength, indexedAt });

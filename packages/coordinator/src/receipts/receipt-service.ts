@@ -113,7 +113,12 @@ export async function processReceipts(
   const endLookup = phase('lookup');
   const { roots, uploaders, uploadersBefore, publishedBytes } = await lookupBatch(
     ctx,
-    { sessionId: receiver.id, streamId: receiver.stream_id, since: check.publishedSince },
+    {
+      sessionId: receiver.id,
+      streamId: receiver.stream_id,
+      since: check.publishedSince,
+      slack: ctx.config.receiverBoundSlack,
+    },
     plausible.map((s) => s.receipt),
   );
   endLookup();
@@ -151,7 +156,7 @@ export async function processReceipts(
     ctx,
     receiver,
     [...candidates.values()],
-    { receiverLimit: receiverLimit(ctx.config, publishedBytes) },
+    { receiverLimit: receiverLimit(ctx.config, publishedBytes), publishedBytes },
     nowDate(() => now),
   );
   endWrite();

@@ -9,7 +9,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   bound. The rows are apart from `sessions`, which authentication and the credit roll-up
  *   write, so these locks never wait on (or deadlock with) them. `stream_id` and `address_key`
  *   are copied from the session for the supporter-per-address rule, whose partial index holds
- *   only sessions that uploaded.
+ *   only sessions that uploaded. `published_bytes` caches the receiver's window sum (below): it
+ *   only grows, so a batch that fits under the cached figure skips the sum.
  * - an index of segment roots by stream and indexing time, so "bytes each rendition published
  *   since the receiver's session began" is an index-only range scan.
  *
@@ -25,6 +26,7 @@ export const receiptBoundsMigration: Migration = {
       .addColumn('received_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
       .addColumn('uploaded_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
       .addColumn('first_uploaded_at', 'timestamptz')
+      .addColumn('published_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
       .execute();
     await db.schema
       .createIndex('credit_bounds_uploaders_idx')
