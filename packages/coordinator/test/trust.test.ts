@@ -6,7 +6,7 @@
  * but kept, and a reviewer releases or voids it through the authenticated admin endpoints.
  */
 import { bytesToHex, merkleProof, type ReceiptBody } from '@streamrp2p/protocol';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { CoordinatorOptions } from '../src/index.js';
 import { viewerCreditedBytes } from '../src/receipts/credit-reads.js';
 import { reputationOf } from '../src/trust/reputation.js';
@@ -355,6 +355,28 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
     expect((await api.get('/api/admin/holds?status=nope', { token: ADMIN_KEY })).status).toBe(400);
     // A released session is not held again for the same receipts.
     expect((await coordinator.detectCollusion()).holds).toBe(0);
+  });
+
+  it('the job runs on its own every collusionIntervalMs', async () => {
+    const { api, coordinator, clock, streamId } = await setup({ collusionIntervalMs: 50 });
+    const sides = await farm(api, streamId, ['127.0.3.1', '127.0.3.2'], 2);
+    const segments: SeededSegment[] = [];
+    for (let seq = 0; seq < 4; seq++)
+      segments.push(await seedSegment(coordinator.db, streamId, seq, { byteLength: 10_000 }));
+    await runFarm(api, streamId, sides, segments);
+    clock.advance(5 * MINUTE);
+    await vi.waitFor(
+      async () => {
+        const frozen = await credit(api, sides.a[0]!.viewerId);
+        expect(frozen.pendingReviewBytes).toBeGreaterThan(0);
+        expect(frozen.pendingReviewBytes).toBe(frozen.creditedBytes);
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    const text = await (await fetch(`${api.url}/metrics`)).text();
+    expect(text).toMatch(
+      /streamrp2p_coordinator_collusion_run_seconds_count\{result="ran"\} [1-9]/,
+    );
   });
 
   it('two coordinators on one database running the job at once hold a farm once', async () => {
