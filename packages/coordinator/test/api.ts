@@ -87,6 +87,9 @@ export async function startCoordinator(
     indexerRetryBaseMs: 20,
     // Test origins listen on loopback, which the origin policy refuses by default.
     originAllowList: ['127.0.0.0/8', '::1'],
+    // The collusion job holds on its timer only where a test asks for it; others call
+    // `detectCollusion()`, so a slow run never freezes another suite's credit mid-test.
+    collusionIntervalMs: 0,
     ...options,
   });
   running.push(coordinator);
