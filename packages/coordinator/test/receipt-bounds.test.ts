@@ -183,6 +183,13 @@ describeWithDatabases('receipt bounds', (t) => {
       expect(all.filter((c) => c === 'credited')).toHaveLength(15);
       expect(all.filter((c) => c === 'RECEIVER_BOUND')).toHaveLength(15);
       expect(await receivedBytes(receiver)).toBe(300 * KB);
+
+      // At its bound, the receiver's replays (also concurrent) are duplicates, not past the bound.
+      const replays = await Promise.all(batches.map((batch) => post(receiver, batch)));
+      const replayed = replays.flatMap((b) => b.results.map((r) => r.code ?? r.status));
+      expect(replayed.filter((c) => c === 'duplicate')).toHaveLength(15);
+      expect(replayed.filter((c) => c === 'RECEIVER_BOUND')).toHaveLength(15);
+      expect(await receivedBytes(receiver)).toBe(300 * KB);
     });
   });
 
