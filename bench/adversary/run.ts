@@ -24,6 +24,18 @@ const FARM_ROUND_MS = 2000;
 const RECEIPT_SETTLE_MS = 6000;
 const READER_ADDRESS = '127.0.250.1';
 const MINUTE = 60_000;
+/**
+ * The collusion job runs on a wall-clock timer (once a minute by default): while the clock runs
+ * fast, the run calls it every 10 simulated minutes instead, well within its one-hour window,
+ * as the timer would have run many times in that simulated time.
+ */
+const DETECTION_EVERY_MS = 10 * MINUTE;
+
+/** Runs the coordinator's collusion detection now, when it has one. */
+async function detectCollusion(stack: Stack): Promise<void> {
+  const coordinator = stack.coordinator as unknown as { detectCollusion?: () => Promise<unknown> };
+  await coordinator.detectCollusion?.();
+}
 
 /** Credit at one checkpoint. */
 export interface Checkpoint {
@@ -214,10 +226,15 @@ export async function runAdversary(
       }
     })();
     let lastRound = Date.now();
+    let lastDetection = clock.now();
     while (clock.now() < growthEnd) {
       if (Date.now() - lastRound > FARM_ROUND_MS * 2) {
         lastRound = Date.now();
         await farm.round();
+      }
+      if (clock.now() - lastDetection >= DETECTION_EVERY_MS) {
+        lastDetection = clock.now();
+        await detectCollusion(stack);
       }
       if (!firstHourRead && clock.now() >= firstHour) {
         firstHourRead = true;
