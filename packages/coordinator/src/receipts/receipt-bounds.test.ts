@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COORDINATOR_CONFIG } from '../config/config.js';
+import { DEFAULT_COORDINATOR_CONFIG, resolveCoordinatorConfig } from '../config/config.js';
 import {
   checkPublishedInSession,
   checkSupporterLimit,
@@ -35,6 +35,19 @@ describe('receipt bounds', () => {
     expect(uploaderLimit(config, 5000, 0)).toBe(62_500_000);
     expect(uploaderLimit({ ...config, uploaderMaxKbps: 8, uploaderBurstSeconds: 0 }, 0, 2000)).toBe(
       2000,
+    );
+  });
+
+  it('refuses bound settings that would make no sense', () => {
+    expect(() => resolveCoordinatorConfig({ receiverBoundSlack: 0.9 })).toThrow(
+      /receiverBoundSlack must be a number >= 1/,
+    );
+    expect(() => resolveCoordinatorConfig({ uploaderMaxKbps: 0 })).toThrow(/uploaderMaxKbps/);
+    expect(() => resolveCoordinatorConfig({ uploadersPerAddress: 0 })).toThrow(
+      /uploadersPerAddress/,
+    );
+    expect(() => resolveCoordinatorConfig({ receiptRewindSeconds: -1 })).toThrow(
+      /receiptRewindSeconds/,
     );
   });
 
