@@ -17,6 +17,8 @@ export interface CuttableDatabase {
   cut(): void;
   /** Connections work again. */
   restore(): void;
+  /** PGlite only: queries whose SQL matches `match` fail with `error` until called with undefined. */
+  failQueries?(error: Error | undefined, match?: RegExp): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function cuttablePGlite(): Promise<CuttableDatabase> {
   });
   const inner = new PGlitePool(pglite);
   let down = false;
+  let failure: { error: Error; match: RegExp } | undefined;
   const pool: PostgresPool = {
     async connect(): Promise<PostgresPoolClient> {
       if (down) throw connectionError('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED');
@@ -87,6 +90,7 @@ export async function cuttablePGlite(): Promise<CuttableDatabase> {
       return {
         query: ((sql: string, parameters: readonly unknown[]) => {
           if (down) return Promise.reject(connectionError('Connection terminated unexpectedly'));
+          if (failure?.match.test(sql) === true) return Promise.reject(failure.error);
           return client.query(sql, parameters);
         }) as PostgresPoolClient['query'],
         release: () => client.release(),
@@ -109,6 +113,9 @@ export async function cuttablePGlite(): Promise<CuttableDatabase> {
     },
     restore() {
       down = false;
+    },
+    failQueries(error, match = /./) {
+      failure = error === undefined ? undefined : { error, match };
     },
     close() {
       down = false;
