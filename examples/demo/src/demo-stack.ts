@@ -138,6 +138,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
             liveSessionsPerAddress: 1000,
             sessionsPerMinutePerNetwork: 1000,
             liveSessionsPerNetwork: 1000,
+            streamersPerHourPerAddress: 100,
             // The coordinator fetches only public addresses, except the demo's own origin.
             originAllowList: [new URL(origin.url).hostname.replace(/^\[(.*)\]$/, '$1')],
             publicSdkUrl: `${site.url}/sdk/streamrp2p.iife.js`,
