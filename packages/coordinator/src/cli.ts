@@ -4,17 +4,27 @@
  * and runs until SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { optionsFromEnv } from './config/env.js';
+import { ENV_VARIABLES, optionsFromEnv } from './config/env.js';
 import { createCoordinator } from './coordinator.js';
 
 const EXIT_USAGE = 2;
+/** The variable names as lines of at most 90 characters. */
+function wrapped(names: readonly string[]): string {
+  const lines = [''];
+  for (const name of names) {
+    const line = lines[lines.length - 1]!;
+    if (line.length + name.length + 2 > 90) lines.push(name);
+    else lines[lines.length - 1] = line === '' ? name : `${line}, ${name}`;
+  }
+  return lines.map((line) => `  ${line}`).join(',\n');
+}
+
 const HELP = `Usage: streamrp2p-coordinator [--port N] [--host H] [--data-dir DIR] [--database-url URL]
 
-Every setting can also come from the environment: PORT, HOST, DATA_DIR, DATABASE_URL,
-DATABASE_POOL_SIZE, TRACKER_SECRET, TRACKER_TOKEN_TTL_SECONDS, SESSION_TTL_SECONDS,
-INDEXER_POLL_MS, INDEXER_CONCURRENCY, RECEIPTS_SAME_IP_ALLOWED, CREDIT_ROLLUP_INTERVAL_MS,
-CHALLENGE_TTL_SECONDS, PUBLIC_SDK_URL, TRACKER_PUBLIC_URL, PUBLIC_URL, TRUST_PROXY. Without
-DATABASE_URL an embedded PGlite database is kept in DATA_DIR (default .data/coordinator).
+Every setting can also come from the environment (see the README's configuration table):
+${wrapped(ENV_VARIABLES)}.
+Without DATABASE_URL an embedded PGlite database is kept in DATA_DIR (default
+.data/coordinator). Logs are JSON lines on stdout (LOG_LEVEL, default info).
 `;
 
 function fail(message: string): void {
