@@ -101,6 +101,23 @@ describe('parseCliOptions', () => {
     });
   });
 
+  it('takes trusted proxies as a hop count or a list, from the flags or TRUST_PROXY', () => {
+    expect(parseCliOptions(['--trusted-proxies', '10.0.0.0/8, loopback'], {})).toMatchObject({
+      kind: 'run',
+      options: { trustProxy: '10.0.0.0/8, loopback' },
+    });
+    expect(parseCliOptions([], { TRUST_PROXY: '2' })).toMatchObject({
+      options: { trustProxy: 2 },
+    });
+    expect(parseCliOptions(['--max-sockets-per-ip', '5'], {})).toMatchObject({
+      options: { maxSocketsPerIp: 5 },
+    });
+    const both = parseCliOptions(['--trust-proxy', '--trusted-proxies', '1'], {});
+    expect(both.kind === 'error' ? both.message : '').toMatch(/either --trust-proxy or/);
+    const bad = parseCliOptions(['--trusted-proxies', 'not-an-address'], {});
+    expect(bad.kind === 'error' ? bad.message : '').toMatch(/trustProxy/);
+  });
+
   it('asks for help', () => {
     expect(parseCliOptions(['--help'], {})).toEqual({ kind: 'help' });
     expect(parseCliOptions(['-h'], {})).toEqual({ kind: 'help' });

@@ -15,6 +15,9 @@ describe('resolveTrackerConfig', () => {
       eventBurst: 100,
       maxHttpBufferSize: 65536,
       trustProxy: false,
+      maxSocketsPerIp: 32,
+      meetingTicketRenewMs: 600_000,
+      meetingTicketMaxAgeMs: 1_800_000,
     });
   });
 
