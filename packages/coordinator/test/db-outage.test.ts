@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { bytesToHex, merkleRoot, renditionUrls, renditionId } from '@streamrp2p/protocol';
 import { afterEach, expect, it } from 'vitest';
@@ -168,5 +169,47 @@ describeWithDatabases('database outage', (t) => {
     expect(again.status).toBe(200);
     expect(again.body.credited).toBe(0);
     expect(await metric(api, 'internal_errors_total')).toBe(0);
+  });
+  it('follows a stream whose origin comes up during the outage, and records its renditions after', async () => {
+    // A port with nothing on it yet: the stream's origin starts while the database is down.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const outage = await cuttable();
+    const { api } = await startCoordinator(t, {
+      database: outage.database,
+      indexerPollMs: 50,
+      indexerRetryBaseMs: 10,
+      originAllowList: ['127.0.0.1'],
+    });
+    const { apiKey } = await createStreamer(api);
+    const hlsUrl = `http://127.0.0.1:${port}/live/master.m3u8`;
+    const stream = await createStream(api, apiKey, hlsUrl);
+
+    outage.cut();
+    const live = await startLiveOrigin({ port, windowSegments: 3, now: () => 1_800_000_000_000 });
+    cleanups.push(() => live.close());
+    const playlists = [...new Set(renditionUrls(await (await fetch(hlsUrl)).text(), hlsUrl))];
+    const expected = (await Promise.all(playlists.map(window))).flatMap((w) => w.segments);
+    await expect
+      .poll(() => metric(api, 'indexer_backlog_roots'), { timeout: 20_000 })
+      .toBe(expected.length);
+
+    outage.restore();
+    await expect
+      .poll(async () => (await api.get(`/api/streams/${stream.streamId}`)).body.renditions, {
+        timeout: 20_000,
+      })
+      .toEqual(playlists.map((p) => renditionId(p)).sort());
+    await expect.poll(() => metric(api, 'indexer_backlog_roots'), { timeout: 15_000 }).toBe(0);
+    for (const e of expected) {
+      const res = await api.get(
+        `/api/streams/${stream.streamId}/roots?rendition=${e.rendition}&from=${e.sequence}&to=${e.sequence}`,
+      );
+      expect(res.body.roots).toEqual([
+        { sequence: e.sequence, root: e.root, byteLength: e.byteLength },
+      ]);
+    }
   });
 });

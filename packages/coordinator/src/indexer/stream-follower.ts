@@ -14,6 +14,8 @@ const log = createDebug('streamrp2p:coordinator:indexer');
 export class StreamFollower {
   readonly #controller = new AbortController();
   #running: Promise<void> | undefined;
+  /** Storing the renditions again after the database refused them (an outage). */
+  #storing: Promise<void> | undefined;
 
   constructor(
     private readonly deps: IndexerDeps,
@@ -37,6 +39,7 @@ export class StreamFollower {
     const targets = await this.#discover(signal);
     if (targets === undefined) return;
     await Promise.all(targets.map((t) => new RenditionFollower(this.deps, t, signal).run()));
+    await this.#storing;
   }
 
   /** The renditions, retried with backoff until found or stopped. */
@@ -57,7 +60,12 @@ export class StreamFollower {
           rendition,
           playlistUrl,
         }));
-        await this.#store(targets);
+        // With the database down the renditions are indexed all the same (their roots wait in
+        // memory) and recorded once it is back.
+        await this.#store(targets).catch((error: unknown) => {
+          log('stream %s: renditions not stored yet: %s', this.streamId, String(error));
+          this.#storing = this.#storeLater(targets, signal);
+        });
         log('stream %s: %d rendition(s) %o', this.streamId, targets.length, [...byId.keys()]);
         return targets;
       } catch (error) {
@@ -76,6 +84,22 @@ export class StreamFollower {
       }
     }
     return undefined;
+  }
+
+  async #storeLater(targets: RenditionTarget[], signal: AbortSignal): Promise<void> {
+    for (let failures = 1; !signal.aborted; failures++) {
+      await sleep(
+        backoff(this.deps.config.indexerRetryBaseMs * 4, Math.min(failures, 8)),
+        signal,
+      ).catch(() => undefined);
+      if (signal.aborted) return;
+      try {
+        await this.#store(targets);
+        return;
+      } catch (error) {
+        log('stream %s: renditions still not stored: %s', this.streamId, String(error));
+      }
+    }
   }
 
   async #store(targets: RenditionTarget[]): Promise<void> {
