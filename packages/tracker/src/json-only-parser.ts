@@ -9,15 +9,25 @@ const BINARY_TYPES = new Set([String(PacketType.BINARY_EVENT), String(PacketType
  * protocol is JSON only: such a header (or a stray binary frame) throws, and socket.io closes
  * that connection at once, before anything is buffered.
  */
-class JsonOnlyDecoder extends Decoder {
-  override add(data: unknown): void {
-    if (typeof data !== 'string')
-      throw new Error('binary frames are not part of the tracker protocol');
-    if (BINARY_TYPES.has(data.charAt(0)))
-      throw new Error('binary packets are not part of the tracker protocol');
-    super.add(data);
-  }
+function jsonOnlyDecoder(onRefused: () => void): typeof Decoder {
+  return class JsonOnlyDecoder extends Decoder {
+    override add(data: unknown): void {
+      if (typeof data !== 'string' || BINARY_TYPES.has(data.charAt(0))) {
+        onRefused();
+        throw new Error('binary packets are not part of the tracker protocol');
+      }
+      super.add(data);
+    }
+  };
 }
 
-/** The `parser` option of the tracker's socket.io server: the stock encoder, a JSON-only decoder. */
-export const jsonOnlyParser = { Encoder, Decoder: JsonOnlyDecoder };
+/**
+ * The `parser` option of the tracker's socket.io server: the stock encoder, a JSON-only decoder
+ * that calls `onRefused` for each connection it ends.
+ */
+export function jsonOnlyParser(onRefused: () => void): {
+  Encoder: typeof Encoder;
+  Decoder: typeof Decoder;
+} {
+  return { Encoder, Decoder: jsonOnlyDecoder(onRefused) };
+}

@@ -16,10 +16,12 @@ export class TrackerMetrics {
   readonly registry = new Registry();
   joins = 0;
   signalsRelayed = 0;
+  ticketsIssued = 0;
   readonly rejected: Partial<Record<TrackerErrorCode, number>> = {};
 
   readonly #joins: Counter;
   readonly #signals: Counter;
+  readonly #tickets: Counter<'via'>;
   readonly #errors: Counter<'code'>;
 
   constructor(source: GaugeSource, options: { collectDefaultMetrics: boolean }) {
@@ -58,6 +60,12 @@ export class TrackerMetrics {
       help: 'Signals relayed between peers.',
       registers,
     });
+    this.#tickets = new Counter({
+      name: 'streamrp2p_tracker_tickets_issued_total',
+      help: 'Meeting tickets issued, with a relayed signal or by renewal.',
+      labelNames: ['via'],
+      registers,
+    });
     this.#errors = new Counter({
       name: 'streamrp2p_tracker_errors_total',
       help: 'Rejected events and connections, by error code.',
@@ -75,6 +83,11 @@ export class TrackerMetrics {
   countSignal(): void {
     this.signalsRelayed++;
     this.#signals.inc();
+  }
+
+  countTicket(via: 'signal' | 'renewal'): void {
+    this.ticketsIssued++;
+    this.#tickets.inc({ via });
   }
 
   countRejected(code: TrackerErrorCode): void {

@@ -162,7 +162,9 @@ export function createSwarmHandlers(
     if (local !== undefined) local.emit('signal', message);
     else io.to(target.socketId).emit('signal', message);
     metrics.countSignal();
-    return ticket === undefined ? {} : { ticket };
+    if (ticket === undefined) return {};
+    metrics.countTicket('signal');
+    return { ticket };
   };
 
   /**
@@ -195,6 +197,7 @@ export function createSwarmHandlers(
     if (!member) throw new TrackerError('NOT_IN_SWARM', `not a member of swarm ${req.swarm}`);
     if (other === undefined)
       throw new TrackerError('UNKNOWN_PEER', `peer ${req.peerId} is not in swarm ${req.swarm}`);
+    metrics.countTicket('renewal');
     return { ticket: issueMeetingTicket(config.secret, req.swarm, id, req.peerId, now) };
   };
 

@@ -102,7 +102,7 @@ export class Tracker {
       maxHttpBufferSize: config.maxHttpBufferSize,
       // The protocol is JSON: a binary packet (and the attachments it would make the decoder
       // buffer) closes the connection at its header.
-      parser: jsonOnlyParser,
+      parser: jsonOnlyParser(() => this.metrics.countRejected('BAD_REQUEST')),
       // Signalling messages are small JSON: compression would cost CPU and a zlib context per socket.
       perMessageDeflate: false,
       httpCompression: false,

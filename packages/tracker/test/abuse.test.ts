@@ -88,11 +88,12 @@ describe('renditions named by the token', () => {
 
 describe('binary packets', () => {
   it('closes a connection whose event announces attachments, before any arrives', async () => {
-    const { url } = await startTracker();
+    const { url, tracker } = await startTracker();
     const { ws, closed } = await rawSocket(url);
     // A binary event announcing 10 attachments: the stock decoder would hold it and wait.
     ws.send('4510-["join",{"_placeholder":true,"num":0}]');
     expect(await closed).toBeGreaterThan(0);
+    expect((await tracker.stats()).rejectedTotal.BAD_REQUEST).toBe(1);
   });
 
   it('disconnects a socket.io client that emits binary data', async () => {

@@ -31,7 +31,7 @@ async function meet(aliceUrl: string, bobUrl: string) {
 
 describe('meeting tickets', () => {
   it('gives both peers of a relayed signal the same ticket, which verifies with the secret', async () => {
-    const { url } = await startTracker({ secret });
+    const { url, tracker } = await startTracker({ secret });
     const { alice, bob } = await meet(url, url);
     const received = nextEvent<SignalMessage>(bob, 'signal');
     const before = Date.now();
@@ -48,6 +48,9 @@ describe('meeting tickets', () => {
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(payload.iat).toBeLessThanOrEqual(Date.now());
     expect(verifyMeetingTicket('another-secret-0123456789', ack.ticket)).toBeUndefined();
+    expect(await tracker.metrics.registry.metrics()).toMatch(
+      /streamrp2p_tracker_tickets_issued_total\{via="signal"\} 1/,
+    );
   });
 
   it('tells clients how often to renew in welcome, and issues nothing in open mode', async () => {
