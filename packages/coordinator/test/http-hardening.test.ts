@@ -147,4 +147,12 @@ describeWithDatabases('http hardening', (t) => {
     const accepted = await api.post('/api/receipts', low, { token: receiver.sessionSecret });
     expect(accepted.status).toBe(200);
   });
+  it('documents the 503 with Retry-After and the 415 in the OpenAPI document', async () => {
+    const { api } = await startCoordinator(t, { indexerEnabled: false });
+    const doc = (await api.get('/api/openapi.json')).body;
+    const receipts = doc.paths['/api/receipts'].post.responses;
+    expect(receipts['503'].headers).toHaveProperty('Retry-After');
+    expect(receipts).toHaveProperty('415');
+    expect(doc.paths['/metrics'].get.responses).not.toHaveProperty('503');
+  });
 });

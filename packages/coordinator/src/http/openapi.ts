@@ -38,6 +38,27 @@ function pathParams(path: string) {
   }));
 }
 
+/** A 503 while the database is unreachable says when to try again. */
+const UNAVAILABLE_RESPONSE = {
+  description: 'The database is unreachable: retry after Retry-After seconds',
+  headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 } } },
+  content: json('ApiErrorBody'),
+};
+
+/**
+ * The error statuses of an operation: its own, 415 for a body in another encoding or charset,
+ * and 503 for every route that needs the database (all of `/api/` but this document).
+ */
+function errorStatuses(path: string, op: Operation): number[] {
+  const needsDatabase = path.startsWith('/api/') && path !== '/api/openapi.json';
+  const all = new Set([
+    ...op.errors,
+    ...(op.body === undefined ? [] : [415]),
+    ...(needsDatabase ? [503] : []),
+  ]);
+  return [...all].sort((a, b) => a - b);
+}
+
 function operation(path: string, op: Operation) {
   const [status, schema] = op.ok;
   const query = Object.entries(op.query ?? {}).map(([name, s]) => ({
@@ -54,7 +75,12 @@ function operation(path: string, op: Operation) {
     responses: {
       [status]: { description: 'OK', ...(schema === undefined ? {} : { content: json(schema) }) },
       ...Object.fromEntries(
-        op.errors.map((e) => [e, { description: 'Error', content: json('ApiErrorBody') }]),
+        errorStatuses(path, op).map((e) => [
+          e,
+          e === 503
+            ? UNAVAILABLE_RESPONSE
+            : { description: 'Error', content: json('ApiErrorBody') },
+        ]),
       ),
     },
   };
