@@ -15,7 +15,7 @@
  * uptime and age only with the wall clock, and uptime never exceeds age. So within one hour of
  * its first session no viewer, whatever it does, exceeds 0.4 + 0.35/2 + 0.25/4 = 0.6375, below
  * the 0.7 payable threshold; a flawless one reaches 0.7 after 1 h 16 min, an honest supporter
- * with a few passed challenges and receivers on a network or two after 2 to 3 h.
+ * with a few passed challenges and receivers on a network or two after 2 to 4 h.
  */
 import type { ReputationParts } from '@streamrp2p/protocol';
 
