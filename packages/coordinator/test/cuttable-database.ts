@@ -99,15 +99,16 @@ export async function cuttablePGlite(): Promise<CuttableDatabase> {
     end: () => inner.end(),
   };
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    database: {
-      db,
-      backend: 'pglite',
-      async destroy() {
-        await db.destroy();
-        await pglite.close();
-      },
+  const database: Database = {
+    db,
+    backend: 'pglite',
+    async destroy() {
+      await db.destroy();
+      await pglite.close();
     },
+  };
+  return {
+    database,
     cut() {
       down = true;
     },
@@ -119,7 +120,7 @@ export async function cuttablePGlite(): Promise<CuttableDatabase> {
     },
     close() {
       down = false;
-      return this.database.destroy();
+      return database.destroy();
     },
   };
 }
