@@ -49,8 +49,10 @@ describe('MeetingTickets', () => {
     tickets.add('s:r', 'up', first, now);
     tickets.add('s:r', 'up', renewed, now);
     expect(tickets.newest('s:r', 'up')).toBe(renewed);
+    // The one covering the earliest receipt first, then the pair's newest.
     expect(tickets.forReceipts([receipt('up', now - 300_000), receipt('up', now)])).toEqual([
       first,
+      renewed,
     ]);
     expect(tickets.forReceipts([receipt('up', now + 1000)])).toEqual([renewed]);
   });

@@ -62,8 +62,10 @@ export class MeetingTickets {
   }
 
   /**
-   * One ticket per uploader and swarm of `receipts` (at most `MAX_TICKETS_PER_BATCH`): the
-   * newest issued before that uploader's earliest receipt in the batch, so it covers them all.
+   * The tickets covering `receipts` (at most `MAX_TICKETS_PER_BATCH`): per uploader and swarm,
+   * the newest issued before that uploader's earliest receipt in the batch, which covers them
+   * all; then, while room is left, each pair's newest too, in case the first is too old by now
+   * (receipts held back through a coordinator outage).
    */
   forReceipts(receipts: readonly ReceiptBody[]): string[] {
     const earliest = new Map<string, number>();
@@ -71,15 +73,21 @@ export class MeetingTickets {
       const key = `${swarmKey(r)}|${r.uploaderPeerId}`;
       earliest.set(key, Math.min(earliest.get(key) ?? Infinity, r.timestamp));
     }
-    const tickets: string[] = [];
+    const chosen = new Set<string>();
+    const newest: string[] = [];
     for (const [key, first] of earliest) {
       const held = this.#byPair.get(key);
       if (!held || held.length === 0) continue;
+      if (chosen.size === MAX_TICKETS_PER_BATCH) break;
       const usable = held.filter((h) => h.iat - CHOOSE_SKEW_MS <= first);
-      tickets.push((usable.at(-1) ?? held[0]!).ticket);
-      if (tickets.length === MAX_TICKETS_PER_BATCH) break;
+      chosen.add((usable.at(-1) ?? held[0]!).ticket);
+      newest.push(held.at(-1)!.ticket);
     }
-    return tickets;
+    for (const ticket of newest) {
+      if (chosen.size === MAX_TICKETS_PER_BATCH) break;
+      chosen.add(ticket);
+    }
+    return [...chosen];
   }
 
   clear(): void {
