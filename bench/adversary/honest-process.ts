@@ -3,10 +3,11 @@
  * coordinator session, playing the live stream in real time like hls.js at the live edge (no
  * decoding), sharing segments with the other honest viewers and signing receipts for what it
  * got from them. Every TCP connection leaves from the viewer's own loopback address (fetch
- * through undici's global dispatcher, the tracker's websocket through `net.connect`), and
+ * through undici's global dispatcher, the tracker's websocket through `net.connect` and `http.Agent`), and
  * `Date.now` (and `performance.now`) follow the run's clock, so the coordinator sees a viewer on
  * its own network whose times (receipts, watch time) agree with its own.
  */
+import http from 'node:http';
 import net from 'node:net';
 import type { P2PEngine } from '@streamrp2p/player-sdk';
 import { Agent, setGlobalDispatcher } from 'undici';
@@ -32,13 +33,19 @@ let boundAddress: string | undefined;
 const connect = net.connect;
 const patched = function (this: unknown, ...args: unknown[]) {
   const [options] = args;
-  if (boundAddress && typeof options === 'object' && options !== null && !('path' in options)) {
-    args[0] = { localAddress: boundAddress, ...options };
+  // TCP only (a port), never an IPC path.
+  const tcp = typeof options === 'object' && options !== null && 'port' in options;
+  if (boundAddress && tcp && (options as { port?: unknown }).port !== undefined) {
+    const given = options as { localAddress?: string };
+    args[0] = { ...given, localAddress: given.localAddress ?? boundAddress };
   }
   return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
 };
 net.connect = patched as typeof net.connect;
 net.createConnection = patched as typeof net.createConnection;
+// engine.io asks for `agent: false`, a fresh http.Agent, whose createConnection was taken from
+// `net` when `http` loaded: bind that one too.
+http.Agent.prototype.createConnection = patched as typeof http.Agent.prototype.createConnection;
 
 function send(message: HonestReport): Promise<void> {
   return new Promise((resolve) =>
