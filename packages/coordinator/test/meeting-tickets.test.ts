@@ -125,7 +125,15 @@ describeWithDatabases('meeting tickets', (t) => {
     }
   });
 
-  it('credits without tickets when requireMeetingTickets is off', async () => {
+  it('is in the OpenAPI document: optional, at most 64 strings', async () => {
+    const { api } = await setup();
+    const { schemas } = (await api.get('/api/openapi.json')).body.components;
+    const tickets = schemas.PostReceiptsRequest.properties.tickets;
+    expect(tickets).toMatchObject({ type: 'array', maxItems: 64, items: { maxLength: 1024 } });
+    expect(schemas.PostReceiptsRequest.required).not.toContain('tickets');
+  });
+
+    it('credits without tickets when requireMeetingTickets is off', async () => {
     const { outcome } = await setup({ requireMeetingTickets: false });
     expect(await outcome([])).toEqual({ index: 0, status: 'credited' });
   });

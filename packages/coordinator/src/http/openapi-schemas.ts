@@ -104,14 +104,28 @@ export const SCHEMAS: Record<string, Schema> = {
     byteLength: int(undefined, { minimum: 0, maximum: 4294967295 }),
     timestamp: { type: 'number', description: 'Unix milliseconds' },
   }),
-  PostReceiptsRequest: obj({
-    sessionId: id,
-    receipts: { type: 'array', maxItems: 500, items: ref('ReceiptBody') },
-    signature: str(
-      "The receiver's one signature for the batch: ECDSA P-256/SHA-256 over " +
-        'encodeReceiptBatch({ receiverSessionId: sessionId, receipts }), IEEE P1363 (64 bytes), base64url',
-    ),
-  }),
+  PostReceiptsRequest: obj(
+    {
+      sessionId: id,
+      receipts: { type: 'array', maxItems: 500, items: ref('ReceiptBody') },
+      signature: str(
+        "The receiver's one signature for the batch: ECDSA P-256/SHA-256 over " +
+          'encodeReceiptBatch({ receiverSessionId: sessionId, receipts }), IEEE P1363 (64 bytes), base64url',
+      ),
+      tickets: {
+        type: 'array',
+        maxItems: 64,
+        items: str('A meeting ticket from the tracker (decision 22), opaque', {
+          minLength: 1,
+          maxLength: 1024,
+        }),
+        description:
+          "Meeting tickets covering the batch's uploaders: without one naming this session's and " +
+          "the uploader's peer ids in the receipt's swarm, a receipt is rejected NO_TICKET",
+      },
+    },
+    ['sessionId', 'receipts', 'signature'],
+  ),
   ReceiptOutcome: {
     type: 'object',
     properties: {
