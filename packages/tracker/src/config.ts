@@ -33,7 +33,7 @@ export interface TrackerConfig {
   /** Most sockets from one IP in one swarm. @default 3 */
   maxPeersPerIpPerSwarm: number;
   /**
-   * Most connections from one IP, all swarms together (counted per tracker process). A household
+   * Most connections from one IP, all swarms together (over every process in cluster mode). A household
    * with a few devices, each with a tab or two, needs under 10; a school or office NAT can need
    * more, so raise it there. @default 32
    */

@@ -3,7 +3,7 @@ import type { ExtendedError } from 'socket.io';
 import { TRACKER_PROTOCOL_VERSION, parseHandshake } from '@streamrp2p/protocol';
 import type { Authenticator } from './auth.js';
 import { clientIp, type TrustFunction } from './client-ip.js';
-import type { ConnectionCounter } from './connection-counter.js';
+import type { ConnectionLimiter } from './connection-counter.js';
 import { TrackerError } from './errors.js';
 import type { TrackerSocket } from './socket-types.js';
 
@@ -14,7 +14,7 @@ export interface GateDeps {
   authenticate: Authenticator | undefined;
   trust: TrustFunction | undefined;
   /** Connections per IP (see `maxSocketsPerIp`). */
-  connections: ConnectionCounter;
+  connections: ConnectionLimiter;
   isShuttingDown(): boolean;
   onRejected(error: TrackerError): void;
 }
@@ -59,7 +59,7 @@ async function admit(socket: TrackerSocket, deps: GateDeps): Promise<void> {
   // Counted last, after every await, so a refused or abandoned handshake never holds a slot.
   if (socket.conn.readyState !== 'open')
     throw new TrackerError('SHUTTING_DOWN', 'the connection closed during its handshake');
-  if (!deps.connections.admit(ip, socket.conn)) {
+  if (!(await deps.connections.admit(ip, socket.conn))) {
     throw new TrackerError(
       'TOO_MANY_CONNECTIONS',
       `at most ${deps.connections.limit} connections from one address`,

@@ -12,6 +12,7 @@
  * - `P alive:<proc>`  liveness key of a tracker process, expires after memberTtl
  * - `P procs`         set of processes; `P ps:<proc>` its sockets; `P pp:<proc>` its peer ids
  * - `P peer:<peerId>` "socketId\nprocess" owning the peer id; `P peers`: set of claimed ids
+ * - `P conn:<ip>`     hash process -> open connections from that ip on that process
  */
 
 const COMMON = `
@@ -220,4 +221,32 @@ if not v then return 0 end
 local _, proc = string.match(v, '^([^\\n]*)\\n(.*)$')
 if alive(proc) then return 1 end
 return 0
+`;
+
+/** Expiry of a `conn:<ip>` hash after its last connect: a crashed process's counts do not linger. */
+const CONN_KEY_TTL_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * ARGV: P, ip, proc, maxSocketsPerIp. Counts the ip's connections on live processes (dropping
+ * dead ones) and takes one more when under the limit: 1, else 0.
+ */
+export const CONNECT_SCRIPT = `${COMMON}
+local key = P .. 'conn:' .. ARGV[2]
+local counts = redis.call('HGETALL', key)
+local total = 0
+for i = 1, #counts, 2 do
+  if alive(counts[i]) then total = total + tonumber(counts[i + 1])
+  else redis.call('HDEL', key, counts[i]) end
+end
+if total >= tonumber(ARGV[4]) then return 0 end
+redis.call('HINCRBY', key, ARGV[3], 1)
+redis.call('PEXPIRE', key, ${CONN_KEY_TTL_MS})
+return 1
+`;
+
+/** ARGV: P, ip, proc. Gives back a connection counted by CONNECT_SCRIPT. */
+export const DISCONNECT_SCRIPT = `${COMMON}
+local key = P .. 'conn:' .. ARGV[2]
+if redis.call('HINCRBY', key, ARGV[3], -1) <= 0 then redis.call('HDEL', key, ARGV[3]) end
+return 1
 `;

@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import { createTokenAuthenticator } from './auth.js';
 import { resolveTrackerConfig, type TrackerConfig, type TrackerOptions } from './config.js';
 import { compileTrust } from './client-ip.js';
-import { ConnectionCounter } from './connection-counter.js';
+import { ConnectionCounter, RedisConnectionCounter } from './connection-counter.js';
 import { createConnectionGate } from './connection-gate.js';
 import { jsonOnlyParser } from './json-only-parser.js';
 import { TrackerError } from './errors.js';
@@ -115,7 +115,10 @@ export class Tracker {
       createConnectionGate({
         authenticate,
         trust: compileTrust(config.trustProxy),
-        connections: new ConnectionCounter(config.maxSocketsPerIp),
+        connections:
+          this.#cluster === undefined
+            ? new ConnectionCounter(config.maxSocketsPerIp)
+            : new RedisConnectionCounter(this.#cluster, config.maxSocketsPerIp),
         isShuttingDown: () => this.#isShuttingDown(),
         onRejected,
       }),

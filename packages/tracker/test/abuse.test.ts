@@ -2,6 +2,7 @@
  * Sybil and payload limits: connections per address over all swarms, joins limited to the
  * renditions the token names, and binary packets refused before anything is buffered.
  */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signTrackerToken } from '../src/index.js';
@@ -14,8 +15,10 @@ import {
   request,
   startTracker,
 } from './helpers.js';
+import { REDIS_URL, redisAvailable } from './redis.js';
 
 const secret = 'tracker-secret-for-abuse-0123';
+const redisUp = await redisAvailable();
 
 function auth(peerId: string, renditions?: string[]) {
   const exp = Math.floor(Date.now() / 1000) + 60;
@@ -68,6 +71,27 @@ describe('connections per address', () => {
     await connect(url, { ip: '1.1.1.1, 198.51.100.4' });
     const refused = await refusedConnection(url, { ip: '2.2.2.2, 198.51.100.4' });
     expect(refused.data).toMatchObject({ code: 'TOO_MANY_CONNECTIONS' });
+  });
+});
+
+describe.skipIf(!redisUp)('connections per address in cluster mode', () => {
+  it('counts the connections of one IP over every process', async () => {
+    const keyPrefix = `test-${randomBytes(6).toString('hex')}:`;
+    const shared = { redisUrl: REDIS_URL, keyPrefix, trustProxy: 1, maxSocketsPerIp: 2 };
+    const [a, b] = await Promise.all([startTracker(shared), startTracker(shared)]);
+    const ip = '203.0.113.20';
+    const first = await connect(a!.url, { ip });
+    await connect(b!.url, { ip });
+    expect((await refusedConnection(a!.url, { ip })).data).toMatchObject({
+      code: 'TOO_MANY_CONNECTIONS',
+    });
+    expect((await refusedConnection(b!.url, { ip })).data).toMatchObject({
+      code: 'TOO_MANY_CONNECTIONS',
+    });
+    first.client.disconnect();
+    await expect
+      .poll(async () => (await connect(b!.url, { ip }).catch(() => undefined)) !== undefined)
+      .toBe(true);
   });
 });
 
