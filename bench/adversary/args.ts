@@ -37,7 +37,7 @@ const FULL = {
   speed: 60,
 };
 const FAST: typeof FULL = {
-  liveSeconds: 30,
+  liveSeconds: 25,
   viewers: 4,
   farmSessions: 8,
   sybilSessions: 300,
@@ -59,7 +59,7 @@ bench/results/adversary/adversary-latest.{json,md}.
 Options (full / --fast defaults):
   --fast                 the short version (the one npm test runs)
   --db <d>               postgres | pglite | auto (default auto: PostgreSQL when it answers)
-  --seconds <s>          live phase, wall seconds, 15..600 (60 / 30)
+  --seconds <s>          live phase, wall seconds, 15..600 (60 / 25)
   --viewers <n>          honest viewers, 2..8 (5 / 4)
   --farm <n>             farm sessions tried per address, 2..500 (40 / 8)
   --sybil-sessions <n>   session creations from one address, 1..20000 (2000 / 300)

@@ -20,8 +20,12 @@ import { startStack, type Stack } from './stack.js';
 import { postgresAnswers } from '../lib/pg-schema.js';
 
 const FARM_ROUND_MS = 2000;
-/** Longer than the SDK's receipt flush interval (5 s): the last receipts arrive. */
-const RECEIPT_SETTLE_MS = 6000;
+/**
+ * Between the live phase and the fast clock: longer than the SDK's receipt flush (5 s) and its
+ * challenge poll (15 s), so the last receipts arrive and every viewer credited in the last
+ * minute is challenged once more, as it would be every 15 s in a real evening of watching.
+ */
+const SETTLE_MS = 17_000;
 const READER_ADDRESS = '127.0.250.1';
 const MINUTE = 60_000;
 /**
@@ -183,7 +187,7 @@ export async function runAdversary(
     result.forged = await forged;
     result.sybil = await sybil;
     honest.pause();
-    await sleep(RECEIPT_SETTLE_MS);
+    await sleep(SETTLE_MS);
 
     const checkpoint = async (name: string): Promise<Checkpoint> => {
       const figures = farm!.result();
@@ -204,6 +208,11 @@ export async function runAdversary(
           `${point.honest.creditedBytes} B, payable ${point.honest.payableBytes ?? 'n/a'}; farm ` +
           `credited ${point.farm.creditedBytes} B, payable ${point.farm.payableBytes ?? 'n/a'}`,
       );
+      const parts = (credit: CreditTotals) =>
+        credit.each
+          .map((c) => `${c.reputation ?? 'n/a'} ${JSON.stringify(c.reputationParts ?? {})}`)
+          .join('; ');
+      log(`  honest reputations: ${parts(point.honest)}`);
       result.checkpoints.push(point);
       return point;
     };
