@@ -191,7 +191,10 @@ export interface CoordinatorConfig {
   keepAliveTimeoutMs: number;
   /** The `Retry-After` of a 503 while the database is unreachable. @default 5 */
   unavailableRetryAfterSeconds: number;
-  /** A PostgreSQL connection attempt fails (503 to the request) after this. @default 5000 */
+  /**
+   * Getting a PostgreSQL connection (opening one, or waiting for a free one of the pool) fails
+   * after this, and the request answers 503. @default 5000
+   */
   databaseConnectTimeoutMs: number;
   /** Level of the structured (pino) log on stdout: internal errors, outages. @default 'info' */
   logLevel: LogLevel;

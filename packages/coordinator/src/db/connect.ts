@@ -33,8 +33,9 @@ export interface DatabaseOptions {
   /** Max pooled PostgreSQL connections. @default 10 */
   poolSize?: number;
   /**
-   * A PostgreSQL connection attempt fails after this, so a request never waits on an
-   * unreachable server longer (it answers 503). @default 5000
+   * Getting a PostgreSQL connection (opening one, or waiting for a pooled one to be free) fails
+   * after this, so a request never waits on an unreachable server longer (it answers 503); an
+   * overloaded pool sheds load the same way. @default 5000
    */
   connectTimeoutMs?: number;
 }
