@@ -297,14 +297,17 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('UNAUTHORIZED');
     // The file's tests share a database: look at this stream's holds only.
-    const ofStream = (list: Array<{ streamId: string; holdId: string }>) =>
-      list.filter((h) => h.streamId === streamId);
+    type ListedHold = { streamId: string; holdId: string; sessions: { sessionId: string }[] };
+    const ofStream = (list: ListedHold[]) => list.filter((h) => h.streamId === streamId);
     const holds = ofStream((await api.get('/api/admin/holds', { token: ADMIN_KEY })).body.holds);
     expect(holds).toHaveLength(2);
-    const holdOf = (side: { all: TestSession[] }) =>
-      holds.find((h: { sessions: { sessionId: string }[] }) =>
+    const holdOf = (side: { all: TestSession[] }): string => {
+      const hold = holds.find((h) =>
         h.sessions.some((s) => s.sessionId === side.all[0]!.sessionId),
-      ).holdId as string;
+      );
+      if (hold === undefined) throw new Error('no hold holds this side');
+      return hold.holdId;
+    };
     const released = holdOf(first);
     const voided = holdOf(second);
     const refused = await api.post(`/api/admin/holds/${released}/release`, undefined, {
