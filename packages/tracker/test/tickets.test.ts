@@ -108,6 +108,15 @@ describe('meeting tickets', () => {
     expect(await request(alice, 'ticket', { swarm: 's1:hd', peerId: 'bob', ticket: old })).toEqual(
       refused('BAD_TICKET'),
     );
+    // Malformed requests.
+    for (const bad of [
+      { swarm: 's1:hd', peerId: 'bob' },
+      { swarm: 's1:hd', peerId: 'bob', ticket: 'x'.repeat(1025) },
+      { swarm: 'no-colon', peerId: 'bob', ticket: first.ticket },
+      { swarm: 's1:hd', peerId: 'b o b', ticket: first.ticket },
+    ]) {
+      expect(await request(alice, 'ticket', bad)).toEqual(refused('BAD_REQUEST'));
+    }
     // Once Bob left the swarm, the pair cannot renew.
     await request(bob, 'leave', { swarm: 's1:hd' });
     expect(
