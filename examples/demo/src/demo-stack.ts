@@ -139,6 +139,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
             sessionsPerMinutePerNetwork: 1000,
             liveSessionsPerNetwork: 1000,
             streamersPerHourPerAddress: 100,
+            uploadersPerAddress: 1000,
             // The coordinator fetches only public addresses, except the demo's own origin.
             originAllowList: [new URL(origin.url).hostname.replace(/^\[(.*)\]$/, '$1')],
             publicSdkUrl: `${site.url}/sdk/streamrp2p.iife.js`,
