@@ -51,7 +51,8 @@ describe('meeting tickets between two engines', () => {
 
   beforeAll(async () => {
     origin = await startLiveOrigin();
-    tracker = createTracker({ secret, maxPeersPerIpPerSwarm: 10 });
+    // Renewals every second, so the test sees connected pairs renew their tickets.
+    tracker = createTracker({ secret, maxPeersPerIpPerSwarm: 10, meetingTicketRenewMs: 1000 });
     trackerUrl = (await tracker.start()).url;
     coordinator = createCoordinator({
       dataDir: 'memory://',
@@ -168,5 +169,21 @@ describe('meeting tickets between two engines', () => {
     await receiver.coordinator!.flushReceipts();
     expect(await answered).toMatchObject({ credited: 1, rejected: 0 });
     expect(await creditedBytes(uploader.peerId!)).toBe(held.bytes.length);
+  });
+
+  it('renews the tickets of connected peers as often as the tracker asks', async () => {
+    const a = await engine();
+    const b = await engine();
+    const { rendition, older, newer } = await liveSegments();
+    const connected = Promise.all([nextEvent(a, 'peer-connect'), nextEvent(b, 'peer-connect')]);
+    await a.loadSegment({ rendition, ...newer, deadlineMs: 30_000, live: true });
+    await b.loadSegment({ rendition, ...older, deadlineMs: 30_000, live: true });
+    await connected;
+    const renewals = async () =>
+      /tickets_issued_total\{via="renewal"\} (\d+)/.exec(await tracker.metrics.registry.metrics());
+    // Both sides renew, each its own copy.
+    await expect
+      .poll(async () => Number((await renewals())?.[1] ?? 0), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(2);
   });
 });
