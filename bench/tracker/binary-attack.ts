@@ -130,7 +130,7 @@ if (process.argv[2] === '--child') {
   const normal = await phase('normal');
   const attack = await phase('attack');
   await tracker.close();
-  const rows = [
+  const rows: Array<[string, string]> = [
     ['decoder', stock ? 'socket.io stock' : 'tracker JSON-only'],
     ['sockets per phase', String(count)],
     [
