@@ -27,6 +27,9 @@ export interface Headline {
   farmReputationMax: number | null;
   farmerPointsPerMinute: number | null;
   honestPointsPerMinuteMax: number | null;
+  /** Points the farm's identities earned in all, and the highest rate of one of them. */
+  farmPoints: number;
+  farmPointsPerMinuteMax: number | null;
   forgedBytes: number | null;
 }
 
@@ -50,6 +53,7 @@ export function headline(r: AdversaryResult): Headline {
   const end = point(r, 'after growth');
   const firstHour = [live, minute59].map((c) => c?.farm.payableBytes ?? null);
   const honestRates = r.honestPoints.map((p) => p.balance / Math.max(1, p.minutes));
+  const farmRates = r.farmPoints.map((p) => p.balance / Math.max(1, p.minutes));
   return {
     fabricatedCreditedBytes:
       (r.farm?.creditedBytes ?? 0) + (r.forged?.baselineBytes ?? 0) + (r.forged?.forgedBytes ?? 0),
@@ -71,6 +75,8 @@ export function headline(r: AdversaryResult): Headline {
     farmReputationMax: end?.farm.reputationMax ?? null,
     farmerPointsPerMinute: r.points?.perMinute ?? null,
     honestPointsPerMinuteMax: honestRates.length ? Math.max(...honestRates) : null,
+    farmPoints: r.farmPoints.reduce((sum, p) => sum + p.balance, 0),
+    farmPointsPerMinuteMax: farmRates.length ? Math.max(...farmRates) : null,
     forgedBytes: r.forged && !r.forged.skipped ? r.forged.forgedBytes : null,
   };
 }
@@ -119,6 +125,18 @@ export function checks(r: AdversaryResult): Check[] {
       : 'n/a',
     target: `<= ${honestCeiling} (${HONEST_POINTS_PER_MINUTE}/min, an honest supporter's rate)`,
     pass: r.points ? r.points.balance <= honestCeiling : null,
+  });
+  list.push({
+    name: 'points per minute of a farm identity (its own heartbeats)',
+    value:
+      h.farmPointsPerMinuteMax === null
+        ? 'n/a'
+        : `${h.farmPointsPerMinuteMax.toFixed(2)} (${h.farmPoints} points in all)`,
+    target: `<= ${HONEST_POINTS_PER_MINUTE}`,
+    pass:
+      h.farmPointsPerMinuteMax === null
+        ? null
+        : h.farmPointsPerMinuteMax <= HONEST_POINTS_PER_MINUTE,
   });
   const coordinator = r.limits.coordinator;
   const tracker = r.limits.tracker;

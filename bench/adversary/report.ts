@@ -42,6 +42,10 @@ export function headlineTable(r: AdversaryResult): Table {
       ],
       ['honest reputation (min) after growth', rep(h.honestReputationMin)],
       [
+        'points of the farm identities (all / highest rate per simulated min)',
+        `${h.farmPoints} / ${h.farmPointsPerMinuteMax?.toFixed(2) ?? 'n/a'}`,
+      ],
+      [
         'points/min: farming identity vs honest max',
         `${h.farmerPointsPerMinute?.toFixed(1) ?? 'n/a'} vs ${h.honestPointsPerMinuteMax?.toFixed(1) ?? 'n/a'}`,
       ],
@@ -93,6 +97,7 @@ export function attacksTable(r: AdversaryResult): Table {
       `awarded ${counts(pts.awardedByAction)}; refused ${counts({ ...pts.refusals, ...pts.sessionRefusals })}`,
     ]);
   }
+  rows.push(['honest challenges', counts(r.honestChallenges), '-']);
   for (const v of r.honest) {
     rows.push([
       `honest ${v.name} (${v.address})`,

@@ -35,6 +35,56 @@ const MINUTE = 60_000;
  */
 const DETECTION_EVERY_MS = 10 * MINUTE;
 
+/**
+ * Waits (at most 20 s) until no honest session has a challenge out. A real client has the
+ * challenge's whole TTL (5 minutes) to answer; once the clock runs fast, that is under a second
+ * of wall time, so an answer on its way when the clock speeds up would count as expired. Reads
+ * the database only to synchronise, never to decide a figure.
+ */
+async function challengesSettled(stack: Stack, viewerIds: string[], clock: SimClock) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && viewerIds.length > 0) {
+    const pending = await stack.coordinator.db
+      .selectFrom('challenges')
+      .innerJoin('sessions', 'sessions.id', 'challenges.session_id')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('sessions.viewer_id', 'in', viewerIds)
+      .where('challenges.answered_at', 'is', null)
+      .where('challenges.expires_at', '>', new Date(clock.now()))
+      .executeTakeFirst();
+    if (Number(pending?.n ?? 0) === 0) return;
+    await sleep(250);
+  }
+}
+
+/** Diagnostics: the honest sessions' challenges by outcome (passed, or the failure reason). */
+async function challengeOutcomes(
+  stack: Stack,
+  viewerIds: string[],
+  clock: SimClock,
+): Promise<Record<string, number>> {
+  if (viewerIds.length === 0) return {};
+  const rows = await stack.coordinator.db
+    .selectFrom('challenges')
+    .innerJoin('sessions', 'sessions.id', 'challenges.session_id')
+    .select(['challenges.passed', 'challenges.reason', 'challenges.expires_at'])
+    .where('sessions.viewer_id', 'in', viewerIds)
+    .execute();
+  const out: Record<string, number> = {};
+  for (const row of rows) {
+    const key =
+      row.passed === true
+        ? 'passed'
+        : row.passed === false
+          ? (row.reason ?? 'failed')
+          : new Date(row.expires_at as Date) < new Date(clock.now())
+            ? 'expired unanswered'
+            : 'pending';
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
+}
+
 /** Runs the coordinator's collusion detection now, when it has one. */
 async function detectCollusion(stack: Stack): Promise<void> {
   const coordinator = stack.coordinator as unknown as { detectCollusion?: () => Promise<unknown> };
@@ -75,6 +125,13 @@ export interface AdversaryResult {
   points: PointsFigures | undefined;
   /** Honest viewers' points balances and the simulated minutes they were watching. */
   honestPoints: { viewerId: string; balance: number; minutes: number }[];
+  /**
+   * The farm's identities' points (watch heartbeats of sessions that never played; a viewer
+   * credited for serving earns 5x), over the simulated minutes since the farm started.
+   */
+  farmPoints: { viewerId: string; balance: number; minutes: number }[];
+  /** Diagnostics: the honest sessions' challenges by outcome. */
+  honestChallenges: Record<string, number>;
   sybil: SybilFigures | undefined;
   checkpoints: Checkpoint[];
   /** `streamrp2p_coordinator_receipts_total` by outcome and code, from /metrics at the end. */
@@ -131,6 +188,8 @@ export async function runAdversary(
     forged: undefined,
     points: undefined,
     honestPoints: [],
+    farmPoints: [],
+    honestChallenges: {},
     sybil: undefined,
     checkpoints: [],
     receiptMetrics: {},
@@ -219,6 +278,7 @@ export async function runAdversary(
     await checkpoint('live end');
 
     // Reputation growth: the clock runs `speed` times faster; everyone keeps their sessions.
+    await challengesSettled(stack, honest.viewerIds, clock);
     const schedule = clock.fastForward();
     honest.clock(schedule);
     const growthEnd = clock.now() + params.growthMinutes * MINUTE;
@@ -255,15 +315,19 @@ export async function runAdversary(
     await keepAlive;
     if (!firstHourRead) await checkpoint('farm minute 59');
     await checkpoint('after growth');
-    result.honestPoints = await Promise.all(
-      honest.viewerIds.map(async (viewerId) => ({
-        viewerId,
-        balance:
-          (await reader.json<{ balance?: number }>('GET', `/api/viewers/${viewerId}/points`)).body
-            ?.balance ?? 0,
-        minutes: (clock.now() - honestStartSim) / MINUTE,
-      })),
-    );
+    const balances = (viewerIds: string[], since: number) =>
+      Promise.all(
+        viewerIds.map(async (viewerId) => ({
+          viewerId,
+          balance:
+            (await reader.json<{ balance?: number }>('GET', `/api/viewers/${viewerId}/points`)).body
+              ?.balance ?? 0,
+          minutes: (clock.now() - since) / MINUTE,
+        })),
+      );
+    result.honestPoints = await balances(honest.viewerIds, honestStartSim);
+    result.farmPoints = await balances(farm.result().viewerIds, farmStart);
+    result.honestChallenges = await challengeOutcomes(stack, honest.viewerIds, clock);
     result.honest = await honest.stop();
     result.farm = farm.result();
     const metrics = await fetch(`${stack.coordinatorUrl}/metrics`);
