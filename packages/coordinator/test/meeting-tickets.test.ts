@@ -133,7 +133,7 @@ describeWithDatabases('meeting tickets', (t) => {
     expect(schemas.PostReceiptsRequest.required).not.toContain('tickets');
   });
 
-    it('credits without tickets when requireMeetingTickets is off', async () => {
+  it('credits without tickets when requireMeetingTickets is off', async () => {
     const { outcome } = await setup({ requireMeetingTickets: false });
     expect(await outcome([])).toEqual({ index: 0, status: 'credited' });
   });
