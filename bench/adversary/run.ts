@@ -41,8 +41,13 @@ const DETECTION_EVERY_MS = 10 * MINUTE;
  * of wall time, so an answer on its way when the clock speeds up would count as expired. Reads
  * the database only to synchronise, never to decide a figure.
  */
-async function challengesSettled(stack: Stack, viewerIds: string[], clock: SimClock) {
+async function challengesSettled(
+  stack: Stack,
+  viewerIds: string[],
+  clock: SimClock,
+): Promise<number> {
   const deadline = Date.now() + 20_000;
+  let left = 0;
   while (Date.now() < deadline && viewerIds.length > 0) {
     const pending = await stack.coordinator.db
       .selectFrom('challenges')
@@ -52,9 +57,11 @@ async function challengesSettled(stack: Stack, viewerIds: string[], clock: SimCl
       .where('challenges.answered_at', 'is', null)
       .where('challenges.expires_at', '>', new Date(clock.now()))
       .executeTakeFirst();
-    if (Number(pending?.n ?? 0) === 0) return;
+    left = Number(pending?.n ?? 0);
+    if (left === 0) return 0;
     await sleep(250);
   }
+  return left;
 }
 
 /** Diagnostics: the honest sessions' challenges by outcome (passed, or the failure reason). */
@@ -278,7 +285,12 @@ export async function runAdversary(
     await checkpoint('live end');
 
     // Reputation growth: the clock runs `speed` times faster; everyone keeps their sessions.
-    await challengesSettled(stack, honest.viewerIds, clock);
+    const waitStarted = Date.now();
+    const unanswered = await challengesSettled(stack, honest.viewerIds, clock);
+    log(
+      `honest challenges out before the fast clock: ${unanswered} after ` +
+        `${((Date.now() - waitStarted) / 1000).toFixed(1)} s of waiting`,
+    );
     const schedule = clock.fastForward();
     honest.clock(schedule);
     const growthEnd = clock.now() + params.growthMinutes * MINUTE;
