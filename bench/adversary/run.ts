@@ -17,6 +17,13 @@ import { HonestViewers } from './honest-viewers.js';
 import { AddressClient, closeAgents, serverErrors } from './net.js';
 import { SimClock } from './sim-clock.js';
 import { startStack, type Stack } from './stack.js';
+import {
+  challengeOutcomes,
+  challengesSettled,
+  detectCollusion,
+  limitFields,
+  parseReceiptMetrics,
+} from './coordinator-probes.js';
 import { postgresAnswers } from '../lib/pg-schema.js';
 
 const FARM_ROUND_MS = 2000;
@@ -34,69 +41,6 @@ const MINUTE = 60_000;
  * as the timer would have run many times in that simulated time.
  */
 const DETECTION_EVERY_MS = 10 * MINUTE;
-
-/**
- * Waits (at most 20 s) until no honest session has a challenge out. A real client has the
- * challenge's whole TTL (5 minutes) to answer; once the clock runs fast, that is under a second
- * of wall time, so an answer on its way when the clock speeds up would count as expired. Reads
- * the database only to synchronise, never to decide a figure.
- */
-async function challengesSettled(
-  stack: Stack,
-  viewerIds: string[],
-  clock: SimClock,
-): Promise<number> {
-  const deadline = Date.now() + 20_000;
-  let left = 0;
-  while (Date.now() < deadline && viewerIds.length > 0) {
-    const pending = await stack.coordinator.db
-      .selectFrom('challenges')
-      .innerJoin('sessions', 'sessions.id', 'challenges.session_id')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('sessions.viewer_id', 'in', viewerIds)
-      .where('challenges.answered_at', 'is', null)
-      .where('challenges.expires_at', '>', new Date(clock.now()))
-      .executeTakeFirst();
-    left = Number(pending?.n ?? 0);
-    if (left === 0) return 0;
-    await sleep(250);
-  }
-  return left;
-}
-
-/** Diagnostics: the honest sessions' challenges by outcome (passed, or the failure reason). */
-async function challengeOutcomes(
-  stack: Stack,
-  viewerIds: string[],
-  clock: SimClock,
-): Promise<Record<string, number>> {
-  if (viewerIds.length === 0) return {};
-  const rows = await stack.coordinator.db
-    .selectFrom('challenges')
-    .innerJoin('sessions', 'sessions.id', 'challenges.session_id')
-    .select(['challenges.passed', 'challenges.reason', 'challenges.expires_at'])
-    .where('sessions.viewer_id', 'in', viewerIds)
-    .execute();
-  const out: Record<string, number> = {};
-  for (const row of rows) {
-    const key =
-      row.passed === true
-        ? 'passed'
-        : row.passed === false
-          ? (row.reason ?? 'failed')
-          : new Date(row.expires_at as Date) < new Date(clock.now())
-            ? 'expired unanswered'
-            : 'pending';
-    out[key] = (out[key] ?? 0) + 1;
-  }
-  return out;
-}
-
-/** Runs the coordinator's collusion detection now, when it has one. */
-async function detectCollusion(stack: Stack): Promise<void> {
-  const coordinator = stack.coordinator as unknown as { detectCollusion?: () => Promise<unknown> };
-  await coordinator.detectCollusion?.();
-}
 
 /** Credit at one checkpoint. */
 export interface Checkpoint {
@@ -148,25 +92,6 @@ export interface AdversaryResult {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Config fields that are limits: numbers and booleans whose names say so. */
-function limitFields(config: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (typeof value !== 'number' && typeof value !== 'boolean' && !Array.isArray(value)) continue;
-    if (/per|max|limit|slack|rate|threshold|allow|trust|same|reputation|rewind|ttl/i.test(key)) {
-      out[key] = value;
-    }
-  }
-  return out;
-}
-
-function parseReceiptMetrics(text: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  const re = /^streamrp2p_coordinator_receipts_total\{([^}]*)\} ([0-9.e+-]+)$/gm;
-  for (const [, labels, value] of text.matchAll(re)) out[labels!] = Number(value);
-  return out;
-}
 
 export async function runAdversary(
   params: AdversaryParams,
