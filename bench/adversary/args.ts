@@ -38,7 +38,7 @@ const FULL = {
 };
 const FAST: typeof FULL = {
   liveSeconds: 25,
-  viewers: 4,
+  viewers: 5,
   farmSessions: 8,
   sybilSessions: 300,
   sybilAccounts: 100,
@@ -60,7 +60,7 @@ Options (full / --fast defaults):
   --fast                 the short version (the one npm test runs)
   --db <d>               postgres | pglite | auto (default auto: PostgreSQL when it answers)
   --seconds <s>          live phase, wall seconds, 15..600 (60 / 25)
-  --viewers <n>          honest viewers, 2..8 (5 / 4)
+  --viewers <n>          honest viewers, 2..8 (5 / 5)
   --farm <n>             farm sessions tried per address, 2..500 (40 / 8)
   --sybil-sessions <n>   session creations from one address, 1..20000 (2000 / 300)
   --sybil-accounts <n>   streamer accounts from one address, 1..10000 (500 / 100)

@@ -57,7 +57,10 @@ export function headline(r: AdversaryResult): Headline {
   return {
     fabricatedCreditedBytes:
       (r.farm?.creditedBytes ?? 0) + (r.forged?.baselineBytes ?? 0) + (r.forged?.forgedBytes ?? 0),
-    fabricatedPayableBytes: end?.farm.payableBytes ?? null,
+    fabricatedPayableBytes:
+      end?.farm.payableBytes === null || end === undefined
+        ? null
+        : end.farm.payableBytes + (r.forgedUploaderCredit?.payableBytes ?? 0),
     farmCreditedLiveEnd: live?.farmCreditedByAnswers ?? 0,
     farmPhysicalBoundLiveEnd: live?.farmPhysicalBoundBytes ?? 0,
     farmPayableFirstHour:

@@ -26,7 +26,7 @@ export function headlineTable(r: AdversaryResult): Table {
     textColumns: [1],
     rows: [
       ['fabricated bytes credited (farm + forged + replayed)', mb(h.fabricatedCreditedBytes)],
-      ['fabricated bytes payable after growth', mb(h.fabricatedPayableBytes)],
+      ['fabricated bytes payable after growth (farm + forged)', mb(h.fabricatedPayableBytes)],
       [
         'farm credited at live end / its physical bound',
         `${mb(h.farmCreditedLiveEnd)} / ${mb(h.farmPhysicalBoundLiveEnd)}`,

@@ -81,6 +81,8 @@ export interface AdversaryResult {
    * credited for serving earns 5x), over the simulated minutes since the farm started.
    */
   farmPoints: { viewerId: string; balance: number; minutes: number }[];
+  /** What the forged receipts' uploader holds after growth (its credit is fabricated). */
+  forgedUploaderCredit?: CreditTotals;
   /** Diagnostics: the honest sessions' challenges by outcome. */
   honestChallenges: Record<string, number>;
   sybil: SybilFigures | undefined;
@@ -252,6 +254,10 @@ export async function runAdversary(
     await keepAlive;
     if (!firstHourRead) await checkpoint('farm minute 59');
     await checkpoint('after growth');
+    const forgedUploader = result.forged?.uploaderViewerId;
+    if (forgedUploader !== undefined) {
+      result.forgedUploaderCredit = await readTotals(reader, [forgedUploader]);
+    }
     const balances = (viewerIds: string[], since: number) =>
       Promise.all(
         viewerIds.map(async (viewerId) => ({

@@ -37,6 +37,8 @@ export interface ForgedFigures {
   cases: ForgeryCase[];
   /** Bytes credited by the baseline batch (fabricated, but "valid" in form). */
   baselineBytes: number;
+  /** The viewer the baseline credited (its credit is fabricated too). */
+  uploaderViewerId: string | undefined;
   /** Bytes credited by replays and forgeries (must be 0). */
   forgedBytes: number;
 }
@@ -70,6 +72,7 @@ export async function forgeReceipts(ctx: AttackContext): Promise<ForgedFigures> 
     skipped: undefined,
     cases: [],
     baselineBytes: 0,
+    uploaderViewerId: undefined,
     forgedBytes: 0,
   };
   const receiverApi = new AddressClient(stack.coordinatorUrl, RECEIVER_ADDRESS);
@@ -220,6 +223,7 @@ export async function forgeReceipts(ctx: AttackContext): Promise<ForgedFigures> 
   for (const socket of sockets) if (typeof socket !== 'string') socket.close();
   figures.cases = cases;
   figures.baselineBytes = cases[0]!.creditedBytes;
+  figures.uploaderViewerId = uploader.viewerId;
   figures.forgedBytes = cases.slice(1).reduce((sum, c) => sum + c.creditedBytes, 0);
   ctx.log(
     `forged: baseline credited ${figures.baselineBytes} B, replays and forgeries ${figures.forgedBytes} B`,
