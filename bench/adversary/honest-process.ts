@@ -18,6 +18,7 @@ const PLAYLIST_RELOAD_MS = 1000;
 const START_BEHIND_EDGE = 3;
 const PROGRESS_MS = 2000;
 const MAX_ERROR_SAMPLES = 8;
+const KEEP_BEHIND_SEGMENTS = 40;
 
 let schedule: ClockSchedule = { fastForwardFrom: undefined, speed: 1 };
 const wallNow = Date.now.bind(Date);
@@ -93,6 +94,10 @@ class HonestViewer {
       iceServers: [],
       consumeOnly: false,
       heartbeatMs: s.heartbeatMs,
+      // A supporter that can answer every challenge: the coordinator draws them from what it
+      // credited in the last 60 s (30 segments of 2 s), the SDK's default keeps 6 behind the
+      // playhead, and an unanswerable challenge expires and counts as a failure.
+      keepBehindSegments: KEEP_BEHIND_SEGMENTS,
     });
     this.engine = engine;
     engine.on('receipts', ({ credited }) => (this.figures.receiptsCredited += credited));
