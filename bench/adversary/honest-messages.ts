@@ -39,6 +39,8 @@ export interface HonestFigures {
   errors: Record<string, number>;
   /** A few distinct error messages, for the results. */
   errorSamples: string[];
+  /** The SDK's challenge counters (polls, answered, passed, failed, skipped). */
+  challenges: Record<string, number>;
 }
 
 export type HonestReport =

@@ -18,7 +18,6 @@ const PLAYLIST_RELOAD_MS = 1000;
 const START_BEHIND_EDGE = 3;
 const PROGRESS_MS = 2000;
 const MAX_ERROR_SAMPLES = 8;
-const KEEP_BEHIND_SEGMENTS = 40;
 
 let schedule: ClockSchedule = { fastForwardFrom: undefined, speed: 1 };
 const wallNow = Date.now.bind(Date);
@@ -58,6 +57,7 @@ class HonestViewer {
   private readonly figures: HonestFigures;
   private engine: P2PEngine | undefined;
   private next: number | undefined;
+  private last: { rendition: string; sequence: number; url: string } | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private paused = false;
   private stopped = false;
@@ -75,6 +75,7 @@ class HonestViewer {
       receiptsRejected: {},
       errors: {},
       errorSamples: [],
+      challenges: {},
     };
   }
 
@@ -94,10 +95,6 @@ class HonestViewer {
       iceServers: [],
       consumeOnly: false,
       heartbeatMs: s.heartbeatMs,
-      // A supporter that can answer every challenge: the coordinator draws them from what it
-      // credited in the last 60 s (30 segments of 2 s), the SDK's default keeps 6 behind the
-      // playhead, and an unanswerable challenge expires and counts as a failure.
-      keepBehindSegments: KEEP_BEHIND_SEGMENTS,
     });
     this.engine = engine;
     engine.on('receipts', ({ credited }) => (this.figures.receiptsCredited += credited));
@@ -122,8 +119,10 @@ class HonestViewer {
 
   current(): HonestFigures {
     const stats = this.engine?.getStats();
+    const coordinator = this.engine?.coordinator?.getStats();
     return {
       ...this.figures,
+      challenges: coordinator?.challenges ?? this.figures.challenges,
       httpBytes: stats?.httpBytes ?? 0,
       p2pBytes: stats?.p2pBytes ?? 0,
       uploadedBytes: stats?.uploadedBytes ?? 0,
@@ -162,7 +161,14 @@ class HonestViewer {
             .catch(() => undefined);
           engine.setPlayhead(rendition, segment.sequence, true);
           this.next = segment.sequence + 1;
+          this.last = { rendition, sequence: segment.sequence, url: segment.url };
         }
+      } else if (this.last) {
+        // Paused with the tab open: the last segment again, from the store, keeps the swarm
+        // (and the segments challenges ask for) instead of leaving it as idle.
+        await engine
+          .loadSegment({ ...this.last, deadlineMs: 4000, live: true })
+          .catch(() => undefined);
       }
     } catch {
       // A failed playlist reload: try again at the next one, like hls.js.

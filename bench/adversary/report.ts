@@ -102,7 +102,7 @@ export function attacksTable(r: AdversaryResult): Table {
     rows.push([
       `honest ${v.name} (${v.address})`,
       `${v.segments} segments, P2P ${mb(v.p2pBytes)} down ${mb(v.uploadedBytes)} up, ` +
-        `${v.receiptsCredited} receipts credited`,
+        `${v.receiptsCredited} receipts credited, challenges ${counts(v.challenges)}`,
       `rejected ${counts(v.receiptsRejected)}; errors ${counts(v.errors)}`,
     ]);
   }
