@@ -95,6 +95,16 @@ export function checks(r: AdversaryResult): Check[] {
     target: `<= ${mb(h.farmPhysicalBoundLiveEnd)} (top bitrate x receiver lifetimes)`,
     pass: r.farm ? h.farmCreditedLiveEnd <= h.farmPhysicalBoundLiveEnd : null,
   });
+  const uploaderCap = findCap(r.limits.coordinator, /^uploaderMaxKbps$/);
+  const live = point(r, 'live end');
+  list.push({
+    name: "a farm uploader's credited rate (live end)",
+    value: live ? `${live.farmUploaderMaxKbps} kbit/s` : 'n/a',
+    target: uploaderCap
+      ? `<= ${uploaderCap[1]} kbit/s (${uploaderCap[0]})`
+      : 'cap not configured yet',
+    pass: live && uploaderCap ? live.farmUploaderMaxKbps <= uploaderCap[1] : null,
+  });
   list.push({
     name: 'farm payable in its first hour',
     value: mb(h.farmPayableFirstHour),

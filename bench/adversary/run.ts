@@ -56,6 +56,8 @@ export interface Checkpoint {
    * rendition's bitrate x their simulated lifetime.
    */
   farmPhysicalBoundBytes: number;
+  /** The highest credited rate of one farm uploader over its lifetime so far, kbit/s. */
+  farmUploaderMaxKbps: number;
 }
 
 export interface AdversaryResult {
@@ -194,6 +196,12 @@ export async function runAdversary(
         farmCreditedByAnswers: figures.creditedBytes,
         farmPhysicalBoundBytes: Math.round(
           figures.sessions.reduce((sum, s) => sum + (now - s.createdAt) * bytesPerMs, 0),
+        ),
+        farmUploaderMaxKbps: Math.round(
+          Math.max(
+            0,
+            ...figures.sessions.map((s) => (s.creditedBytes * 8) / Math.max(1, now - s.createdAt)),
+          ),
         ),
       };
       log(
