@@ -41,7 +41,11 @@ describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy
       src: `${vod.src}?client=vod-second`,
     });
     await second.evaluate(() => ((window as unknown as PageWindow).__player.hls.currentLevel = 0));
-    await new Promise((resolve) => setTimeout(resolve, 8000));
+    await waitFor(
+      async () => (await sdkState(second)).stats.p2pBytes > 0,
+      30_000,
+      'the second viewer to get bytes from the first',
+    );
     const state = await sdkState(second);
     expect(state.playback.fatalError).toBeNull();
     expect(state.stats.p2pBytes).toBeGreaterThan(0);
@@ -69,7 +73,7 @@ describe.skipIf(!browserAvailable())('SDK player: VOD, quality switches, destroy
     await page.evaluate(() => (window as unknown as PageWindow).__player.destroy());
     await waitFor(
       async () => (await demo.tracker.stats()).sockets === 0,
-      5000,
+      15_000,
       'the tracker to drop the destroyed player',
     );
     const videos = await page.evaluate(() => document.querySelectorAll('video').length);
