@@ -1,20 +1,58 @@
 /**
  * The OpenAPI 3.1 description served at `/api/openapi.json`: every route, its auth, bodies and
- * error statuses. A test checks that every express route appears here.
+ * error statuses. Bodies, query strings and path parameters are the very schemas the routes
+ * validate with (`@streamrp2p/protocol/api-schemas`, decision 29); a test checks that every
+ * express route appears here and that each route validates with what the document says.
  */
-import { SCHEMAS, type Schema } from './openapi-schemas.js';
+import type { TObject, TSchema } from '@sinclair/typebox';
+import * as S from '@streamrp2p/protocol/api-schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'delete';
 type Auth = 'apiKey' | 'sessionSecret' | 'sessionOrApiKey' | 'optionalApiKey' | 'adminKey' | 'none';
 
+/** The document's component schemas: every request and response shape, by name. */
+export const COMPONENTS = {
+  ApiErrorBody: S.ApiErrorBody,
+  CreateStreamerRequest: S.CreateStreamerRequest,
+  CreateStreamerResponse: S.CreateStreamerResponse,
+  CreateStreamRequest: S.CreateStreamRequest,
+  UpdateStreamRequest: S.UpdateStreamRequest,
+  StreamResponse: S.StreamResponse,
+  SegmentRoot: S.SegmentRoot,
+  SegmentRootsResponse: S.SegmentRootsResponse,
+  CreateSessionRequest: S.CreateSessionRequest,
+  SessionResponse: S.SessionResponse,
+  TrackerTokenResponse: S.TrackerTokenResponse,
+  SessionSummaryResponse: S.SessionSummaryResponse,
+  ReceiptBody: S.ReceiptBody,
+  PostReceiptsRequest: S.PostReceiptsRequest,
+  ReceiptOutcome: S.ReceiptOutcome,
+  PostReceiptsResponse: S.PostReceiptsResponse,
+  Challenge: S.Challenge,
+  ChallengesResponse: S.ChallengesResponse,
+  ChallengeAnswerRequest: S.ChallengeAnswerRequest,
+  ChallengeAnswerResponse: S.ChallengeAnswerResponse,
+  PointsRequest: S.PointsRequest,
+  PointsResponse: S.PointsResponse,
+  PointsBalanceResponse: S.PointsBalanceResponse,
+  Health: S.Health,
+  ReputationParts: S.ReputationParts,
+  ViewerCreditResponse: S.ViewerCreditResponse,
+  HoldResponse: S.HoldResponse,
+  HoldsResponse: S.HoldsResponse,
+} satisfies Record<string, TSchema>;
+type Component = keyof typeof COMPONENTS;
+
 interface Operation {
   summary: string;
   auth: Auth;
-  body?: string;
+  body?: Component;
+  /** Path parameters; every `{name}` of the path must be one. */
+  params?: TObject;
+  query?: TObject;
   /** Success status and schema name (undefined for an empty body). */
-  ok: [number, string | undefined];
+  ok: [number, Component | undefined];
   errors: number[];
-  query?: Record<string, Schema>;
 }
 
 const json = (name: string) => ({
@@ -29,12 +67,14 @@ const SECURITY: Record<Auth, unknown[] | undefined> = {
   none: [],
 };
 
-function pathParams(path: string) {
-  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+/** An object schema's properties as OpenAPI parameters `in` the path or the query. */
+function parameters(where: 'path' | 'query', schema: TObject | undefined) {
+  const required = new Set(schema?.required ?? []);
+  return Object.entries(schema?.properties ?? {}).map(([name, property]) => ({
     name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
+    in: where,
+    required: required.has(name),
+    schema: property,
   }));
 }
 
@@ -61,16 +101,10 @@ function errorStatuses(path: string, op: Operation): number[] {
 
 function operation(path: string, op: Operation) {
   const [status, schema] = op.ok;
-  const query = Object.entries(op.query ?? {}).map(([name, s]) => ({
-    name,
-    in: 'query',
-    required: true,
-    schema: s,
-  }));
   return {
     summary: op.summary,
     security: SECURITY[op.auth],
-    parameters: [...pathParams(path), ...query],
+    parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
     ...(op.body === undefined ? {} : { requestBody: { required: true, content: json(op.body) } }),
     responses: {
       [status]: { description: 'OK', ...(schema === undefined ? {} : { content: json(schema) }) },
@@ -128,12 +162,14 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     get: {
       summary: 'A stream; embedSnippet only for the owner',
       auth: 'optionalApiKey',
+      params: S.StreamPath,
       ok: [200, 'StreamResponse'],
       errors: [400, 404],
     },
     patch: {
       summary: 'Change title or hlsUrl (owner only)',
       auth: 'apiKey',
+      params: S.StreamPath,
       body: 'UpdateStreamRequest',
       ok: [200, 'StreamResponse'],
       errors: [400, 401, 403, 404],
@@ -141,6 +177,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     delete: {
       summary: 'Delete a stream (owner only); indexing stops',
       auth: 'apiKey',
+      params: S.StreamPath,
       ok: [204, undefined],
       errors: [401, 403, 404],
     },
@@ -150,11 +187,8 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       summary:
         'Merkle roots of segments from..to (inclusive, at most 500); cacheable when complete',
       auth: 'none',
-      query: {
-        rendition: { type: 'string' },
-        from: { type: 'integer', minimum: 0 },
-        to: { type: 'integer', minimum: 0 },
-      },
+      params: S.StreamPath,
+      query: S.RootsQuery,
       ok: [200, 'SegmentRootsResponse'],
       errors: [400, 404],
     },
@@ -172,12 +206,14 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     get: {
       summary: 'Session summary: credited bytes, challenge results',
       auth: 'sessionSecret',
+      params: S.SessionPath,
       ok: [200, 'SessionSummaryResponse'],
       errors: [401, 404],
     },
     delete: {
       summary: 'End the session',
       auth: 'sessionSecret',
+      params: S.SessionPath,
       ok: [204, undefined],
       errors: [401, 404],
     },
@@ -186,6 +222,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     post: {
       summary: 'A fresh tracker token',
       auth: 'sessionSecret',
+      params: S.SessionPath,
       ok: [200, 'TrackerTokenResponse'],
       errors: [401, 404],
     },
@@ -194,6 +231,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     get: {
       summary: 'Pending challenges (issues one when due)',
       auth: 'sessionSecret',
+      params: S.SessionPath,
       ok: [200, 'ChallengesResponse'],
       errors: [401, 404],
     },
@@ -202,6 +240,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     post: {
       summary: 'Answer a challenge with a Merkle proof',
       auth: 'sessionSecret',
+      params: S.ChallengePath,
       body: 'ChallengeAnswerRequest',
       ok: [200, 'ChallengeAnswerResponse'],
       errors: [400, 401, 404, 409],
@@ -230,6 +269,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     get: {
       summary: "A viewer's balance (zero for an unknown viewer)",
       auth: 'none',
+      params: S.ViewerPath,
       ok: [200, 'PointsBalanceResponse'],
       errors: [400],
     },
@@ -238,6 +278,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     get: {
       summary: "A viewer's credit: credited, payable, frozen, and its reputation",
       auth: 'none',
+      params: S.ViewerPath,
       ok: [200, 'ViewerCreditResponse'],
       errors: [400],
     },
@@ -246,6 +287,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     get: {
       summary: 'Holds for review, newest first (optional ?status=held|released|voided)',
       auth: 'adminKey',
+      query: S.HoldsQuery,
       ok: [200, 'HoldsResponse'],
       errors: [400, 401, 403],
     },
@@ -254,6 +296,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     post: {
       summary: "Release a hold: its sessions' credit counts again (payable when reputation allows)",
       auth: 'adminKey',
+      params: S.HoldPath,
       ok: [200, 'HoldResponse'],
       errors: [400, 401, 403, 404, 409],
     },
@@ -262,6 +305,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
     post: {
       summary: "Void a hold: its sessions' credit stays frozen for good",
       auth: 'adminKey',
+      params: S.HoldPath,
       ok: [200, 'HoldResponse'],
       errors: [400, 401, 403, 404, 409],
     },
@@ -277,7 +321,7 @@ export const OPENAPI_DOCUMENT = Object.freeze({
       'Streams, segment roots, sessions, receipts, challenges and points. Errors are `{ error: { code, message } }`.',
   },
   components: {
-    schemas: SCHEMAS,
+    schemas: COMPONENTS,
     securitySchemes: {
       apiKey: { type: 'http', scheme: 'bearer', description: 'A streamer API key' },
       sessionSecret: { type: 'http', scheme: 'bearer', description: 'A session secret' },

@@ -1,24 +1,23 @@
 /** `GET /api/streams/:streamId/roots`: the indexed Merkle roots of a range of segments. */
 import type { SegmentRootsResponse } from '@streamrp2p/protocol';
+import { RootsQuery, StreamPath } from '@streamrp2p/protocol/api-schemas';
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { pathId, queryFields } from '../http/validate.js';
+import * as validate from '../http/validate.js';
 import { findLiveStream } from '../streams/stream-store.js';
 
 /** Most segments one request may ask for. */
 export const MAX_ROOTS_RANGE = 500;
-const MAX_SEQUENCE = 0xffffffff;
+const streamPath = validate.path(StreamPath);
+const rootsQuery = validate.query(RootsQuery);
 
 export function rootsRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/api/streams/:streamId/roots', async (req, res) => {
-    const streamId = pathId(req.params, 'streamId');
-    const query = queryFields(req.query).only('rendition', 'from', 'to');
-    const rendition = query.id('rendition');
-    const from = query.integer('from', { max: MAX_SEQUENCE });
-    const to = query.integer('to', { max: MAX_SEQUENCE });
+    const { streamId } = streamPath.parse(req.params);
+    const { rendition, from, to } = rootsQuery.parse(req.query);
     if (to < from)
       throw new ApiError(
         'VALIDATION_ERROR',

@@ -8,25 +8,25 @@
  * viewer's live session in the stream, and pay nothing without one.
  */
 import type { PointsAction, PointsBalanceResponse } from '@streamrp2p/protocol';
+import { MAX_HEARTBEAT_SECONDS, PointsRequest, ViewerPath } from '@streamrp2p/protocol/api-schemas';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { bearerToken } from '../http/auth.js';
-import { bodyFields, pathId, type Fields } from '../http/validate.js';
+import * as validate from '../http/validate.js';
 import { viewerCreditedBytes } from '../receipts/credit-reads.js';
 import { isLive, touchSession } from '../sessions/session-auth.js';
 import { findLiveStream, type StreamRow } from '../streams/stream-store.js';
 import { hashSecret } from '../util/crypto.js';
 import { awardPoints } from './award-points.js';
-import { POINTS_ACTIONS, pointsStatus } from './points-rules.js';
+import { pointsStatus } from './points-rules.js';
 
-/** A watch_time heartbeat claims at most this much. */
-const MAX_HEARTBEAT_SECONDS = 3600;
+const pointsBody = validate.body(PointsRequest);
+const viewerPath = validate.path(ViewerPath);
 
-function eventTime(body: Fields): Date {
-  const raw = body.raw('timestamp');
-  const time =
-    typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+/** The event's time; a text the schema let through must still parse as a date. */
+function eventTime(raw: string | number): Date {
+  const time = typeof raw === 'number' ? raw : Date.parse(raw);
   if (!Number.isFinite(time) || time < 0) {
     throw new ApiError(
       'VALIDATION_ERROR',
@@ -102,21 +102,16 @@ export function pointsRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.post('/api/viewers/points', async (req, res) => {
-    const body = bodyFields(req.body).only(
-      'viewer_id',
-      'stream_id',
-      'action',
-      'duration_seconds',
-      'timestamp',
-    );
-    const viewerId = body.id('viewer_id');
-    const streamId = body.id('stream_id');
-    const action = body.oneOf('action', POINTS_ACTIONS);
-    const durationSeconds =
-      action === 'watch_time'
-        ? body.number('duration_seconds', { max: MAX_HEARTBEAT_SECONDS })
-        : undefined;
-    const eventAt = eventTime(body);
+    const body = pointsBody.parse(req.body);
+    const { viewer_id: viewerId, stream_id: streamId, action } = body;
+    if (action === 'watch_time' && body.duration_seconds === undefined) {
+      throw new ApiError(
+        'VALIDATION_ERROR',
+        `body.duration_seconds must be a number in 0..${MAX_HEARTBEAT_SECONDS}`,
+      );
+    }
+    const durationSeconds = action === 'watch_time' ? body.duration_seconds : undefined;
+    const eventAt = eventTime(body.timestamp);
     const stream = await findLiveStream(ctx, streamId);
     const sessionId = await authorize(ctx, req, viewerId, stream, action);
     res.json(
@@ -133,7 +128,7 @@ export function pointsRoutes(ctx: AppContext): Router {
   });
 
   router.get('/api/viewers/:viewerId/points', async (req, res) => {
-    const viewerId = pathId(req.params, 'viewerId');
+    const { viewerId } = viewerPath.parse(req.params);
     const [balance, creditedBytes] = await Promise.all([
       ctx.db
         .selectFrom('point_balances')

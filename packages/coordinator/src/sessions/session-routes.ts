@@ -4,10 +4,11 @@ import type {
   SessionSummaryResponse,
   TrackerTokenResponse,
 } from '@streamrp2p/protocol';
+import { CreateSessionRequest, SessionPath } from '@streamrp2p/protocol/api-schemas';
 import { Router } from 'express';
 import createDebug from 'debug';
 import type { AppContext } from '../context.js';
-import { bodyFields, pathId } from '../http/validate.js';
+import * as validate from '../http/validate.js';
 import { lockKeys, sessionLimitHit } from '../limits/address-limits.js';
 import { takeOverKey } from '../limits/key-limit.js';
 import { rateLimited } from '../limits/rate-limited.js';
@@ -23,6 +24,9 @@ import { issueTrackerToken, tokenRenditions } from './tracker-token.js';
 
 const log = createDebug('streamrp2p:coordinator:sessions');
 
+const createBody = validate.body(CreateSessionRequest);
+const sessionPath = validate.path(SessionPath);
+
 export function sessionRoutes(ctx: AppContext): Router {
   const router = Router();
   // The token names the stream's renditions, so the tracker refuses made-up swarms (decision 22).
@@ -37,10 +41,9 @@ export function sessionRoutes(ctx: AppContext): Router {
     );
 
   router.post('/api/sessions', async (req, res) => {
-    const body = bodyFields(req.body).only('streamId', 'viewerId', 'publicKey');
-    const streamId = body.id('streamId');
-    const viewerId = body.optionalId('viewerId') ?? uuid();
-    const publicKey = body.string('publicKey', { max: 200 });
+    const body = createBody.parse(req.body);
+    const { streamId, publicKey } = body;
+    const viewerId = body.viewerId ?? uuid();
     await importReceiptKey(publicKey);
     await findLiveStream(ctx, streamId);
     const now = nowDate(ctx.clock);
@@ -84,13 +87,13 @@ export function sessionRoutes(ctx: AppContext): Router {
   });
 
   router.post('/api/sessions/:sessionId/token', async (req, res) => {
-    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'));
+    const session = await authenticateSession(ctx, req, sessionPath.parse(req.params).sessionId);
     const response: TrackerTokenResponse = await token(session.peer_id, session.stream_id);
     res.json(response);
   });
 
   router.get('/api/sessions/:sessionId', async (req, res) => {
-    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'), {
+    const session = await authenticateSession(ctx, req, sessionPath.parse(req.params).sessionId, {
       allowEnded: true,
     });
     const response: SessionSummaryResponse = {
@@ -113,7 +116,7 @@ export function sessionRoutes(ctx: AppContext): Router {
   });
 
   router.delete('/api/sessions/:sessionId', async (req, res) => {
-    const session = await authenticateSession(ctx, req, pathId(req.params, 'sessionId'), {
+    const session = await authenticateSession(ctx, req, sessionPath.parse(req.params).sessionId, {
       allowEnded: true,
     });
     await ctx.db

@@ -2,10 +2,16 @@
 import type { CreateStreamerResponse, StreamResponse } from '@streamrp2p/protocol';
 import { Router, type Request } from 'express';
 import createDebug from 'debug';
+import {
+  CreateStreamerRequest,
+  CreateStreamRequest,
+  StreamPath,
+  UpdateStreamRequest,
+} from '@streamrp2p/protocol/api-schemas';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { authenticateStreamer, optionalBearerToken, streamerByKey } from '../http/auth.js';
-import { bodyFields, pathId } from '../http/validate.js';
+import * as validate from '../http/validate.js';
 import { lockKeys, streamerLimitHit } from '../limits/address-limits.js';
 import { rateLimited } from '../limits/rate-limited.js';
 import { nowDate } from '../util/clock.js';
@@ -21,6 +27,11 @@ import {
 } from './stream-store.js';
 
 const log = createDebug('streamrp2p:coordinator:streams');
+
+const streamerBody = validate.body(CreateStreamerRequest);
+const createBody = validate.body(CreateStreamRequest);
+const updateBody = validate.body(UpdateStreamRequest);
+const streamPath = validate.path(StreamPath);
 
 export function streamRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -48,14 +59,14 @@ export function streamRoutes(ctx: AppContext): Router {
   /** The stream if the caller owns it: 401 without a valid key, 403 for another streamer. */
   const ownedStream = async (req: Request): Promise<StreamRow> => {
     const streamer = await authenticateStreamer(ctx, req);
-    const stream = await findLiveStream(ctx, pathId(req.params, 'streamId'));
+    const stream = await findLiveStream(ctx, streamPath.parse(req.params).streamId);
     if (stream.streamer_id !== streamer.id)
       throw new ApiError('FORBIDDEN', 'only the stream owner may do this');
     return stream;
   };
 
   router.post('/api/streamers', async (req, res) => {
-    const name = bodyFields(req.body).only('name').string('name', { max: 200 });
+    const { name } = streamerBody.parse(req.body);
     const apiKey = randomSecret();
     const streamerId = uuid();
     const ip = req.ip ?? '';
@@ -84,9 +95,9 @@ export function streamRoutes(ctx: AppContext): Router {
 
   router.post('/api/streams', async (req, res) => {
     const streamer = await authenticateStreamer(ctx, req);
-    const body = bodyFields(req.body).only('hlsUrl', 'title');
-    const hlsUrl = await allowedUrl(body.httpUrl('hlsUrl'));
-    const title = body.optionalString('title', { min: 0, max: 200 }) ?? '';
+    const body = createBody.parse(req.body);
+    const hlsUrl = await allowedUrl(validate.httpUrl(body.hlsUrl, 'body.hlsUrl'));
+    const title = body.title ?? '';
     const now = nowDate(ctx.clock);
     const stream: StreamRow = {
       id: uuid(),
@@ -104,7 +115,7 @@ export function streamRoutes(ctx: AppContext): Router {
   });
 
   router.get('/api/streams/:streamId', async (req, res) => {
-    const stream = await findLiveStream(ctx, pathId(req.params, 'streamId'));
+    const stream = await findLiveStream(ctx, streamPath.parse(req.params).streamId);
     const key = optionalBearerToken(req);
     const owner = key === undefined ? undefined : await streamerByKey(ctx, key);
     if (owner?.id === stream.streamer_id) {
@@ -116,9 +127,9 @@ export function streamRoutes(ctx: AppContext): Router {
 
   router.patch('/api/streams/:streamId', async (req, res) => {
     const stream = await ownedStream(req);
-    const body = bodyFields(req.body).only('hlsUrl', 'title');
-    const hlsUrl = body.raw('hlsUrl') === undefined ? undefined : body.httpUrl('hlsUrl');
-    const title = body.optionalString('title', { min: 0, max: 200 });
+    const { title, ...body } = updateBody.parse(req.body);
+    const hlsUrl =
+      body.hlsUrl === undefined ? undefined : validate.httpUrl(body.hlsUrl, 'body.hlsUrl');
     if (hlsUrl !== undefined && hlsUrl !== stream.hls_url) await allowedUrl(hlsUrl);
     const urlChanged = hlsUrl !== undefined && hlsUrl !== stream.hls_url;
     // Roots of the old URL would not match the new one's segments: drop them with it.

@@ -3,18 +3,21 @@
  * endpoints `/api/admin/holds` (Bearer `ADMIN_API_KEY`).
  */
 import type { HoldsResponse, ViewerCreditResponse } from '@streamrp2p/protocol';
+import { HoldPath, HoldsQuery, ViewerPath } from '@streamrp2p/protocol/api-schemas';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { bearerToken } from '../http/auth.js';
-import { pathId, queryFields } from '../http/validate.js';
+import * as validate from '../http/validate.js';
 import { viewerCreditBreakdown } from '../receipts/credit-reads.js';
 import { nowDate } from '../util/clock.js';
 import { hashSecret, sameHash } from '../util/crypto.js';
 import { decideHold, listHolds, type HoldDecision } from './holds.js';
 import { viewerReputation } from './viewer-reputation.js';
 
-const HOLD_STATUSES = ['held', 'released', 'voided'] as const;
+const viewerPath = validate.path(ViewerPath);
+const holdPath = validate.path(HoldPath);
+const holdsQuery = validate.query(HoldsQuery);
 
 /** 403 `ADMIN_DISABLED` without a configured key; 401 unless the bearer token is that key. */
 function requireAdmin(ctx: AppContext, req: Request): void {
@@ -31,7 +34,7 @@ export function trustRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.get('/api/viewers/:viewerId/credit', async (req, res) => {
-    const viewerId = pathId(req.params, 'viewerId');
+    const { viewerId } = viewerPath.parse(req.params);
     const [credit, { reputation, parts }] = await Promise.all([
       viewerCreditBreakdown(ctx.db, viewerId),
       viewerReputation(ctx.db, viewerId, nowDate(ctx.clock)),
@@ -52,9 +55,7 @@ export function trustRoutes(ctx: AppContext): Router {
 
   router.get('/api/admin/holds', async (req, res) => {
     requireAdmin(ctx, req);
-    const query = queryFields(req.query).only('status');
-    const status =
-      query.raw('status') === undefined ? undefined : query.oneOf('status', HOLD_STATUSES);
+    const { status } = holdsQuery.parse(req.query);
     const response: HoldsResponse = { holds: await listHolds(ctx.db, status) };
     res.json(response);
   });
@@ -64,7 +65,7 @@ export function trustRoutes(ctx: AppContext): Router {
       `/api/admin/holds/:holdId/${decision === 'released' ? 'release' : 'void'}`,
       async (req, res) => {
         requireAdmin(ctx, req);
-        const holdId = pathId(req.params, 'holdId');
+        const { holdId } = holdPath.parse(req.params);
         res.json(await decideHold(ctx.db, holdId, decision, nowDate(ctx.clock)));
       },
     );

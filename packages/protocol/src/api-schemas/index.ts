@@ -1,0 +1,8 @@
+/**
+ * `@streamrp2p/protocol/api-schemas`: one TypeBox schema per HTTP shape of the coordinator
+ * (decision 29). The main entry re-exports only the types derived from these, so a bundle that
+ * imports the main entry gains nothing from them.
+ */
+export * from './builders.js';
+export * from './requests.js';
+export * from './responses.js';
