@@ -2,7 +2,7 @@
 import { afterEach } from 'vitest';
 import { ticketPeers } from '@streamrp2p/protocol';
 import { createCoordinator, type Coordinator, type CoordinatorOptions } from '../src/index.js';
-import { signMeetingTicket } from '../src/receipts/meeting-tickets.js';
+import { signMeetingTicket } from '@streamrp2p/protocol/node';
 import type { TestDatabase } from './databases.js';
 
 export const TRACKER_SECRET = 'test-tracker-secret-0123456789';

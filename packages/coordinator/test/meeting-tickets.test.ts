@@ -4,7 +4,7 @@
  */
 import { ticketPeers } from '@streamrp2p/protocol';
 import { expect, it } from 'vitest';
-import { signMeetingTicket } from '../src/receipts/meeting-tickets.js';
+import { signMeetingTicket } from '@streamrp2p/protocol/node';
 import { manualClock, meetingTicket, startCoordinator, TRACKER_SECRET } from './api.js';
 import { describeWithDatabases } from './databases.js';
 import {

@@ -16,7 +16,11 @@ export {
   type Authenticator,
   type TrackerTokenPayload,
 } from './auth.js';
-export { issueMeetingTicket, signMeetingTicket, verifyMeetingTicket } from './meeting-tickets.js';
+export {
+  issueMeetingTicket,
+  signMeetingTicket,
+  verifyMeetingTicket,
+} from '@streamrp2p/protocol/node';
 export { compileTrust, type TrustFunction, type TrustProxy } from './client-ip.js';
 export { defaultRankPeers, sampleExcluding, type RankContext, type RankPeers } from './ranking.js';
 export {

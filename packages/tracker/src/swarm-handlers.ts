@@ -16,7 +16,7 @@ import {
 import type { TrackerConfig } from './config.js';
 import { TrackerError } from './errors.js';
 import type { TrackerMetrics } from './metrics.js';
-import { issueMeetingTicket, verifyMeetingTicket } from './meeting-tickets.js';
+import { issueMeetingTicket, verifyMeetingTicket } from '@streamrp2p/protocol/node';
 import { candidatePoolSizeOf, rankCandidates } from './peer-picker.js';
 import { swarmRoom, type TrackerServer, type TrackerSocket } from './socket-types.js';
 import type { SwarmRegistry } from './swarm-registry.js';

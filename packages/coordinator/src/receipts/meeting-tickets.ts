@@ -5,71 +5,9 @@
  * and the uploader's peer ids in the receipt's swarm, issued no later than the receipt (minus
  * the allowed skew) and not older than `meetingTicketMaxAgeSeconds`.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  isValidId,
-  meetingTicketMacInput,
-  swarmKey,
-  ticketPeers,
-  type MeetingTicketPayload,
-} from '@streamrp2p/protocol';
+import { swarmKey, ticketPeers } from '@streamrp2p/protocol';
+import { openMeetingTicket } from '@streamrp2p/protocol/node';
 import { reject, type Rejected } from './receipt-codes.js';
-
-function mac(secret: string, body: string): string {
-  return createHmac('sha256', secret)
-    .update(meetingTicketMacInput(body), 'ascii')
-    .digest('base64url');
-}
-
-/**
- * Signs a meeting ticket as the tracker does. The coordinator never issues tickets; tests, benches
- * and tools use this to mint them with the shared secret.
- *
- * @example
- * signMeetingTicket(secret, { v: 1, swarm: 'demo:720p', peers: ticketPeers(a, b), iat: Date.now() });
- */
-export function signMeetingTicket(secret: string, payload: MeetingTicketPayload): string {
-  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${body}.${mac(secret, body)}`;
-}
-
-function decodePayload(body: string): MeetingTicketPayload | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { v, swarm, peers, iat } = value as Record<string, unknown>;
-  if (v !== 1 || typeof swarm !== 'string' || typeof iat !== 'number' || !Number.isFinite(iat))
-    return undefined;
-  if (!Array.isArray(peers) || peers.length !== 2 || !peers.every(isValidId)) return undefined;
-  const [a, b] = peers as [string, string];
-  if (a > b) return undefined;
-  return { v, swarm, peers: [a, b], iat };
-}
-
-/**
- * Verifies one ticket: the MAC (constant-time, over the canonical encoding) and the payload's
- * shape. `claimed` is the payload of a ticket whose MAC fails, when it decodes, so a receipt
- * that leans on a forged ticket can be told apart from one with none.
- */
-export function verifyMeetingTicket(
-  secret: string,
-  ticket: string,
-): { ok: true; payload: MeetingTicketPayload } | { ok: false; claimed?: MeetingTicketPayload } {
-  const parts = ticket.split('.');
-  if (parts.length !== 2 || parts[0] === '' || parts[1] === '') return { ok: false };
-  const [body, signature] = parts as [string, string];
-  const payload = decodePayload(body);
-  const expected = Buffer.from(mac(secret, body));
-  const given = Buffer.from(signature);
-  const valid = given.length === expected.length && timingSafeEqual(given, expected);
-  if (!valid || payload === undefined)
-    return payload ? { ok: false, claimed: payload } : { ok: false };
-  return { ok: true, payload };
-}
 
 const pairKey = (swarm: string, peers: readonly [string, string]) =>
   `${swarm}|${peers[0]}|${peers[1]}`;
@@ -100,7 +38,7 @@ export class BatchTickets {
     private readonly options: { now: number; maxAgeMs: number; maxSkewMs: number },
   ) {
     for (const ticket of tickets) {
-      const verified = verifyMeetingTicket(secret, ticket);
+      const verified = openMeetingTicket(secret, ticket);
       if (!verified.ok) {
         if (verified.claimed)
           this.#forged.add(pairKey(verified.claimed.swarm, verified.claimed.peers));

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MEETING_TICKET_TAG } from '@streamrp2p/protocol';
-import { signTrackerToken } from './auth.js';
-import { issueMeetingTicket, signMeetingTicket, verifyMeetingTicket } from './meeting-tickets.js';
+import { createHmac } from 'node:crypto';
+import {
+  issueMeetingTicket,
+  openMeetingTicket,
+  signMeetingTicket,
+  verifyMeetingTicket,
+} from './meeting-tickets.js';
 
 const secret = 'meeting-ticket-secret-0123';
 
@@ -30,9 +35,25 @@ describe('meeting tickets', () => {
       expect(verifyMeetingTicket(secret, bad)).toBeUndefined();
     }
     // The tag keeps the two HMAC formats apart: a token never verifies as a ticket.
-    const token = signTrackerToken(secret, { peerId: 'amy', exp: 2_000_000_000 });
+    // A tracker token (coordinator-api.ts: HMAC over the bare payload part) with the same secret.
+    const body = Buffer.from(JSON.stringify({ peerId: 'amy', exp: 2_000_000_000 })).toString(
+      'base64url',
+    );
+    const token = `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
     expect(verifyMeetingTicket(secret, token)).toBeUndefined();
     expect(MEETING_TICKET_TAG).toMatch(/meeting-ticket/);
+  });
+
+  it('tells a forged ticket that decodes from one that does not', () => {
+    const payload = { v: 1, swarm: 's:r', peers: ['amy', 'zed'], iat: 5 } as const;
+    const forged = signMeetingTicket('not-the-secret-0123456789', {
+      ...payload,
+      peers: ['amy', 'zed'],
+    });
+    expect(openMeetingTicket(secret, forged)).toEqual({ ok: false, claimed: payload });
+    expect(openMeetingTicket(secret, 'garbage.text')).toEqual({ ok: false });
+    const genuine = signMeetingTicket(secret, { ...payload, peers: ['amy', 'zed'] });
+    expect(openMeetingTicket(secret, genuine)).toEqual({ ok: true, payload });
   });
 
   it('refuses a payload of the wrong shape even with a valid MAC', () => {
