@@ -44,8 +44,8 @@ describe('ApiClient', () => {
     );
     expect(error.code).toBe(CoordinatorErrorCode.Rejected);
     expect(error.details).toMatchObject({
-      status: 401,
-      serverCode: 'UNAUTHORIZED',
+      status: 404,
+      serverCode: 'SESSION_NOT_FOUND',
       retryable: false,
     });
     expect(isRetryable(error)).toBe(false);

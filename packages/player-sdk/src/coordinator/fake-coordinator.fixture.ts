@@ -141,8 +141,8 @@ export class FakeCoordinator {
     }
     if ((m = route.match(/^(POST|GET|DELETE) \/api\/sessions\/([^/]+)(\/.*)?$/))) {
       const session = this.sessions.get(decodeURIComponent(m[2]!));
-      if (!session) return error(404, 'SESSION_NOT_FOUND');
-      if (session.secret !== auth) return error(401, 'UNAUTHORIZED');
+      // As the coordinator: an unknown session and a wrong secret get the same answer.
+      if (!session || session.secret !== auth) return error(404, 'SESSION_NOT_FOUND');
       if (session.ended && method !== 'DELETE') return error(401, 'SESSION_EXPIRED');
       const rest = m[3] ?? '';
       if (method === 'DELETE' && rest === '') {
@@ -160,7 +160,7 @@ export class FakeCoordinator {
     }
     if (route === 'POST /api/receipts') {
       const session = this.sessions.get(String(body?.sessionId));
-      if (!session || session.secret !== auth) return error(401, 'UNAUTHORIZED');
+      if (!session || session.secret !== auth) return error(404, 'SESSION_NOT_FOUND');
       if (session.ended) return error(401, 'SESSION_EXPIRED');
       const receipts = (body?.receipts ?? []) as ReceiptBody[];
       this.receiptBatches.push(receipts.length);

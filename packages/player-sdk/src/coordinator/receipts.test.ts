@@ -290,9 +290,9 @@ describe('ReceiptQueue', () => {
     );
     await addMany(wrong, 4);
     const result = await wrong.flush();
-    expect(result.error?.details).toMatchObject({ status: 401, retryable: false });
+    expect(result.error?.details).toMatchObject({ status: 404, retryable: false });
     expect(rejections).toHaveLength(4);
-    expect(rejections[0]!.code).toBe('UNAUTHORIZED');
+    expect(rejections[0]!.code).toBe('SESSION_NOT_FOUND');
     expect(wrong.pending).toBe(0);
     wrong.stop();
   });
