@@ -87,6 +87,13 @@ export interface EngineConfig {
    */
   keepBehindSegments: number;
   /**
+   * Live: how long a segment this viewer served to a peer stays in the store after it falls
+   * behind, so the viewer can answer the coordinator's challenges for it (the coordinator draws
+   * them from receipts credited in the last 60 s; the SDK polls every 15 s).
+   * @default 120000
+   */
+  servedKeepMs: number;
+  /**
    * Time a peer has to start answering a request before it counts as failed.
    * @default 3000
    */
@@ -139,6 +146,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'tr
     consumeOnly: 'auto',
     storeMaxBytes: 96 * 1024 * 1024,
     keepBehindSegments: 6,
+    servedKeepMs: 120_000,
     peerResponseTimeoutMs: 3000,
     peerStallTimeoutMs: 2000,
     httpStaggerMs: 800,
@@ -197,6 +205,7 @@ export function mergeEngineConfig(options: EngineOptions): EngineConfig {
   }
   for (const key of [
     'keepBehindSegments',
+    'servedKeepMs',
     'httpStaggerMs',
     'maxPeerWaitMs',
     'deadlineMarginMs',

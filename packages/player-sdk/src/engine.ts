@@ -278,6 +278,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
       source: {
         segment: (sequence) => {
           const bytes = this.store.get(key, sequence);
+          // A served segment can be challenged: keep it while the coordinator may ask.
+          if (bytes) this.store.keep(key, sequence, this.config.servedKeepMs);
           return bytes && this.config.debugCorruptUploads ? corrupt(bytes) : bytes;
         },
         uploadAllowed: () => !this.consumeOnly,

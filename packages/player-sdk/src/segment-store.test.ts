@@ -26,6 +26,26 @@ describe('SegmentStore', () => {
     expect(events).toEqual(['+s:a#3']);
   });
 
+  it('keeps a served segment past the live window until its keep ends, not past the byte cap', () => {
+    let now = 0;
+    const store = new SegmentStore(1000, 1, () => now);
+    for (const sequence of [1, 2, 3]) store.put('s:a', sequence, bytes(100));
+    store.keep('s:a', 1, 60_000);
+    store.setPlayhead('s:a', 5, true);
+    expect(store.sequences('s:a')).toEqual([1]);
+    now = 60_001;
+    store.setPlayhead('s:a', 6, true);
+    expect(store.sequences('s:a')).toEqual([]);
+
+    const small = new SegmentStore(250, 1, () => now);
+    small.put('s:a', 1, bytes(100));
+    small.keep('s:a', 1, 60_000);
+    small.put('s:a', 2, bytes(100));
+    small.put('s:a', 3, bytes(100));
+    expect(small.bytes).toBeLessThanOrEqual(250);
+    expect(small.has('s:a', 3)).toBe(true);
+  });
+
   it('hands the stored bytes to added listeners', () => {
     const store = new SegmentStore(1000, 2);
     const seen: Uint8Array[] = [];

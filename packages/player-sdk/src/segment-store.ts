@@ -9,6 +9,8 @@ export interface StoredSegment {
 
 interface Entry extends StoredSegment {
   lastUsed: number;
+  /** Held past the live window until then (ms), see {@link SegmentStore.keep}. */
+  keepUntil?: number;
 }
 
 export interface SegmentStoreEvents {
@@ -27,7 +29,9 @@ interface Playhead {
  * Segments held in memory to serve peers, under a byte cap.
  *
  * Eviction: in a live swarm, segments more than `keepBehind` behind the playhead are useless to
- * anyone and go first; then the least recently used segment anywhere (which is what VOD needs).
+ * anyone and go first, except those kept on purpose ({@link keep}: a segment this viewer served
+ * stays until the coordinator can no longer challenge it); then the least recently used segment
+ * anywhere (which is what VOD needs). The byte cap wins over a keep.
  */
 export class SegmentStore extends Emitter<SegmentStoreEvents> {
   private readonly entries = new Map<string, Entry>();
@@ -38,6 +42,7 @@ export class SegmentStore extends Emitter<SegmentStoreEvents> {
   constructor(
     private readonly maxBytes: number,
     private readonly keepBehind: number,
+    private readonly now: () => number = Date.now,
   ) {
     super();
   }
@@ -85,6 +90,16 @@ export class SegmentStore extends Emitter<SegmentStoreEvents> {
     if (this.entries.has(key)) this.emit('added', { swarm, sequence, bytes });
   }
 
+  /**
+   * Keeps a held segment for `ms` even after it falls behind the live window (not past the byte
+   * cap): the engine keeps what it served to a peer, so it can answer the coordinator's
+   * challenges for it.
+   */
+  keep(swarm: string, sequence: number, ms: number): void {
+    const entry = this.entries.get(SegmentStore.key(swarm, sequence));
+    if (entry) entry.keepUntil = Math.max(entry.keepUntil ?? 0, this.now() + ms);
+  }
+
   /** Records playback position; in a live swarm this evicts what fell behind. */
   setPlayhead(swarm: string, sequence: number, live: boolean): void {
     this.playheads.set(swarm, { sequence, live });
@@ -111,9 +126,11 @@ export class SegmentStore extends Emitter<SegmentStoreEvents> {
   }
 
   private evictBehind(swarm: string, before: number): void {
+    const now = this.now();
     for (const sequence of this.sequences(swarm)) {
       if (sequence >= before) break;
-      this.delete(swarm, sequence);
+      const keepUntil = this.entries.get(SegmentStore.key(swarm, sequence))?.keepUntil ?? 0;
+      if (keepUntil <= now) this.delete(swarm, sequence);
     }
   }
 
