@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { toLowS } from '@streamrp2p/protocol';
+import { encodeReceiptBatch, hexToBytes, toLowS, type ReceiptBody } from '@streamrp2p/protocol';
 import { integer, parseFlags, UsageError } from '../lib/flags.js';
 
 export interface LoadParams {
@@ -100,6 +100,19 @@ export function benchKeys(): BenchKeys {
 export function signBytes(key: KeyObject, bytes: Uint8Array): string {
   const signature = sign('sha256', bytes, { key, dsaEncoding: 'ieee-p1363' });
   return Buffer.from(toLowS(signature)).toString('base64url');
+}
+
+/** The batch signature the coordinator expects for `receipts` posted as `sessionId`. */
+export function signReceiptBatch(
+  key: KeyObject,
+  sessionId: string,
+  receipts: readonly ReceiptBody[],
+): string {
+  const bytes = encodeReceiptBatch({
+    receiverSessionId: sessionId,
+    receipts: receipts.map((r) => ({ ...r, root: hexToBytes(r.root) })),
+  });
+  return signBytes(key, bytes);
 }
 
 /** Nearest-rank percentile of ascending `sorted`, or null when empty. */

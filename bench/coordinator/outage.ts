@@ -12,8 +12,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startLiveOrigin } from '@streamrp2p/live-origin';
 import {
   bytesToHex,
-  encodeReceiptBatch,
-  hexToBytes,
   merkleRoot,
   renditionId,
   renditionUrls,
@@ -23,7 +21,7 @@ import pg from 'pg';
 import { createCoordinator } from '../../packages/coordinator/src/index.js';
 import { cuttablePostgres } from '../../packages/coordinator/test/cuttable-database.js';
 import { integer, parseFlags, UsageError } from '../lib/flags.js';
-import { benchKeys, signBytes, type BenchKeys } from './load-lib.js';
+import { benchKeys, signReceiptBatch, type BenchKeys } from './load-lib.js';
 
 const HELP = `Usage: npm run bench:outage -- [--seconds S] [--outage O] [--receivers R]
 
@@ -198,17 +196,13 @@ async function main(): Promise<number> {
         }
         lastPost = Date.now();
         const batch = queue.slice(0, 20);
-        const bytes = encodeReceiptBatch({
-          receiverSessionId: receiver.sessionId,
-          receipts: batch.map((b) => ({ ...b, root: hexToBytes(b.root) })),
-        });
         const res = await call(
           'POST',
           '/api/receipts',
           {
             sessionId: receiver.sessionId,
             receipts: batch,
-            signature: signBytes(receiver.keys.privateKey, bytes),
+            signature: signReceiptBatch(receiver.keys.privateKey, receiver.sessionId, batch),
           },
           { authorization: `Bearer ${receiver.sessionSecret}` },
         );
