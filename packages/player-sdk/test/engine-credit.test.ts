@@ -11,27 +11,8 @@ import { createCoordinator, type Coordinator } from '@streamrp2p/coordinator';
 import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { parseMediaPlaylist, renditionId, renditionUrls } from '@streamrp2p/protocol';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
-import { P2PEngine, type EngineEvents } from '../src/index.js';
-
-function nextEvent<E extends keyof EngineEvents & string>(
-  engine: P2PEngine,
-  event: E,
-  ms = 20_000,
-  accept: (payload: EngineEvents[E]) => boolean = () => true,
-): Promise<EngineEvents[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${event} within ${ms} ms`));
-    }, ms);
-    const off = engine.on(event, (payload) => {
-      if (!accept(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
+import { P2PEngine } from '../src/index.js';
+import { nextEvent } from './engine-events.js';
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init);

@@ -11,29 +11,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine, type EngineEvents, type EngineOptions } from '../src/index.js';
+import { nextEvent } from './engine-events.js';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Resolves with the first payload of `event` matching `accept`; rejects after `ms`. */
-function nextEvent<E extends keyof EngineEvents & string>(
-  engine: P2PEngine,
-  event: E,
-  ms = 20_000,
-  accept: (payload: EngineEvents[E]) => boolean = () => true,
-): Promise<EngineEvents[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${event} within ${ms} ms`));
-    }, ms);
-    const off = engine.on(event, (payload) => {
-      if (!accept(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
 
 function sameBytes(actual: Uint8Array, expected: Uint8Array): boolean {
   return Buffer.compare(Buffer.from(actual), Buffer.from(expected)) === 0;

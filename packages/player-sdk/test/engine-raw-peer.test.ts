@@ -23,26 +23,9 @@ import {
 } from '@streamrp2p/protocol';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine, type EngineEvents, type EngineOptions } from '../src/index.js';
+import { nextEvent } from './engine-events.js';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function nextEvent<E extends keyof EngineEvents & string>(
-  engine: P2PEngine,
-  event: E,
-  ms = 20_000,
-): Promise<EngineEvents[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${event} within ${ms} ms`));
-    }, ms);
-    const off = engine.on(event, (payload) => {
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
-  });
-}
 
 async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
