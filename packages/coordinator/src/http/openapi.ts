@@ -146,7 +146,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       auth: 'none',
       body: 'CreateStreamerRequest',
       ok: [201, 'CreateStreamerResponse'],
-      errors: [400, 413],
+      errors: [400, 413, 429],
     },
   },
   '/api/streams': {
@@ -155,7 +155,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       auth: 'apiKey',
       body: 'CreateStreamRequest',
       ok: [201, 'StreamResponse'],
-      errors: [400, 401],
+      errors: [400, 401, 422],
     },
   },
   '/api/streams/{streamId}': {
@@ -172,7 +172,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       params: S.StreamPath,
       body: 'UpdateStreamRequest',
       ok: [200, 'StreamResponse'],
-      errors: [400, 401, 403, 404],
+      errors: [400, 401, 403, 404, 422],
     },
     delete: {
       summary: 'Delete a stream (owner only); indexing stops',
@@ -199,7 +199,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       auth: 'none',
       body: 'CreateSessionRequest',
       ok: [201, 'SessionResponse'],
-      errors: [400, 404, 422],
+      errors: [400, 404, 409, 422, 429],
     },
   },
   '/api/sessions/{sessionId}': {
