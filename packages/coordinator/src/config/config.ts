@@ -217,6 +217,45 @@ export interface CoordinatorConfig {
    * comes after 60 s). @default 180
    */
   playbackGraceSeconds: number;
+  /**
+   * Economics (issue 11, `economics/`). Amounts are integers in micro-units (millionths) of
+   * `currency`; shares are basis points (1/10,000). ISO 4217 code, lower case. @default 'usd'
+   */
+  currency: string;
+  /** Platform fee, of revenue. @default 1500 (15%) */
+  platformFeeBps: number;
+  /** Supporter pool, of revenue minus the platform fee (plus the P2P rebate). @default 2000 */
+  supporterPoolBps: number;
+  /** P2P rebate, of the CDN cost saved. @default 5000 (half) */
+  p2pRebateBps: number;
+  /** What the CDN would charge per GB (10^9 bytes) delivered, micro-units. @default 50000 ($0.05) */
+  cdnCostMicrosPerGb: number;
+  /** Supporter earnings per 1,000 payable verified chunks (16 KiB leaves). @default 500 */
+  earningsMicrosPerKiloChunk: number;
+  /** Earnings bonus at a full uptime part: earnings x (1 + this x uptime). @default 0.2 */
+  uptimeBonusMax: number;
+  /** QoS multiplier at the worst latency and success parts (1 at the best). @default 0.5 */
+  qosMinMultiplier: number;
+  /** Monthly earnings cap of a new account (scaled by reputation). @default 10000000 ($10) */
+  monthlyCapNewMicros: number;
+  /** Monthly earnings cap of an account `capFullAgeDays` old (scaled by reputation). @default 100000000 */
+  monthlyCapMatureMicros: number;
+  /** Account age at which the cap reaches `monthlyCapMatureMicros`. @default 90 */
+  capFullAgeDays: number;
+  /** Payout provider: 'file' writes payout files into `payoutDir`, 'stripe' uses Stripe Connect. @default 'file' */
+  payoutProvider: 'file' | 'stripe';
+  /** Folder of the file payout provider. @default '.data/payouts' */
+  payoutDir: string;
+  /** Stripe secret key (the 'stripe' provider). @default undefined */
+  stripeSecretKey: string | undefined;
+  /** Stripe API base URL, for a local test server. @default undefined (api.stripe.com) */
+  stripeApiUrl: string | undefined;
+  /** Smallest payout; smaller balances wait for the next. @default 1000000 ($1) */
+  minPayoutMicros: number;
+  /** Minute buckets older than this roll up into hour buckets. @default 31 */
+  metricsMinuteRetentionDays: number;
+  /** Time between metric roll-ups; 0 = only on demand. @default 600000 */
+  metricsRollupIntervalMs: number;
   /** Clock for every stored time; tests inject one. @default Date.now */
   clock: Clock;
 }
@@ -287,6 +326,24 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   collusionIntervalMs: 60_000,
   collusionWindowSeconds: 3600,
   playbackGraceSeconds: 180,
+  currency: 'usd',
+  platformFeeBps: 1500,
+  supporterPoolBps: 2000,
+  p2pRebateBps: 5000,
+  cdnCostMicrosPerGb: 50_000,
+  earningsMicrosPerKiloChunk: 500,
+  uptimeBonusMax: 0.2,
+  qosMinMultiplier: 0.5,
+  monthlyCapNewMicros: 10_000_000,
+  monthlyCapMatureMicros: 100_000_000,
+  capFullAgeDays: 90,
+  payoutProvider: 'file',
+  payoutDir: '.data/payouts',
+  stripeSecretKey: undefined,
+  stripeApiUrl: undefined,
+  minPayoutMicros: 1_000_000,
+  metricsMinuteRetentionDays: 31,
+  metricsRollupIntervalMs: 600_000,
   clock: Date.now,
 });
 
@@ -397,6 +454,31 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   collusionIntervalMs: int(0, 86_400_000),
   collusionWindowSeconds: int(60),
   playbackGraceSeconds: int(0),
+  currency: (v) =>
+    typeof v === 'string' && /^[a-z]{3}$/.test(v) ? undefined : 'a lower-case ISO 4217 code',
+  platformFeeBps: int(0, 10_000),
+  supporterPoolBps: int(0, 10_000),
+  p2pRebateBps: int(0, 10_000),
+  cdnCostMicrosPerGb: int(0, 1_000_000_000),
+  earningsMicrosPerKiloChunk: int(0, 1_000_000_000),
+  uptimeBonusMax: (v) =>
+    typeof v === 'number' && v >= 0 && v <= 10 ? undefined : 'a number in 0..10',
+  qosMinMultiplier: (v) =>
+    typeof v === 'number' && v >= 0 && v <= 1 ? undefined : 'a number in 0..1',
+  monthlyCapNewMicros: int(0),
+  monthlyCapMatureMicros: int(0),
+  capFullAgeDays: int(0, 3650),
+  payoutProvider: (v) => (v === 'file' || v === 'stripe' ? undefined : "'file' or 'stripe'"),
+  payoutDir: (v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a folder path'),
+  stripeSecretKey: optional((v) =>
+    typeof v === 'string' && v.length > 0 ? undefined : 'a Stripe secret key',
+  ),
+  stripeApiUrl: optional((v) =>
+    typeof v === 'string' && /^https?:\/\//.test(v) ? undefined : 'an http(s) URL',
+  ),
+  minPayoutMicros: int(0),
+  metricsMinuteRetentionDays: int(1, 3650),
+  metricsRollupIntervalMs: int(0, 86_400_000),
   clock: (v) => (typeof v === 'function' ? undefined : 'a function returning milliseconds'),
 };
 
@@ -423,6 +505,17 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
     (merged.headersTimeoutMs as number) > (merged.requestTimeoutMs as number)
   )
     problems.push('headersTimeoutMs must not be more than requestTimeoutMs');
+  if (
+    problems.length === 0 &&
+    (merged.monthlyCapNewMicros as number) > (merged.monthlyCapMatureMicros as number)
+  )
+    problems.push('monthlyCapNewMicros must not be more than monthlyCapMatureMicros');
+  if (
+    problems.length === 0 &&
+    merged.payoutProvider === 'stripe' &&
+    merged.stripeSecretKey === undefined
+  )
+    problems.push("payoutProvider 'stripe' needs stripeSecretKey");
   if (problems.length > 0)
     throw new TypeError(`invalid coordinator config: ${problems.join('; ')}`);
   return merged as unknown as CoordinatorConfig;

@@ -5,6 +5,7 @@ import { addressKeysMigration } from './migrations/003-address-keys.js';
 import { trustMigration } from './migrations/005-trust.js';
 import { pointsMigration } from './migrations/006-points.js';
 import { receiptBoundsMigration } from './migrations/007-receipt-bounds.js';
+import { economicsMigration } from './migrations/008-economics.js';
 import type { DB } from './schema.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never edit. */
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '005_trust': trustMigration,
   '006_points': pointsMigration,
   '007_receipt_bounds': receiptBoundsMigration,
+  '008_economics': economicsMigration,
 });
 
 /**

@@ -87,6 +87,8 @@ export interface ReceiptsTable {
   /** The receipt's own timestamp, Unix ms. */
   signed_at: number;
   credited_at: Timestamp;
+  /** The period the receipt was settled in (migration 008); null until then. */
+  period_id: Generated<string | null>;
 }
 
 /**
@@ -197,6 +199,113 @@ export interface CreditBoundsTable {
   published_bytes: Generated<number>;
 }
 
+/** Revenue recorded for a stream (migration 008). */
+export interface RevenueEventsTable {
+  id: string;
+  stream_id: string;
+  streamer_id: string;
+  kind: 'tip' | 'subscription' | 'ads' | 'other';
+  amount_micros: number;
+  currency: string;
+  occurred_at: Timestamp;
+  recorded_at: Timestamp;
+  idempotency_key: string | null;
+  note: string | null;
+  /** The period it was settled in; null until then. */
+  period_id: string | null;
+}
+
+/** A closed settlement period of a stream, with its revenue split (migration 008). */
+export interface PeriodsTable {
+  id: string;
+  stream_id: string;
+  streamer_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  closed_at: Timestamp;
+  currency: string;
+  revenue_micros: number;
+  platform_fee_micros: number;
+  cdn_saved_micros: number;
+  rebate_micros: number;
+  pool_formula_micros: number;
+  pool_micros: number;
+  streamer_micros: number;
+  p2p_bytes: number;
+  payable_chunks: number;
+  supporters: number;
+  /** JSON of the policy the period was closed with. */
+  policy: string;
+}
+
+/** One supporter's line of a period (migration 008). */
+export interface PeriodSupportersTable {
+  period_id: string;
+  viewer_id: string;
+  bytes: number;
+  chunks: number;
+  receipts: number;
+  reputation: number;
+  /** JSON of the reputation parts. */
+  parts: string;
+  base_micros: number;
+  uptime_bonus: number;
+  qos_multiplier: number;
+  cap_micros: number;
+  earnings_micros: number;
+  amount_micros: number;
+}
+
+/** A ledger transaction: its entries sum to 0 (migration 008, `ledger/ledger.ts`). */
+export interface LedgerTransactionsTable {
+  id: string;
+  kind: 'revenue' | 'period_close' | 'payout' | 'payout_settled' | 'payout_failed' | 'correction';
+  idempotency_key: string;
+  period_id: string | null;
+  payout_id: string | null;
+  memo: string | null;
+  created_at: Timestamp;
+}
+
+/** One line of a ledger transaction: debit positive, credit negative (migration 008). */
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  transaction_id: string;
+  account: string;
+  amount_micros: number;
+  currency: string;
+  created_at: Timestamp;
+}
+
+/** Where a payee is paid by a provider (migration 008). */
+export interface PayoutAccountsTable {
+  payee_kind: 'supporter' | 'streamer';
+  payee_id: string;
+  provider: string;
+  destination: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One payout through a provider (migration 008). */
+export interface PayoutsTable {
+  id: string;
+  payee_kind: 'supporter' | 'streamer';
+  payee_id: string;
+  account: string;
+  provider: string;
+  destination: string;
+  amount_micros: number;
+  currency: string;
+  status: 'pending' | 'paid' | 'failed';
+  idempotency_key: string;
+  provider_ref: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 /** The whole database, as `Kysely<DB>` sees it. */
 export interface DB {
   streamers: StreamersTable;
@@ -214,4 +323,11 @@ export interface DB {
   credit_bounds: CreditBoundsTable;
   trust_holds: TrustHoldsTable;
   trust_hold_sessions: TrustHoldSessionsTable;
+  revenue_events: RevenueEventsTable;
+  periods: PeriodsTable;
+  period_supporters: PeriodSupportersTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
+  payout_accounts: PayoutAccountsTable;
+  payouts: PayoutsTable;
 }
