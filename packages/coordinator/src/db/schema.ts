@@ -87,6 +87,8 @@ export interface ReceiptsTable {
   /** The receipt's own timestamp, Unix ms. */
   signed_at: number;
   credited_at: Timestamp;
+  /** Request to last byte, as the receiver reported it (migration 008); null if it did not. */
+  delivery_ms: Generated<number | null>;
   /** The period the receipt was settled in (migration 008); null until then. */
   period_id: Generated<string | null>;
 }

@@ -108,3 +108,28 @@ export async function authenticateSessionBySecret(
   }
   return { ...session, last_seen_at: await touchSession(ctx, session.id) };
 }
+
+/**
+ * Authenticates a viewer (a supporter reading its earnings, statements and payouts): the bearer
+ * token is the secret of any session of `viewerId`, live or ended, since a viewer has no other
+ * credential. 401 `UNAUTHORIZED` alike for an unknown secret and for another viewer's, so the
+ * answer never tells whether a viewer id exists.
+ */
+export async function authenticateViewer(
+  ctx: AppContext,
+  req: Request,
+  viewerId: string,
+): Promise<SessionRow> {
+  const session = await ctx.db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('secret_hash', '=', hashSecret(bearerToken(req)))
+    .executeTakeFirst();
+  if (session === undefined || session.viewer_id !== viewerId) {
+    throw new ApiError(
+      'UNAUTHORIZED',
+      `the bearer token is no session secret of viewer ${viewerId}`,
+    );
+  }
+  return session;
+}

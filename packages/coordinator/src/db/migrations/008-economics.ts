@@ -13,6 +13,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   concurrently, writes one row.
  * - `period_supporters`: each supporter's line of a period: the payable bytes and chunks it
  *   delivered, its reputation and parts, its earnings weight and the amount it was paid.
+ * - `receipts.delivery_ms`: how long the receiver says the delivery took (request to last byte),
+ *   the latency part of reputation; null from SDKs that do not report it.
  * - `receipts.period_id`: the period a receipt was settled in; null until then. Receipts of held
  *   sessions, and of supporters below the payable reputation, stay null and enter a later
  *   period once payable; voided ones never do.
@@ -108,6 +110,7 @@ export const economicsMigration: Migration = {
       .execute();
 
     await db.schema.alterTable('receipts').addColumn('period_id', 'text').execute();
+    await db.schema.alterTable('receipts').addColumn('delivery_ms', 'integer').execute();
     await db.schema
       .createIndex('receipts_unsettled_idx')
       .on('receipts')
