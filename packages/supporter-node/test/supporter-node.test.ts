@@ -150,10 +150,11 @@ describe('a supporter node with a coordinator', () => {
     await new Promise<void>((resolve) => viewer!.once('ready', () => resolve()));
     clock = new PlaybackClock(viewer, playlist, renditionId(playlist));
     clock.start();
-    await sleep(12_000);
+    // Waits for the first verified segment from the node, and for at least four segments in all.
+    await expect.poll(() => fromNode.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => clock!.loaded.size, { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
     clock.stop();
     expect(clock.errors).toEqual([]);
-    expect(fromNode.length).toBeGreaterThanOrEqual(1);
     await viewer.coordinator!.flushReceipts();
 
     const verifiedBytes = fromNode.reduce((sum, bytes) => sum + bytes, 0);
