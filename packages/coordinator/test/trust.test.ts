@@ -6,11 +6,18 @@
  * but kept, and a reviewer releases or voids it through the authenticated admin endpoints.
  */
 import { bytesToHex, merkleProof, type ReceiptBody } from '@streamrp2p/protocol';
+import { sql, type Kysely } from 'kysely';
 import { expect, it, vi } from 'vitest';
+import type { DB } from '../src/db/schema.js';
 import type { CoordinatorOptions } from '../src/index.js';
 import { viewerCreditedBytes } from '../src/receipts/credit-reads.js';
 import { reputationOf } from '../src/trust/reputation.js';
-import { reputationFacts } from '../src/trust/viewer-reputation.js';
+import {
+  reputationFacts,
+  reputationFactsOf,
+  reputationsOf,
+  viewerReputation,
+} from '../src/trust/viewer-reputation.js';
 import { manualClock, startCoordinator, type Api } from './api.js';
 import { describeWithDatabases, type TestDatabase } from './databases.js';
 import {
@@ -74,6 +81,19 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
     expect(res.status).toBe(200);
     return res.body;
   };
+
+  /**
+   * Delivery times on the receipts crediting `viewerId`, cycling through `ms` in receipt order:
+   * what the receipts route stores from the receiver's `deliveryMs`, written here directly so
+   * the figures are exact.
+   */
+  async function reportDeliveryTimes(db: Kysely<DB>, viewerId: string, ms: (number | null)[]) {
+    await sql`
+      update receipts r set delivery_ms = (${ms}::int[])[1 + ((n.k - 1) % ${ms.length})::int]
+      from (select id, row_number() over (order by id) as k from receipts
+        where uploader_viewer_id = ${viewerId}) n
+      where r.id = n.id`.execute(db);
+  }
 
   /** A 60 s watch heartbeat of `session`; answers the points response. */
   async function heartbeat(api: Api, clock: { now: () => number }, session: TestSession) {
@@ -160,6 +180,7 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
       await serve(api, streamId, supporter, viewer, segments.slice(i * 2, i * 2 + 2));
     await serve(api, streamId, viewers[0]!, viewers[1]!, [segments[6]!]);
     await serve(api, streamId, viewers[1]!, viewers[0]!, [segments[7]!]);
+    await reportDeliveryTimes(coordinator.db, supporter.viewerId, [700, 800, 900]);
     await passChallenges(api, supporter, segments, 4);
 
     clock.advance(4 * MINUTE);
@@ -181,6 +202,10 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
     expect(early.reputation).toBeGreaterThan(0);
     expect(early.reputation).toBeLessThan(0.7);
     expect(early.reputationParts.diversity).toBeCloseTo(4 / 5, 4);
+    // The median delivery of 800 ms: (5000 - 800) / 4500.
+    expect(early.reputationParts.latency).toBeCloseTo(0.9333, 4);
+    // (4 passes + 8 deliveries / 100) / (4.08 + 2).
+    expect(early.reputationParts.success).toBeCloseTo(0.6711, 4);
 
     // 59 minutes in, seen throughout: still below the threshold, nothing payable.
     clock.advance(55 * MINUTE);
@@ -189,6 +214,7 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
     });
     const hour = await credit(api, supporter.viewerId);
     expect(hour.reputation).toBeLessThan(0.7);
+    expect(hour.reputation).toBeLessThanOrEqual(0.425);
     expect(hour.payableBytes).toBe(0);
     expect(hour.reputationParts.uptime).toBeGreaterThan(early.reputationParts.uptime);
     expect(hour.reputationParts.age).toBeGreaterThan(early.reputationParts.age);
@@ -440,6 +466,8 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
     await serve(api, streamId, a, receivers[0]!, segments.slice(0, 2));
     await serve(api, streamId, a, receivers[1]!, segments.slice(2, 4));
     await serve(api, streamId, a, receivers[2]!, segments.slice(4));
+    // One receiver reported no delivery time: the median is of the other four.
+    await reportDeliveryTimes(coordinator.db, a.viewerId, [3000, 1000, null, 2000, 4000]);
     const auth = { token: a.sessionSecret };
     const first = (await api.get(`/api/sessions/${a.sessionId}/challenges`, auth)).body
       .challenges[0];
@@ -476,15 +504,69 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
       challengesPassed: 0,
       challengesFailed: 1,
       challengesExpired: 1,
+      receiptsVerified: 5,
+      deliveryMedianMs: 2500,
       receiverNetworks: 2,
     });
     const expected = reputationOf(facts, clock.now());
     const read = await credit(api, a.viewerId);
     expect(read.reputation).toBe(expected.reputation);
     expect(read.reputationParts).toEqual(expected.parts);
-    expect(read.reputationParts.challenges).toBe(0);
+    // (0 + 5/100) / (0.05 + 3 x 2 + 2); (5000 - 2500) / 4500.
+    expect(read.reputationParts.success).toBe(0.0062);
+    expect(read.reputationParts.latency).toBe(0.5556);
     const summary = await api.get(`/api/sessions/${c.sessionId}`, { token: c.sessionSecret });
     expect(summary.body.reputation).toBe(expected.reputation);
+
+    // Read together, every viewer's facts are what it has read alone.
+    const now = new Date(clock.now());
+    const ids = [a.viewerId, ...receivers.map((r) => r.viewerId), 'nobody-2', a.viewerId];
+    const together = await reputationFactsOf(coordinator.db, ids, now);
+    const reputations = await reputationsOf(coordinator.db, ids, now);
+    expect([...together.keys()].sort()).toEqual([...new Set(ids)].sort());
+    for (const id of new Set(ids)) {
+      expect(together.get(id)).toEqual(await reputationFacts(coordinator.db, id, now));
+      expect(reputations.get(id)).toEqual({
+        ...(await viewerReputation(coordinator.db, id, now)),
+        firstSessionAt: together.get(id)!.firstSessionAt,
+      });
+    }
+    expect(reputations.get(a.viewerId)).toMatchObject({ reputation: expected.reputation });
+    expect(reputations.get('nobody-2')).toEqual({
+      reputation: 0,
+      parts: { uptime: 0, latency: 0, success: 0, diversity: 0, age: 0 },
+      firstSessionAt: undefined,
+    });
+    expect((await reputationsOf(coordinator.db, [], now)).size).toBe(0);
+  });
+
+  it('takes the delivery median over the 500 most recent receipts that report a time', async () => {
+    const { api, coordinator, clock, streamId } = await setup();
+    const uploader = await createSession(api, streamId, { ip: ownNetwork() });
+    const receiver = await createSession(api, streamId, { ip: ownNetwork() });
+    // Oldest first: 300 at 4 s, 250 at 100 ms, 250 at 1 s, then 100 without a time. The 500
+    // most recent with a time are 250 at 100 ms and 250 at 1 s: a median of 550 ms (all 800
+    // would give 1 s; the 500 most recent counting the untimed ones, 1 s).
+    await sql`
+      insert into receipts (stream_id, rendition, sequence, receiver_viewer_id,
+        receiver_session_id, uploader_session_id, uploader_viewer_id, byte_length, signed_at,
+        credited_at, delivery_ms)
+      select ${streamId}, 'seeded', g, ${receiver.viewerId}, ${receiver.sessionId},
+        ${uploader.sessionId}, ${uploader.viewerId}, 16384, ${clock.now()},
+        ${new Date(clock.now())}::timestamptz + g * interval '1 second',
+        case when g <= 300 then 4000 when g <= 550 then 100 when g <= 800 then 1000 end
+      from generate_series(1, 900) g`.execute(coordinator.db);
+    const now = new Date(clock.now() + HOUR);
+    const facts = await reputationFacts(coordinator.db, uploader.viewerId, now);
+    expect(facts).toMatchObject({
+      receiptsVerified: 900,
+      deliveryMedianMs: 550,
+      receiverNetworks: 1,
+    });
+    expect((await reputationFactsOf(coordinator.db, [uploader.viewerId], now)).get(
+      uploader.viewerId,
+    )).toEqual(facts);
+    expect((await credit(api, uploader.viewerId)).reputationParts.latency).toBe(0.9889);
   });
 
   it('an unknown viewer has no credit and no reputation', async () => {
@@ -496,7 +578,7 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
       frozenBytes: 0,
       pendingReviewBytes: 0,
       reputation: 0,
-      reputationParts: { uptime: 0, challenges: 0, diversity: 0, age: 0 },
+      reputationParts: { uptime: 0, latency: 0, success: 0, diversity: 0, age: 0 },
     });
     expect((await api.get('/api/viewers/bad%20id/credit')).status).toBe(400);
   });

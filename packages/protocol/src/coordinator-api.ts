@@ -82,9 +82,11 @@ export type PointsResponse = Static<typeof S.PointsResponse>;
 export type PointsBalanceResponse = Static<typeof S.PointsBalanceResponse>;
 
 /**
- * The parts of a reputation, each normalised to 0..1 (the coordinator README and decision 25
- * give the formula): `uptime` (time live in swarms), `challenges` (passed against failed and
- * expired), `diversity` (receivers on distinct networks), `age` (time since the first session).
+ * The parts of a reputation, each normalised to 0..1 (the coordinator README and decision 30
+ * give the formula): `uptime` (time live in swarms), `latency` (median delivery time),
+ * `success` (passed challenges and verified deliveries against failures), `diversity`
+ * (receivers on distinct networks), `age` (maturity: time since the first session).
+ * Reputation = age x (0.3 uptime + 0.25 latency + 0.25 success + 0.2 diversity).
  */
 export type ReputationParts = Static<typeof S.ReputationParts>;
 /** `GET /api/viewers/:viewerId/credit` — a viewer's credit, split by what may be paid. */

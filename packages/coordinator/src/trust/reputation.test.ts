@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COORDINATOR_CONFIG } from '../config/config.js';
 import {
+  latencyPart,
   maxReputationAt,
   REPUTATION_WEIGHTS,
   reputationOf,
@@ -18,6 +19,8 @@ function facts(overrides: Partial<ReputationFacts> = {}): ReputationFacts {
     challengesPassed: 0,
     challengesFailed: 0,
     challengesExpired: 0,
+    receiptsVerified: 0,
+    deliveryMedianMs: undefined,
     receiverNetworks: 0,
     ...overrides,
   };
@@ -28,7 +31,7 @@ describe('reputation', () => {
     expect(reputationOf(facts(), NOW).reputation).toBe(0);
     expect(reputationOf(facts({ firstSessionAt: undefined }), NOW)).toEqual({
       reputation: 0,
-      parts: { uptime: 0, challenges: 0, diversity: 0, age: 0 },
+      parts: { uptime: 0, latency: 0, success: 0, diversity: 0, age: 0 },
     });
   });
 
@@ -37,35 +40,51 @@ describe('reputation', () => {
     expect(sum).toBeCloseTo(1, 10);
   });
 
-  it('grows with each part: uptime, challenges, diversity, age', () => {
-    const base = reputationOf(facts({ firstSessionAt: NOW - HOUR }), NOW);
+  it('grows with each part: uptime, latency, success, diversity, age', () => {
+    const grown = { firstSessionAt: NOW - HOUR, liveMs: HOUR / 2 };
+    const base = reputationOf(facts(grown), NOW).reputation;
     const more = (f: Partial<ReputationFacts>) =>
-      reputationOf(facts({ firstSessionAt: NOW - HOUR, ...f }), NOW).reputation;
-    expect(more({ liveMs: HOUR })).toBeGreaterThan(base.reputation);
-    expect(more({ challengesPassed: 3 })).toBeGreaterThan(base.reputation);
-    expect(more({ receiverNetworks: 2 })).toBeGreaterThan(base.reputation);
-    expect(reputationOf(facts({ firstSessionAt: NOW - 2 * HOUR }), NOW).reputation).toBeGreaterThan(
-      base.reputation,
-    );
+      reputationOf(facts({ ...grown, ...f }), NOW).reputation;
+    expect(base).toBeGreaterThan(0);
+    expect(more({ liveMs: HOUR })).toBeGreaterThan(base);
+    expect(more({ deliveryMedianMs: 2000 })).toBeGreaterThan(base);
+    expect(more({ challengesPassed: 3 })).toBeGreaterThan(base);
+    expect(more({ receiptsVerified: 300 })).toBeGreaterThan(base);
+    expect(more({ receiverNetworks: 2 })).toBeGreaterThan(base);
+    expect(more({ firstSessionAt: NOW - 2 * HOUR })).toBeGreaterThan(base);
   });
 
   it('normalises each part as documented', () => {
-    const { parts } = reputationOf(
+    const { parts, reputation } = reputationOf(
       facts({
-        firstSessionAt: NOW - 2 * HOUR,
+        firstSessionAt: NOW - 1.5 * HOUR,
         liveMs: 1 * HOUR,
         challengesPassed: 4,
         challengesFailed: 1,
         challengesExpired: 1,
+        receiptsVerified: 200,
+        deliveryMedianMs: 1400,
         receiverNetworks: 2,
       }),
       NOW,
     );
-    expect(parts).toEqual({ uptime: 0.5, challenges: 0.3333, diversity: 0.4, age: 0.5 });
+    // success: (4 + 200/100) / (6 + 3 x 2 + 2) = 6/14; latency: (5000 - 1400) / 4500.
+    expect(parts).toEqual({ uptime: 0.5, latency: 0.8, success: 0.4286, diversity: 0.4, age: 0.75 });
+    // 0.75 x (0.3 x 0.5 + 0.25 x 0.8 + 0.25 x 0.4286 + 0.2 x 0.4) = 0.75 x 0.53715
+    expect(reputation).toBe(0.4029);
     expect(reputationOf(facts({ firstSessionAt: NOW - HOUR, liveMs: HOUR }), NOW).reputation).toBe(
-      0.2375,
+      0.075,
     );
     expect(reputationOf(facts({ receiverNetworks: 50 }), NOW).parts.diversity).toBe(1);
+  });
+
+  it('maps the median delivery time linearly from 1 at 500 ms to 0 at 5 s; none is 0', () => {
+    expect(latencyPart(undefined)).toBe(0);
+    expect(latencyPart(0)).toBe(1);
+    expect(latencyPart(500)).toBe(1);
+    expect(latencyPart(2750)).toBe(0.5);
+    expect(latencyPart(5000)).toBe(0);
+    expect(latencyPart(60_000)).toBe(0);
   });
 
   it('never counts more uptime than age (parallel sessions do not help)', () => {
@@ -73,23 +92,26 @@ describe('reputation', () => {
     expect(parts.uptime).toBe(0.5);
   });
 
-  it('failed and expired challenges pull the challenges part down', () => {
-    const clean = reputationOf(facts({ challengesPassed: 10 }), NOW).parts.challenges;
-    const failed = reputationOf(facts({ challengesPassed: 10, challengesFailed: 2 }), NOW).parts
-      .challenges;
-    const expired = reputationOf(facts({ challengesPassed: 10, challengesExpired: 2 }), NOW).parts
-      .challenges;
-    expect(failed).toBeLessThan(clean);
-    expect(expired).toBe(failed);
+  it('failed and expired challenges pull the success part down; deliveries count 1/100 of a pass', () => {
+    const success = (f: Partial<ReputationFacts>) => reputationOf(facts(f), NOW).parts.success;
+    const clean = success({ challengesPassed: 10 });
+    expect(success({ challengesPassed: 10, challengesFailed: 2 })).toBeLessThan(clean);
+    expect(success({ challengesPassed: 10, challengesExpired: 2 })).toBe(
+      success({ challengesPassed: 10, challengesFailed: 2 }),
+    );
+    expect(success({ receiptsVerified: 1000 })).toBe(clean);
+    expect(success({ receiptsVerified: 200 })).toBe(0.5);
   });
 
   it('cannot reach the payable threshold within one hour of the first session, whatever it does', () => {
     const threshold = DEFAULT_COORDINATOR_CONFIG.payableReputation;
     expect(maxReputationAt(HOUR)).toBeLessThan(threshold);
-    expect(maxReputationAt(HOUR)).toBeCloseTo(0.6375, 4);
-    // The earliest a flawless viewer gets there: 1 h 16 min.
-    expect(maxReputationAt(1.25 * HOUR)).toBeLessThan(threshold);
-    expect(maxReputationAt(1.3 * HOUR)).toBeGreaterThanOrEqual(threshold);
+    // Maturity 0.5 x the best quality with half an uptime part (0.3 x 0.5 + 0.7).
+    expect(maxReputationAt(HOUR)).toBeCloseTo(0.425, 4);
+    // The earliest a flawless viewer gets there: 1 h 31 min.
+    expect(maxReputationAt(90 * 60_000)).toBeLessThan(threshold);
+    expect(maxReputationAt(91 * 60_000)).toBeGreaterThanOrEqual(threshold);
+    expect(maxReputationAt(2 * HOUR)).toBe(1);
   });
 
   it('never exceeds the most its age allows, and stays in 0..1, for any facts', () => {
@@ -100,8 +122,10 @@ describe('reputation', () => {
         fc.nat(10_000),
         fc.nat(10_000),
         fc.nat(10_000),
+        fc.nat(10_000_000),
+        fc.option(fc.nat(100_000), { nil: undefined }),
         fc.nat(10_000),
-        (ageMs, liveMs, passed, failed, expired, networks) => {
+        (ageMs, liveMs, passed, failed, expired, verified, median, networks) => {
           const { reputation, parts } = reputationOf(
             facts({
               firstSessionAt: NOW - ageMs,
@@ -109,29 +133,40 @@ describe('reputation', () => {
               challengesPassed: passed,
               challengesFailed: failed,
               challengesExpired: expired,
+              receiptsVerified: verified,
+              deliveryMedianMs: median,
               receiverNetworks: networks,
             }),
             NOW,
           );
           expect(reputation).toBeGreaterThanOrEqual(0);
           expect(reputation).toBeLessThanOrEqual(maxReputationAt(ageMs) + 1e-4);
-          for (const part of Object.values(parts)) expect(part).toBeLessThanOrEqual(1);
-          if (ageMs <= HOUR) expect(reputation).toBeLessThan(0.7);
+          for (const part of Object.values(parts)) {
+            expect(part).toBeGreaterThanOrEqual(0);
+            expect(part).toBeLessThanOrEqual(1);
+          }
+          if (ageMs <= HOUR) expect(reputation).toBeLessThanOrEqual(0.425);
         },
       ),
     );
   });
 
-  it('lets an honest supporter past the threshold once it has grown', () => {
-    const honest = reputationOf(
-      facts({
-        firstSessionAt: NOW - 12 * HOUR,
-        liveMs: 8 * HOUR,
-        challengesPassed: 5,
-        receiverNetworks: 2,
-      }),
-      NOW,
-    );
-    expect(honest.reputation).toBeGreaterThanOrEqual(0.7);
+  it('lets an honest supporter past the threshold once it has grown, not before 1 h 50 min', () => {
+    // The header's example: deliveries at a 1.5 s median, 5 passes and 500 deliveries, 2 networks.
+    const honest = (ageMs: number) =>
+      reputationOf(
+        facts({
+          firstSessionAt: NOW - ageMs,
+          liveMs: ageMs,
+          challengesPassed: 5,
+          receiptsVerified: 500,
+          deliveryMedianMs: 1500,
+          receiverNetworks: 2,
+        }),
+        NOW,
+      ).reputation;
+    expect(honest(110 * 60_000)).toBeLessThan(0.7);
+    expect(honest(111 * 60_000)).toBeGreaterThanOrEqual(0.7);
+    expect(honest(12 * HOUR)).toBeCloseTo(0.7828, 3);
   });
 });

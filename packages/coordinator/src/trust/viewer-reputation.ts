@@ -1,66 +1,141 @@
-/** Reads the facts of a viewer's reputation (`reputation.ts`) in one statement. */
+/**
+ * Reads the facts of reputations (`reputation.ts`): for one viewer (the credit and session
+ * routes) or for many at once (a period close), with the same statement, so both agree.
+ */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { reputationOf, type Reputation, type ReputationFacts } from './reputation.js';
+import {
+  REPUTATION_SCALES,
+  reputationOf,
+  type Reputation,
+  type ReputationFacts,
+} from './reputation.js';
+
+interface FactsRow {
+  viewer_id: string;
+  first_at: Date | string | null;
+  live_ms: number | null;
+  passed: number | null;
+  failed: number | null;
+  expired: number | null;
+  verified: number | null;
+  delivery_median_ms: number | null;
+  networks: number | null;
+}
+
+/** A viewer without sessions, challenges or receipts. */
+const NO_FACTS: ReputationFacts = Object.freeze({
+  firstSessionAt: undefined,
+  liveMs: 0,
+  challengesPassed: 0,
+  challengesFailed: 0,
+  challengesExpired: 0,
+  receiptsVerified: 0,
+  deliveryMedianMs: undefined,
+  receiverNetworks: 0,
+});
 
 /**
- * The facts of `viewerId` at `now`. Live time is the union of its sessions' intervals (gaps and
- * islands over the intervals sorted by start), so parallel sessions count the wall clock once.
+ * The facts of each of `viewerIds` at `now`, in one statement whatever their number. Live time
+ * is the union of a viewer's sessions' intervals (gaps and islands over the intervals sorted by
+ * start, per viewer), so parallel sessions count the wall clock once. The delivery median is
+ * read per viewer through `receipts_uploader_delivery_idx` (migration 009), newest first.
  */
+export async function reputationFactsOf(
+  db: Kysely<DB>,
+  viewerIds: readonly string[],
+  now: Date,
+): Promise<Map<string, ReputationFacts>> {
+  const ids = [...new Set(viewerIds)];
+  const facts = new Map<string, ReputationFacts>();
+  if (ids.length === 0) return facts;
+  const { rows } = await sql<FactsRow>`
+    with v as (
+      select unnest(${ids}::text[]) as viewer_id
+    ), s as (
+      select viewer_id, id, network_key, created_at,
+        greatest(created_at, least(coalesce(ended_at, last_seen_at), ${now}::timestamptz)) as until
+      from sessions where viewer_id = any(${ids}::text[])
+    ), ordered as (
+      select viewer_id, created_at, until,
+        max(until) over (partition by viewer_id order by created_at, until
+          rows between unbounded preceding and 1 preceding) as reach
+      from s
+    ), islands as (
+      select viewer_id, created_at, until,
+        sum(case when reach is null or created_at > reach then 1 else 0 end)
+          over (partition by viewer_id order by created_at, until) as island
+      from ordered
+    ), spans as (
+      select viewer_id, min(created_at) as a, max(until) as b
+      from islands group by viewer_id, island
+    ), live as (
+      select viewer_id, sum(extract(epoch from (b - a)) * 1000)::float8 as live_ms,
+        min(a) as first_at
+      from spans group by viewer_id
+    ), c as (
+      select s.viewer_id,
+        count(*) filter (where c.passed)::float8 as passed,
+        count(*) filter (where c.passed = false)::float8 as failed,
+        count(*) filter (where c.answered_at is null and c.expires_at <= ${now}::timestamptz)
+          ::float8 as expired
+      from challenges c join s on s.id = c.session_id
+      group by s.viewer_id
+    ), credited as (
+      select uploader_viewer_id as viewer_id, receiver_session_id, count(*) as receipts
+      from receipts where uploader_viewer_id = any(${ids}::text[])
+      group by uploader_viewer_id, receiver_session_id
+    ), r as (
+      select viewer_id, sum(receipts)::float8 as verified from credited group by viewer_id
+    ), n as (
+      select r.viewer_id, count(distinct rs.network_key)::float8 as networks
+      from credited r join sessions rs on rs.id = r.receiver_session_id
+      where not exists (
+        select 1 from s own where own.viewer_id = r.viewer_id and own.network_key = rs.network_key)
+      group by r.viewer_id
+    ), lat as (
+      select v.viewer_id, m.median as delivery_median_ms
+      from v cross join lateral (
+        select percentile_cont(0.5) within group (order by d.delivery_ms)::float8 as median
+        from (
+          select delivery_ms from receipts
+          where uploader_viewer_id = v.viewer_id and delivery_ms is not null
+          order by credited_at desc, id desc
+          limit ${REPUTATION_SCALES.latencySampleReceipts}
+        ) d
+      ) m
+    )
+    select v.viewer_id, live.first_at, live.live_ms, c.passed, c.failed, c.expired, r.verified,
+      lat.delivery_median_ms, n.networks
+    from v
+      left join live on live.viewer_id = v.viewer_id
+      left join c on c.viewer_id = v.viewer_id
+      left join r on r.viewer_id = v.viewer_id
+      left join n on n.viewer_id = v.viewer_id
+      left join lat on lat.viewer_id = v.viewer_id`.execute(db);
+  for (const row of rows) {
+    facts.set(row.viewer_id, {
+      firstSessionAt: row.first_at == null ? undefined : new Date(row.first_at).getTime(),
+      liveMs: Number(row.live_ms ?? 0),
+      challengesPassed: Number(row.passed ?? 0),
+      challengesFailed: Number(row.failed ?? 0),
+      challengesExpired: Number(row.expired ?? 0),
+      receiptsVerified: Number(row.verified ?? 0),
+      deliveryMedianMs: row.delivery_median_ms == null ? undefined : Number(row.delivery_median_ms),
+      receiverNetworks: Number(row.networks ?? 0),
+    });
+  }
+  for (const id of ids) if (!facts.has(id)) facts.set(id, { ...NO_FACTS });
+  return facts;
+}
+
+/** The facts of `viewerId` at `now`. */
 export async function reputationFacts(
   db: Kysely<DB>,
   viewerId: string,
   now: Date,
 ): Promise<ReputationFacts> {
-  const { rows } = await sql<{
-    first_at: Date | null;
-    live_ms: number | null;
-    passed: number;
-    failed: number;
-    expired: number;
-    networks: number;
-  }>`
-    with s as (
-      select id, network_key, created_at,
-        greatest(created_at, least(coalesce(ended_at, last_seen_at), ${now}::timestamptz)) as until
-      from sessions where viewer_id = ${viewerId}
-    ), ordered as (
-      select created_at, until,
-        max(until) over (order by created_at, until
-          rows between unbounded preceding and 1 preceding) as reach
-      from s
-    ), islands as (
-      select created_at, until,
-        sum(case when reach is null or created_at > reach then 1 else 0 end)
-          over (order by created_at, until) as island
-      from ordered
-    ), spans as (
-      select min(created_at) as a, max(until) as b from islands group by island
-    ), c as (
-      select passed, answered_at, expires_at from challenges
-      where session_id in (select id from s)
-    )
-    select
-      (select min(created_at) from s) as first_at,
-      (select sum(extract(epoch from (b - a)) * 1000)::float8 from spans) as live_ms,
-      (select count(*)::int from c where passed) as passed,
-      (select count(*)::int from c where passed = false) as failed,
-      (select count(*)::int from c where answered_at is null and expires_at <= ${now}::timestamptz)
-        as expired,
-      (select count(distinct rs.network_key)::int
-        from (select distinct receiver_session_id from receipts
-          where uploader_viewer_id = ${viewerId}) as r
-        join sessions rs on rs.id = r.receiver_session_id
-        where rs.network_key not in (select network_key from s)) as networks`.execute(db);
-  const row = rows[0];
-  return {
-    firstSessionAt: row?.first_at == null ? undefined : new Date(row.first_at).getTime(),
-    liveMs: Number(row?.live_ms ?? 0),
-    challengesPassed: row?.passed ?? 0,
-    challengesFailed: row?.failed ?? 0,
-    challengesExpired: row?.expired ?? 0,
-    receiverNetworks: row?.networks ?? 0,
-  };
+  return (await reputationFactsOf(db, [viewerId], now)).get(viewerId) ?? { ...NO_FACTS };
 }
 
 /** The reputation of `viewerId` at `now` (0 for a viewer without sessions). */
@@ -70,4 +145,24 @@ export async function viewerReputation(
   now: Date,
 ): Promise<Reputation> {
   return reputationOf(await reputationFacts(db, viewerId, now), now.getTime());
+}
+
+/**
+ * The reputation of each of `viewerIds` at `now`, in a constant number of statements (one),
+ * with the first session of each (the account age the monthly earnings cap grows with).
+ *
+ * @example
+ * const reputations = await reputationsOf(db, ['viewer-1', 'viewer-2'], new Date());
+ * reputations.get('viewer-1')?.reputation; // 0..1
+ */
+export async function reputationsOf(
+  db: Kysely<DB>,
+  viewerIds: readonly string[],
+  now: Date,
+): Promise<Map<string, Reputation & { firstSessionAt: number | undefined }>> {
+  const out = new Map<string, Reputation & { firstSessionAt: number | undefined }>();
+  for (const [id, facts] of await reputationFactsOf(db, viewerIds, now)) {
+    out.set(id, { ...reputationOf(facts, now.getTime()), firstSessionAt: facts.firstSessionAt });
+  }
+  return out;
 }

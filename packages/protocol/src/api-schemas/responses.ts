@@ -120,12 +120,13 @@ export const PointsBalanceResponse = Closed({
 
 export const Health = Closed({ status: Type.Literal('ok') });
 
-/** The parts of a reputation, each 0..1 (decision 25 gives the formula). */
+/** The parts of a reputation, each 0..1 (decisions 25 and 30 give the formula). */
 export const ReputationParts = Closed({
-  uptime: Ratio(),
-  challenges: Ratio(),
-  diversity: Ratio(),
-  age: Ratio(),
+  uptime: Ratio('Time live in swarms, full at 2 h'),
+  latency: Ratio('Median delivery time of recent receipts: 1 at 500 ms or less, 0 at 5 s'),
+  success: Ratio('Passed challenges and verified deliveries against failures'),
+  diversity: Ratio('Receivers on distinct networks, full at 5'),
+  age: Ratio('Maturity: time since the first session, full at 2 h; multiplies the rest'),
 });
 export const ViewerCreditResponse = Closed({
   viewerId: Str(),
