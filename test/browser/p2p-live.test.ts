@@ -76,6 +76,25 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
     await Promise.all([sharing.close(), consumer.close()]);
   });
 
+  it("the demo page explains one viewer per browser and counts the indexer's origin bytes apart", async () => {
+    const page = await browser.newPage();
+    await page.goto(demo.url);
+    expect(await page.textContent('.note')).toMatch(/Two tabs of one browser are one viewer/);
+    expect(await page.textContent('#node-command')).toContain(`--stream-id ${demo.streamId}`);
+    // The indexer fetched every segment it hashed; the page shows those apart from viewers'.
+    await page.waitForFunction(
+      () =>
+        /to indexer\s+[1-9]\d* segment requests/.test(
+          document.getElementById('origin')!.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
+    const indexer = demo.origin.stats().clients.indexer;
+    expect(indexer?.segmentRequests).toBeGreaterThan(0);
+    await page.close();
+  });
+
   it('the script-tag embed mounts a player from data attributes and plays', async () => {
     const page = await browser.newPage();
     await page.goto(`${demo.url}embed.html`);

@@ -13,20 +13,32 @@ function portFrom(value: string | undefined, name: string, fallback: number): nu
   return port;
 }
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string' },
-    'origin-port': { type: 'string' },
-    'tracker-port': { type: 'string' },
-    'coordinator-port': { type: 'string' },
-    host: { type: 'string' },
-    help: { type: 'boolean' },
-  },
-});
+const USAGE = `Usage: npm start -- [--port 8080] [--origin-port 8081] [--tracker-port 8090]
+                 [--coordinator-port 8091] [--host 127.0.0.1]`;
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        'origin-port': { type: 'string' },
+        'tracker-port': { type: 'string' },
+        'coordinator-port': { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (error) {
+    // node:util's message names the flag ("Unknown option '--prot'…"); one line, no stack.
+    console.error(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseFlags();
 
 if (values.help) {
-  console.log(`Usage: npm start -- [--port 8080] [--origin-port 8081] [--tracker-port 8090]
-                 [--coordinator-port 8091] [--host 127.0.0.1]
+  console.log(`${USAGE}
 
 Environment: PORT, ORIGIN_PORT, TRACKER_PORT, COORDINATOR_PORT, HOST set the same.
 The coordinator keeps its data in an embedded database under DATA_DIR (default

@@ -3,7 +3,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LiveOriginError } from './live-origin-error.js';
-import { ANONYMOUS_CLIENT } from './stats.js';
+import { ANONYMOUS_CLIENT, INDEXER_CLIENT } from './stats.js';
 
 /** Header that identifies a client for accounting. */
 export const CLIENT_HEADER = 'x-client-id';
@@ -78,7 +78,8 @@ export interface ClientIdentity {
 }
 
 /**
- * `X-Client-Id` header, else `?client=`, else {@link ANONYMOUS_CLIENT}. Returns undefined for
+ * `X-Client-Id` header, else `?client=`, else {@link INDEXER_CLIENT} for the coordinator's
+ * segment indexer (its User-Agent), else {@link ANONYMOUS_CLIENT}. Returns undefined for
  * an id that is not 1-128 printable ASCII characters.
  */
 export function identifyClient(req: IncomingMessage, url: URL): ClientIdentity | undefined {
@@ -88,6 +89,9 @@ export function identifyClient(req: IncomingMessage, url: URL): ClientIdentity |
   if (query !== undefined && !CLIENT_ID.test(query)) return undefined;
   if (headerId !== undefined && headerId !== '') {
     return CLIENT_ID.test(headerId) ? { id: headerId, fromQuery: query } : undefined;
+  }
+  if (query === undefined && /^StreamrP2P-Indexer\//.test(req.headers['user-agent'] ?? '')) {
+    return { id: INDEXER_CLIENT, fromQuery: undefined };
   }
   return { id: query ?? ANONYMOUS_CLIENT, fromQuery: query };
 }

@@ -34,12 +34,18 @@ export interface OriginStats {
   playlistRequests: number;
   /** Segment requests answered with an injected failure (any kind). */
   failuresInjected: number;
-  /** Counters per client id (`X-Client-Id` header, else `?client=`, else `anonymous`). */
+  /**
+   * Counters per client id (`X-Client-Id` header, else `?client=`, else `indexer` for the
+   * coordinator's segment indexer, else `anonymous`).
+   */
   clients: Record<string, ClientTraffic>;
 }
 
 /** Client id for requests that carry none. */
 export const ANONYMOUS_CLIENT = 'anonymous';
+
+/** Client id of the StreamrP2P coordinator's segment indexer (by its User-Agent). */
+export const INDEXER_CLIENT = 'indexer';
 
 function emptyTraffic(): ClientTraffic {
   return {

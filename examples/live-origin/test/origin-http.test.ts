@@ -238,6 +238,18 @@ describe('accounting', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("counts the coordinator's segment indexer apart, by its User-Agent", async () => {
+    await httpRequest(`${origin.url}/vod/240p/seg0.ts`, {
+      headers: { 'User-Agent': 'StreamrP2P-Indexer/0.1' },
+    });
+    await httpRequest(`${origin.url}/vod/240p/seg0.ts`, {
+      headers: { 'User-Agent': 'Mozilla/5.0' },
+    });
+    const { clients } = origin.stats();
+    expect(clients.indexer?.segmentRequests).toBe(1);
+    expect(clients.anonymous?.segmentRequests).toBe(1);
+  });
+
   it('resets through the library and through POST /stats/reset', async () => {
     await httpRequest(`${origin.url}/vod/240p/seg0.ts`);
     expect(origin.stats().totalBytes).toBeGreaterThan(0);

@@ -10,6 +10,7 @@ import {
   OriginFetchError,
   OriginRefusedError,
   type OriginGuard,
+  INDEXER_USER_AGENT,
 } from './origin-fetch.js';
 
 /** The test origins listen on 127.0.0.1; only it is allow-listed. */
@@ -37,9 +38,11 @@ const opts = (attempts: number, timeoutMs = 2000, guard: OriginGuard = loopback)
 describe('fetchWithRetry', () => {
   it('retries 503s and returns the complete body', async () => {
     let calls = 0;
+    const agents: Array<string | undefined> = [];
     const url = await listen(
-      createServer((_req, res) => {
+      createServer((req, res) => {
         calls++;
+        agents.push(req.headers['user-agent']);
         if (calls < 3) res.writeHead(503).end();
         else res.end('hello');
       }),
@@ -54,6 +57,8 @@ describe('fetchWithRetry', () => {
     );
     expect(new TextDecoder().decode(body)).toBe('hello');
     expect(errors).toEqual([1, 2]);
+    // Origins (and the demo's per-client counters) tell the indexer apart by its User-Agent.
+    expect(agents).toEqual([INDEXER_USER_AGENT, INDEXER_USER_AGENT, INDEXER_USER_AGENT]);
   });
 
   it('gives up after the last attempt', async () => {

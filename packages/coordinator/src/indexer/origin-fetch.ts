@@ -12,6 +12,13 @@ import { OriginNotAllowedError, OriginPolicy } from '../streams/origin-policy.js
 import { rangeHeader, takeRange } from './byte-range.js';
 
 /** An origin request that failed (status, network, timeout or truncated body). */
+
+/**
+ * The indexer's User-Agent, so an origin's logs (and the demo origin's per-client counters) can
+ * tell the coordinator's fetches from viewers'.
+ */
+export const INDEXER_USER_AGENT = 'StreamrP2P-Indexer/0.1';
+
 export class OriginFetchError extends Error {
   override readonly name: string = 'OriginFetchError';
 }
@@ -94,7 +101,10 @@ export async function fetchBytes(
 ): Promise<Uint8Array> {
   const { url, range } = resource;
   const what = resourceLabel(resource);
-  const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+  const headers: Record<string, string> = {
+    'accept-encoding': 'identity',
+    'user-agent': INDEXER_USER_AGENT,
+  };
   if (range !== undefined) headers.range = rangeHeader(range);
   const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs)]);
   const res = await follow(url, what, headers, signal, opts.guard ?? strictGuard());
