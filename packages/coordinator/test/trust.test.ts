@@ -563,9 +563,9 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
       deliveryMedianMs: 550,
       receiverNetworks: 1,
     });
-    expect((await reputationFactsOf(coordinator.db, [uploader.viewerId], now)).get(
-      uploader.viewerId,
-    )).toEqual(facts);
+    expect(
+      (await reputationFactsOf(coordinator.db, [uploader.viewerId], now)).get(uploader.viewerId),
+    ).toEqual(facts);
     expect((await credit(api, uploader.viewerId)).reputationParts.latency).toBe(0.9889);
   });
 

@@ -15,7 +15,8 @@
  * an earlier one. The pool is shared in proportion to earnings by the largest-remainder method
  * (ties by id), so the shares add up exactly to the pool and each is within one micro-unit of
  * its exact proportion. All arithmetic is BigInt; every remainder of a floor goes to the
- * streamer.
+ * streamer. Figures beyond 2^53 - 1 (only the CDN saving, the rebate and the pool formula can
+ * get there) are reported as 2^53 - 1.
  */
 import type { EconomicsPolicy } from './policy.js';
 
@@ -53,12 +54,14 @@ function amount(name: string, value: number): bigint {
   return BigInt(value);
 }
 
-function safe(name: string, value: bigint): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new RangeError(`${name} (${value}) is more than a safe integer of micro-units`);
-  }
-  return Number(value);
-}
+/**
+ * A reported figure as a number. Fee, pool and streamer never exceed the revenue; the CDN
+ * saving, the rebate and the pool formula can (petabytes at a high CDN price, or a formula
+ * adding a huge rebate), and are then reported as the largest safe integer: they only matter
+ * up to the revenue, which is a safe integer.
+ */
+const reported = (value: bigint): number =>
+  value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
 
 const min = (...xs: bigint[]) => xs.reduce((a, b) => (b < a ? b : a));
 
@@ -121,12 +124,12 @@ export function splitRevenue(input: SplitInput, policy: EconomicsPolicy): Revenu
 
   return {
     revenueMicros: input.revenueMicros,
-    platformFeeMicros: safe('platformFeeMicros', fee),
-    cdnSavedMicros: safe('cdnSavedMicros', cdnSaved),
-    rebateMicros: safe('rebateMicros', rebate),
-    poolFormulaMicros: safe('poolFormulaMicros', poolFormula),
-    poolMicros: safe('poolMicros', pool),
-    streamerMicros: safe('streamerMicros', afterFee - pool),
+    platformFeeMicros: Number(fee),
+    cdnSavedMicros: reported(cdnSaved),
+    rebateMicros: reported(rebate),
+    poolFormulaMicros: reported(poolFormula),
+    poolMicros: Number(pool),
+    streamerMicros: Number(afterFee - pool),
     supporters: input.supporters.map((s, i) => ({
       id: s.id,
       earningsMicros: s.earningsMicros,

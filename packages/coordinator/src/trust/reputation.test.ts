@@ -69,7 +69,13 @@ describe('reputation', () => {
       NOW,
     );
     // success: (4 + 200/100) / (6 + 3 x 2 + 2) = 6/14; latency: (5000 - 1400) / 4500.
-    expect(parts).toEqual({ uptime: 0.5, latency: 0.8, success: 0.4286, diversity: 0.4, age: 0.75 });
+    expect(parts).toEqual({
+      uptime: 0.5,
+      latency: 0.8,
+      success: 0.4286,
+      diversity: 0.4,
+      age: 0.75,
+    });
     // 0.75 x (0.3 x 0.5 + 0.25 x 0.8 + 0.25 x 0.4286 + 0.2 x 0.4) = 0.75 x 0.53715
     expect(reputation).toBe(0.4029);
     expect(reputationOf(facts({ firstSessionAt: NOW - HOUR, liveMs: HOUR }), NOW).reputation).toBe(
