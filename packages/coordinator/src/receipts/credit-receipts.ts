@@ -13,6 +13,8 @@ export interface Credit {
   uploaderViewerId: string;
   /** Most bytes the uploader session may have been credited in all (`uploaderLimit`). */
   uploaderLimit: number;
+  /** The receiver's measure of the transfer, ms (`receipts.delivery_ms`), when it sent one. */
+  deliveryMs: number | null;
 }
 
 /** The receiver's bound for this batch, and the window sum it came from (cached for later). */
@@ -123,9 +125,10 @@ async function creditOnce(
         ${sorted.map((c) => c.uploaderViewerId)}::text[],
         ${sorted.map((c) => c.byteLength)}::bigint[],
         ${sorted.map((c) => c.signedAt)}::float8[],
-        ${sorted.map((c) => c.uploaderLimit)}::float8[]
+        ${sorted.map((c) => c.uploaderLimit)}::float8[],
+        ${sorted.map((c) => c.deliveryMs)}::int[]
       ) with ordinality as r(rendition, sequence, uploader_session_id, uploader_viewer_id,
-        byte_length, signed_at, uploader_limit, position)
+        byte_length, signed_at, uploader_limit, delivery_ms, position)
     ), uploaded as (
       select b.*, coalesce(l.uploaded_bytes, 0)
         + sum(case when b.known then 0 else b.byte_length end)
@@ -144,10 +147,10 @@ async function creditOnce(
     ), inserted as (
       insert into receipts (stream_id, rendition, sequence, receiver_viewer_id,
         receiver_session_id, uploader_session_id, uploader_viewer_id, byte_length, signed_at,
-        credited_at)
+        credited_at, delivery_ms)
       select ${receiver.stream_id}, j.rendition, j.sequence, ${receiver.viewer_id},
         ${receiver.id}, j.uploader_session_id, j.uploader_viewer_id, j.byte_length, j.signed_at,
-        ${now}::timestamptz
+        ${now}::timestamptz, j.delivery_ms
       from judged j where j.verdict = 'ok' and (select fresh from fresh)
       order by j.position
       on conflict (receiver_viewer_id, stream_id, rendition, sequence) do nothing

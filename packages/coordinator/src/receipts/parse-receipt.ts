@@ -1,9 +1,10 @@
-import { hexToBytes, type ReceiptBody } from '@streamrp2p/protocol';
+import { hexToBytes, type ReceiptBody, type UsageReport } from '@streamrp2p/protocol';
 import { MAX_RECEIPTS_PER_BATCH, PostReceiptsRequest } from '@streamrp2p/protocol/api-schemas';
 import type { ValueError } from '@sinclair/typebox/errors';
 import { ApiError } from '../errors.js';
 import * as validate from '../http/validate.js';
 import { validationMessage } from '../http/validation-messages.js';
+import { checkUsage } from '../metrics/usage.js';
 import { fromBase64url } from '../sessions/public-key.js';
 
 export { MAX_RECEIPTS_PER_BATCH };
@@ -21,6 +22,8 @@ export interface ParsedReceiptsRequest {
   signature: Uint8Array<ArrayBuffer>;
   /** The meeting tickets the batch relies on (opaque strings, verified per receipt later). */
   tickets: string[];
+  /** What the viewer loaded since its previous report (decision 33), within physical bounds. */
+  usage: UsageReport | undefined;
 }
 
 const BAD_SIGNATURE = 'body.signature must be 64 bytes (IEEE P1363 r||s), base64url';
@@ -46,6 +49,10 @@ function explain(errors: readonly ValueError[], input: unknown): ApiError | unde
               .map((e) => ({ ...e, path: e.path.slice(`/receipts/${index}`.length) })),
           );
     return new ApiError('INVALID_RECEIPT', `receipts[${index}]: ${message}`);
+  }
+  if (first.path.startsWith('/usage')) {
+    const usage = errors.filter((e) => e.path.startsWith('/usage'));
+    return new ApiError('INVALID_USAGE', validationMessage('body', usage));
   }
   if (first.path !== '/signature') return undefined;
   return new ApiError(
@@ -76,10 +83,12 @@ export function parseReceiptsRequest(input: unknown): ParsedReceiptsRequest {
   const body = receiptsBody.parse(input);
   const signature = fromBase64url(body.signature);
   if (signature?.length !== 64) throw new ApiError('VALIDATION_ERROR', BAD_SIGNATURE);
+  if (body.usage !== undefined) checkUsage(body.usage);
   return {
     sessionId: body.sessionId,
     receipts: body.receipts.map((r) => ({ ...r, rootBytes: hexToBytes(r.root) })),
     signature,
     tickets: body.tickets ?? [],
+    usage: body.usage,
   };
 }

@@ -147,6 +147,7 @@ export async function processReceipts(
       uploaderSessionId: outcome.uploader.id,
       uploaderViewerId: outcome.uploader.viewerId,
       uploaderLimit: uploaderLimit(ctx.config, outcome.uploader.createdAt, now),
+      deliveryMs: receipt.deliveryMs ?? null,
     });
   }
 

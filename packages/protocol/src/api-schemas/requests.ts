@@ -6,6 +6,10 @@
 import { Type } from '@sinclair/typebox';
 import { MAX_TICKET_LENGTH, MAX_TICKETS_PER_BATCH } from '../meeting-ticket.js';
 import { Closed, Hex32, Id, Text, U32 } from './builders.js';
+import { UsageReport } from './analytics.js';
+
+/** Most milliseconds a receipt's `deliveryMs` may say (10 minutes). */
+export const MAX_DELIVERY_MS = 600_000;
 
 /** Most receipts in one `POST /api/receipts`. */
 export const MAX_RECEIPTS_PER_BATCH = 500;
@@ -46,6 +50,15 @@ export const ReceiptBody = Closed(
     root: Hex32('Merkle root, lowercase hex'),
     byteLength: U32(),
     timestamp: Type.Number({ minimum: 0, description: 'Unix milliseconds' }),
+    deliveryMs: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_DELIVERY_MS,
+        description:
+          'Request to last byte of the transfer, ms, as the receiver measured it. Not in the ' +
+          'signed encoding: the receiver posts the batch with its session secret, so it is its word',
+      }),
+    ),
   },
   "A receipt as posted: the receiver is the request's sessionId; no signature of its own",
 );
@@ -74,6 +87,7 @@ export const PostReceiptsRequest = Closed({
       },
     ),
   ),
+  usage: Type.Optional(UsageReport),
 });
 
 export const ChallengeAnswerRequest = Closed({
