@@ -103,9 +103,17 @@ describeWithDatabases('stream metrics', (t) => {
     const s2 = await seedSegment(coordinator.db, stream.streamId, 2, { byteLength: 30_000 });
     const s3 = await seedSegment(coordinator.db, stream.streamId, 3, { byteLength: 20_000 });
     const receipts = [
-      receiptBody({ ...receiptFor(a!, s1, stream.streamId), timestamp: clock.now(), deliveryMs: 321 }),
+      receiptBody({
+        ...receiptFor(a!, s1, stream.streamId),
+        timestamp: clock.now(),
+        deliveryMs: 321,
+      }),
       receiptBody({ ...receiptFor(a!, s2, stream.streamId), timestamp: clock.now() }),
-      receiptBody({ ...receiptFor(b!, s3, stream.streamId), timestamp: clock.now(), deliveryMs: 0 }),
+      receiptBody({
+        ...receiptFor(b!, s3, stream.streamId),
+        timestamp: clock.now(),
+        deliveryMs: 0,
+      }),
     ];
     const res = await post(api, receiver!, receipts, { usage: usage({ httpBytes: 7_000 }) });
     expect(res.body.credited).toBe(3);
@@ -196,7 +204,16 @@ describeWithDatabases('stream metrics', (t) => {
       .execute();
     const sum = (from: number, to: number, f: (i: number) => number) =>
       Array.from({ length: to - from }, (_, k) => f(from + k)).reduce((x, y) => x + y, 0);
-    expect(hours.map((h) => [h.bucket_start.getTime(), h.p2p_bytes, h.cdn_bytes, h.viewers, h.supporters, h.stalls])).toEqual([
+    expect(
+      hours.map((h) => [
+        h.bucket_start.getTime(),
+        h.p2p_bytes,
+        h.cdn_bytes,
+        h.viewers,
+        h.supporters,
+        h.stalls,
+      ]),
+    ).toEqual([
       [old, sum(0, 60, (i) => 1000 + i), sum(0, 60, (i) => 10 * i), 6, 4, 60],
       [old + HOUR, sum(60, 120, (i) => 1000 + i), sum(60, 120, (i) => 10 * i), 6, 4, 60],
     ]);
@@ -212,11 +229,16 @@ describeWithDatabases('stream metrics', (t) => {
       `&to=${new Date(to).toISOString()}&step=${step}`;
     const days = await api.get(url('day', old - DAY, clock.now()), { token: streamer.apiKey });
     expect(days.status).toBe(200);
-    expect(days.body.points.map((p: { at: string; p2p_bytes: number }) => [p.at, p.p2p_bytes])).toEqual([
+    expect(
+      days.body.points.map((p: { at: string; p2p_bytes: number }) => [p.at, p.p2p_bytes]),
+    ).toEqual([
       [new Date(old).toISOString(), sum(0, 120, (i) => 1000 + i)],
       [new Date(Math.floor(recent / DAY) * DAY).toISOString(), sum(120, 130, (i) => 1000 + i)],
     ]);
-    const total = days.body.points.reduce((n: number, p: { p2p_bytes: number }) => n + p.p2p_bytes, 0);
+    const total = days.body.points.reduce(
+      (n: number, p: { p2p_bytes: number }) => n + p.p2p_bytes,
+      0,
+    );
     expect(total).toBe(sum(0, 130, (i) => 1000 + i));
     const hourly = await api.get(url('hour', old, old + DAY), { token: streamer.apiKey });
     expect(hourly.body.points).toHaveLength(2);

@@ -38,7 +38,7 @@ export function analyticsRoutes(ctx: AppContext): Router {
     const range = seriesRange(from, to, query.step ?? 'day');
     const streamer = await authenticateStreamer(ctx, req);
     if (streamer.id !== streamerId) {
-      throw new ApiError('FORBIDDEN', "only the streamer itself may read its analytics");
+      throw new ApiError('FORBIDDEN', 'only the streamer itself may read its analytics');
     }
     let streamIds: string[];
     if (query.streamId !== undefined) {
