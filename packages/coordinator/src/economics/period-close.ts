@@ -179,10 +179,13 @@ export async function closePeriod(
     // One set-based statement marks the payable receipts and sums them per supporter; chunks are
     // policy.chunksOf per receipt (whole 16 KiB leaves, a partial last one counted).
     const { rows: settled } = await sql<SettledRow>`
-      with settled as (
+      with payable as (
+        select unnest(${payable}::text[]) as viewer_id
+      ), settled as (
         update receipts r set period_id = ${periodId}
-        where r.stream_id = ${streamId} and r.period_id is null and r.credited_at < ${endsAt}
-          and r.uploader_viewer_id = any(${payable}::text[])
+        from payable p
+        where r.uploader_viewer_id = p.viewer_id
+          and r.stream_id = ${streamId} and r.period_id is null and r.credited_at < ${endsAt}
           and not exists (
             select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
             where hs.session_id = r.uploader_session_id and h.status in ('held', 'voided'))
