@@ -80,8 +80,9 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
     sequence: number,
     root: string,
     byteLength: number,
+    deliveryMs?: number,
   ): void {
-    void this.client.receiptFor(uploaderPeerId, rendition, sequence, root, byteLength);
+    void this.client.receiptFor(uploaderPeerId, rendition, sequence, root, byteLength, deliveryMs);
   }
 
   /** Answers the coordinator's challenges from the segments `getSegment` still holds. */

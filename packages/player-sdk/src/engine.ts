@@ -46,6 +46,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
   private readonly tickets = new MeetingTickets();
   private ticketTimer: ReturnType<typeof setInterval> | undefined;
   private verifiedP2PBytes = 0;
+  /** Stalls the player reported (`reportStall`), sent in usage reports. */
+  private stalls = 0;
   private readonly totals = {
     httpBytes: 0,
     p2pBytes: 0,
@@ -155,6 +157,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
         request.sequence,
         result.root,
         result.bytes.byteLength,
+        result.deliveryMs,
       );
     }
     if (result.source === 'http') this.totals.httpSegments += 1;
@@ -231,6 +234,11 @@ export class P2PEngine extends Emitter<EngineEvents> {
     this.removeAllListeners();
   }
 
+  /** Counts a playback stall (the player calls it on hls.js' BUFFER_STALLED_ERROR). */
+  reportStall(): void {
+    this.stalls += 1;
+  }
+
   /** Sends watch-time heartbeats to the coordinator while `isPlaying()` (the player calls it). */
   startWatchHeartbeats(isPlaying: () => boolean): void {
     this.coordinator?.startHeartbeats(isPlaying);
@@ -244,6 +252,14 @@ export class P2PEngine extends Emitter<EngineEvents> {
       rootWaitMs: this.config.rootWaitMs,
       heartbeatMs: this.config.heartbeatMs,
       meetingTickets: (receipts) => this.tickets.forReceipts(receipts),
+      // What this viewer loaded, sent every 30 s with the receipts (decision 33).
+      usage: () => ({
+        httpBytes: this.totals.httpBytes,
+        httpSegments: this.totals.httpSegments,
+        p2pBytes: this.totals.p2pBytes,
+        p2pSegments: this.totals.p2pSegments,
+        stalls: this.stalls,
+      }),
     });
     const forwarded = [
       'points',

@@ -73,6 +73,8 @@ export interface SegmentResult {
   httpReason: HttpReason | undefined;
   /** The last HTTP transfer, when HTTP delivered bytes of the segment. */
   http: HttpTransfer | undefined;
+  /** Request to last byte of the one peer's transfer, ms, when one peer delivered it all. */
+  deliveryMs?: number | undefined;
   startedAt: number;
   firstByteAt: number;
   endedAt: number;
@@ -115,6 +117,9 @@ class Assembly {
   p2pBytes = 0;
   httpBytes = 0;
   firstByteAt = 0;
+  /** When the peer that sent the first byte was asked, and when its last byte came. */
+  p2pRequestedAt = 0;
+  p2pLastByteAt = 0;
   /** Bytes each peer contributed. */
   readonly contributors = new Map<string, number>();
 
@@ -238,6 +243,7 @@ async function fromPeer(
   request.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const startedAt = performance.now();
   const startReceived = assembly.received;
+  if (startReceived === 0) assembly.p2pRequestedAt = startedAt;
   let tooSlow = false;
   const watchdog = setInterval(() => {
     const behind = p2pFallsBehind({
@@ -268,6 +274,7 @@ async function fromPeer(
         onChunk: (bytes) => {
           context.countBytes('p2p', bytes.byteLength);
           assembly.add(bytes, 'p2p', peer.peerId);
+          assembly.p2pLastByteAt = performance.now();
         },
       },
       controller.signal,
@@ -345,6 +352,7 @@ export async function loadSegment(
       p2pBytes: 0,
       httpReason: undefined,
       http: undefined,
+      deliveryMs: undefined,
       startedAt,
       firstByteAt: now,
       endedAt: now,
@@ -469,6 +477,7 @@ export async function loadSegment(
     p2pBytes: assembly.p2pBytes,
     httpReason,
     http,
+    deliveryMs: uploader ? Math.round(assembly.p2pLastByteAt - assembly.p2pRequestedAt) : undefined,
     startedAt,
     firstByteAt: assembly.firstByteAt || performance.now(),
     endedAt: performance.now(),

@@ -137,6 +137,7 @@ function playWithHls(
     ) as unknown as HlsConfig['fLoader'],
   });
   hls.on(Hls.Events.ERROR, (_event, data) => {
+    if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) engine.reportStall();
     if (data.fatal)
       emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
   });

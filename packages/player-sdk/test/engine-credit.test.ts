@@ -127,7 +127,7 @@ describe('meeting tickets between two engines', () => {
       live: true,
     });
     expect(held.source).toBe('http');
-    await receiver.loadSegment({
+    const fromHttp = await receiver.loadSegment({
       rendition,
       sequence: older.sequence,
       url: older.url,
@@ -150,6 +150,25 @@ describe('meeting tickets between two engines', () => {
     await receiver.coordinator!.flushReceipts();
     expect(await answered).toMatchObject({ credited: 1, rejected: 0 });
     expect(await creditedBytes(uploader.peerId!)).toBe(held.bytes.length);
+
+    // The receipt carries the receiver's delivery time (decision 33)...
+    const [receipt] = await coordinator.db
+      .selectFrom('receipts')
+      .select(['delivery_ms', 'byte_length'])
+      .where('stream_id', '=', streamId)
+      .execute();
+    expect(receipt?.delivery_ms).toBe(served.deliveryMs);
+    expect(receipt?.delivery_ms).toBeGreaterThanOrEqual(0);
+    // ...and closing sends the usage not reported yet: one segment over HTTP, one from a peer.
+    await receiver.destroy();
+    const usage = await coordinator.db
+      .selectFrom('stream_metrics_minute')
+      .selectAll()
+      .where('stream_id', '=', streamId)
+      .execute();
+    expect(usage.map((u) => [u.cdn_bytes, u.cdn_segments, u.reported_p2p_bytes])).toEqual([
+      [fromHttp.bytes.length, 1, served.bytes.length],
+    ]);
   });
 
   it('renews the tickets of connected peers as often as the tracker asks', async () => {

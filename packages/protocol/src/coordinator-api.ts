@@ -99,6 +99,15 @@ export type HoldResponse = Static<typeof S.HoldResponse>;
 /** `GET /api/admin/holds` (Bearer ADMIN_API_KEY). */
 export type HoldsResponse = Static<typeof S.HoldsResponse>;
 
+/** What a viewer loaded since its previous report, sent as `usage` of a receipt batch. */
+export type UsageReport = Static<typeof S.UsageReport>;
+/** One bucket of a stream's time series. */
+export type MetricsPoint = Static<typeof S.MetricsPoint>;
+/** `GET /api/streams/:streamId/metrics?from&to&step` (owner's apiKey). */
+export type MetricsResponse = Static<typeof S.MetricsResponse>;
+/** `GET /api/streamers/:streamerId/supporter-analytics` (the streamer's apiKey). */
+export type SupporterAnalyticsResponse = Static<typeof S.SupporterAnalyticsResponse>;
+
 /** Points per action; watch_time is per minute. Supporters earn `SUPPORTER_MULTIPLIER` times. */
 export const POINT_RATES = Object.freeze({
   watch_time: 1,

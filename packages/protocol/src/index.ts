@@ -10,3 +10,4 @@ export * from './playlist.js';
 export * from './http-range.js';
 export * from './meeting-ticket.js';
 export * from './ecdsa-low-s.js';
+export * from './usage-limits.js';

@@ -4,11 +4,11 @@
  * against physical bounds and added to its stream's minute in one upsert.
  */
 import { sql } from 'kysely';
-import type { UsageReport } from '@streamrp2p/protocol';
 import {
   MAX_USAGE_BYTES_PER_SECOND,
   MAX_USAGE_SEGMENTS_PER_SECOND,
-} from '@streamrp2p/protocol/api-schemas';
+  type UsageReport,
+} from '@streamrp2p/protocol';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { minuteOf } from './buckets.js';

@@ -1,5 +1,6 @@
 import type { ReceiptBody } from '@streamrp2p/protocol';
 import type { FetchLike } from './api-client.js';
+import type { UsageTotals } from './usage.js';
 import type { ViewerIdStorage } from './viewer-id.js';
 
 /** Configuration of a {@link CoordinatorClient}. Every field but `url` and `streamId` has a default. */
@@ -30,6 +31,19 @@ export interface CoordinatorConfig {
    * @default undefined (no tickets sent)
    */
   meetingTickets: ((receipts: readonly ReceiptBody[]) => string[]) | undefined;
+  /**
+   * What the viewer loaded so far (HTTP and P2P bytes and segments, stalls): the difference since
+   * the last report is sent with a receipt batch every `usageReportMs` (decision 33). The engine
+   * passes its counters.
+   * @default undefined (no usage reports)
+   */
+  usage: (() => UsageTotals) | undefined;
+  /**
+   * Interval of usage reports while something is loaded (a batch without receipts carries one
+   * when none is due).
+   * @default 30000
+   */
+  usageReportMs: number;
   /**
    * Longest wait for the coordinator to index a segment's root before its check is `unknown`.
    * @default 2000
@@ -118,6 +132,8 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<Omit<CoordinatorConfig, 'url' 
     storage: undefined,
     fetch: undefined,
     meetingTickets: undefined,
+    usage: undefined,
+    usageReportMs: 30_000,
     rootWaitMs: 2000,
     rootPollMs: 400,
     receiptFlushMs: 5000,
@@ -150,4 +166,4 @@ export type ReceiptConfig = Pick<
   | 'retryBaseMs'
   | 'retryMaxMs'
 > &
-  Partial<Pick<CoordinatorConfig, 'meetingTickets'>>;
+  Partial<Pick<CoordinatorConfig, 'meetingTickets' | 'usageReportMs'>>;

@@ -12,6 +12,7 @@ import { RootsCache, type RootCheck } from './roots.js';
 import { Session, type SessionInfo } from './session.js';
 import { Timers } from './timers.js';
 import { statsOf, type CoordinatorStats } from './stats.js';
+import { UsageReporter } from './usage.js';
 import { resolveStorage } from './viewer-id.js';
 
 /** What `destroy()` managed before giving up. */
@@ -101,9 +102,17 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
     sequence: number,
     root: string,
     byteLength: number,
+    deliveryMs?: number,
   ): Promise<boolean> {
     this.requireSession();
-    return this.receipts!.add({ uploaderPeerId, rendition, sequence, root, byteLength });
+    return this.receipts!.add({
+      uploaderPeerId,
+      rendition,
+      sequence,
+      root,
+      byteLength,
+      deliveryMs,
+    });
   }
 
   /** Uploads queued receipts now (see `ReceiptQueue.flush`). */
@@ -171,7 +180,12 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
     const storage = resolveStorage(this.config.storage);
     const session = await Session.create(this.api, { ...this.config, storage });
     this.session = session;
-    this.receipts = new ReceiptQueue(this.api, session, { ...this.config, ...this.hooks });
+    const { usage, now, usageReportMs } = this.config;
+    this.receipts = new ReceiptQueue(this.api, session, {
+      ...this.config,
+      ...this.hooks,
+      usageReporter: usage && new UsageReporter(usage, now, usageReportMs),
+    });
     if (this.destroyed) void session.end(this.config.destroyTimeoutMs);
     else this.emit('session', session.info);
     return session.info;

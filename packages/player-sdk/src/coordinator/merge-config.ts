@@ -20,6 +20,7 @@ const POSITIVE = [
   'heartbeatMs',
   'requestTimeoutMs',
   'destroyTimeoutMs',
+  'usageReportMs',
 ] as const;
 const NON_NEGATIVE = ['rootWaitMs', 'tokenRefreshMarginMs'] as const;
 const COUNTS = ['receiptBatchSize', 'maxReceiptsPerRequest', 'maxQueuedReceipts'] as const;
@@ -72,8 +73,10 @@ export function mergeCoordinatorConfig(options: CoordinatorOptions): Coordinator
   for (const key of ['now', 'monotonicNow'] as const) {
     if (typeof config[key] !== 'function') throw invalid(`${key} must be a function`);
   }
-  if (config.meetingTickets !== undefined && typeof config.meetingTickets !== 'function') {
-    throw invalid('meetingTickets must be a function');
+  for (const key of ['meetingTickets', 'usage'] as const) {
+    if (config[key] !== undefined && typeof config[key] !== 'function') {
+      throw invalid(`${key} must be a function`);
+    }
   }
   if (config.fetch !== undefined && typeof config.fetch !== 'function') {
     throw invalid('fetch must be a function');

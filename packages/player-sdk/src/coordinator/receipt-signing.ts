@@ -8,6 +8,9 @@ import {
 import type { SdkError } from '../errors.js';
 import { coordinatorError, CoordinatorErrorCode } from './errors.js';
 
+/** The coordinator's bound of `deliveryMs` (10 minutes). */
+const MAX_DELIVERY_MS = 600_000;
+
 /** A segment verified after a peer served it: what the receiver attests. */
 export interface ReceiptInput {
   uploaderPeerId: string;
@@ -16,6 +19,8 @@ export interface ReceiptInput {
   /** Merkle root, hex. */
   root: string;
   byteLength: number;
+  /** Request to last byte of the transfer, ms (sent unsigned, as the receiver's word). */
+  deliveryMs?: number;
 }
 
 /** The session side of receipts: who signs, and the secret that authorizes the upload. */
@@ -51,6 +56,9 @@ export function receiptBody(
     byteLength: input.byteLength,
     timestamp,
   };
+  if (input.deliveryMs !== undefined && Number.isFinite(input.deliveryMs)) {
+    body.deliveryMs = Math.min(MAX_DELIVERY_MS, Math.max(0, Math.round(input.deliveryMs)));
+  }
   encodeReceipt({ ...toBatched(body), receiverSessionId });
   return body;
 }

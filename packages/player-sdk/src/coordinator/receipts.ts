@@ -14,9 +14,14 @@ import {
 } from './receipt-signing.js';
 import { parseReceiptResults } from './responses.js';
 import { Timers } from './timers.js';
+import type { PendingUsage, UsageReporter } from './usage.js';
 
 /** The receipt fields of the client config; events `receipts`, `receipt-rejected`, `receipts-dropped`. */
-export type ReceiptQueueOptions = ReceiptConfig & Hooks;
+export type ReceiptQueueOptions = ReceiptConfig &
+  Hooks & {
+    /** Usage reports to send with the batches, one when due (decision 33). */
+    usageReporter?: UsageReporter | undefined;
+  };
 
 /**
  * Receipts on their way to the coordinator: batched, each request signed once as a batch when it
@@ -40,6 +45,8 @@ export class ReceiptQueue {
   private readonly backoff: RetryBackoff;
   private cancelTick: (() => void) | undefined;
   private autoFlush: Promise<unknown> | undefined;
+  /** After `stop()`: the last flush sends the usage not reported yet, due or not. */
+  private stopped = false;
 
   constructor(
     private readonly api: ApiClient,
@@ -47,6 +54,7 @@ export class ReceiptQueue {
     private readonly options: ReceiptQueueOptions,
   ) {
     this.backoff = new RetryBackoff(this.timers, options.retryBaseMs, options.retryMaxMs);
+    if (options.usageReporter) this.scheduleUsage(options.usageReportMs ?? 30_000);
   }
 
   /** Receipts queued that the coordinator has not answered for yet. */
@@ -83,6 +91,7 @@ export class ReceiptQueue {
 
   /** Stops the timers: no upload starts on its own any more (`flush()` still works). */
   stop(): void {
+    this.stopped = true;
     this.timers.close();
     this.cancelTick = undefined;
     this.backoff.cancel();
@@ -103,6 +112,14 @@ export class ReceiptQueue {
     } else {
       this.scheduleTick();
     }
+  }
+
+  /** Every `everyMs`, a flush when usage is due: with no receipt queued, a batch of none. */
+  private scheduleUsage(everyMs: number): void {
+    this.timers.after(everyMs, () => {
+      if (this.options.usageReporter?.due && !this.backoff.waiting) void this.flush();
+      this.scheduleUsage(everyMs);
+    });
   }
 
   private scheduleTick(): void {
@@ -131,15 +148,24 @@ export class ReceiptQueue {
       // Receipts the answer did not mention go with the next tick, not in a tight loop.
       if (outcome.sent < batch.length) break;
     }
+    if (total.error === undefined && this.queue.length === 0 && this.usageDue()) {
+      const outcome = await this.send([]);
+      if ('error' in outcome) total.error = outcome.error;
+    }
     if (this.queue.length > 0) this.scheduleTick();
     return total;
   }
 
+  private usageDue(): boolean {
+    return (
+      this.options.usageReporter !== undefined && (this.stopped || this.options.usageReporter.due)
+    );
+  }
+
   /** One request; removes the receipts it got an answer for. */
   private async send(batch: ReceiptBody[]): Promise<ReceiptBatchOutcome | { error: SdkError }> {
-    this.stats.requests += 1;
-    if (this.backoff.failures > 0) this.stats.retries += 1;
     this.inFlight = batch.length;
+    let usage: PendingUsage | undefined;
     try {
       // Signed afresh for every request, retries included, never reused: a retry may carry
       // another slice of the queue (receipts added meanwhile, the oldest dropped), and one
@@ -147,12 +173,22 @@ export class ReceiptQueue {
       const request = await signReceiptBatch(this.signer, batch);
       const tickets = this.options.meetingTickets?.(batch) ?? [];
       if (tickets.length > 0) request.tickets = tickets;
+      usage = this.options.usageReporter?.take(this.stopped);
+      if (usage) request.usage = usage.report;
+      if (batch.length === 0 && !usage) return { sent: 0, credited: 0, duplicates: 0, rejected: 0 };
+      this.stats.requests += 1;
+      if (this.backoff.failures > 0) this.stats.retries += 1;
       const body = await this.api.request({
         method: 'POST',
         path: '/api/receipts',
         bearer: this.signer.secret,
         body: request,
       });
+      usage?.commit();
+      if (batch.length === 0) {
+        this.backoff.succeeded();
+        return { sent: 0, credited: 0, duplicates: 0, rejected: 0 };
+      }
       return this.apply(batch, parseReceiptResults(body, batch.length).results);
     } catch (thrown) {
       const error = toSdkError(thrown);
@@ -160,8 +196,10 @@ export class ReceiptQueue {
       if (isRetryable(error)) return { error: this.retryLater(error) };
       // A 4xx for the whole request (an ended session, a batch signature or receipt the
       // coordinator refuses): sending it again would fail the same way, so these receipts are
-      // final, reported like rejected ones.
+      // final, reported like rejected ones; its usage report is dropped, not sent again.
       this.options.onError(error);
+      usage?.commit();
+      if (batch.length === 0) return { error };
       const { serverCode } = error.details;
       const code = typeof serverCode === 'string' ? serverCode : error.code;
       const status = 'rejected' as const;

@@ -3,17 +3,13 @@
  * supporter analytics (decision 33).
  */
 import { Type } from '@sinclair/typebox';
+import {
+  MAX_USAGE_BYTES_PER_SECOND,
+  MAX_USAGE_SECONDS,
+  MAX_USAGE_SEGMENTS_PER_SECOND,
+} from '../usage-limits.js';
 import { Closed, DateTime, Id, Ratio, Text } from './builders.js';
 
-/** A usage report covers at most this many seconds (the SDK reports about every 30 s). */
-export const MAX_USAGE_SECONDS = 300;
-/**
- * Physical bound of a usage report: bytes (HTTP or P2P) per second it covers, 12.5 MB/s
- * (100 Mbit/s, about ten times a 4K rendition's bitrate).
- */
-export const MAX_USAGE_BYTES_PER_SECOND = 12_500_000;
-/** At most this many segments per second a report covers (2-second parts: 0.5 per second). */
-export const MAX_USAGE_SEGMENTS_PER_SECOND = 10;
 /** Most points (buckets) one time-series answer may hold. */
 export const MAX_METRICS_POINTS = 10_000;
 
