@@ -128,6 +128,12 @@ export interface CoordinatorConfig {
   streamersPerHourPerAddress: number;
   /** Streamer accounts one network may create per hour. @default 20 */
   streamersPerHourPerNetwork: number;
+  /** Failed sign-ins per email address in 15 minutes before it answers 429. @default 10 */
+  signInFailuresPerEmail: number;
+  /** Failed sign-ins per client address in 15 minutes before it answers 429. @default 30 */
+  signInFailuresPerAddress: number;
+  /** A studio sign-in lasts this long after its last use (cookie Max-Age). @default 2592000 (30 days) */
+  webSessionMaxAgeSeconds: number;
   /**
    * Stream URL hosts the coordinator may fetch although they are not public: host names
    * (exact, case-insensitive) and IP addresses or CIDR ranges (`127.0.0.0/8`, `::1`). Without
@@ -298,6 +304,9 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   liveSessionsPerNetwork: 200,
   streamersPerHourPerAddress: 5,
   streamersPerHourPerNetwork: 20,
+  signInFailuresPerEmail: 10,
+  signInFailuresPerAddress: 30,
+  webSessionMaxAgeSeconds: 2_592_000,
   originAllowList: Object.freeze([]),
   originMaxRedirects: 5,
   originMaxPlaylistBytes: 4_194_304,
@@ -415,6 +424,9 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   liveSessionsPerNetwork: int(1),
   streamersPerHourPerAddress: int(1),
   streamersPerHourPerNetwork: int(1),
+  signInFailuresPerEmail: int(1),
+  signInFailuresPerAddress: int(1),
+  webSessionMaxAgeSeconds: int(60),
   originAllowList: (v) =>
     Array.isArray(v) && v.every((e) => typeof e === 'string' && isAllowListEntry(e))
       ? undefined

@@ -32,13 +32,14 @@ export async function lockKeys(trx: Transaction<DB>, keys: readonly string[]): P
   }
 }
 
-interface WindowCount {
+export interface WindowCount {
   count: number;
   /** The oldest time in the window that the count includes, or null. */
   oldest: Date | null;
 }
 
-function hit(
+/** The {@link LimitHit} of `limit` when `counted` reached it within `windowMs`, else undefined. */
+export function hit(
   config: CoordinatorConfig,
   limit: keyof CoordinatorConfig,
   counted: WindowCount,
@@ -53,7 +54,8 @@ function hit(
   return { limit, max, retryAfterSeconds, message: `${what} (${limit} = ${max})` };
 }
 
-function windowCount(count: unknown, oldest: unknown): WindowCount {
+/** A count and its oldest time as a query returned them. */
+export function windowCount(count: unknown, oldest: unknown): WindowCount {
   return {
     count: Number(count ?? 0),
     oldest: oldest === null || oldest === undefined ? null : new Date(oldest as Date | string),

@@ -12,7 +12,7 @@ import { MAX_HEARTBEAT_SECONDS, PointsRequest, ViewerPath } from '@streamrp2p/pr
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { bearerToken } from '../http/auth.js';
+import { bearerToken, streamerByKey } from '../http/auth.js';
 import * as validate from '../http/validate.js';
 import { viewerCreditedBytes } from '../receipts/credit-reads.js';
 import { isLive, touchSession } from '../sessions/session-auth.js';
@@ -86,11 +86,7 @@ async function authorize(
     return session.id;
   }
   if (action !== 'watch_time') {
-    const owner = await ctx.db
-      .selectFrom('streamers')
-      .select('id')
-      .where('api_key_hash', '=', hash)
-      .executeTakeFirst();
+    const owner = await streamerByKey(ctx, token);
     if (owner?.id === stream.streamer_id) return latestLiveSession(ctx, viewerId, stream.id);
     if (owner !== undefined)
       throw new ApiError('FORBIDDEN', 'only the stream owner may attest points');

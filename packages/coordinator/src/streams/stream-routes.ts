@@ -10,13 +10,11 @@ import {
 } from '@streamrp2p/protocol/api-schemas';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { authenticateStreamer, optionalBearerToken, streamerByKey } from '../http/auth.js';
+import { createStreamerRow } from '../accounts/create-streamer.js';
+import { authenticateStreamer, optionalStreamer } from '../http/auth.js';
 import * as validate from '../http/validate.js';
-import { lockKeys, streamerLimitHit } from '../limits/address-limits.js';
-import { rateLimited } from '../limits/rate-limited.js';
 import { nowDate } from '../util/clock.js';
-import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
-import { addressKeys } from '../util/network.js';
+import { randomSecret, uuid } from '../util/crypto.js';
 import { embedSnippet } from './embed-snippet.js';
 import { OriginPolicy } from './origin-policy.js';
 import {
@@ -68,27 +66,9 @@ export function streamRoutes(ctx: AppContext): Router {
   router.post('/api/streamers', async (req, res) => {
     const { name } = streamerBody.parse(req.body);
     const apiKey = randomSecret();
-    const streamerId = uuid();
-    const ip = req.ip ?? '';
-    const keys = addressKeys(ip);
-    const now = nowDate(ctx.clock);
-    await ctx.db.transaction().execute(async (trx) => {
-      await lockKeys(trx, [`streamers:${keys.network}`, `streamers:${keys.address}`]);
-      const hit = await streamerLimitHit(trx, ctx.config, keys, now);
-      if (hit !== undefined) throw rateLimited(ctx, res, hit);
-      await trx
-        .insertInto('streamers')
-        .values({
-          id: streamerId,
-          name,
-          api_key_hash: hashSecret(apiKey),
-          created_at: now,
-          ip,
-          address_key: keys.address,
-          network_key: keys.network,
-        })
-        .execute();
-    });
+    const streamerId = await createStreamerRow(ctx, req, res, { name, apiKey }, (_trx, id) =>
+      Promise.resolve(id),
+    );
     const response: CreateStreamerResponse = { streamerId, name, apiKey };
     res.status(201).json(response);
   });
@@ -116,8 +96,7 @@ export function streamRoutes(ctx: AppContext): Router {
 
   router.get('/api/streams/:streamId', async (req, res) => {
     const stream = await findLiveStream(ctx, streamPath.parse(req.params).streamId);
-    const key = optionalBearerToken(req);
-    const owner = key === undefined ? undefined : await streamerByKey(ctx, key);
+    const owner = await optionalStreamer(ctx, req);
     if (owner?.id === stream.streamer_id) {
       res.json(await ownerView(stream));
       return;
