@@ -70,6 +70,8 @@ export class RenditionFollower {
     private readonly deps: IndexerDeps,
     private readonly target: RenditionTarget,
     private readonly signal: AbortSignal,
+    /** Told of each failure to read the playlist or a segment (the studio shows the latest). */
+    private readonly onProblem: (message: string) => void = () => undefined,
   ) {}
 
   /** Runs until aborted (live) or fully indexed (ended playlist). Never throws. */
@@ -109,6 +111,7 @@ export class RenditionFollower {
       } catch (error) {
         if (this.signal.aborted) break;
         failures++;
+        this.onProblem(`${this.target.rendition} playlist: ${String(error)}`);
         log(
           '%s: playlist failed (%d in a row): %s',
           this.target.playlistUrl,
@@ -213,6 +216,7 @@ export class RenditionFollower {
     } catch (error) {
       if (this.signal.aborted) return;
       this.deps.metrics.indexerSegments.inc({ result: 'failed' });
+      this.onProblem(`${rendition} #${segment.sequence}: ${String(error)}`);
       log('%s/%s #%d not indexed yet: %s', streamId, rendition, segment.sequence, String(error));
       return;
     }

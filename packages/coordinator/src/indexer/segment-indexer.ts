@@ -68,6 +68,17 @@ export class SegmentIndexer implements StreamFollowing {
     return [...this.#followers.keys()];
   }
 
+  /**
+   * Whether this process follows `streamId`, and its latest failure to read it (the studio's
+   * indexing progress shows both).
+   */
+  status(streamId: string): { following: boolean; lastError?: { message: string; at: Date } } {
+    const follower = this.#followers.get(streamId);
+    if (follower === undefined) return { following: false };
+    const { lastError } = follower;
+    return lastError === undefined ? { following: true } : { following: true, lastError };
+  }
+
   /** Stops everything; resolves once no poll or fetch is left. */
   async close(): Promise<void> {
     this.#closed = true;

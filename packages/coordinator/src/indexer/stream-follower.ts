@@ -16,12 +16,22 @@ export class StreamFollower {
   #running: Promise<void> | undefined;
   /** Storing the renditions again after the database refused them (an outage). */
   #storing: Promise<void> | undefined;
+  #lastError: { message: string; at: Date } | undefined;
 
   constructor(
     private readonly deps: IndexerDeps,
     readonly streamId: string,
     readonly hlsUrl: string,
   ) {}
+
+  /** The latest failure to read the playlist or a segment, for the studio. */
+  get lastError(): { message: string; at: Date } | undefined {
+    return this.#lastError;
+  }
+
+  #problem(message: string): void {
+    this.#lastError = { message, at: nowDate(this.deps.clock) };
+  }
 
   /** Starts following; `stop()` ends it. */
   start(): void {
@@ -38,7 +48,11 @@ export class StreamFollower {
     const signal = this.#controller.signal;
     const targets = await this.#discover(signal);
     if (targets === undefined) return;
-    await Promise.all(targets.map((t) => new RenditionFollower(this.deps, t, signal).run()));
+    await Promise.all(
+      targets.map((t) =>
+        new RenditionFollower(this.deps, t, signal, (message) => this.#problem(message)).run(),
+      ),
+    );
     await this.#storing;
   }
 
@@ -70,6 +84,7 @@ export class StreamFollower {
         return targets;
       } catch (error) {
         if (signal.aborted) break;
+        this.#problem(`playlist ${this.hlsUrl}: ${String(error)}`);
         log(
           'stream %s: %s unreadable (%d): %s',
           this.streamId,

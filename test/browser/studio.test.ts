@@ -1,0 +1,249 @@
+/**
+ * The streamer studio in Chromium (issue 12): sign up, add the live stream, watch it indexed,
+ * copy the embed snippet; with three viewers playing, the live view shows supporters and a P2P
+ * share that match the API and update without a reload; API keys and money pages; no serious
+ * or critical axe-core violation; screenshots at 1280 and 390 px in test-results/studio/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
+import type {
+  IndexingResponse,
+  LiveSnapshot,
+  SupporterAnalyticsResponse,
+} from '@streamrp2p/protocol/api-schemas';
+import { studioDistDir } from '../../packages/coordinator/src/studio/studio-static.js';
+import { browserAvailable, launchBrowser, logPageProblems, waitFor } from '../support/browser.js';
+import { openSdkPage } from '../support/sdk-page.js';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const SHOTS = 'test-results/studio';
+const WIDTHS = { desktop: 1280, phone: 390 } as const;
+
+/** Serious and critical axe-core violations of the page as it is now. */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: Array<{
+              id: string;
+              impact: string;
+              help: string;
+              nodes: Array<{ target: string[] }>;
+            }>;
+          }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run();
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
+  });
+}
+
+/** Checks axe at both widths and saves a full-page screenshot of each as `<name>-<width>.png`. */
+async function checkAndShoot(page: Page, name: string): Promise<void> {
+  for (const [label, width] of Object.entries(WIDTHS)) {
+    await page.setViewportSize({ width, height: label === 'phone' ? 844 : 900 });
+    // Layout and the chart follow the resize on the next frames.
+    await page.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+    );
+    expect(await axeViolations(page), `${name} at ${width} px`).toEqual([]);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    expect(overflow, `${name} scrolls sideways at ${width} px`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: WIDTHS.desktop, height: 900 });
+}
+
+/** A same-origin API call from the signed-in page (its cookie). */
+function apiFromPage<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(async (p) => {
+    const response = await fetch(p);
+    if (!response.ok) throw new Error(`${p} answered ${response.status}`);
+    return response.json();
+  }, path) as Promise<T>;
+}
+
+async function kpi(page: Page, id: string): Promise<{ text: string; value: string | null }> {
+  const el = page.getByTestId(`kpi-${id}`);
+  return {
+    text: (await el.locator('.kpi-value').textContent()) ?? '',
+    value: await el.getAttribute('data-value'),
+  };
+}
+
+describe.skipIf(!browserAvailable())('streamer studio in Chromium', () => {
+  let demo: DemoStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let studio: string;
+  const viewers: Page[] = [];
+  let streamId = '';
+
+  beforeAll(async () => {
+    if (studioDistDir() === undefined) {
+      throw new Error('the studio is not built: run `npm run build -w @streamrp2p/studio`');
+    }
+    await mkdir(SHOTS, { recursive: true });
+    demo = await startDemoStack({ coordinator: { dataDir: 'memory://' } });
+    browser = await launchBrowser();
+    studio = `${demo.coordinatorUrl}/studio/`;
+    context = await browser.newContext({ viewport: { width: WIDTHS.desktop, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: demo.coordinatorUrl!,
+    });
+    page = await context.newPage();
+    logPageProblems(page, 'studio');
+  });
+
+  afterAll(async () => {
+    await Promise.all(viewers.map((v) => v.close().catch(() => undefined)));
+    await browser?.close();
+    await demo?.close();
+  });
+
+  it('signs up, adds the live stream, shows it indexed and copies the embed snippet', async () => {
+    await page.goto(`${studio}#/sign-up`);
+    await checkAndShoot(page, 'sign-up');
+    await page.getByLabel('Channel name').fill('Night Owl Radio');
+    await page.getByLabel('Email').fill('owl@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Streams', level: 1 }).waitFor();
+    await checkAndShoot(page, 'streams-empty');
+
+    await page.getByLabel('HLS URL').fill(`${demo.origin.url}/live/master.m3u8`);
+    await page.getByLabel(/Title/).fill('Night Owl live');
+    await page.getByRole('button', { name: 'Add stream' }).click();
+    await page.waitForURL(/#\/streams\/[^/]+\/setup$/);
+    streamId = decodeURIComponent(/#\/streams\/([^/]+)\/setup$/.exec(page.url())![1]!);
+
+    await waitFor(
+      async () => Number(await page.getByTestId('segments-indexed').textContent()) > 0,
+      30_000,
+      'the studio to show indexed segments',
+    );
+    const indexing = await apiFromPage<IndexingResponse>(page, `/api/streams/${streamId}/indexing`);
+    expect(indexing.renditions.length).toBeGreaterThan(0);
+    expect(Number(await page.getByTestId('renditions-found').textContent())).toBe(
+      indexing.renditions.length,
+    );
+
+    await page.getByRole('button', { name: 'Copy snippet' }).click();
+    await expect
+      .poll(() => page.getByTestId('copy-status').textContent())
+      .toBe('Copied to the clipboard');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const stream = await apiFromPage<{ embedSnippet: string }>(page, `/api/streams/${streamId}`);
+    expect(copied).toBe(stream.embedSnippet);
+    expect(copied).toContain(`data-streamrp2p-stream="${streamId}"`);
+    await checkAndShoot(page, 'setup');
+  });
+
+  it('with three viewers playing, the live view shows supporters and P2P share that match the API, without reload', async () => {
+    for (const client of ['v1', 'v2', 'v3']) {
+      viewers.push(await openSdkPage(browser, demo, client, { stream: streamId }));
+    }
+    await page.getByRole('link', { name: 'Live view' }).click();
+    await page.getByTestId('live-connection').getByText('Live').waitFor();
+    // A marker a reload would wipe.
+    await page.evaluate(
+      () => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true),
+    );
+    const firstAt = await page.getByTestId('live-kpis').getAttribute('data-at');
+
+    await waitFor(
+      async () =>
+        Number((await kpi(page, 'supporters')).text) > 0 &&
+        Number((await kpi(page, 'p2p-share')).value ?? 0) > 0,
+      90_000,
+      'the live view to show supporters and P2P bytes',
+    );
+    expect(await page.getByTestId('live-kpis').getAttribute('data-at')).not.toBe(firstAt);
+    expect(
+      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
+
+    // The page against the API, read right after a push (figures move with every receipt).
+    const shown = {
+      viewers: Number((await kpi(page, 'viewers')).text),
+      supporters: Number((await kpi(page, 'supporters')).text),
+      share: Number((await kpi(page, 'p2p-share')).value),
+      shareText: (await kpi(page, 'p2p-share')).text,
+    };
+    const live = await apiFromPage<LiveSnapshot>(page, `/api/streams/${streamId}/live?format=json`);
+    const range = new URLSearchParams({
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 60_000).toISOString(),
+      step: 'minute',
+      streamId,
+    });
+    const analytics = await apiFromPage<SupporterAnalyticsResponse>(
+      page,
+      `/api/streamers/${await streamerIdOf(page)}/supporter-analytics?${range}`,
+    );
+    expect(shown.supporters).toBe(live.supporters);
+    expect(shown.supporters).toBe(analytics.current_supporters);
+    expect(shown.viewers).toBe(live.viewers);
+    expect(shown.viewers).toBeGreaterThanOrEqual(3);
+    expect(shown.shareText).toBe(`${Math.round(shown.share * 100)}%`);
+    expect(live.p2pShare).not.toBeNull();
+    expect(Math.abs(shown.share - live.p2pShare!)).toBeLessThan(0.2);
+    await checkAndShoot(page, 'live-view');
+  });
+
+  it('creates, shows once and revokes an API key; records revenue on the money page', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await page.getByLabel('What is it for?').fill('Billing server');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByLabel('The new API key').inputValue();
+    expect(key.length).toBeGreaterThan(20);
+    const withKey = await fetch(`${demo.coordinatorUrl}/api/streams/${streamId}/indexing`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    expect(withKey.status).toBe(200);
+    await checkAndShoot(page, 'api-keys');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke Billing server' }).click();
+    await page.getByText('1 revoked').waitFor();
+    const revoked = await fetch(`${demo.coordinatorUrl}/api/streams/${streamId}/indexing`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    expect(revoked.status).toBe(401);
+
+    await page.goto(`${studio}#/streams/${streamId}/money`);
+    await page.getByLabel(/Amount/).fill('25.50');
+    await page.getByRole('button', { name: 'Record revenue' }).click();
+    await page
+      .getByTestId('revenue')
+      .getByText(/25\.50/)
+      .waitFor();
+    const csv = await page.evaluate(
+      async (url) => (await fetch(url)).headers.get('content-type'),
+      await page.getByTestId('statement-csv').getAttribute('href'),
+    );
+    expect(csv).toContain('text/csv');
+    await checkAndShoot(page, 'money');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to your studio' }).waitFor();
+  });
+});
+
+async function streamerIdOf(page: Page): Promise<string> {
+  const me = await apiFromPage<{ streamer: { streamerId: string } }>(page, '/api/auth/me');
+  return me.streamer.streamerId;
+}
