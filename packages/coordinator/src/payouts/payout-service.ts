@@ -70,7 +70,11 @@ export class PayoutService {
     this.provider = opts.provider;
   }
 
-  /** Retries pending payouts, then pays every owed balance; never throws halfway per payee. */
+  /**
+   * Retries pending payouts, then pays every owed balance. A provider's failure, thrown or
+   * answered, never stops the run; a database error does, leaving what it touched pending for
+   * the next run.
+   */
   async run(opts: { payeeKind?: PayeeKind } = {}): Promise<PayoutRunResult> {
     const { db } = this.#opts;
     const kinds = opts.payeeKind === undefined ? PAYEE_KINDS : [opts.payeeKind];

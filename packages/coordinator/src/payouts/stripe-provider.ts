@@ -85,13 +85,11 @@ export function stripeOutcome(error: unknown): PayoutOutcome {
     error instanceof errors.StripeInvalidRequestError ||
     error instanceof errors.StripePermissionError
   ) {
-    const code = (error as { code?: string }).code;
+    const code = (error as { code?: string }).code ?? error.type;
+    const status = error.statusCode === undefined ? '' : ` ${error.statusCode}`;
     return {
       status: 'failed',
-      error: `stripe ${error.statusCode ?? ''} ${code ?? error.type}: ${message}`.replace(
-        '  ',
-        ' ',
-      ),
+      error: `stripe${status} ${code}: ${message}`,
       retryable: false,
     };
   }
