@@ -8,7 +8,7 @@ export function formatMoney(micros: number, currency: string): string {
   const cents = (BigInt(Math.abs(micros)) + 5_000n) / 10_000n;
   const whole = (cents / 100n).toLocaleString('en-US');
   const frac = (cents % 100n).toString().padStart(2, '0');
-  return `${negative ? '−' : ''}${whole}.${frac} ${currency}`;
+  return `${negative ? '−' : ''}${whole}.${frac} ${currency.toUpperCase()}`;
 }
 
 /**

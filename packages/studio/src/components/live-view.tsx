@@ -25,7 +25,7 @@ export function LiveView({ streamId }: { streamId: string }) {
 
   const s = snapshot;
   return (
-    <section class="live" aria-labelledby="live-title">
+    <section class="live-section" aria-labelledby="live-title">
       <div class="section-head">
         <h2 id="live-title">Right now</h2>
         <span class={`pill ${connection}`} data-testid="live-connection">
@@ -38,7 +38,12 @@ export function LiveView({ streamId }: { streamId: string }) {
         </span>
       </div>
       <div class="kpis" data-testid="live-kpis" data-at={s?.at}>
-        <Kpi label="Viewers" value={s ? formatCount(s.viewers) : '—'} id="viewers" />
+        <Kpi
+          label="Viewers"
+          value={s ? formatCount(s.viewers) : '—'}
+          id="viewers"
+          note="watching now"
+        />
         <Kpi
           label="Supporters"
           value={s ? formatCount(s.supporters) : '—'}

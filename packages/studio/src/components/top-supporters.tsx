@@ -1,5 +1,6 @@
 /** The stream's top supporters of the last 30 days (`supporter-analytics` of the streamer). */
 import type { SupporterAnalyticsResponse } from '@streamrp2p/protocol';
+import { useEffect } from 'preact/hooks';
 import { api, query } from '../api/client.js';
 import { formatBytes, formatCount } from '../api/format.js';
 import { useSession } from '../session.js';
@@ -26,6 +27,11 @@ export function TopSupporters({ streamId }: { streamId: string }) {
       })}`,
     );
   }, [streamId]);
+  const { reload } = analytics;
+  useEffect(() => {
+    const timer = setInterval(reload, 30_000);
+    return () => clearInterval(timer);
+  }, [reload]);
   const top = analytics.data?.top_supporters ?? [];
   return (
     <section class="card" aria-labelledby="top-title">

@@ -55,6 +55,7 @@ function chartOptions(width: number): uPlot.Options {
         stroke: '#0f9d76',
         fill: 'rgba(15,157,118,0.16)',
         width: 2,
+        points: { show: false },
         value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} Mbit/s`),
       },
       {
@@ -62,6 +63,7 @@ function chartOptions(width: number): uPlot.Options {
         stroke: '#4f46e5',
         fill: 'rgba(79,70,229,0.08)',
         width: 2,
+        points: { show: false },
         value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} Mbit/s`),
       },
     ],

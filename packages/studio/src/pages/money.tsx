@@ -40,7 +40,7 @@ export function MoneyPage({ streamId }: { streamId: string }) {
     <>
       <StreamHead stream={stream.data} streamId={streamId} />
       <StreamTabs streamId={streamId} current="money" />
-      <div class="kpis">
+      <div class="kpis three">
         <div class="kpi">
           <span class="kpi-label">Owed to you</span>
           <span class="kpi-value" data-testid="owed">
@@ -285,7 +285,9 @@ function RevenueEntry(props: {
           </select>
         </div>
         <div class="field">
-          <label for="amount">Amount{props.currency ? ` (${props.currency})` : ''}</label>
+          <label for="amount">
+            Amount{props.currency ? ` (${props.currency.toUpperCase()})` : ''}
+          </label>
           <input id="amount" name="amount" inputMode="decimal" required placeholder="25.00" />
         </div>
         <div class="field span-2">
