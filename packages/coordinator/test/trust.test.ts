@@ -567,6 +567,25 @@ describeWithDatabases('reputation and collusion review', (t: TestDatabase) => {
       (await reputationFactsOf(coordinator.db, [uploader.viewerId], now)).get(uploader.viewerId),
     ).toEqual(facts);
     expect((await credit(api, uploader.viewerId)).reputationParts.latency).toBe(0.9889);
+
+    // A large set (read with JIT off) gives the same facts, also inside the caller's
+    // transaction, whose JIT setting is left as it was.
+    const many = [uploader.viewerId, ...Array.from({ length: 150 }, (_, i) => `unknown-${i}`)];
+    const large = await reputationFactsOf(coordinator.db, many, now);
+    expect(large.size).toBe(151);
+    expect(large.get(uploader.viewerId)).toEqual(facts);
+    expect(large.get('unknown-7')).toMatchObject({
+      receiptsVerified: 0,
+      firstSessionAt: undefined,
+    });
+    await coordinator.db.transaction().execute(async (trx) => {
+      const jit = async () =>
+        (await sql<{ jit: string }>`select current_setting('jit') as jit`.execute(trx)).rows[0]
+          ?.jit;
+      const before = await jit();
+      expect((await reputationFactsOf(trx, many, now)).get(uploader.viewerId)).toEqual(facts);
+      expect(await jit()).toBe(before);
+    });
   });
 
   it('an unknown viewer has no credit and no reputation', async () => {

@@ -6,6 +6,7 @@ import { trustMigration } from './migrations/005-trust.js';
 import { pointsMigration } from './migrations/006-points.js';
 import { receiptBoundsMigration } from './migrations/007-receipt-bounds.js';
 import { economicsMigration } from './migrations/008-economics.js';
+import { reputationIndexesMigration } from './migrations/009-reputation-indexes.js';
 import type { DB } from './schema.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never edit. */
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '006_points': pointsMigration,
   '007_receipt_bounds': receiptBoundsMigration,
   '008_economics': economicsMigration,
+  '009_reputation_indexes': reputationIndexesMigration,
 });
 
 /**
