@@ -181,7 +181,9 @@ async function run(
     let t = performance.now();
     await seed(db, size, now);
     const seedMs = ms(t);
-    console.log(`${backend}: seeded ${size.supporters} supporters, ${size.receipts} receipts in ${seedMs} ms`);
+    console.log(
+      `${backend}: seeded ${size.supporters} supporters, ${size.receipts} receipts in ${seedMs} ms`,
+    );
 
     const endsAt = new Date(now - 60 * MINUTE);
     t = performance.now();

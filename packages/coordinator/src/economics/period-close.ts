@@ -20,7 +20,13 @@ import { reputationsOf } from '../trust/viewer-reputation.js';
 import type { Clock } from '../util/clock.js';
 import { uuid } from '../util/crypto.js';
 import { earningsOf } from './earnings.js';
-import { CHUNK_BYTES, economicsPolicy } from './policy.js';
+import { economicsPolicy } from './policy.js';
+import {
+  earnedThisMonth,
+  settleReceipts,
+  settleRevenue,
+  unsettledSupporters,
+} from './period-settle.js';
 import { splitRevenue } from './split.js';
 
 export type PeriodRow = Selectable<PeriodsTable>;
@@ -68,13 +74,6 @@ const LINES_PER_INSERT = 2000;
 /** The ledger transaction's key of a period. */
 export const periodTransactionKey = (periodId: string): string => `period:${periodId}`;
 
-/** Start of the UTC calendar month of `at`, and of the next one. */
-function utcMonth(at: Date): [Date, Date] {
-  const y = at.getUTCFullYear();
-  const m = at.getUTCMonth();
-  return [new Date(Date.UTC(y, m, 1)), new Date(Date.UTC(y, m + 1, 1))];
-}
-
 /** A sum of safe integers, exact (BigInt), that must itself be a safe integer. */
 function exactSum(values: Iterable<number>, what: string): number {
   let total = 0n;
@@ -82,13 +81,6 @@ function exactSum(values: Iterable<number>, what: string): number {
   const n = Number(total);
   if (!Number.isSafeInteger(n)) throw new RangeError(`${what} exceeds 2^53: ${total}`);
   return n;
-}
-
-interface SettledRow {
-  viewer_id: string;
-  bytes: number;
-  receipts: number;
-  chunks: number;
 }
 
 /**
@@ -109,7 +101,13 @@ export async function closePeriod(
   if (endsAt.getTime() > now.getTime() - MIN_END_AGE_MS) {
     throw new ApiError('PERIOD_NOT_ENDED', 'endsAt must be at least a minute in the past');
   }
-  const phases: ClosePhases = { lock: 0, reputations: 0, settle: 0, earningsAndSplit: 0, writes: 0 };
+  const phases: ClosePhases = {
+    lock: 0,
+    reputations: 0,
+    settle: 0,
+    earningsAndSplit: 0,
+    writes: 0,
+  };
   let mark = performance.now();
   const lap = (phase: keyof ClosePhases) => {
     const t = performance.now();
@@ -156,74 +154,27 @@ export async function closePeriod(
     }
     lap('lock');
 
-    // Who has unsettled, unfrozen receipts before the end, and which of them are payable now.
-    const { rows: candidates } = await sql<{ viewer_id: string }>`
-      select distinct r.uploader_viewer_id as viewer_id from receipts r
-      where r.stream_id = ${streamId} and r.period_id is null and r.credited_at < ${endsAt}
-        and not exists (
-          select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
-          where hs.session_id = r.uploader_session_id and h.status in ('held', 'voided'))
-    `.execute(trx);
-    const reputations = await reputationsOf(
-      trx,
-      candidates.map((c) => c.viewer_id),
-      now,
+    // Who has unsettled, unfrozen credit before the end, and which of them are payable now.
+    const candidates = await unsettledSupporters(trx, streamId, endsAt);
+    const reputations = await reputationsOf(trx, candidates, now);
+    const unpayable = candidates.filter(
+      (id) => (reputations.get(id)?.reputation ?? 0) < config.payableReputation,
     );
-    const payable = candidates
-      .map((c) => c.viewer_id)
-      .filter((id) => (reputations.get(id)?.reputation ?? 0) >= config.payableReputation)
-      .sort();
     lap('reputations');
 
     const periodId = uuid();
-    // One set-based statement marks the payable receipts and sums them per supporter; chunks are
-    // policy.chunksOf per receipt (whole 16 KiB leaves, a partial last one counted).
-    const { rows: settled } = await sql<SettledRow>`
-      with payable as (
-        select unnest(${payable}::text[]) as viewer_id
-      ), settled as (
-        update receipts r set period_id = ${periodId}
-        from payable p
-        where r.uploader_viewer_id = p.viewer_id
-          and r.stream_id = ${streamId} and r.period_id is null and r.credited_at < ${endsAt}
-          and not exists (
-            select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
-            where hs.session_id = r.uploader_session_id and h.status in ('held', 'voided'))
-        returning r.uploader_viewer_id, r.byte_length
-      )
-      select uploader_viewer_id as viewer_id, sum(byte_length)::bigint as bytes,
-        count(*)::int as receipts,
-        sum((byte_length + ${CHUNK_BYTES - 1}) / ${CHUNK_BYTES})::bigint as chunks
-      from settled group by uploader_viewer_id order by uploader_viewer_id
-    `.execute(trx);
-    const { rows: revenueRows } = await sql<{ amount_micros: number }>`
-      update revenue_events set period_id = ${periodId}
-      where stream_id = ${streamId} and period_id is null and occurred_at < ${endsAt}
-      returning amount_micros
-    `.execute(trx);
+    const settled = await settleReceipts(trx, streamId, endsAt, periodId, unpayable);
+    const revenueAmounts = await settleRevenue(trx, streamId, endsAt, periodId);
     lap('settle');
 
     const policy = economicsPolicy(config);
-    const [monthStart, monthEnd] = utcMonth(endsAt);
-    const earnedRows =
-      settled.length === 0
-        ? []
-        : await trx
-            .selectFrom('period_supporters as ps')
-            .innerJoin('periods as p', 'p.id', 'ps.period_id')
-            .select(['ps.viewer_id', (eb) => eb.fn.sum<number>('ps.earnings_micros').as('earned')])
-            .where(
-              'ps.viewer_id',
-              'in',
-              settled.map((s) => s.viewer_id),
-            )
-            .where('p.ends_at', '>=', monthStart)
-            .where('p.ends_at', '<', monthEnd)
-            .groupBy('ps.viewer_id')
-            .execute();
-    const earned = new Map(earnedRows.map((r) => [r.viewer_id, Number(r.earned)]));
+    const earned = await earnedThisMonth(
+      trx,
+      settled.map((s) => s.viewerId),
+      endsAt,
+    );
     const lines = settled.map((s) => {
-      const rep = reputations.get(s.viewer_id)!;
+      const rep = reputations.get(s.viewerId)!;
       const earnings = earningsOf(
         {
           chunks: Number(s.chunks),
@@ -231,16 +182,13 @@ export async function closePeriod(
           parts: rep.parts,
           accountAgeMs:
             rep.firstSessionAt === undefined ? 0 : Math.max(0, now.getTime() - rep.firstSessionAt),
-          earnedThisMonthMicros: earned.get(s.viewer_id) ?? 0,
+          earnedThisMonthMicros: earned.get(s.viewerId) ?? 0,
         },
         policy,
       );
-      return { ...s, bytes: Number(s.bytes), chunks: Number(s.chunks), rep, earnings };
+      return { ...s, rep, earnings };
     });
-    const revenueMicros = exactSum(
-      revenueRows.map((r) => Number(r.amount_micros)),
-      'period revenue',
-    );
+    const revenueMicros = exactSum(revenueAmounts, 'period revenue');
     const p2pBytes = exactSum(
       lines.map((l) => l.bytes),
       'period bytes',
@@ -249,7 +197,10 @@ export async function closePeriod(
       {
         revenueMicros,
         p2pBytes,
-        supporters: lines.map((l) => ({ id: l.viewer_id, earningsMicros: l.earnings.earningsMicros })),
+        supporters: lines.map((l) => ({
+          id: l.viewerId,
+          earningsMicros: l.earnings.earningsMicros,
+        })),
       },
       policy,
     );
@@ -282,7 +233,7 @@ export async function closePeriod(
     await trx.insertInto('periods').values(period).execute();
     const rows = lines.map((l) => ({
       period_id: periodId,
-      viewer_id: l.viewer_id,
+      viewer_id: l.viewerId,
       bytes: l.bytes,
       chunks: l.chunks,
       receipts: l.receipts,
@@ -293,7 +244,7 @@ export async function closePeriod(
       qos_multiplier: l.earnings.qosMultiplier,
       cap_micros: l.earnings.capMicros,
       earnings_micros: l.earnings.earningsMicros,
-      amount_micros: amounts.get(l.viewer_id) ?? 0,
+      amount_micros: amounts.get(l.viewerId) ?? 0,
     }));
     for (let i = 0; i < rows.length; i += LINES_PER_INSERT) {
       await trx
