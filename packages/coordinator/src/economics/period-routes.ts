@@ -124,8 +124,8 @@ export function periodRoutes(ctx: AppContext): Router {
   });
 
   router.post('/api/admin/periods', async (req, res) => {
-    requireAdmin(ctx, req);
     const { endsAt: text } = closeBody.parse(req.body);
+    requireAdmin(ctx, req);
     const endsAt = parseIsoTime(text, 'body.endsAt');
     if (endsAt.getTime() > ctx.clock() - MIN_END_AGE_MS) {
       throw new ApiError('PERIOD_NOT_ENDED', 'endsAt must be at least a minute in the past');
