@@ -170,7 +170,12 @@ describeWithDatabases('period close', (t: TestDatabase) => {
     clock.advance(HOUR);
     await api.post(
       `/api/streams/${streamId}/revenue`,
-      { kind: 'ads', amountMicros: 2_000_000, currency: 'usd', occurredAt: at(MINUTE).toISOString() },
+      {
+        kind: 'ads',
+        amountMicros: 2_000_000,
+        currency: 'usd',
+        occurredAt: at(MINUTE).toISOString(),
+      },
       auth,
     );
     const endsAt = at(30 * MINUTE);
@@ -275,8 +280,47 @@ describeWithDatabases('period close', (t: TestDatabase) => {
     expect(lines.map((l) => l.viewer_id).sort()).toEqual(
       [held.viewerId, young.viewerId, steady.viewerId].sort(),
     );
-    expect(lines.every((l) => Number(l.bytes) === (l.viewer_id === young.viewerId ? 3 : 4) * 100_000)).toBe(true);
+    expect(
+      lines.every((l) => Number(l.bytes) === (l.viewer_id === young.viewerId ? 3 : 4) * 100_000),
+    ).toBe(true);
     expect(await ledgerImbalance(db)).toEqual({ unbalanced: [], total: 0 });
+  });
+
+  it("applies a supporter's monthly cap across its streams' periods", async () => {
+    const cap = 1_000_000;
+    const { api, clock, db, streamId, close } = await setup({
+      monthlyCapNewMicros: cap,
+      monthlyCapMatureMicros: cap,
+    });
+    const { apiKey } = await createStreamer(api);
+    const other = await createStream(api, apiKey);
+    const { a } = await seedTwoSupporters(db, streamId, at(0), at(5 * MINUTE));
+    const receivers = await insertReceivers(db, other.streamId, at(0));
+    await insertReceipts(db, other.streamId, a, receivers, {
+      count: 2,
+      byteLength: 1_638_400,
+      creditedAt: at(5 * MINUTE),
+    });
+    clock.advance(HOUR);
+    const first = await close(at(30 * MINUTE));
+    expect(first.status).toBe(201);
+    const second = await api.post(
+      `/api/streams/${other.streamId}/periods`,
+      { endsAt: at(30 * MINUTE).toISOString() },
+      { token: apiKey },
+    );
+    expect(second.status).toBe(201);
+    const lines = await db
+      .selectFrom('period_supporters')
+      .select(['period_id', 'cap_micros', 'earnings_micros'])
+      .where('viewer_id', '=', a.viewerId)
+      .execute();
+    const byPeriod = new Map(lines.map((l) => [l.period_id, l]));
+    const firstLine = byPeriod.get(first.body.periodId)!;
+    // 1,198,500 earned, capped at 1,000,000 x reputation; nothing left for the other stream.
+    expect(firstLine.earnings_micros).toBe(firstLine.cap_micros);
+    expect(firstLine.cap_micros).toBeLessThan(cap);
+    expect(byPeriod.get(second.body.periodId)!.earnings_micros).toBe(0);
   });
 
   it('closes every stream with something to settle through the admin route', async () => {
@@ -285,7 +329,11 @@ describeWithDatabases('period close', (t: TestDatabase) => {
     const quiet = await createStream(api, apiKey);
     await seedTwoSupporters(db, streamId, at(0), at(5 * MINUTE));
     clock.advance(HOUR);
-    await api.post(`/api/streams/${streamId}/revenue`, { kind: 'other', amountMicros: 5, currency: 'usd' }, auth);
+    await api.post(
+      `/api/streams/${streamId}/revenue`,
+      { kind: 'other', amountMicros: 5, currency: 'usd' },
+      auth,
+    );
     const endsAt = at(HOUR - 2 * MINUTE).toISOString();
     expect((await api.post('/api/admin/periods', { endsAt }, auth)).status).toBe(401);
     const res = await api.post('/api/admin/periods', { endsAt }, { token: ADMIN_KEY });
@@ -296,7 +344,9 @@ describeWithDatabases('period close', (t: TestDatabase) => {
       false,
     );
     const again = await api.post('/api/admin/periods', { endsAt }, { token: ADMIN_KEY });
-    expect(again.body.results.find((r: { streamId: string }) => r.streamId === streamId)).toBeUndefined();
+    expect(
+      again.body.results.find((r: { streamId: string }) => r.streamId === streamId),
+    ).toBeUndefined();
     expect(await ledgerImbalance(db)).toEqual({ unbalanced: [], total: 0 });
   });
 });
