@@ -1,6 +1,6 @@
 /**
  * The reads behind the supporter analytics, each on an index: live credited supporters
- * (`sessions_stream_seen_idx`, `credit_bounds` by key), top supporters (`receipts_credited_idx`),
+ * (`sessions_stream_seen_idx`, `credit_bounds` by key), top supporters (`stream_supporter_hours`),
  * their uptime (`sessions_viewer_idx`), periods (`periods_streamer_idx`) and payouts
  * (`payouts_payee_idx`).
  */
@@ -35,8 +35,11 @@ export async function currentSupporters(
   return rows[0]?.n ?? 0;
 }
 
+const floorHour = (date: Date) => new Date(Math.floor(date.getTime() / 3_600_000) * 3_600_000);
+
 /**
- * The supporters credited the most bytes in `[from, to)` in `streamIds`, with their uptime
+ * The supporters credited the most bytes in the hours of `[from, to)` (from the hour holding
+ * `from`; as fresh as the metrics job's last run) in `streamIds`, with their uptime
  * (seconds their sessions in these streams were live within the range) and point balance.
  */
 export async function topSupporters(
@@ -49,9 +52,10 @@ export async function topSupporters(
   const ids = [...streamIds];
   const { rows } = await sql<{ viewer_id: string; bytes: number; uptime: number; points: number }>`
     with top as (
-      select uploader_viewer_id as viewer_id, sum(byte_length)::bigint as bytes
-      from receipts
-      where credited_at >= ${from} and credited_at < ${to} and stream_id = any(${ids}::text[])
+      select viewer_id, sum(bytes)::bigint as bytes
+      from stream_supporter_hours
+      where stream_id = any(${ids}::text[]) and bucket_start >= ${floorHour(from)}
+        and bucket_start < ${to}
       group by 1 order by 2 desc, 1 limit ${TOP_SUPPORTERS}
     )
     select t.viewer_id, t.bytes,

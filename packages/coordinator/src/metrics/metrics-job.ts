@@ -1,7 +1,8 @@
 /**
  * The metrics job: every `metricsRollupIntervalMs`, computes the finished minutes since its
- * watermark (`computeMinutes`), then rolls the minutes older than `metricsMinuteRetentionDays`
- * into hours (`rollUpHours`). One run at a time per database (a transaction-scoped advisory
+ * watermark (`computeMinutes`), rewrites the hours they belong to (`computeHours`), then deletes
+ * the minutes older than `metricsMinuteRetentionDays`, writing their hours from them
+ * (`rollUpHours`). One run at a time per database (a transaction-scoped advisory
  * lock, like the collusion job's), so coordinators sharing one PostgreSQL agree on the watermark.
  */
 import createDebug from 'debug';
@@ -11,7 +12,12 @@ import type { DB } from '../db/schema.js';
 import type { CoordinatorMetrics } from '../http/metrics.js';
 import type { Clock } from '../util/clock.js';
 import { floorTo, STEP_MS } from './buckets.js';
-import { computeMinutes, rollUpHours } from './compute-minutes.js';
+import {
+  computeHours,
+  computeMinutes,
+  computeSupporterHours,
+  rollUpHours,
+} from './compute-minutes.js';
 
 const log = createDebug('streamrp2p:coordinator:metrics');
 
@@ -28,7 +34,9 @@ const SLICE_MS = 6 * STEP_MS.hour;
 export interface MetricsRunResult {
   /** Minute rows computed (written or rewritten). */
   minutes: number;
-  /** Minute rows rolled into hours and deleted. */
+  /** Hour rows written (from their minutes). */
+  hours: number;
+  /** Minute rows older than the retention deleted (their hours written from them). */
   rolledUp: number;
   /** The first minute not computed yet. */
   computedUntil: Date;
@@ -58,12 +66,18 @@ export async function runMetrics(
         state === undefined
           ? until - FIRST_RUN_MS
           : Math.min(until, state.computed_until.getTime() - OVERLAP_MS);
+      // The hours touched, from the one before the first minute (an hour's row is rewritten
+      // from all its minutes, so a run that starts near an hour's end finishes the one before).
+      const hoursFrom = floorTo(from, 'hour') - STEP_MS.hour;
       let minutes = 0;
       while (from < until) {
         const to = Math.min(until, from + SLICE_MS);
         minutes += await computeMinutes(trx, new Date(from), new Date(to));
         from = to;
       }
+      const hoursTo = new Date(floorTo(until - 1, 'hour') + STEP_MS.hour);
+      const hours = await computeHours(trx, new Date(hoursFrom), hoursTo);
+      await computeSupporterHours(trx, new Date(hoursFrom), hoursTo);
       const computedUntil = new Date(until);
       await trx
         .insertInto('metrics_state')
@@ -73,7 +87,7 @@ export async function runMetrics(
       const retained = now - config.metricsMinuteRetentionDays * STEP_MS.day;
       const before = floorTo(Math.min(retained, until - OVERLAP_MS), 'hour');
       const rolledUp = await rollUpHours(trx, new Date(before));
-      return { minutes, rolledUp, computedUntil };
+      return { minutes, hours, rolledUp, computedUntil };
     });
 }
 

@@ -1,7 +1,7 @@
 /**
- * Time-series reads: minutes from `stream_metrics_minute`; hours and days from the hour buckets
- * plus the minutes not yet rolled up, aggregated at query time (decision 33). Both tables are
- * read by their primary key `(stream_id, bucket_start)`.
+ * Time-series reads: minutes from `stream_metrics_minute`; hours from `stream_metrics_hour`, and
+ * days summed from its hours at query time (decision 33). Both tables are read by their primary
+ * key `(stream_id, bucket_start)`. Hours are as fresh as the metrics job's last run.
  */
 import type { MetricsPoint } from '@streamrp2p/protocol';
 import { MAX_METRICS_POINTS } from '@streamrp2p/protocol/api-schemas';
@@ -40,8 +40,8 @@ export function seriesRange(from: Date, to: Date, step: MetricsStep): SeriesRang
 
 /**
  * The buckets of `range` with data, summed over `streamIds` (viewers and supporters: per
- * stream, the largest minute of the bucket; then summed over streams). Minutes rolled into
- * hours are not in a `minute` series.
+ * stream, the largest of the bucket's minutes or hours; then summed over streams). Minutes
+ * deleted after the retention are not in a `minute` series; their hours stay.
  */
 export async function readSeries(
   db: Kysely<DB>,
@@ -51,15 +51,14 @@ export async function readSeries(
   if (streamIds.length === 0) return [];
   const { from, to, step } = range;
   const ids = [...streamIds];
-  const where = sql`stream_id = any(${ids}::text[]) and bucket_start >= ${from}
-    and bucket_start < ${to}`;
-  const columns = sql`stream_id, bucket_start, p2p_bytes, cdn_bytes, viewers, supporters, stalls`;
-  const rows = sql`select ${columns} from stream_metrics_minute where ${where}`;
-  const source =
-    step === 'minute'
-      ? rows
-      : sql`${rows} union all select ${columns} from stream_metrics_hour where ${where}`;
+  const table = step === 'minute' ? 'stream_metrics_minute' : 'stream_metrics_hour';
+  const source = sql`select stream_id, bucket_start, p2p_bytes, cdn_bytes, viewers, supporters,
+    stalls from ${sql.table(table)} where stream_id = any(${ids}::text[])
+    and bucket_start >= ${from} and bucket_start < ${to}`;
   const bucket = bucketSql(sql.ref('bucket_start'), step);
+  const perStream = sql`select stream_id, ${bucket} as at, sum(p2p_bytes) as p2p_bytes,
+    sum(cdn_bytes) as cdn_bytes, max(viewers) as viewers, max(supporters) as supporters,
+    sum(stalls) as stalls from (${source}) as buckets group by 1, 2`;
   const { rows: points } = await sql<{
     at: Date;
     p2p_bytes: number;
@@ -67,18 +66,16 @@ export async function readSeries(
     viewers: number;
     supporters: number;
     stalls: number;
-  }>`
-    select at, sum(p2p_bytes)::bigint as p2p_bytes, sum(cdn_bytes)::bigint as cdn_bytes,
-      sum(viewers)::bigint as viewers, sum(supporters)::bigint as supporters,
-      sum(stalls)::bigint as stalls
-    from (
-      select stream_id, ${bucket} as at, sum(p2p_bytes) as p2p_bytes,
-        sum(cdn_bytes) as cdn_bytes, max(viewers) as viewers, max(supporters) as supporters,
-        sum(stalls) as stalls
-      from (${source}) as buckets
-      group by 1, 2
-    ) as per_stream
-    group by at order by at`.execute(db);
+  }>`${
+    // One stream's minutes (the metrics route) are read as they are.
+    ids.length === 1 && step === 'minute'
+      ? sql`select bucket_start as at, p2p_bytes, cdn_bytes, viewers, supporters, stalls
+          from (${source}) as buckets order by at`
+      : sql`select at, sum(p2p_bytes)::bigint as p2p_bytes, sum(cdn_bytes)::bigint as cdn_bytes,
+          sum(viewers)::bigint as viewers, sum(supporters)::bigint as supporters,
+          sum(stalls)::bigint as stalls
+          from (${perStream}) as per_stream group by at order by at`
+  }`.execute(db);
   return points.map((p) => ({
     at: new Date(p.at).toISOString(),
     p2p_bytes: Number(p.p2p_bytes),

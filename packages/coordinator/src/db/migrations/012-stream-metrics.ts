@@ -9,6 +9,9 @@ import { type Kysely, type Migration } from 'kysely';
  *   for finished minutes from receipts and sessions (recomputing gives the same row).
  * - `stream_metrics_hour`: minutes older than the retention, rolled up (sums; viewers and
  *   supporters are the largest minute's) and deleted in the same transaction.
+ * - `stream_supporter_hours`: bytes each supporter (uploading viewer) was credited per stream
+ *   and hour, set by the job from receipts: the top supporters of a range read these, not the
+ *   receipts. Kept with the hours.
  * - `metrics_state`: the job's watermark, the first minute not yet computed.
  */
 export const streamMetricsMigration: Migration = {
@@ -30,6 +33,19 @@ export const streamMetricsMigration: Migration = {
         .addPrimaryKeyConstraint(`${table}_pk`, ['stream_id', 'bucket_start'])
         .execute();
     }
+    await db.schema
+      .createTable('stream_supporter_hours')
+      .addColumn('stream_id', 'text', (c) => c.notNull())
+      .addColumn('bucket_start', 'timestamptz', (c) => c.notNull())
+      .addColumn('viewer_id', 'text', (c) => c.notNull())
+      .addColumn('bytes', 'bigint', (c) => c.notNull())
+      .addColumn('receipts', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint('stream_supporter_hours_pk', [
+        'stream_id',
+        'bucket_start',
+        'viewer_id',
+      ])
+      .execute();
     await db.schema
       .createTable('metrics_state')
       .addColumn('name', 'text', (c) => c.primaryKey())
