@@ -9,11 +9,8 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
-import type {
-  IndexingResponse,
-  LiveSnapshot,
-  SupporterAnalyticsResponse,
-} from '@streamrp2p/protocol/api-schemas';
+import type { SupporterAnalyticsResponse } from '@streamrp2p/protocol';
+import type { IndexingResponse, LiveSnapshot } from '@streamrp2p/protocol/api-schemas';
 import { studioDistDir } from '../../packages/coordinator/src/studio/studio-static.js';
 import { browserAvailable, launchBrowser, logPageProblems, waitFor } from '../support/browser.js';
 import { openSdkPage } from '../support/sdk-page.js';
@@ -151,6 +148,20 @@ describe.skipIf(!browserAvailable())('streamer studio in Chromium', () => {
     expect(copied).toBe(stream.embedSnippet);
     expect(copied).toContain(`data-streamrp2p-stream="${streamId}"`);
     await checkAndShoot(page, 'setup');
+
+    // The preview is the snippet itself in a frame: it plays through the SDK.
+    await page.getByRole('button', { name: 'Play preview' }).click();
+    const frame = page.frameLocator('iframe[title^="Live preview"]');
+    await waitFor(
+      async () =>
+        (await frame
+          .locator('video')
+          .evaluate((v: HTMLVideoElement) => v.currentTime)
+          .catch(() => 0)) > 0,
+      30_000,
+      'the preview to play',
+    );
+    await page.getByRole('button', { name: 'Stop preview' }).click();
   });
 
   it('with three viewers playing, the live view shows supporters and P2P share that match the API, without reload', async () => {
@@ -231,9 +242,10 @@ describe.skipIf(!browserAvailable())('streamer studio in Chromium', () => {
       .getByTestId('revenue')
       .getByText(/25\.50/)
       .waitFor();
+    const csvUrl = (await page.getByTestId('statement-csv').getAttribute('href'))!;
     const csv = await page.evaluate(
       async (url) => (await fetch(url)).headers.get('content-type'),
-      await page.getByTestId('statement-csv').getAttribute('href'),
+      csvUrl,
     );
     expect(csv).toContain('text/csv');
     await checkAndShoot(page, 'money');

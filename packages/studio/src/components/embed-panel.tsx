@@ -32,8 +32,8 @@ export function EmbedPanel({ stream }: { stream: StreamResponse | undefined }) {
     <section class="card" aria-labelledby="embed-title">
       <h2 id="embed-title">Embed snippet</h2>
       <p class="muted">
-        Paste it where the player should appear. Viewers play from your CDN and share segments
-        with each other; supporters earn from what they serve.
+        Paste it where the player should appear. Viewers play from your CDN and share segments with
+        each other; supporters earn from what they serve.
       </p>
       <label for="snippet" class="visually-hidden">
         Embed snippet

@@ -55,7 +55,9 @@ export function LiveView({ streamId }: { streamId: string }) {
           value={s ? formatPercent(s.p2pShare) : '—'}
           id="p2p-share"
           raw={s?.p2pShare ?? undefined}
-          note={s ? `of ${formatBytes(s.p2pBytes + s.cdnBytes)} in ${s.windowSeconds} s` : undefined}
+          note={
+            s ? `of ${formatBytes(s.p2pBytes + s.cdnBytes)} in ${s.windowSeconds} s` : undefined
+          }
           meter={s?.p2pShare ?? undefined}
         />
         <Kpi
@@ -106,8 +108,7 @@ function Alerts({ snapshot }: { snapshot: LiveSnapshot | undefined }) {
     <ul class="alerts" data-testid="alerts" aria-label="Alerts">
       {snapshot.alerts.map((alert) => (
         <li key={alert.code} class={`alert ${alert.severity}`} role="alert">
-          <strong>{alert.severity === 'critical' ? 'Critical' : 'Warning'}</strong>{' '}
-          {alert.message}
+          <strong>{alert.severity === 'critical' ? 'Critical' : 'Warning'}</strong> {alert.message}
         </li>
       ))}
     </ul>

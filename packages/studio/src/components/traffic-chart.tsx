@@ -148,12 +148,7 @@ export function TrafficChart({ streamId }: { streamId: string }) {
         <h2 id="chart-title">P2P vs CDN delivery</h2>
         <div class="segmented" role="group" aria-label="Range">
           {(Object.keys(RANGES) as RangeId[]).map((id) => (
-            <button
-              key={id}
-              type="button"
-              aria-pressed={range === id}
-              onClick={() => setRange(id)}
-            >
+            <button key={id} type="button" aria-pressed={range === id} onClick={() => setRange(id)}>
               {RANGES[id].label}
             </button>
           ))}
@@ -164,7 +159,17 @@ export function TrafficChart({ streamId }: { streamId: string }) {
           ? 'Loading…'
           : `Peers delivered ${formatBytes(p2p)} and the CDN ${formatBytes(cdn)} over the last ${RANGES[range].label.toLowerCase()} (${formatPercent(p2p + cdn === 0 ? null : p2p / (p2p + cdn))} P2P).`}
       </p>
-      <div ref={box} class="chart" data-testid="chart" role="img" aria-label="Chart of P2P and CDN bit rates over time" />
+      <div
+        ref={box}
+        class="chart"
+        data-testid="chart"
+        role="img"
+        aria-label="Chart of P2P and CDN bit rates over time"
+      />
+      <p class="hint">
+        Mbit/s by {RANGES[range].step}. The latest minutes appear as the coordinator computes them
+        (the live figures above are current).
+      </p>
       <FormError error={error} />
     </section>
   );

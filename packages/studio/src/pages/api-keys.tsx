@@ -24,8 +24,9 @@ export function ApiKeysPage() {
         <div>
           <h1>API keys</h1>
           <p class="muted">
-            Keys let your servers call the coordinator (<span class="mono">Authorization: Bearer
-            …</span>): register streams, record revenue, read statements.
+            Keys let your servers call the coordinator (
+            <span class="mono">Authorization: Bearer …</span>): register streams, record revenue,
+            read statements.
           </p>
         </div>
       </div>
@@ -60,7 +61,13 @@ export function ApiKeysPage() {
   );
 }
 
-function CreateKey({ base, onCreated }: { base: string; onCreated(key: CreatedApiKeyResponse): void }) {
+function CreateKey({
+  base,
+  onCreated,
+}: {
+  base: string;
+  onCreated(key: CreatedApiKeyResponse): void;
+}) {
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
@@ -84,7 +91,13 @@ function CreateKey({ base, onCreated }: { base: string; onCreated(key: CreatedAp
       <form onSubmit={submit}>
         <div class="field">
           <label for="keyName">What is it for?</label>
-          <input id="keyName" name="keyName" required maxLength={100} placeholder="Billing server" />
+          <input
+            id="keyName"
+            name="keyName"
+            required
+            maxLength={100}
+            placeholder="Billing server"
+          />
         </div>
         <FormError error={error} />
         <button type="submit" class="button primary" disabled={busy}>
@@ -164,7 +177,9 @@ function KeyTable({
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Key</th>
-            <th scope="col">Created</th>
+            <th scope="col" class="hide-phone">
+              Created
+            </th>
             <th scope="col">Last used</th>
             <th scope="col">
               <span class="visually-hidden">Actions</span>
@@ -176,7 +191,7 @@ function KeyTable({
             <tr key={key.keyId}>
               <td>{key.name}</td>
               <td class="mono">{key.prefix ? `${key.prefix}…` : '(older key)'}</td>
-              <td>{formatTime(key.createdAt)}</td>
+              <td class="hide-phone">{formatTime(key.createdAt)}</td>
               <td>{key.lastUsedAt ? formatAgo(key.lastUsedAt) : 'never'}</td>
               <td class="num">
                 {key.revokedAt === null ? (

@@ -47,8 +47,8 @@ export function AuthPage({ mode, onSignedIn }: Props) {
         </p>
         <h1 id="pitch-title">Your viewers carry your stream.</h1>
         <p class="lead">
-          Add your HLS stream, paste one snippet, and watch peer-to-peer delivery cut your CDN
-          bill while supporters earn a share of your revenue.
+          Add your HLS stream, paste one snippet, and watch peer-to-peer delivery cut your CDN bill
+          while supporters earn a share of your revenue.
         </p>
         <ul class="pitch-points">
           <li>Live P2P share, viewers and supporters</li>
@@ -67,7 +67,14 @@ export function AuthPage({ mode, onSignedIn }: Props) {
           )}
           <div class="field">
             <label for="email">Email</label>
-            <input id="email" name="email" type="email" required maxLength={254} autoComplete="email" />
+            <input
+              id="email"
+              name="email"
+              type="email"
+              required
+              maxLength={254}
+              autoComplete="email"
+            />
           </div>
           <div class="field">
             <label for="password">Password</label>

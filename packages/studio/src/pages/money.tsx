@@ -28,13 +28,15 @@ export function MoneyPage({ streamId }: { streamId: string }) {
     () => api<StreamerStatementResponse>('GET', `${streamerPath}/statements`),
     [streamerPath],
   );
-  const revenue = useAsync(() => api<RevenueEventsResponse>('GET', `${streamPath}/revenue`), [
-    streamId,
-  ]);
+  const revenue = useAsync(
+    () => api<RevenueEventsResponse>('GET', `${streamPath}/revenue`),
+    [streamId],
+  );
   const periods = useAsync(() => api<PeriodsResponse>('GET', `${streamPath}/periods`), [streamId]);
-  const payouts = useAsync(() => api<PayoutsResponse>('GET', `${streamerPath}/payouts`), [
-    streamerPath,
-  ]);
+  const payouts = useAsync(
+    () => api<PayoutsResponse>('GET', `${streamerPath}/payouts`),
+    [streamerPath],
+  );
   const currency = statement.data?.currency;
   return (
     <>
@@ -109,8 +111,8 @@ export function MoneyPage({ streamId }: { streamId: string }) {
           <p class="muted">Loading…</p>
         ) : periods.data.periods.length === 0 ? (
           <p class="empty">
-            No period closed yet. Closing one splits its revenue: platform fee, supporter pool
-            (with half the CDN saving) and your share.
+            No period closed yet. Closing one splits its revenue: platform fee, supporter pool (with
+            half the CDN saving) and your share.
           </p>
         ) : (
           <div class="table-wrap">
@@ -118,12 +120,24 @@ export function MoneyPage({ streamId }: { streamId: string }) {
               <thead>
                 <tr>
                   <th scope="col">Period</th>
-                  <th scope="col" class="num">Revenue</th>
-                  <th scope="col" class="num">Fee</th>
-                  <th scope="col" class="num">Supporters</th>
-                  <th scope="col" class="num">Your share</th>
-                  <th scope="col" class="num">CDN saved</th>
-                  <th scope="col"><span class="visually-hidden">Details</span></th>
+                  <th scope="col" class="num">
+                    Revenue
+                  </th>
+                  <th scope="col" class="num">
+                    Fee
+                  </th>
+                  <th scope="col" class="num">
+                    Supporters
+                  </th>
+                  <th scope="col" class="num">
+                    Your share
+                  </th>
+                  <th scope="col" class="num">
+                    CDN saved
+                  </th>
+                  <th scope="col">
+                    <span class="visually-hidden">Details</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -207,9 +221,15 @@ function PeriodRow({
                 <thead>
                   <tr>
                     <th scope="col">Supporter</th>
-                    <th scope="col" class="num">Served</th>
-                    <th scope="col" class="num">Reputation</th>
-                    <th scope="col" class="num">Earned</th>
+                    <th scope="col" class="num">
+                      Served
+                    </th>
+                    <th scope="col" class="num">
+                      Reputation
+                    </th>
+                    <th scope="col" class="num">
+                      Earned
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -343,8 +363,8 @@ function ClosePeriod(props: { streamPath: string; onClosed(): void }) {
     <section class="card" aria-labelledby="close-title">
       <h2 id="close-title">Close a period</h2>
       <p class="muted">
-        Settles the revenue and verified P2P delivery since the previous period up to this time
-        (at least a minute ago). Closing the same end again changes nothing.
+        Settles the revenue and verified P2P delivery since the previous period up to this time (at
+        least a minute ago). Closing the same end again changes nothing.
       </p>
       <form onSubmit={submit}>
         <div class="field">
@@ -387,7 +407,9 @@ function RevenueList({
               <tr>
                 <th scope="col">When</th>
                 <th scope="col">Kind</th>
-                <th scope="col" class="num">Amount</th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
                 <th scope="col">Settled</th>
               </tr>
             </thead>
@@ -408,7 +430,13 @@ function RevenueList({
   );
 }
 
-function Payouts({ payouts, error }: { payouts: PayoutsResponse | undefined; error: Error | undefined }) {
+function Payouts({
+  payouts,
+  error,
+}: {
+  payouts: PayoutsResponse | undefined;
+  error: Error | undefined;
+}) {
   return (
     <section class="card" aria-labelledby="payouts-title">
       <h2 id="payouts-title">Payouts</h2>
@@ -416,14 +444,18 @@ function Payouts({ payouts, error }: { payouts: PayoutsResponse | undefined; err
       {payouts === undefined ? (
         <p class="muted">Loading…</p>
       ) : payouts.payouts.length === 0 ? (
-        <p class="empty">No payout yet. Owed balances are paid out by the operator's payout runs.</p>
+        <p class="empty">
+          No payout yet. Owed balances are paid out by the operator's payout runs.
+        </p>
       ) : (
         <div class="table-wrap">
           <table class="table compact" data-testid="payouts">
             <thead>
               <tr>
                 <th scope="col">Created</th>
-                <th scope="col" class="num">Amount</th>
+                <th scope="col" class="num">
+                  Amount
+                </th>
                 <th scope="col">Status</th>
                 <th scope="col">Provider</th>
               </tr>

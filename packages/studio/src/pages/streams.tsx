@@ -13,7 +13,10 @@ export function StreamsPage() {
   const { me } = useSession();
   const streams = useAsync(
     () =>
-      api<StreamsResponse>('GET', `/api/streamers/${encodeURIComponent(me.streamer.streamerId)}/streams`),
+      api<StreamsResponse>(
+        'GET',
+        `/api/streamers/${encodeURIComponent(me.streamer.streamerId)}/streams`,
+      ),
     [me.streamer.streamerId],
   );
   const list = streams.data?.streams ?? [];
