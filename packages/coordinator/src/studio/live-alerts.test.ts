@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_THRESHOLDS, liveAlerts, stallRate } from './live-alerts.js';
+import { ALERT_THRESHOLDS, liveAlerts, stallRate, type AlertInput } from './live-alerts.js';
 
-const calm = { viewers: 10, p2pShare: 0.6, hourShare: 0.6, stalls: 0, windowSeconds: 60 };
-const codes = (input: Partial<typeof calm> & { p2pShare?: number | null }) =>
+const calm: AlertInput = {
+  viewers: 10,
+  p2pShare: 0.6,
+  hourShare: 0.6,
+  stalls: 0,
+  windowSeconds: 60,
+};
+const codes = (input: Partial<AlertInput>) =>
   liveAlerts({ ...calm, ...input }).map((a) => `${a.code}:${a.severity}`);
 
 describe('liveAlerts', () => {

@@ -45,9 +45,7 @@ export async function windowFigures(
   liveSince: Date,
 ): Promise<Map<string, WindowFigures>> {
   const only = (column: string) =>
-    streamIds === undefined
-      ? sql`true`
-      : sql`${sql.ref(column)} = any(${[...streamIds]}::text[])`;
+    streamIds === undefined ? sql`true` : sql`${sql.ref(column)} = any(${[...streamIds]}::text[])`;
   const [viewers, p2p, usage] = await Promise.all([
     sql<{ stream_id: string; n: number }>`
       select stream_id, count(*)::int as n from sessions
@@ -157,4 +155,3 @@ export async function liveSnapshot(ctx: AppContext, streamId: string): Promise<L
     }),
   };
 }
-
