@@ -27,7 +27,7 @@ const receipts = Number(values.receipts);
 const runs = Number(values.runs);
 
 const schema = await createBenchSchema();
-const database = await openDatabase({ databaseUrl: schema.url });
+const database = await openDatabase({ databaseUrl: schema.url, dataDir: 'memory://' });
 const { db } = database;
 try {
   await migrateToLatest(db);

@@ -208,7 +208,7 @@ export interface CoordinatorConfig {
   logger: Logger | undefined;
   /**
    * Reputation (0..1, `trust/reputation.ts`) from which a viewer's credit is payable; below it,
-   * credit is recorded but not payable. At 0.57 or less a viewer could reach it in its first
+   * credit is recorded but not payable. At 0.425 or less a viewer could reach it in its first
    * hour. @default 0.7
    */
   payableReputation: number;
