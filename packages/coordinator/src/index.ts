@@ -28,7 +28,12 @@ export {
   type ReputationFacts,
 } from './trust/reputation.js';
 export { reputationsOf, viewerReputation } from './trust/viewer-reputation.js';
-export { CHUNK_BYTES, chunksOf, economicsPolicy, type EconomicsPolicy } from './economics/policy.js';
+export {
+  CHUNK_BYTES,
+  chunksOf,
+  economicsPolicy,
+  type EconomicsPolicy,
+} from './economics/policy.js';
 export { earningsOf, type Earnings, type EarningsInput } from './economics/earnings.js';
 export { splitRevenue, type RevenueSplit, type SplitInput } from './economics/split.js';
 export { COLLUSION_RULES } from './trust/collusion-signals.js';
