@@ -291,7 +291,12 @@ async function main(): Promise<void> {
   const t = table(runs);
   console.log(`\n${textTable(t)}`);
   const cpus = os.cpus();
-  const machine = `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  // Load matters: other processes on the machine share its cores with PostgreSQL.
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
+  const machine = `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at the end ${load} (1 / 5 / 15 min)`;
   mkdirSync(OUT_DIR, { recursive: true });
   const at = new Date().toISOString();
   writeFileSync(

@@ -183,7 +183,11 @@ export async function seedTwoSupporters(
   const firstSessionAt = new Date(at.getTime() - 100 * DAY);
   const a = await insertSupporter(db, streamId, { firstSessionAt, passed: 398 });
   const b = await insertSupporter(db, streamId, { firstSessionAt, passed: 398 });
-  await insertReceipts(db, streamId, a, receivers, { count: 10, byteLength: 1_638_400, creditedAt });
+  await insertReceipts(db, streamId, a, receivers, {
+    count: 10,
+    byteLength: 1_638_400,
+    creditedAt,
+  });
   await insertReceipts(db, streamId, b, receivers, { count: 5, byteLength: 1_638_401, creditedAt });
   return { a, b };
 }

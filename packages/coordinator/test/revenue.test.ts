@@ -96,7 +96,10 @@ describeWithDatabases('revenue', (t: TestDatabase) => {
   it('answers a retried key with the first event and refuses it with another body', async () => {
     const { api, streamer, streamId, path } = await setup();
     const auth = { token: streamer.apiKey };
-    const body = tip({ idempotencyKey: 'order-42', occurredAt: new Date(T0 - MINUTE).toISOString() });
+    const body = tip({
+      idempotencyKey: 'order-42',
+      occurredAt: new Date(T0 - MINUTE).toISOString(),
+    });
     const first = await api.post(path, body, auth);
     expect(first.status).toBe(201);
     const retry = await api.post(path, body, auth);

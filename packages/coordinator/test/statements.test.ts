@@ -70,7 +70,12 @@ describeWithDatabases('statements', (t: TestDatabase) => {
     const auth = { token: streamer.apiKey };
     const tip = await api.post(
       `/api/streams/${stream.streamId}/revenue`,
-      { kind: 'tip', amountMicros: 1_000_000, currency: 'usd', occurredAt: at(MINUTE).toISOString() },
+      {
+        kind: 'tip',
+        amountMicros: 1_000_000,
+        currency: 'usd',
+        occurredAt: at(MINUTE).toISOString(),
+      },
       auth,
     );
     expect(tip.status).toBe(201);
@@ -80,10 +85,19 @@ describeWithDatabases('statements', (t: TestDatabase) => {
       auth,
     );
     expect(closed.status).toBe(201);
-    return { ...started, clock, db, streamer, streamId: stream.streamId, a, b, period: closed.body };
+    return {
+      ...started,
+      clock,
+      db,
+      streamer,
+      streamId: stream.streamId,
+      a,
+      b,
+      period: closed.body,
+    };
   }
 
-  it("gives a supporter its lines, payouts and balance, as JSON and as CSV", async () => {
+  it('gives a supporter its lines, payouts and balance, as JSON and as CSV', async () => {
     const { api, db, a, streamId, period } = await closedPeriod();
     // A payout in flight, as the payout module writes it.
     await db
@@ -183,12 +197,18 @@ describeWithDatabases('statements', (t: TestDatabase) => {
 
   it("refuses another viewer's secret and a missing one alike", async () => {
     const { api, a, b } = await closedPeriod();
-    for (const path of [`/api/viewers/${a.viewerId}/statements`, `/api/viewers/${a.viewerId}/earnings`]) {
+    for (const path of [
+      `/api/viewers/${a.viewerId}/statements`,
+      `/api/viewers/${a.viewerId}/earnings`,
+    ]) {
       expect((await api.get(path, { token: b.secret })).status).toBe(401);
       expect((await api.get(path, { token: 'unknown-secret' })).status).toBe(401);
       expect((await api.get(path)).status).toBe(401);
     }
-    expect((await api.get(`/api/viewers/${a.viewerId}/statements?format=xml`, { token: a.secret })).status).toBe(400);
+    expect(
+      (await api.get(`/api/viewers/${a.viewerId}/statements?format=xml`, { token: a.secret }))
+        .status,
+    ).toBe(400);
   });
 
   it('sums up what a supporter earned and is owed now', async () => {
@@ -226,7 +246,7 @@ describeWithDatabases('statements', (t: TestDatabase) => {
     expect(res.body.lastPeriods[0].amountMicros).toBe(57_249);
   });
 
-  it("gives a streamer its periods, totals per stream and balance; nobody else", async () => {
+  it('gives a streamer its periods, totals per stream and balance; nobody else', async () => {
     const { api, streamer, streamId, period } = await closedPeriod();
     const path = `/api/streamers/${streamer.streamerId}/statements`;
     const res = await api.get(path, { token: streamer.apiKey });

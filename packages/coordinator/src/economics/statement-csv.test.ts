@@ -4,9 +4,16 @@ import { microsToDecimal, toCsv } from './statement-csv.js';
 
 describe('toCsv', () => {
   it('quotes only fields that need it, doubling quotes, CRLF after every record', () => {
-    expect(toCsv(['a', 'b'], [[1, 'plain'], ['x,y', 'say "hi"'], ['two\nlines', null]])).toBe(
-      'a,b\r\n1,plain\r\n"x,y","say ""hi"""\r\n"two\nlines",\r\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          [1, 'plain'],
+          ['x,y', 'say "hi"'],
+          ['two\nlines', null],
+        ],
+      ),
+    ).toBe('a,b\r\n1,plain\r\n"x,y","say ""hi"""\r\n"two\nlines",\r\n');
   });
 });
 

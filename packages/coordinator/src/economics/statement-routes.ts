@@ -62,7 +62,7 @@ export function statementRoutes(ctx: AppContext): Router {
     const query = statementQuery.parse(req.query);
     const streamer = await authenticateStreamer(ctx, req);
     if (streamer.id !== streamerId) {
-      throw new ApiError('FORBIDDEN', "only the streamer may read its statements");
+      throw new ApiError('FORBIDDEN', 'only the streamer may read its statements');
     }
     const statement = await streamerStatement(ctx.db, ctx.config, streamerId, rangeOf(query));
     if (query.format === 'csv') {

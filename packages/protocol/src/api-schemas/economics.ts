@@ -11,8 +11,7 @@ const Str = (description?: string) => Type.String(description === undefined ? {}
 const Micros = (description?: string) =>
   Type.Integer(description === undefined ? {} : { description });
 const Int = Micros;
-const Nullable = <T extends ReturnType<typeof Str>>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
+const Nullable = <T extends ReturnType<typeof Str>>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** What a revenue event is. */
 export const RevenueKind = Type.Union([
@@ -124,7 +123,11 @@ export const AdminClosePeriodsResponse = Closed({
   results: Type.Array(
     Closed({
       streamId: Str(),
-      status: Type.Union([Type.Literal('closed'), Type.Literal('existing'), Type.Literal('failed')]),
+      status: Type.Union([
+        Type.Literal('closed'),
+        Type.Literal('existing'),
+        Type.Literal('failed'),
+      ]),
       periodId: Type.Optional(Str()),
       error: Type.Optional(Closed({ code: Str(), message: Str() })),
     }),
