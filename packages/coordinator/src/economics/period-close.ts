@@ -174,7 +174,10 @@ export async function closePeriod(
       endsAt,
     );
     const lines = settled.map((s) => {
-      const rep = reputations.get(s.viewerId)!;
+      const rep = reputations.get(s.viewerId);
+      // Only a receipt credited before the end after the candidates were read (a coordinator's
+      // clock over a minute behind) gets here: roll back, the next attempt sees it.
+      if (rep === undefined) throw new Error(`receipts of ${s.viewerId} arrived during the close`);
       const earnings = earningsOf(
         {
           chunks: Number(s.chunks),
