@@ -1,7 +1,7 @@
 /** The studio shell: sign-in gate, header with navigation and account, and the routed page. */
 import type { SignedInResponse } from '@streamrp2p/protocol/api-schemas';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, setCsrfToken } from './api/client.js';
+import { api, setCsrfToken, SIGNED_OUT_EVENT } from './api/client.js';
 import { ApiKeysPage } from './pages/api-keys.js';
 import { AuthPage } from './pages/auth.js';
 import { MoneyPage } from './pages/money.js';
@@ -14,6 +14,15 @@ export function App() {
   const [me, setMe] = useState<SignedInResponse | null | undefined>(undefined);
   const [loadError, setLoadError] = useState<string>();
   const route = useRoute();
+
+  useEffect(() => {
+    const signedOut = () => {
+      setCsrfToken(undefined);
+      setMe(null);
+    };
+    addEventListener(SIGNED_OUT_EVENT, signedOut);
+    return () => removeEventListener(SIGNED_OUT_EVENT, signedOut);
+  }, []);
 
   useEffect(() => {
     fetchMe().then(

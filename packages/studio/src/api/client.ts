@@ -18,6 +18,9 @@ export class ApiFailure extends Error {
 
 let csrfToken: string | undefined;
 
+/** Dispatched on `window` when a call answers 401 while signed in. */
+export const SIGNED_OUT_EVENT = 'studio:signed-out';
+
 /** Remembers the CSRF token of the current sign-in (undefined once signed out). */
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;
@@ -56,6 +59,10 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   }
   if (!response.ok) {
     const error = (parsed as ApiErrorBody | undefined)?.error;
+    // The session ended (expired, or signed out in another tab): the shell goes to sign-in.
+    if (response.status === 401 && !path.startsWith('/api/auth/') && csrfToken !== undefined) {
+      dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    }
     throw new ApiFailure(
       response.status,
       error?.code ?? 'HTTP_ERROR',
