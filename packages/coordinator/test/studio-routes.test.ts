@@ -138,6 +138,22 @@ describeWithDatabases('studio routes', (t) => {
     );
   });
 
+  it("shows the indexer's latest failure to read the stream", async () => {
+    const { api } = await startCoordinator(t);
+    const streamer = await createStreamer(api);
+    // Nothing listens on port 9: every playlist read fails.
+    const stream = await createStream(api, streamer.apiKey);
+    const path = `/api/streams/${stream.streamId}/indexing`;
+    let status: IndexingResponse | undefined;
+    for (let i = 0; i < 100 && !status?.lastError; i++) {
+      status = (await api.get<IndexingResponse>(path, { token: streamer.apiKey })).body;
+      if (!status.lastError) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(status?.following).toBe(true);
+    expect(status?.lastError?.message).toContain('playlist http://127.0.0.1:9/live/master.m3u8');
+    expect(status?.segmentsIndexed).toBe(0);
+  });
+
   it('answers live figures from the tables, with the alerts that hold', async () => {
     const { api, coordinator, clock, streamer, other, stream, receiver } = await dataset(t);
     const path = `/api/streams/${stream.streamId}/live?format=json`;
