@@ -270,6 +270,7 @@ async function run(
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const loadBefore = os.loadavg()[0]!.toFixed(2);
   const runs: RunFigures[] = [];
   if (!args.skipPostgres) {
     if (!(await postgresAnswers())) throw new Error('PostgreSQL does not answer');
@@ -299,7 +300,8 @@ async function main(): Promise<void> {
   const verdict = `worst p95 ${worst} ms: ${worst < TARGET_P95_MS ? 'under' : 'OVER'} the ${TARGET_P95_MS} ms target`;
   console.log(verdict);
   const cpus = os.cpus();
-  const machine = `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const load = `load average (1 min) ${loadBefore} before, ${os.loadavg()[0]!.toFixed(2)} after`;
+  const machine = `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${load}`;
   const at = new Date().toISOString();
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(
