@@ -22,6 +22,9 @@ import { createApp } from './http/app.js';
 import { CoordinatorMetrics } from './http/metrics.js';
 import { createLogger } from './http/request-log.js';
 import { SegmentIndexer } from './indexer/segment-indexer.js';
+import { MetricsJob, type MetricsRunResult } from './metrics/metrics-job.js';
+import { createPayoutProvider } from './payouts/create-provider.js';
+import { PayoutService } from './payouts/payout-service.js';
 import { CreditRollup, type RollUpResult } from './receipts/credit-rollup.js';
 import { CollusionJob, type CollusionRunResult } from './trust/collusion-job.js';
 import { randomSecret } from './util/crypto.js';
@@ -56,6 +59,8 @@ export class Coordinator {
   #indexer: SegmentIndexer | undefined;
   #rollup: CreditRollup | undefined;
   #collusion: CollusionJob | undefined;
+  #metricsJob: MetricsJob | undefined;
+  #payouts: PayoutService | undefined;
   #server: Server | undefined;
   #address: CoordinatorAddress | undefined;
   #closing: Promise<void> | undefined;
@@ -98,6 +103,24 @@ export class Coordinator {
     return this.#collusion.run();
   }
 
+  /**
+   * The payout service (after `start()`): `payouts.run()` pays owed balances through the
+   * configured provider, as `POST /api/admin/payouts/run` does.
+   */
+  get payouts(): PayoutService {
+    if (this.#payouts === undefined) throw new Error('coordinator not started');
+    return this.#payouts;
+  }
+
+  /**
+   * Runs the metrics job now (after a run in flight): computes the finished minutes of every
+   * stream's time series and rolls old minutes into hours (after `start()`).
+   */
+  rollUpMetrics(): Promise<MetricsRunResult> {
+    if (this.#metricsJob === undefined) throw new Error('coordinator not started');
+    return this.#metricsJob.run();
+  }
+
   /** Opens and migrates the database, starts the credit roll-up and the indexer, listens. */
   async start(): Promise<CoordinatorAddress> {
     if (this.#address !== undefined) return this.#address;
@@ -131,12 +154,27 @@ export class Coordinator {
       clock: config.clock,
     });
     this.#collusion.start();
+    this.#metricsJob = new MetricsJob({
+      db: this.#database.db,
+      config,
+      metrics: this.metrics,
+      clock: config.clock,
+    });
+    this.#metricsJob.start();
+    this.#payouts = new PayoutService({
+      db: this.#database.db,
+      provider: createPayoutProvider(config),
+      currency: config.currency,
+      minPayoutMicros: config.minPayoutMicros,
+      clock: config.clock,
+    });
     const ctx: AppContext = {
       config,
       db: this.#database.db,
       clock: config.clock,
       metrics: this.metrics,
       following: indexer,
+      payouts: this.#payouts,
       trackerSecret: this.trackerSecret,
       publicUrl: () => config.publicUrl ?? this.#address?.url ?? '',
     };
@@ -180,6 +218,7 @@ export class Coordinator {
       }
       await this.#rollup?.close();
       await this.#collusion?.close();
+      await this.#metricsJob?.close();
       if (this.config.database === undefined) await this.#database?.destroy();
       log('closed');
     })();

@@ -51,6 +51,31 @@ export const API_ERROR_STATUS = Object.freeze({
   HOLD_NOT_FOUND: 404,
   /** The hold was already released or voided the other way. */
   HOLD_DECIDED: 409,
+  /** A receipt batch's `usage` report is malformed or beyond its physical bound. */
+  INVALID_USAGE: 400,
+  /** A time-series range and step that would answer more than 10,000 points. */
+  TOO_MANY_POINTS: 400,
+  /** An idempotency key used before with another body. */
+  IDEMPOTENCY_CONFLICT: 409,
+  /** An amount in another currency than the deployment's `CURRENCY`. */
+  CURRENCY_MISMATCH: 422,
+  /** A period end at or before the stream's last closed end that is not one of its ends. */
+  PERIOD_OVERLAPS: 409,
+  /** A period end less than a minute in the past (its receipts may not all have landed). */
+  PERIOD_NOT_ENDED: 422,
+  PERIOD_NOT_FOUND: 404,
+  /** A payout destination the provider cannot pay (a Stripe `acct_...` id, a payout-file label). */
+  INVALID_PAYOUT_DESTINATION: 422,
+  /** Sign-in refused: no account with this email, or the wrong password (one answer for both). */
+  INVALID_CREDENTIALS: 401,
+  /** A cookie-authenticated change without this session's `X-CSRF-Token`, or from another origin. */
+  CSRF_FAILED: 403,
+  /** An account with this email exists. */
+  EMAIL_IN_USE: 409,
+  /** The streamer has no API key with this id. */
+  API_KEY_NOT_FOUND: 404,
+  /** The streamer already has the most live API keys allowed (revoke one first). */
+  API_KEY_LIMIT: 409,
   INTERNAL_ERROR: 500,
   /** The database is unreachable: retry after the `Retry-After` header's seconds. */
   UNAVAILABLE: 503,

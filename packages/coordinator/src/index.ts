@@ -37,7 +37,28 @@ export {
 export { earningsOf, type Earnings, type EarningsInput } from './economics/earnings.js';
 export { splitRevenue, type RevenueSplit, type SplitInput } from './economics/split.js';
 export { COLLUSION_RULES } from './trust/collusion-signals.js';
+export {
+  closePeriod,
+  type CloseDeps,
+  type ClosedPeriod,
+  type ClosePhases,
+} from './economics/period-close.js';
+export { recordRevenue, type NewRevenue } from './economics/revenue.js';
+export {
+  PayoutService,
+  type PayoutRunResult,
+  type PayoutServiceOptions,
+} from './payouts/payout-service.js';
+export type { PayoutOutcome, PayoutProvider, PayoutRequest } from './payouts/provider.js';
+export { FilePayoutProvider, type FilePayoutProviderOptions } from './payouts/file-provider.js';
+export {
+  StripePayoutProvider,
+  type StripePayoutProviderOptions,
+} from './payouts/stripe-provider.js';
+export { createPayoutProvider } from './payouts/create-provider.js';
+export { currencyUnits, payableMicros, toMinorUnits } from './payouts/currency-units.js';
 export type { CollusionRunResult } from './trust/collusion-job.js';
+export type { MetricsRunResult } from './metrics/metrics-job.js';
 export { ACTION_COOLDOWN_SECONDS, pointsStatus, watchCredit } from './points/points-rules.js';
 export type { SessionSummaryResponse } from '@streamrp2p/protocol';
 export { signTrackerToken } from './sessions/tracker-token.js';

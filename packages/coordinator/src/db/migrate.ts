@@ -7,6 +7,8 @@ import { pointsMigration } from './migrations/006-points.js';
 import { receiptBoundsMigration } from './migrations/007-receipt-bounds.js';
 import { economicsMigration } from './migrations/008-economics.js';
 import { reputationIndexesMigration } from './migrations/009-reputation-indexes.js';
+import { streamMetricsMigration } from './migrations/012-stream-metrics.js';
+import { accountsMigration } from './migrations/013-accounts.js';
 import type { DB } from './schema.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never edit. */
@@ -19,6 +21,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '007_receipt_bounds': receiptBoundsMigration,
   '008_economics': economicsMigration,
   '009_reputation_indexes': reputationIndexesMigration,
+  '012_stream_metrics': streamMetricsMigration,
+  '013_accounts': accountsMigration,
 });
 
 /**

@@ -12,8 +12,11 @@ type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 export interface StreamersTable {
   id: string;
   name: string;
-  /** SHA-256 of the API key, hex; the key itself is shown once. */
-  api_key_hash: string;
+  /**
+   * SHA-256 of the first API key, hex; the key itself is shown once. Since migration 013 keys
+   * live in `api_keys` (authentication reads only those); null for a streamer that signed up.
+   */
+  api_key_hash: Nullable<string>;
   created_at: Timestamp;
   /** The address the account was created from, and its keys (`util/network.ts`). */
   ip: Generated<string>;
@@ -308,6 +311,81 @@ export interface PayoutsTable {
   updated_at: Timestamp;
 }
 
+/** A bucket of `stream_metrics_minute` or `stream_metrics_hour` (migration 012). */
+export interface StreamMetricsTable {
+  stream_id: string;
+  bucket_start: Timestamp;
+  p2p_bytes: Generated<number>;
+  cdn_bytes: Generated<number>;
+  cdn_segments: Generated<number>;
+  reported_p2p_bytes: Generated<number>;
+  reported_p2p_segments: Generated<number>;
+  viewers: Generated<number>;
+  supporters: Generated<number>;
+  stalls: Generated<number>;
+  usage_reports: Generated<number>;
+}
+
+export interface StreamSupporterHoursTable {
+  stream_id: string;
+  bucket_start: Timestamp;
+  viewer_id: string;
+  bytes: number;
+  receipts: number;
+}
+
+export interface MetricsStateTable {
+  name: string;
+  computed_until: Timestamp;
+}
+
+/** A streamer's sign-in: email and password (migration 013). */
+export interface AccountsTable {
+  id: string;
+  streamer_id: string;
+  /** Trimmed and lower-cased, so unique without regard to case. */
+  email: string;
+  /** `accounts/password.ts`: scrypt with its parameters, salt and key; never the password. */
+  password_hash: string;
+  created_at: Timestamp;
+  last_sign_in_at: Nullable<Date>;
+}
+
+/** A signed-in browser (migration 013); `id` is the SHA-256 of the cookie's token. */
+export interface WebSessionsTable {
+  id: string;
+  account_id: string;
+  created_at: Timestamp;
+  /** Slides forward with use (at most once a minute). */
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+  revoked_at: Nullable<Date>;
+  ip: string;
+  user_agent: string;
+}
+
+/** A streamer's API key (migration 013); only its hash is stored. */
+export interface ApiKeysTable {
+  id: string;
+  streamer_id: string;
+  name: string;
+  key_hash: string;
+  /** The key's first 8 characters, to tell keys apart; null for keys from before 013. */
+  prefix: Nullable<string>;
+  created_at: Timestamp;
+  last_used_at: Nullable<Date>;
+  revoked_at: Nullable<Date>;
+}
+
+/** One sign-in attempt, for the per-email and per-address limits (migration 013). */
+export interface SignInAttemptsTable {
+  id: Generated<number>;
+  email: string;
+  address_key: string;
+  succeeded: boolean;
+  created_at: Timestamp;
+}
+
 /** The whole database, as `Kysely<DB>` sees it. */
 export interface DB {
   streamers: StreamersTable;
@@ -332,4 +410,12 @@ export interface DB {
   ledger_entries: LedgerEntriesTable;
   payout_accounts: PayoutAccountsTable;
   payouts: PayoutsTable;
+  accounts: AccountsTable;
+  web_sessions: WebSessionsTable;
+  api_keys: ApiKeysTable;
+  sign_in_attempts: SignInAttemptsTable;
+  stream_metrics_minute: StreamMetricsTable;
+  stream_metrics_hour: StreamMetricsTable;
+  stream_supporter_hours: StreamSupporterHoursTable;
+  metrics_state: MetricsStateTable;
 }

@@ -1,12 +1,22 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import { accountRoutes } from '../accounts/account-routes.js';
+import { apiKeyRoutes } from '../accounts/api-key-routes.js';
+import { analyticsRoutes } from '../analytics/analytics-routes.js';
 import { challengeRoutes } from '../challenges/challenge-routes.js';
+import { periodRoutes } from '../economics/period-routes.js';
+import { revenueRoutes } from '../economics/revenue-routes.js';
+import { statementRoutes } from '../economics/statement-routes.js';
 import type { AppContext } from '../context.js';
 import { rootsRoutes } from '../indexer/roots-routes.js';
+import { metricsRoutes } from '../metrics/metrics-routes.js';
+import { payoutRoutes } from '../payouts/payout-routes.js';
 import { pointsRoutes } from '../points/points-routes.js';
 import { receiptRoutes } from '../receipts/receipt-routes.js';
 import { sessionRoutes } from '../sessions/session-routes.js';
 import { streamRoutes } from '../streams/stream-routes.js';
+import { studioRoutes } from '../studio/studio-routes.js';
+import { studioStatic } from '../studio/studio-static.js';
 import { trustRoutes } from '../trust/trust-routes.js';
 import { cors, errorHandler, notFound, requestMetrics } from './middleware.js';
 import { requestLogger } from './request-log.js';
@@ -33,15 +43,25 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
   for (const routes of [
     systemRoutes,
     streamRoutes,
+    accountRoutes,
+    apiKeyRoutes,
     rootsRoutes,
     sessionRoutes,
     receiptRoutes,
     challengeRoutes,
     pointsRoutes,
     trustRoutes,
+    revenueRoutes,
+    periodRoutes,
+    statementRoutes,
+    metricsRoutes,
+    analyticsRoutes,
+    payoutRoutes,
+    studioRoutes,
   ]) {
     app.use(routes(ctx));
   }
+  app.use(studioStatic());
   app.use(notFound);
   app.use(
     errorHandler({

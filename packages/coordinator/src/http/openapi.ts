@@ -7,8 +7,16 @@
 import type { TObject, TSchema } from '@sinclair/typebox';
 import * as S from '@streamrp2p/protocol/api-schemas';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
-type Auth = 'apiKey' | 'sessionSecret' | 'sessionOrApiKey' | 'optionalApiKey' | 'adminKey' | 'none';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Auth =
+  | 'apiKey'
+  | 'sessionSecret'
+  | 'sessionOrApiKey'
+  | 'optionalApiKey'
+  | 'adminKey'
+  | 'apiKeyOrAdminKey'
+  | 'cookie'
+  | 'none';
 
 /** The document's component schemas: every request and response shape, by name. */
 export const COMPONENTS = {
@@ -40,6 +48,37 @@ export const COMPONENTS = {
   ViewerCreditResponse: S.ViewerCreditResponse,
   HoldResponse: S.HoldResponse,
   HoldsResponse: S.HoldsResponse,
+  SignUpRequest: S.SignUpRequest,
+  SignInRequest: S.SignInRequest,
+  SignedInResponse: S.SignedInResponse,
+  CreateApiKeyRequest: S.CreateApiKeyRequest,
+  CreatedApiKeyResponse: S.CreatedApiKeyResponse,
+  ApiKeysResponse: S.ApiKeysResponse,
+  PayoutAccountRequest: S.PayoutAccountRequest,
+  PayoutAccountResponse: S.PayoutAccountResponse,
+  PayoutAccountsResponse: S.PayoutAccountsResponse,
+  PayoutRunRequest: S.PayoutRunRequest,
+  PayoutResponse: S.PayoutResponse,
+  PayoutsResponse: S.PayoutsResponse,
+  PayoutRunResponse: S.PayoutRunResponse,
+  RecordRevenueRequest: S.RecordRevenueRequest,
+  RevenueEventResponse: S.RevenueEventResponse,
+  RevenueEventsResponse: S.RevenueEventsResponse,
+  ClosePeriodRequest: S.ClosePeriodRequest,
+  PeriodResponse: S.PeriodResponse,
+  PeriodDetailResponse: S.PeriodDetailResponse,
+  PeriodsResponse: S.PeriodsResponse,
+  AdminClosePeriodsResponse: S.AdminClosePeriodsResponse,
+  SupporterStatementResponse: S.SupporterStatementResponse,
+  ViewerEarningsResponse: S.ViewerEarningsResponse,
+  StreamerStatementResponse: S.StreamerStatementResponse,
+  UsageReport: S.UsageReport,
+  MetricsPoint: S.MetricsPoint,
+  MetricsResponse: S.MetricsResponse,
+  SupporterAnalyticsResponse: S.SupporterAnalyticsResponse,
+  StreamsResponse: S.StreamsResponse,
+  IndexingResponse: S.IndexingResponse,
+  LiveSnapshot: S.LiveSnapshot,
 } satisfies Record<string, TSchema>;
 type Component = keyof typeof COMPONENTS;
 
@@ -59,11 +98,15 @@ const json = (name: string) => ({
   'application/json': { schema: { $ref: `#/components/schemas/${name}` } },
 });
 const SECURITY: Record<Auth, unknown[] | undefined> = {
-  apiKey: [{ apiKey: [] }],
+  // Every route a streamer's key opens also takes the studio's session cookie (with the CSRF
+  // checks on changes): both go through authenticateStreamer.
+  apiKey: [{ apiKey: [] }, { sessionCookie: [] }],
   sessionSecret: [{ sessionSecret: [] }],
   sessionOrApiKey: [{ sessionSecret: [] }, { apiKey: [] }],
-  optionalApiKey: [{}, { apiKey: [] }],
+  optionalApiKey: [{}, { apiKey: [] }, { sessionCookie: [] }],
   adminKey: [{ adminKey: [] }],
+  apiKeyOrAdminKey: [{ apiKey: [] }, { adminKey: [] }],
+  cookie: [{ sessionCookie: [] }],
   none: [],
 };
 
@@ -147,6 +190,68 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       body: 'CreateStreamerRequest',
       ok: [201, 'CreateStreamerResponse'],
       errors: [400, 413, 429],
+    },
+  },
+  '/api/accounts': {
+    post: {
+      summary:
+        'Sign up: create a streamer and its account (email, password, name) and sign in (sets the session cookie)',
+      auth: 'none',
+      body: 'SignUpRequest',
+      ok: [201, 'SignedInResponse'],
+      errors: [400, 403, 409, 413, 429],
+    },
+  },
+  '/api/auth/sign-in': {
+    post: {
+      summary:
+        'Sign in with email and password: sets the session cookie and answers the CSRF token; 401 INVALID_CREDENTIALS alike for an unknown email and a wrong password',
+      auth: 'none',
+      body: 'SignInRequest',
+      ok: [200, 'SignedInResponse'],
+      errors: [400, 401, 403, 413, 429],
+    },
+  },
+  '/api/auth/sign-out': {
+    post: {
+      summary: 'Sign out: revokes the session and clears the cookie',
+      auth: 'cookie',
+      ok: [204, undefined],
+      errors: [403],
+    },
+  },
+  '/api/auth/me': {
+    get: {
+      summary: 'The signed-in account, its streamer and the CSRF token (401 when not signed in)',
+      auth: 'cookie',
+      ok: [200, 'SignedInResponse'],
+      errors: [401],
+    },
+  },
+  '/api/streamers/{streamerId}/api-keys': {
+    get: {
+      summary: "The streamer's API keys, revoked ones too, newest first (never the keys)",
+      auth: 'apiKey',
+      params: S.ApiKeysPath,
+      ok: [200, 'ApiKeysResponse'],
+      errors: [400, 401, 403],
+    },
+    post: {
+      summary: 'Create an API key; the key is in this answer only',
+      auth: 'apiKey',
+      params: S.ApiKeysPath,
+      body: 'CreateApiKeyRequest',
+      ok: [201, 'CreatedApiKeyResponse'],
+      errors: [400, 401, 403, 409],
+    },
+  },
+  '/api/streamers/{streamerId}/api-keys/{keyId}': {
+    delete: {
+      summary: 'Revoke an API key: it is refused (401) from the next request on',
+      auth: 'apiKey',
+      params: S.ApiKeyPath,
+      ok: [204, undefined],
+      errors: [400, 401, 403, 404],
     },
   },
   '/api/streams': {
@@ -310,6 +415,218 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       errors: [400, 401, 403, 404, 409],
     },
   },
+  '/api/streams/{streamId}/revenue': {
+    post: {
+      summary:
+        'Record revenue (owner or admin): 201, or 200 with the first event when its idempotencyKey comes again with the same body',
+      auth: 'apiKeyOrAdminKey',
+      params: S.StreamPath,
+      body: 'RecordRevenueRequest',
+      ok: [201, 'RevenueEventResponse'],
+      errors: [400, 401, 403, 404, 409, 422],
+    },
+    get: {
+      summary: "A stream's revenue events, oldest first (owner only; ?from=&to= ISO times)",
+      auth: 'apiKey',
+      params: S.StreamPath,
+      query: S.TimeRangeQuery,
+      ok: [200, 'RevenueEventsResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streams/{streamId}/periods': {
+    post: {
+      summary:
+        "Close the stream's period ending at endsAt (owner or admin): 201, or 200 with the period when it was closed before",
+      auth: 'apiKeyOrAdminKey',
+      params: S.StreamPath,
+      body: 'ClosePeriodRequest',
+      ok: [201, 'PeriodResponse'],
+      errors: [400, 401, 403, 404, 409, 422],
+    },
+    get: {
+      summary: "A stream's closed periods, newest first (owner only)",
+      auth: 'apiKey',
+      params: S.StreamPath,
+      ok: [200, 'PeriodsResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streams/{streamId}/periods/{periodId}': {
+    get: {
+      summary: 'A closed period with its supporter lines (owner only)',
+      auth: 'apiKey',
+      params: S.PeriodPath,
+      ok: [200, 'PeriodDetailResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/admin/periods': {
+    post: {
+      summary:
+        'Close the period ending at endsAt of every stream with unsettled receipts or revenue before it, one at a time; the outcome per stream',
+      auth: 'adminKey',
+      body: 'ClosePeriodRequest',
+      ok: [200, 'AdminClosePeriodsResponse'],
+      errors: [400, 401, 403, 422],
+    },
+  },
+  '/api/viewers/{viewerId}/statements': {
+    get: {
+      summary:
+        "A supporter's statement: period lines, payouts, ledger balance (a session secret of the viewer; format=csv for a CSV download)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      query: S.StatementQuery,
+      ok: [200, 'SupporterStatementResponse'],
+      errors: [400, 401],
+    },
+  },
+  '/api/viewers/{viewerId}/earnings': {
+    get: {
+      summary:
+        "A supporter's earnings now: reputation, unsettled payable bytes, this month's earnings, balance owed, last periods",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [200, 'ViewerEarningsResponse'],
+      errors: [400, 401],
+    },
+  },
+  '/api/streamers/{streamerId}/statements': {
+    get: {
+      summary:
+        "A streamer's statement: periods with revenue, fee, pool and share, totals per stream, balance (its own API key; format=csv for a CSV download)",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      query: S.StatementQuery,
+      ok: [200, 'StreamerStatementResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/streams/{streamId}/metrics': {
+    get: {
+      summary:
+        "A stream's time series (owner only): P2P and CDN bytes, viewers, supporters, stalls per minute, hour or day; at most 10,000 points",
+      auth: 'apiKey',
+      params: S.StreamPath,
+      query: S.MetricsQuery,
+      ok: [200, 'MetricsResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streamers/{streamerId}/supporter-analytics': {
+    get: {
+      summary:
+        "The streamer's supporter analytics (its own API key): current supporters, bandwidth and cost saved, top supporters, time series, periods, payouts",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      query: S.SupporterAnalyticsQuery,
+      ok: [200, 'SupporterAnalyticsResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/viewers/{viewerId}/payout-account': {
+    get: {
+      summary: "The viewer's payout accounts, one per provider (a session secret of the viewer)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [200, 'PayoutAccountsResponse'],
+      errors: [400, 401],
+    },
+    put: {
+      summary:
+        "Set where the viewer's earnings are paid at a provider (a session secret of the viewer)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      body: 'PayoutAccountRequest',
+      ok: [200, 'PayoutAccountResponse'],
+      errors: [400, 401, 422],
+    },
+  },
+  '/api/viewers/{viewerId}/payouts': {
+    get: {
+      summary: "The viewer's payouts, newest first (a session secret of the viewer)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [200, 'PayoutsResponse'],
+      errors: [400, 401],
+    },
+  },
+  '/api/streamers/{streamerId}/payout-account': {
+    get: {
+      summary: "The streamer's payout accounts, one per provider (its own API key)",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      ok: [200, 'PayoutAccountsResponse'],
+      errors: [400, 401, 403],
+    },
+    put: {
+      summary: "Set where the streamer's revenue share is paid at a provider (its own API key)",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      body: 'PayoutAccountRequest',
+      ok: [200, 'PayoutAccountResponse'],
+      errors: [400, 401, 403, 422],
+    },
+  },
+  '/api/streamers/{streamerId}/payouts': {
+    get: {
+      summary: "The streamer's payouts, newest first (its own API key)",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      ok: [200, 'PayoutsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/admin/payouts/run': {
+    post: {
+      summary:
+        'Retry pending payouts with their keys, then pay every owed balance of at least MIN_PAYOUT_MICROS through PAYOUT_PROVIDER (optional payeeKind)',
+      auth: 'adminKey',
+      body: 'PayoutRunRequest',
+      ok: [200, 'PayoutRunResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/streamers/{streamerId}/streams': {
+    get: {
+      summary: "The streamer's streams, newest first (its own API key or the studio's cookie)",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      ok: [200, 'StreamsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/streams/{streamId}/indexing': {
+    get: {
+      summary:
+        "The indexer's progress on a stream (owner only): renditions found, segments indexed, its latest failure",
+      auth: 'apiKey',
+      params: S.StreamPath,
+      ok: [200, 'IndexingResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streams/{streamId}/live': {
+    get: {
+      summary:
+        'Live figures (owner only): server-sent events (text/event-stream, event `live` with a LiveSnapshot every 3 s), or one LiveSnapshot as JSON with ?format=json',
+      auth: 'apiKey',
+      params: S.StreamPath,
+      query: S.LiveQuery,
+      ok: [200, 'LiveSnapshot'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/admin/payouts': {
+    get: {
+      summary: 'Payouts, newest first, at most 1,000 (optional ?status=pending|paid|failed)',
+      auth: 'adminKey',
+      query: S.PayoutsQuery,
+      ok: [200, 'PayoutsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
 };
 
 export const OPENAPI_DOCUMENT = Object.freeze({
@@ -326,6 +643,13 @@ export const OPENAPI_DOCUMENT = Object.freeze({
       apiKey: { type: 'http', scheme: 'bearer', description: 'A streamer API key' },
       sessionSecret: { type: 'http', scheme: 'bearer', description: 'A session secret' },
       adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY' },
+      sessionCookie: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'streamrp2p_session',
+        description:
+          'The studio sign-in (POST /api/auth/sign-in); POST, PUT, PATCH and DELETE also need the X-CSRF-Token header of the sign-in answer, and a same-origin Origin when one is sent',
+      },
     },
   },
   paths: Object.fromEntries(

@@ -4,31 +4,19 @@
  */
 import type { HoldsResponse, ViewerCreditResponse } from '@streamrp2p/protocol';
 import { HoldPath, HoldsQuery, ViewerPath } from '@streamrp2p/protocol/api-schemas';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../errors.js';
-import { bearerToken } from '../http/auth.js';
+import { requireAdmin } from '../http/auth.js';
 import * as validate from '../http/validate.js';
 import { viewerCreditBreakdown } from '../receipts/credit-reads.js';
 import { nowDate } from '../util/clock.js';
-import { hashSecret, sameHash } from '../util/crypto.js';
 import { decideHold, listHolds, type HoldDecision } from './holds.js';
 import { viewerReputation } from './viewer-reputation.js';
 
 const viewerPath = validate.path(ViewerPath);
 const holdPath = validate.path(HoldPath);
 const holdsQuery = validate.query(HoldsQuery);
-
-/** 403 `ADMIN_DISABLED` without a configured key; 401 unless the bearer token is that key. */
-function requireAdmin(ctx: AppContext, req: Request): void {
-  const { adminApiKey } = ctx.config;
-  if (adminApiKey === undefined) {
-    throw new ApiError('ADMIN_DISABLED', 'review endpoints are disabled: set ADMIN_API_KEY');
-  }
-  if (!sameHash(hashSecret(bearerToken(req)), hashSecret(adminApiKey))) {
-    throw new ApiError('UNAUTHORIZED', 'the bearer token is not the admin key');
-  }
-}
 
 export function trustRoutes(ctx: AppContext): Router {
   const router = Router();
