@@ -6,7 +6,6 @@ import type { HoldsResponse, ViewerCreditResponse } from '@streamrp2p/protocol';
 import { HoldPath, HoldsQuery, ViewerPath } from '@streamrp2p/protocol/api-schemas';
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
-import { ApiError } from '../errors.js';
 import { requireAdmin } from '../http/auth.js';
 import * as validate from '../http/validate.js';
 import { viewerCreditBreakdown } from '../receipts/credit-reads.js';
