@@ -152,13 +152,17 @@ describeWithDatabases('period close', (t: TestDatabase) => {
       cash: 1_000_000,
       [`revenue:${streamId}`]: -1_000_000,
     });
-    const unsettled = await db
-      .selectFrom('receipts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+    // Both supporters' sessions are settled through the period's end.
+    const marks = await db
+      .selectFrom('settlement_marks')
+      .select(['viewer_id', 'settled_through', 'period_id'])
       .where('stream_id', '=', streamId)
-      .where('period_id', 'is', null)
-      .executeTakeFirstOrThrow();
-    expect(Number(unsettled.n)).toBe(0);
+      .execute();
+    expect(new Set(marks.map((m) => m.viewer_id))).toEqual(new Set([a.viewerId, b.viewerId]));
+    for (const m of marks) {
+      expect(new Date(m.settled_through).toISOString()).toBe(period.endsAt);
+      expect(m.period_id).toBe(period.periodId);
+    }
     const events = await api.get(`/api/streams/${streamId}/revenue`, auth);
     expect(events.body.events[0].periodId).toBe(period.periodId);
     expect(await ledgerImbalance(db)).toEqual({ unbalanced: [], total: 0 });
@@ -242,17 +246,20 @@ describeWithDatabases('period close', (t: TestDatabase) => {
     const first = await close(at(50 * MINUTE));
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect(first.body.supporters).toBe(1);
+    // What each period settled of a viewer's receipts: its bytes there, by period id.
     const settledIn = async (viewerId: string) =>
-      (
-        await db
-          .selectFrom('receipts')
-          .select('period_id')
-          .where('uploader_viewer_id', '=', viewerId)
-          .execute()
-      ).map((r) => r.period_id);
-    expect(await settledIn(steady.viewerId)).toEqual(Array(4).fill(first.body.periodId));
-    expect(await settledIn(held.viewerId)).toEqual(Array(4).fill(null));
-    expect(await settledIn(young.viewerId)).toEqual(Array(3).fill(null));
+      Object.fromEntries(
+        (
+          await db
+            .selectFrom('period_supporters')
+            .select(['period_id', 'bytes'])
+            .where('viewer_id', '=', viewerId)
+            .execute()
+        ).map((l) => [l.period_id, Number(l.bytes)]),
+      );
+    expect(await settledIn(steady.viewerId)).toEqual({ [first.body.periodId]: 400_000 });
+    expect(await settledIn(held.viewerId)).toEqual({});
+    expect(await settledIn(young.viewerId)).toEqual({});
 
     const released = await api.post(`/api/admin/holds/${holdId}/release`, undefined, {
       token: ADMIN_KEY,
@@ -261,9 +268,10 @@ describeWithDatabases('period close', (t: TestDatabase) => {
     clock.advance(3 * HOUR);
     const second = await close(at(3 * HOUR));
     expect(second.status).toBe(201);
-    expect(await settledIn(held.viewerId)).toEqual(Array(4).fill(second.body.periodId));
-    expect(await settledIn(young.viewerId)).toEqual(Array(3).fill(second.body.periodId));
-    expect(await settledIn(voided.viewerId)).toEqual(Array(4).fill(null));
+    expect(await settledIn(held.viewerId)).toEqual({ [second.body.periodId]: 400_000 });
+    expect(await settledIn(young.viewerId)).toEqual({ [second.body.periodId]: 300_000 });
+    expect(await settledIn(voided.viewerId)).toEqual({});
+    expect(await settledIn(steady.viewerId)).toEqual({ [first.body.periodId]: 400_000 });
     const detail = await api.get(`/api/streams/${streamId}/periods/${second.body.periodId}`, auth);
     expect(detail.body.supporterLines.map((l: { viewerId: string }) => l.viewerId).sort()).toEqual(
       [held.viewerId, young.viewerId].sort(),

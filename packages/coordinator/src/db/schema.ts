@@ -92,8 +92,6 @@ export interface ReceiptsTable {
   credited_at: Timestamp;
   /** Request to last byte, as the receiver reported it (migration 008); null if it did not. */
   delivery_ms: Generated<number | null>;
-  /** The period the receipt was settled in (migration 008); null until then. */
-  period_id: Generated<string | null>;
 }
 
 /**
@@ -217,6 +215,18 @@ export interface RevenueEventsTable {
   idempotency_key: string | null;
   note: string | null;
   /** The period it was settled in; null until then. */
+  period_id: string | null;
+}
+
+/**
+ * Per uploader session, the end through which its receipts are settled (migration 008): a
+ * period settles a session's receipts credited in [its mark, the period's end).
+ */
+export interface SettlementMarksTable {
+  session_id: string;
+  stream_id: string;
+  viewer_id: string;
+  settled_through: Timestamp;
   period_id: string | null;
 }
 
@@ -405,6 +415,7 @@ export interface DB {
   trust_hold_sessions: TrustHoldSessionsTable;
   revenue_events: RevenueEventsTable;
   periods: PeriodsTable;
+  settlement_marks: SettlementMarksTable;
   period_supporters: PeriodSupportersTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_entries: LedgerEntriesTable;

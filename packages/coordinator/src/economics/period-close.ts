@@ -1,6 +1,7 @@
 /**
  * Closing a stream's period `[previous end (or the stream's creation), endsAt)`: settle its
- * payable receipts and its revenue, compute each supporter's earnings and the revenue split, and
+ * payable receipts (those of the range, and those earlier closes deferred: settlement marks,
+ * migration 008) and its revenue, compute each supporter's earnings and the revenue split, and
  * write the period, its supporter lines and one balanced ledger transaction, all in one database
  * transaction under one global advisory lock (decision 31). Closing the same period again, also
  * concurrently, answers the period already closed and writes nothing.
@@ -22,10 +23,14 @@ import { uuid } from '../util/crypto.js';
 import { earningsOf } from './earnings.js';
 import { economicsPolicy } from './policy.js';
 import {
+  backlogCredits,
+  deferredMarks,
   earnedThisMonth,
-  settleReceipts,
+  frozenSessions,
+  rangeCredits,
   settleRevenue,
-  unsettledSupporters,
+  writeMarks,
+  type SessionCredit,
 } from './period-settle.js';
 import { splitRevenue } from './split.js';
 
@@ -81,6 +86,34 @@ function exactSum(values: Iterable<number>, what: string): number {
   const n = Number(total);
   if (!Number.isSafeInteger(n)) throw new RangeError(`${what} exceeds 2^53: ${total}`);
   return n;
+}
+
+/** One supporter's credit settled in a period: its sessions' credits added up. */
+interface SettledSupporter {
+  viewerId: string;
+  bytes: number;
+  receipts: number;
+  chunks: number;
+}
+
+/** The credits of sessions, added up per viewer (in viewer id order). */
+function sumByViewer(credits: readonly SessionCredit[]): SettledSupporter[] {
+  const byViewer = new Map<string, SettledSupporter>();
+  for (const c of credits) {
+    const sum = byViewer.get(c.viewerId) ?? {
+      viewerId: c.viewerId,
+      bytes: 0,
+      receipts: 0,
+      chunks: 0,
+    };
+    sum.bytes += c.bytes;
+    sum.receipts += c.receipts;
+    sum.chunks += c.chunks;
+    byViewer.set(c.viewerId, sum);
+  }
+  return [...byViewer.values()].sort((a, b) =>
+    a.viewerId < b.viewerId ? -1 : a.viewerId > b.viewerId ? 1 : 0,
+  );
 }
 
 /**
@@ -154,16 +187,31 @@ export async function closePeriod(
     }
     lap('lock');
 
-    // Who has unsettled, unfrozen credit before the end, and which of them are payable now.
-    const candidates = await unsettledSupporters(trx, streamId, endsAt);
+    // The credit to settle: the period's range of receipts, and what earlier closes deferred
+    // (sessions held for review, or whose viewer was below the payable reputation).
+    const inRange = await rangeCredits(trx, streamId, startsAt, endsAt);
+    const deferred = await deferredMarks(trx, streamId, startsAt);
+    const frozen = await frozenSessions(trx, [
+      ...inRange.map((c) => c.sessionId),
+      ...deferred.map((m) => m.sessionId),
+    ]);
+    const candidates = [
+      ...new Set(
+        [...inRange, ...deferred].filter((c) => !frozen.has(c.sessionId)).map((c) => c.viewerId),
+      ),
+    ];
     const reputations = await reputationsOf(trx, candidates, now);
-    const unpayable = candidates.filter(
-      (id) => (reputations.get(id)?.reputation ?? 0) < config.payableReputation,
-    );
+    const payable = (c: { sessionId: string; viewerId: string }) =>
+      !frozen.has(c.sessionId) &&
+      (reputations.get(c.viewerId)?.reputation ?? 0) >= config.payableReputation;
     lap('reputations');
 
     const periodId = uuid();
-    const settled = await settleReceipts(trx, streamId, endsAt, periodId, unpayable);
+    const credits = [
+      ...inRange.filter(payable),
+      ...(await backlogCredits(trx, deferred.filter(payable), startsAt)),
+    ];
+    const settled = sumByViewer(credits);
     const revenueAmounts = await settleRevenue(trx, streamId, endsAt, periodId);
     lap('settle');
 
@@ -174,10 +222,7 @@ export async function closePeriod(
       endsAt,
     );
     const lines = settled.map((s) => {
-      const rep = reputations.get(s.viewerId);
-      // Only a receipt credited before the end after the candidates were read (a coordinator's
-      // clock over a minute behind) gets here: roll back, the next attempt sees it.
-      if (rep === undefined) throw new Error(`receipts of ${s.viewerId} arrived during the close`);
+      const rep = reputations.get(s.viewerId)!;
       const earnings = earningsOf(
         {
           chunks: Number(s.chunks),
@@ -249,6 +294,15 @@ export async function closePeriod(
       earnings_micros: l.earnings.earningsMicros,
       amount_micros: amounts.get(l.viewerId) ?? 0,
     }));
+    await writeMarks(
+      trx,
+      streamId,
+      periodId,
+      [...inRange.filter(payable), ...deferred.filter(payable)],
+      inRange.filter((c) => !payable(c)),
+      startsAt,
+      endsAt,
+    );
     for (let i = 0; i < rows.length; i += LINES_PER_INSERT) {
       await trx
         .insertInto('period_supporters')

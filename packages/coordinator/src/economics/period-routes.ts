@@ -130,8 +130,20 @@ export function periodRoutes(ctx: AppContext): Router {
     if (endsAt.getTime() > ctx.clock() - MIN_END_AGE_MS) {
       throw new ApiError('PERIOD_NOT_ENDED', 'endsAt must be at least a minute in the past');
     }
+    // Streams with receipts since their last closed end, credit deferred by an earlier close,
+    // or unsettled revenue, before the end.
     const { rows } = await sql<{ stream_id: string }>`
-      select stream_id from receipts where period_id is null and credited_at < ${endsAt}
+      select s.id as stream_id from streams s
+      where exists (
+          select 1 from receipts r
+          where r.stream_id = s.id and r.credited_at < ${endsAt}
+            and r.credited_at >= coalesce(
+              (select max(p.ends_at) from periods p where p.stream_id = s.id), s.created_at))
+        or exists (
+          select 1 from settlement_marks m
+          where m.stream_id = s.id
+            and m.settled_through < (select max(p.ends_at) from periods p where p.stream_id = s.id)
+            and m.settled_through < ${endsAt})
       union
       select stream_id from revenue_events where period_id is null and occurred_at < ${endsAt}
       order by stream_id`.execute(ctx.db);

@@ -117,7 +117,9 @@ export async function viewerEarnings(
     viewerReputation(db, viewerId, now),
     sql<{ bytes: number | null }>`
       select sum(r.byte_length)::bigint as bytes from receipts r
-      where r.uploader_viewer_id = ${viewerId} and r.period_id is null
+      left join settlement_marks m on m.session_id = r.uploader_session_id
+      where r.uploader_viewer_id = ${viewerId}
+        and (m.settled_through is null or r.credited_at >= m.settled_through)
         and not exists (
           select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
           where hs.session_id = r.uploader_session_id and h.status in ('held', 'voided'))

@@ -15,9 +15,15 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   delivered, its reputation and parts, its earnings weight and the amount it was paid.
  * - `receipts.delivery_ms`: how long the receiver says the delivery took (request to last byte),
  *   the latency part of reputation; null from SDKs that do not report it.
- * - `receipts.period_id`: the period a receipt was settled in; null until then. Receipts of held
- *   sessions, and of supporters below the payable reputation, stay null and enter a later
- *   period once payable; voided ones never do.
+ * - `settlement_marks`: per uploader session, the end through which its receipts are settled
+ *   (`settled_through`; a period settles a session's receipts credited in [its mark, the
+ *   period's end)). A close writes a mark for every session with receipts in its range: the
+ *   period's end for a payable one, the period's start (or its older mark, unchanged) for one
+ *   held for review or below the payable reputation, whose receipts enter a later period once
+ *   payable (read back through `receipts_uploader_idx`); a voided session's never do. Marks
+ *   instead of a period id on each receipt: a close writes one row per session, not a million
+ *   receipt updates (decision 31). With `receipts_stream_credited_idx`, a close reads its range
+ *   of a stream's receipts in credit order.
  * - `ledger_transactions` / `ledger_entries`: the ledger. Entries are only ever inserted; each
  *   transaction's amounts sum to 0 (debits positive, credits negative); `idempotency_key` is
  *   unique, so posting the same business event twice posts it once.
@@ -109,13 +115,25 @@ export const economicsMigration: Migration = {
       .columns(['viewer_id', 'period_id'])
       .execute();
 
-    await db.schema.alterTable('receipts').addColumn('period_id', 'text').execute();
     await db.schema.alterTable('receipts').addColumn('delivery_ms', 'integer').execute();
     await db.schema
-      .createIndex('receipts_unsettled_idx')
+      .createIndex('receipts_stream_credited_idx')
       .on('receipts')
       .columns(['stream_id', 'credited_at'])
-      .where(sql.ref('period_id'), 'is', null)
+      .execute();
+    await db.schema
+      .createTable('settlement_marks')
+      .addColumn('session_id', 'text', (c) => c.primaryKey())
+      .addColumn('stream_id', 'text', (c) => c.notNull())
+      .addColumn('viewer_id', 'text', (c) => c.notNull())
+      .addColumn('settled_through', 'timestamptz', (c) => c.notNull())
+      // The period that last moved the mark; null while it never settled.
+      .addColumn('period_id', 'text')
+      .execute();
+    await db.schema
+      .createIndex('settlement_marks_stream_idx')
+      .on('settlement_marks')
+      .columns(['stream_id', 'settled_through'])
       .execute();
 
     await db.schema
