@@ -144,6 +144,9 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
             originAllowList: [new URL(origin.url).hostname.replace(/^\[(.*)\]$/, '$1')],
             publicSdkUrl: `${site.url}/sdk/streamrp2p.iife.js`,
             trackerPublicUrl: trackerUrl,
+            // The studio's chart shows the minutes the metrics job computed: every minute here
+            // (10 by default), so a first run's chart fills while one watches.
+            metricsRollupIntervalMs: 60_000,
             ...options.coordinator,
             trackerSecret: secret,
             host,
