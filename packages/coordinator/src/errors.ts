@@ -20,6 +20,7 @@ export const API_ERROR_STATUS = Object.freeze({
   SESSION_EXPIRED: 401,
   /** Authenticated, but not the owner. */
   FORBIDDEN: 403,
+  VIEWER_NOT_VERIFIED: 403,
   NOT_FOUND: 404,
   STREAM_NOT_FOUND: 404,
   /** No session with this id and secret (one answer for both, so ids cannot be probed). */

@@ -69,6 +69,9 @@ export class Api {
   patch<T = Json>(path: string, body?: unknown, opts: RequestOptions = {}) {
     return this.request<T>('PATCH', path, { ...opts, body });
   }
+  put<T = Json>(path: string, body?: unknown, opts: RequestOptions = {}) {
+    return this.request<T>('PUT', path, { ...opts, body });
+  }
   delete<T = Json>(path: string, opts?: RequestOptions) {
     return this.request<T>('DELETE', path, opts);
   }

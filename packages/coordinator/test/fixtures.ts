@@ -74,7 +74,7 @@ export interface TestSession extends SessionResponse {
 export async function createSession(
   api: Api,
   streamId: string,
-  opts: { ip?: string; viewerId?: string } = {},
+  opts: { ip?: string; viewerId?: string; viewerSecret?: string } = {},
 ): Promise<TestSession> {
   const keys = await receiptKeys();
   const ip = opts.ip ?? nextIp();
@@ -82,6 +82,7 @@ export async function createSession(
     streamId,
     publicKey: keys.publicKey,
     ...(opts.viewerId === undefined ? {} : { viewerId: opts.viewerId }),
+    ...(opts.viewerSecret === undefined ? {} : { viewerSecret: opts.viewerSecret }),
   };
   const res = await api.post('/api/sessions', body, { ip });
   if (res.status !== 201)

@@ -9,6 +9,7 @@ import { economicsMigration } from './migrations/008-economics.js';
 import { reputationIndexesMigration } from './migrations/009-reputation-indexes.js';
 import { streamMetricsMigration } from './migrations/012-stream-metrics.js';
 import { accountsMigration } from './migrations/013-accounts.js';
+import { viewerSecretsMigration } from './migrations/014-viewer-secrets.js';
 import type { DB } from './schema.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never edit. */
@@ -23,6 +24,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '009_reputation_indexes': reputationIndexesMigration,
   '012_stream_metrics': streamMetricsMigration,
   '013_accounts': accountsMigration,
+  '014_viewer_secrets': viewerSecretsMigration,
 });
 
 /**

@@ -75,6 +75,15 @@ export interface SessionsTable {
   challenges_failed: Generated<number>;
   /** Watch time accepted for points, milliseconds (the sub-minute remainder carries over). */
   watch_ms: Generated<number>;
+  /** The session proved it is its viewer (migration 014): created it, or gave its secret. */
+  viewer_verified: Generated<boolean>;
+}
+
+/** A viewer's secret, answered once when the coordinator first saw it (migration 014). */
+export interface ViewersTable {
+  viewer_id: string;
+  secret_hash: string;
+  created_at: Timestamp;
 }
 
 export interface ReceiptsTable {
@@ -403,6 +412,7 @@ export interface DB {
   renditions: RenditionsTable;
   segment_roots: SegmentRootsTable;
   sessions: SessionsTable;
+  viewers: ViewersTable;
   receipts: ReceiptsTable;
   supporter_credits: SupporterCreditsTable;
   pending_credits: PendingCreditsTable;

@@ -111,9 +111,10 @@ export async function authenticateSessionBySecret(
 
 /**
  * Authenticates a viewer (a supporter reading its earnings, statements and payouts): the bearer
- * token is the secret of any session of `viewerId`, live or ended, since a viewer has no other
- * credential. 401 `UNAUTHORIZED` alike for an unknown secret and for another viewer's, so the
- * answer never tells whether a viewer id exists.
+ * token is the secret of a session of `viewerId`, live or ended, that proved it is the viewer
+ * (`viewer_verified`: it created the viewer or presented its secret, `viewer-secret.ts`). 401
+ * `UNAUTHORIZED` alike for an unknown secret and for another viewer's, so the answer never tells
+ * whether a viewer id exists; 403 `VIEWER_NOT_VERIFIED` for an unproven session of the viewer.
  */
 export async function authenticateViewer(
   ctx: AppContext,
@@ -129,6 +130,13 @@ export async function authenticateViewer(
     throw new ApiError(
       'UNAUTHORIZED',
       `the bearer token is no session secret of viewer ${viewerId}`,
+    );
+  }
+  if (!session.viewer_verified) {
+    throw new ApiError(
+      'VIEWER_NOT_VERIFIED',
+      'this session did not prove it is the viewer: create one with the viewerSecret answered ' +
+        'when the viewer was created',
     );
   }
   return session;

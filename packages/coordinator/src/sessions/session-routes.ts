@@ -20,6 +20,7 @@ import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
 import { addressKeys } from '../util/network.js';
 import { importReceiptKey } from './public-key.js';
 import { authenticateSession, isLive } from './session-auth.js';
+import { proveViewer } from './viewer-secret.js';
 import { issueTrackerToken, tokenRenditions } from './tracker-token.js';
 
 const log = createDebug('streamrp2p:coordinator:sessions');
@@ -51,11 +52,12 @@ export function sessionRoutes(ctx: AppContext): Router {
     const ip = req.ip ?? '';
     const keys = addressKeys(ip);
     // Count and insert under the address's and the key's locks: concurrent creations queue.
-    const replaced = await ctx.db.transaction().execute(async (trx) => {
+    const { replaced, viewer } = await ctx.db.transaction().execute(async (trx) => {
       await lockKeys(trx, [keys.network, keys.address, `key:${publicKey}`]);
       const ended = await takeOverKey(trx, ctx.config, publicKey, viewerId, now);
       const hit = await sessionLimitHit(trx, ctx.config, keys, now);
       if (hit !== undefined) throw rateLimited(ctx, res, hit);
+      const proof = await proveViewer(trx, viewerId, body.viewerSecret, now);
       await trx
         .insertInto('sessions')
         .values({
@@ -70,9 +72,10 @@ export function sessionRoutes(ctx: AppContext): Router {
           network_key: keys.network,
           created_at: now,
           last_seen_at: now,
+          viewer_verified: proof.verified,
         })
         .execute();
-      return ended;
+      return { replaced: ended, viewer: proof };
     });
     log('session %s viewer %s stream %s from %s', session.id, viewerId, streamId, req.ip);
     if (replaced.length > 0) log('session %s replaces %o (same key)', session.id, replaced);
@@ -82,6 +85,8 @@ export function sessionRoutes(ctx: AppContext): Router {
       viewerId,
       sessionSecret: session.secret,
       ...(await token(session.peerId, streamId)),
+      viewerVerified: viewer.verified,
+      ...(viewer.secret === undefined ? {} : { viewerSecret: viewer.secret }),
     };
     res.status(201).json(response);
   });

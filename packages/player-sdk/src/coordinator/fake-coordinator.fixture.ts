@@ -233,6 +233,11 @@ export class FakeCoordinator {
       viewerId: session.viewerId,
       sessionSecret: session.secret,
       ...this.token(),
+      // As the coordinator: a new viewer's secret is answered once; a later session proves the
+      // viewer by sending it back.
+      ...(typeof body.viewerId === 'string'
+        ? { viewerVerified: body.viewerSecret === `viewer-secret-of-${body.viewerId}` }
+        : { viewerVerified: true, viewerSecret: `viewer-secret-of-${session.viewerId}` }),
     };
   }
 

@@ -60,6 +60,8 @@ export function parseSession(value: unknown): SessionResponse {
     sessionSecret: str(body, 'sessionSecret', 'session'),
     trackerToken: str(body, 'trackerToken', 'session'),
     trackerTokenExpiresAt: num(body, 'trackerTokenExpiresAt', 'session'),
+    viewerVerified: body.viewerVerified === true,
+    ...(typeof body.viewerSecret === 'string' ? { viewerSecret: body.viewerSecret } : {}),
   };
 }
 

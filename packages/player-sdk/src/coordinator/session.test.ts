@@ -8,7 +8,7 @@ import {
   type FakeCoordinator,
 } from './fake-coordinator.fixture.js';
 import { Session, type SessionOptions } from './session.js';
-import { VIEWER_ID_STORAGE_KEY } from './viewer-id.js';
+import { VIEWER_ID_STORAGE_KEY, viewerSecretKey } from './viewer-id.js';
 
 let server: FakeCoordinator;
 let api: ApiClient;
@@ -68,6 +68,20 @@ describe('Session', () => {
     const second = await Session.create(api, options({ storage }));
     expect(second.viewerId).toBe(first.viewerId);
     expect((server.requests[1]!.body as { viewerId?: string }).viewerId).toBe(first.viewerId);
+  });
+
+  it("keeps the viewer's secret from its first session and proves the viewer with it later", async () => {
+    const storage = memoryStorage();
+    const first = await Session.create(api, options({ storage }));
+    expect(storage.data.get(viewerSecretKey(first.viewerId))).toBe(
+      `viewer-secret-of-${first.viewerId}`,
+    );
+    await Session.create(api, options({ storage }));
+    const sent = server.requests[1]!.body as { viewerId?: string; viewerSecret?: string };
+    expect(sent).toMatchObject({
+      viewerId: first.viewerId,
+      viewerSecret: `viewer-secret-of-${first.viewerId}`,
+    });
   });
 
   it('sends an explicit viewer id without storing it', async () => {

@@ -7,7 +7,13 @@ import {
 import type { ApiClient } from './api-client.js';
 import { toBase64Url } from './base64url.js';
 import { parseSession, parseSessionSummary, parseTrackerToken } from './responses.js';
-import { readViewerId, storeViewerId, type ViewerIdStorage } from './viewer-id.js';
+import {
+  readViewerId,
+  readViewerSecret,
+  storeViewerId,
+  storeViewerSecret,
+  type ViewerIdStorage,
+} from './viewer-id.js';
 
 /** Who we are at the coordinator, once the session exists. */
 export interface SessionInfo {
@@ -78,16 +84,24 @@ export class Session implements SessionInfo {
     );
     const publicKey = new Uint8Array(await subtle().exportKey('raw', keys.publicKey));
     const viewerId = options.viewerId ?? readViewerId(options.storage);
+    const viewerSecret =
+      viewerId === undefined ? undefined : readViewerSecret(options.storage, viewerId);
     const body: CreateSessionRequest = {
       streamId: options.streamId,
       publicKey: toBase64Url(publicKey),
       ...(viewerId === undefined ? {} : { viewerId }),
+      ...(viewerSecret === undefined ? {} : { viewerSecret }),
     };
     const response = parseSession(
       await api.request({ method: 'POST', path: '/api/sessions', body }),
     );
     // An account id given by the page is not ours to remember; an anonymous one is.
     if (options.viewerId === undefined) storeViewerId(options.storage, response.viewerId);
+    // The viewer's secret, answered once when the coordinator created the viewer, proves later
+    // sessions are this viewer (statements, payout settings).
+    if (response.viewerSecret !== undefined) {
+      storeViewerSecret(options.storage, response.viewerId, response.viewerSecret);
+    }
     return new Session(api, keys.privateKey, options, response);
   }
 

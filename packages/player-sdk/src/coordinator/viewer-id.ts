@@ -40,3 +40,31 @@ export function storeViewerId(storage: ViewerIdStorage | undefined, viewerId: st
     // Quota exceeded or storage denied: the next visit gets a new anonymous id.
   }
 }
+
+/** The `localStorage` key of a viewer's secret (answered once, when the coordinator created it). */
+export const viewerSecretKey = (viewerId: string): string => `streamrp2p:viewer-secret:${viewerId}`;
+
+/** The stored secret of `viewerId`, or undefined. */
+export function readViewerSecret(
+  storage: ViewerIdStorage | undefined,
+  viewerId: string,
+): string | undefined {
+  try {
+    return storage?.getItem(viewerSecretKey(viewerId)) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores the secret of `viewerId`; without it, later sessions earn but cannot read statements. */
+export function storeViewerSecret(
+  storage: ViewerIdStorage | undefined,
+  viewerId: string,
+  secret: string,
+): void {
+  try {
+    storage?.setItem(viewerSecretKey(viewerId), secret);
+  } catch {
+    // Quota exceeded or storage denied.
+  }
+}

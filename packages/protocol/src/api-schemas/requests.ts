@@ -35,6 +35,14 @@ export const CreateSessionRequest = Closed({
   viewerId: Type.Optional(
     Id("The viewer's id (an account or a stored anonymous UUID); a new UUID when absent"),
   ),
+  viewerSecret: Type.Optional(
+    Text({
+      maxLength: 128,
+      description:
+        'The viewerSecret the coordinator answered when it created this viewer: it proves the ' +
+        'session is the viewer (viewerVerified), which statements and payout settings require',
+    }),
+  ),
   publicKey: Text({
     maxLength: 200,
     description: 'ECDSA P-256 public key, raw uncompressed point (65 bytes), base64url',

@@ -50,6 +50,14 @@ export const SessionResponse = Closed({
   sessionSecret: Str("Bearer secret for the session's own endpoints"),
   trackerToken: Str(),
   trackerTokenExpiresAt: Int('Unix seconds'),
+  viewerVerified: Type.Boolean({
+    description:
+      'Whether this session proved it is the viewer (a new viewer, or the right viewerSecret): ' +
+      'only such sessions read statements and set payout accounts; any session earns credit',
+  }),
+  viewerSecret: Type.Optional(
+    Str('Only when the coordinator created the viewer: keep it with the viewer id, shown once'),
+  ),
 });
 
 export const TrackerTokenResponse = Closed({
