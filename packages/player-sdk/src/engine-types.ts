@@ -38,6 +38,8 @@ export interface EngineEvents {
   'receipt-rejected': CoordinatorLinkEvents['receipt-rejected'];
   /** A challenge for a segment we served was answered. */
   challenge: CoordinatorLinkEvents['challenge'];
+  /** `setUploadPolicy` changed uploading. */
+  'upload-policy': UploadPolicyState;
   /** Something went wrong that playback survives (P2P trouble, tracker away...). */
   error: { code: SdkErrorCode; message: string; fatal: false };
 }
@@ -56,6 +58,8 @@ export interface EngineStats {
   p2pShare: number;
   storeBytes: number;
   consumeOnly: boolean;
+  /** The upload cap in force, kbit/s (`Infinity`: none). */
+  maxUploadKbps: number;
   bannedPeers: number;
   /** Swarms joined (`stream:rendition`), one per rendition played recently. */
   swarms: string[];
@@ -64,4 +68,14 @@ export interface EngineStats {
   viewerId: string | undefined;
   /** Bytes from peers checked against indexed Merkle roots (receipts were signed for them). */
   verifiedP2PBytes: number;
+}
+
+/** Uploading after `P2PEngine.setUploadPolicy`. */
+export interface UploadPolicyState {
+  /** Whether the engine uploads nothing now. */
+  consumeOnly: boolean;
+  /** The cap in force, kbit/s (`Infinity`: none). */
+  maxUploadKbps: number;
+  /** Whether the connection looks metered (data saver, cellular). */
+  metered: boolean;
 }

@@ -2,7 +2,7 @@ import { swarmKey } from '@streamrp2p/protocol';
 import { mergeEngineConfig, type EngineConfig, type EngineOptions } from './config.js';
 import { CoordinatorLink } from './coordinator-link.js';
 import { Emitter } from './emitter.js';
-import type { EngineEvents, EngineStats } from './engine-types.js';
+import type { EngineEvents, EngineStats, UploadPolicyState } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
 import { loadSegment, type SegmentRequest, type SegmentResult } from './load-segment.js';
 import { HttpEstimator } from './http-estimator.js';
@@ -13,6 +13,7 @@ import { SegmentStore } from './segment-store.js';
 import { Swarm } from './swarm.js';
 import { TokenBucket } from './token-bucket.js';
 import { TrackerClient } from './tracker-client.js';
+import { limiterRate, resolveUploadPolicy, type UploadPolicy } from './upload-policy.js';
 
 /**
  * Swarms unused for this long are left (after a quality switch, for example): long enough to
@@ -32,12 +33,14 @@ const SWARM_IDLE_MS = 15_000;
  */
 export class P2PEngine extends Emitter<EngineEvents> {
   readonly config: EngineConfig;
-  readonly consumeOnly: boolean;
+  /** The upload policy in force: the config's, then what `setUploadPolicy` changed. */
+  private policy: Pick<EngineConfig, 'consumeOnly' | 'maxUploadKbps'>;
+  private uploadOff: boolean;
   private readonly tracker: TrackerClient;
   /** The coordinator session, when `coordinatorUrl` is set. */
   readonly coordinator: CoordinatorLink | undefined;
   private readonly store: SegmentStore;
-  private readonly limiter: TokenBucket | undefined;
+  private limiter: TokenBucket | undefined;
   private readonly swarms = new Map<string, Swarm>();
   private readonly fetching = new Map<string, Set<number>>();
   private readonly banned = new Set<string>();
@@ -61,17 +64,14 @@ export class P2PEngine extends Emitter<EngineEvents> {
   constructor(options: EngineOptions) {
     super((error) => console.error('streamrp2p: an engine event listener threw', error));
     this.config = mergeEngineConfig(options);
-    this.consumeOnly =
+    this.policy = { consumeOnly: this.config.consumeOnly, maxUploadKbps: this.config.maxUploadKbps };
+    this.uploadOff =
       this.config.consumeOnly === 'auto' ? isMeteredConnection() : this.config.consumeOnly;
     this.store = new SegmentStore(this.config.storeMaxBytes, this.config.keepBehindSegments);
     this.store.on('added', ({ swarm, sequence }) => this.announce(swarm, sequence, 'held'));
     this.store.on('removed', ({ swarm, sequence }) => this.announce(swarm, sequence, 'dropped'));
-    this.limiter = Number.isFinite(this.config.maxUploadKbps)
-      ? new TokenBucket(
-          (this.config.maxUploadKbps * 1000) / 8,
-          Math.max(64 * 1024, (this.config.maxUploadKbps * 1000) / 8),
-        )
-      : undefined;
+    const rate = limiterRate(this.config.maxUploadKbps);
+    this.limiter = rate && new TokenBucket(rate.ratePerSecond, rate.capacity);
     this.coordinator = this.config.coordinatorUrl
       ? this.linkCoordinator(this.config.coordinatorUrl)
       : undefined;
@@ -92,6 +92,38 @@ export class P2PEngine extends Emitter<EngineEvents> {
     );
     this.tracker.on('error', (error) => this.reportError(error));
     this.idleTimer = setInterval(() => this.leaveIdleSwarms(), SWARM_IDLE_MS / 3);
+  }
+
+  /** Whether the engine uploads nothing now (see `setUploadPolicy`). */
+  get consumeOnly(): boolean {
+    return this.uploadOff;
+  }
+
+  /**
+   * Changes uploading while the engine runs, without reconnecting: `consumeOnly` (`'auto'`
+   * stays consume-only on a metered connection; `false` uploads even there, the viewer's
+   * explicit choice) and `maxUploadKbps` (`Infinity`: no cap). Connected peers learn at once
+   * what we now offer. Throws an `INVALID_CONFIG` `SdkError` for a bad value.
+   *
+   * @example
+   * engine.setUploadPolicy({ consumeOnly: 'auto', maxUploadKbps: 2000 });
+   */
+  setUploadPolicy(change: Partial<UploadPolicy>): UploadPolicyState {
+    const next = resolveUploadPolicy(this.policy, change);
+    this.policy = next;
+    const rate = limiterRate(next.maxUploadKbps);
+    if (!rate) this.limiter = undefined;
+    else if (this.limiter) this.limiter.setRate(rate.ratePerSecond, rate.capacity);
+    else this.limiter = new TokenBucket(rate.ratePerSecond, rate.capacity);
+    const metered = isMeteredConnection();
+    const off = next.consumeOnly === 'auto' ? metered : next.consumeOnly;
+    const changed = off !== this.uploadOff;
+    this.uploadOff = off;
+    // What we hold was hidden from peers while consume-only (and the reverse): say it again.
+    if (changed) for (const swarm of this.swarms.values()) swarm.resendState();
+    const state = { consumeOnly: off, maxUploadKbps: next.maxUploadKbps, metered };
+    this.emit('upload-policy', state);
+    return state;
   }
 
   /** Our peer id, once the tracker assigned it. */
@@ -135,7 +167,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
             ? this.coordinator.verify(request.rendition, sequence, bytes, waitMs)
             : { status: 'ok', root: undefined },
         acceptUnverified: this.config.acceptUnverified,
-        consumeOnly: this.consumeOnly,
+        consumeOnly: this.uploadOff,
         reportPeerFailure: (peer, error) => this.onPeerFailure(peer, error),
         reportIntegrityFailure: (peerId, sequence) => {
           this.ban(peerId, `segment ${sequence} failed its integrity check`);
@@ -201,7 +233,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
       peers: peers.size,
       p2pShare: downloaded === 0 ? 0 : this.totals.p2pBytes / downloaded,
       storeBytes: this.store.bytes,
-      consumeOnly: this.consumeOnly,
+      consumeOnly: this.uploadOff,
+      maxUploadKbps: this.policy.maxUploadKbps,
       bannedPeers: this.banned.size,
       swarms: [...this.swarms.keys()],
       // Read from the link, so a renewed session shows at once.
@@ -288,6 +321,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
     const key = swarmKey({ streamId: this.config.streamId, rendition });
     let swarm = this.swarms.get(key);
     if (swarm) return swarm;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the source's getter reads it
+    const engine = this;
     swarm = new Swarm(key, this.config.streamId, rendition, {
       config: this.config,
       tracker: this.tracker,
@@ -298,11 +333,14 @@ export class P2PEngine extends Emitter<EngineEvents> {
           if (bytes) this.store.keep(key, sequence, this.config.servedKeepMs);
           return bytes && this.config.debugCorruptUploads ? corrupt(bytes) : bytes;
         },
-        uploadAllowed: () => !this.consumeOnly,
-        limiter: this.limiter,
+        uploadAllowed: () => !this.uploadOff,
+        // Read at each upload, so a cap set at runtime applies to the next segment served.
+        get limiter() {
+          return engine.limiter;
+        },
       },
       localState: () =>
-        this.consumeOnly
+        this.uploadOff
           ? { held: [], fetching: [] }
           : { held: this.store.sequences(key), fetching: [...(this.fetching.get(key) ?? [])] },
       isBanned: (peerId) => this.banned.has(peerId),
@@ -356,7 +394,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
   }
 
   private announce(swarm: string, sequence: number, state: 'held' | 'fetching' | 'dropped'): void {
-    if (!this.consumeOnly) this.swarms.get(swarm)?.announce(sequence, state);
+    if (!this.uploadOff) this.swarms.get(swarm)?.announce(sequence, state);
   }
 
   private setFetching(swarm: string, sequence: number, fetching: boolean): void {

@@ -25,6 +25,7 @@ export function nativeStats(): EngineStats {
     p2pShare: 0,
     storeBytes: 0,
     consumeOnly: true,
+    maxUploadKbps: 0,
     bannedPeers: 0,
     swarms: [],
     sessionId: undefined,

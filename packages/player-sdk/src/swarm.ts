@@ -77,6 +77,12 @@ export class Swarm extends Emitter<SwarmEvents> {
     for (const peer of this.connected()) peer.sendUpdate(sequence, state);
   }
 
+  /** Sends our whole state again to every connected peer (after the upload policy changed). */
+  resendState(): void {
+    const state = this.context.localState();
+    for (const peer of this.connected()) peer.sendHave(state.held, state.fetching);
+  }
+
   /** Routes a relayed signal to its connection, accepting new incoming connections. */
   onSignal(message: SignalMessage): void {
     if (this.closed || this.context.isBanned(message.from)) return;

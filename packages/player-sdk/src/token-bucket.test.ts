@@ -51,6 +51,20 @@ describe('TokenBucket', () => {
     expect(bucket.tryTake(1)).toBe(false);
   });
 
+  it('setRate: a lower cap takes effect at once, the new rate refills from then on', () => {
+    const clock = manualClock();
+    const bucket = new TokenBucket(1000, 1000, clock.now);
+    clock.advance(500);
+    bucket.setRate(100, 200);
+    // Tokens above the new capacity are gone.
+    expect(bucket.tryTake(201)).toBe(false);
+    expect(bucket.tryTake(200)).toBe(true);
+    clock.advance(1000);
+    expect(bucket.tryTake(101)).toBe(false);
+    expect(bucket.tryTake(100)).toBe(true);
+    expect(() => bucket.setRate(0, 10)).toThrow(RangeError);
+  });
+
   it('waitTimeMs tells how long until an amount is there', () => {
     const clock = manualClock();
     const bucket = new TokenBucket(1000, 1000, clock.now);

@@ -7,15 +7,25 @@ export class TokenBucket {
   private updatedAt: number;
 
   constructor(
-    private readonly ratePerSecond: number,
-    private readonly capacity: number,
+    private ratePerSecond: number,
+    private capacity: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (!(ratePerSecond > 0) || !(capacity > 0)) {
-      throw new RangeError('TokenBucket rate and capacity must be positive');
-    }
+    checkRate(ratePerSecond, capacity);
     this.tokens = capacity;
     this.updatedAt = now();
+  }
+
+  /**
+   * Changes the rate and capacity from now on (a viewer changing its upload cap): tokens earned
+   * at the old rate stay, up to the new capacity, so a lower cap takes effect at once.
+   */
+  setRate(ratePerSecond: number, capacity: number): void {
+    checkRate(ratePerSecond, capacity);
+    this.refill();
+    this.ratePerSecond = ratePerSecond;
+    this.capacity = capacity;
+    this.tokens = Math.min(this.tokens, capacity);
   }
 
   private refill(): void {
@@ -56,6 +66,12 @@ export class TokenBucket {
       }
       left -= step;
     }
+  }
+}
+
+function checkRate(ratePerSecond: number, capacity: number): void {
+  if (!(ratePerSecond > 0) || !(capacity > 0)) {
+    throw new RangeError('TokenBucket rate and capacity must be positive');
   }
 }
 
