@@ -13,6 +13,7 @@ import { metricsRoutes } from '../metrics/metrics-routes.js';
 import { payoutRoutes } from '../payouts/payout-routes.js';
 import { pointsRoutes } from '../points/points-routes.js';
 import { receiptRoutes } from '../receipts/receipt-routes.js';
+import { rewardsRoutes } from '../rewards/rewards-routes.js';
 import { sessionRoutes } from '../sessions/session-routes.js';
 import { streamRoutes } from '../streams/stream-routes.js';
 import { studioRoutes } from '../studio/studio-routes.js';
@@ -51,6 +52,7 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
     challengeRoutes,
     pointsRoutes,
     trustRoutes,
+    rewardsRoutes,
     revenueRoutes,
     periodRoutes,
     statementRoutes,

@@ -79,6 +79,7 @@ export const COMPONENTS = {
   StreamsResponse: S.StreamsResponse,
   IndexingResponse: S.IndexingResponse,
   LiveSnapshot: S.LiveSnapshot,
+  StreamSupportersResponse: S.StreamSupportersResponse,
 } satisfies Record<string, TSchema>;
 type Component = keyof typeof COMPONENTS;
 
@@ -386,6 +387,16 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       params: S.ViewerPath,
       ok: [200, 'ViewerCreditResponse'],
       errors: [400],
+    },
+  },
+  '/api/streams/{streamId}/supporters': {
+    get: {
+      summary:
+        "The stream's supporters: distinct viewers credited for serving it in the last 30 days (cached 60 s)",
+      auth: 'none',
+      params: S.StreamPath,
+      ok: [200, 'StreamSupportersResponse'],
+      errors: [400, 404],
     },
   },
   '/api/admin/holds': {

@@ -11,3 +11,4 @@ export * from './economics.js';
 export * from './payouts.js';
 export * from './accounts.js';
 export * from './studio.js';
+export * from './rewards.js';
