@@ -78,7 +78,7 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
 
   it("the demo page explains one viewer per browser and counts the indexer's origin bytes apart", async () => {
     const page = await browser.newPage();
-    await page.goto(demo.url);
+    await page.goto(`${demo.url}player.html`);
     expect(await page.textContent('.note')).toMatch(/Two tabs of one browser are one viewer/);
     expect(await page.textContent('#node-command')).toContain(`--stream-id ${demo.streamId}`);
     // The indexer fetched every segment it hashed; the page shows those apart from viewers'.

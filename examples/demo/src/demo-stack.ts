@@ -8,7 +8,7 @@ import {
 } from '@streamrp2p/coordinator';
 import { startLiveOrigin, type LiveOrigin, type LiveOriginOptions } from '@streamrp2p/live-origin';
 import { createTracker, type Tracker, type TrackerOptions } from '@streamrp2p/tracker';
-import { registerDemoStream } from './register-stream.js';
+import { registerDemoStream, type DemoAccount } from './register-stream.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
 
 const require = createRequire(import.meta.url);
@@ -59,6 +59,13 @@ export interface DemoConfig {
   tracker: string;
   streamId: string;
   coordinator?: string;
+  /** The studio and its demo account (the password only when the pages listen on loopback). */
+  studio?: { url: string; email: string; password?: string };
+  /**
+   * The coordinator's earnings rate, for the supporter page's estimate (the coordinator
+   * publishes no rates endpoint; the demo runs it, so it knows them).
+   */
+  rates?: { currency: string; earningsMicrosPerKiloChunk: number; payableReputation: number };
 }
 
 /** The running demo: the pages, and every service they talk to. */
@@ -80,6 +87,10 @@ export interface DemoStack {
   restartCoordinator(): Promise<void>;
   /** The stream the pages play (registered at the coordinator when there is one). */
   streamId: string;
+  /** The studio account that owns the stream (undefined without a coordinator). */
+  account: DemoAccount | undefined;
+  /** The studio's page (undefined without a coordinator). */
+  studioUrl: string | undefined;
   site: StaticServer;
   /** The configuration the pages get. */
   config: DemoConfig;
@@ -152,21 +163,36 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
             host,
           };
     let coordinator: Coordinator | undefined;
+    let account: DemoAccount | undefined;
     if (coordinatorOptions) {
       coordinator = createCoordinator(coordinatorOptions);
       started.push({ close: () => coordinator?.close() ?? Promise.resolve() });
       const address = await coordinator.start();
       config.coordinator = address.url;
+      config.rates = {
+        currency: coordinator.config.currency,
+        earningsMicrosPerKiloChunk: coordinator.config.earningsMicrosPerKiloChunk,
+        payableReputation: coordinator.config.payableReputation,
+      };
       // A restart comes back on the same port, so the pages' URL stays right.
       coordinatorOptions.port = address.port;
       // `client=indexer` makes the origin count the indexer's fetches on their own.
       const database =
         coordinatorOptions.databaseUrl ?? coordinatorOptions.dataDir ?? '.data/coordinator';
-      config.streamId = await registerDemoStream(
+      const registered = await registerDemoStream(
         config.coordinator,
         `${origin.url}/live/master.m3u8?client=indexer`,
         options.stateFile ? { stateFile: options.stateFile, coordinatorDb: database } : undefined,
       );
+      config.streamId = registered.streamId;
+      account = registered.account;
+      config.studio = {
+        url: `${config.coordinator}/studio/`,
+        email: account.email,
+        // Anyone who can load the pages can read /config.js: off loopback, only the terminal
+        // shows the password.
+        ...(isLoopback(host) ? { password: account.password } : {}),
+      };
     }
     return {
       url: `${site.url}/`,
@@ -178,6 +204,8 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       },
       coordinatorUrl: config.coordinator,
       streamId: config.streamId,
+      account,
+      studioUrl: config.studio?.url,
       site,
       config,
       async stopCoordinator() {
@@ -200,6 +228,10 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     await Promise.all(started.map((service) => service.close().catch(() => undefined)));
     throw error;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 function startSite(host: string, port: number, config: DemoConfig): Promise<StaticServer> {

@@ -83,7 +83,13 @@ StreamrP2P demo is running.
   Coordinator:  ${demo.coordinatorUrl}  (API: ${demo.coordinatorUrl}/api/openapi.json)
   Stream id:    ${demo.streamId}
 
-Open the page in two or more tabs: their overlays show segments shared peer to peer.
+  Studio:       ${demo.studioUrl}
+  Email:        ${demo.account?.email}
+  Password:     ${demo.account?.password}  (kept in .data/demo-stream.json)
+
+The page links the player, the supporter page and the studio. Two tabs of one browser are one
+viewer and earn no credit: open the player in another browser profile, or keep the supporter
+page open in one, to see credit grow.
 
 Press Ctrl+C to stop.
 `);
