@@ -119,6 +119,17 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
     return this.client.summary();
   }
 
+  /** The viewer's credit and earnings (see `CoordinatorClient.rewardFigures`). */
+  async rewardFigures(): ReturnType<CoordinatorClient['rewardFigures']> {
+    await this.start();
+    return this.client.rewardFigures();
+  }
+
+  /** Viewers supporting the stream lately (see `CoordinatorClient.supporterCount`). */
+  supporterCount(): Promise<number> {
+    return this.client.supporterCount();
+  }
+
   getStats(): ReturnType<CoordinatorClient['getStats']> {
     return this.client.getStats();
   }

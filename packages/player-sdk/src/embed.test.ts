@@ -21,6 +21,8 @@ describe('optionsFromElement', () => {
       streamId: 'my-stream',
       tracker: 'https://tracker.example.com',
       overlay: true,
+      rewards: true,
+      supporterPrompt: true,
       p2p: { maxUploadKbps: undefined, consumeOnly: undefined, maxPeers: undefined },
     });
   });
@@ -38,6 +40,17 @@ describe('optionsFromElement', () => {
     );
     expect(optionsFromElement(element({ ...BASE, streamrp2pOverlay: '' })).overlay).toBe(true);
     expect(optionsFromElement(element({ ...BASE, streamrp2pOverlay: 'true' })).overlay).toBe(true);
+  });
+
+  it('turns the rewards and the supporter offer off only with "false"', () => {
+    const read = (extra: Record<string, string>) =>
+      optionsFromElement(element({ ...BASE, ...extra }));
+    expect(read({ streamrp2pRewards: 'false' })).toMatchObject({ rewards: false });
+    expect(read({ streamrp2pSupporterPrompt: 'false' })).toMatchObject({
+      rewards: true,
+      supporterPrompt: false,
+    });
+    expect(read({ streamrp2pRewards: '' })).toMatchObject({ rewards: true });
   });
 
   it.each([

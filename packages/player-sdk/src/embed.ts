@@ -3,7 +3,8 @@
  *
  * <div data-streamrp2p-src="https://cdn.example.com/live/master.m3u8"
  *      data-streamrp2p-stream="my-stream"
- *      data-streamrp2p-tracker="https://tracker.example.com"></div>
+ *      data-streamrp2p-tracker="https://tracker.example.com"
+ *      data-streamrp2p-rewards="false"></div>   (optional: no points, prompts or supporter offer)
  * <script src="https://cdn.example.com/streamrp2p.iife.js"></script>
  */
 import { createPlayer, type PlayerHandle, type PlayerOptions } from './player.js';
@@ -31,6 +32,8 @@ export function optionsFromElement(el: HTMLElement): PlayerOptions {
     tracker: data.streamrp2pTracker ?? '',
     coordinator: data.streamrp2pCoordinator || undefined,
     overlay: data.streamrp2pOverlay !== 'false',
+    rewards: data.streamrp2pRewards !== 'false',
+    supporterPrompt: data.streamrp2pSupporterPrompt !== 'false',
     p2p: {
       maxUploadKbps: numberAttr(data.streamrp2pMaxUploadKbps),
       consumeOnly:

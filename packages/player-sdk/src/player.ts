@@ -2,11 +2,13 @@ import Hls, { type HlsConfig } from 'hls.js';
 import type { EngineOptions } from './config.js';
 import { Emitter } from './emitter.js';
 import { P2PEngine } from './engine.js';
-import type { EngineEvents, EngineStats } from './engine-types.js';
+import type { EngineEvents, EngineStats, UploadPolicyState } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
 import { createFragmentLoader } from './hls-loader.js';
 import { nativeStats, playNatively, type PlaybackMode } from './native-playback.js';
 import { StatsOverlay } from './overlay.js';
+import { startRewards } from './rewards/start-rewards.js';
+import type { UploadPolicy } from './upload-policy.js';
 
 /** Options of {@link createPlayer}. */
 export interface PlayerOptions {
@@ -34,6 +36,20 @@ export interface PlayerOptions {
    * @default true
    */
   autoplay?: boolean;
+  /**
+   * Show the viewer its points ("+10" when awarded), a supporter its bytes served, credit and
+   * estimated earnings, and the soft account prompt at 100 points. Needs a coordinator; loaded
+   * and shown only once playback started, never in the way of it.
+   * @default true
+   */
+  rewards?: boolean;
+  /**
+   * Offer "become a supporter" (uploading on, with a cap the viewer sets) when the viewer opens
+   * its balance and at VIP (1000 points), with the stream's real supporter count. Only with
+   * `rewards`, and never while the engine uploads already.
+   * @default true
+   */
+  supporterPrompt?: boolean;
   /** Engine options (upload cap, consume-only, peers...); see `EngineConfig`. */
   p2p?: Omit<Partial<EngineOptions>, 'streamId' | 'trackerUrl'>;
   /** Extra hls.js settings; the fragment loader is ours. */
@@ -54,6 +70,8 @@ export interface PlayerEvents extends EngineEvents {
    * natively without P2P (no Media Source Extensions), with the reason.
    */
   'playback-mode': { mode: PlaybackMode; p2p: boolean; reason: string };
+  /** The viewer pressed "Create account" in the rewards: the site opens its sign-up. */
+  'rewards-action': { action: 'create-account' };
 }
 
 /** What {@link createPlayer} returns. */
@@ -70,6 +88,14 @@ export interface PlayerHandle {
   ): () => void;
   off<E extends keyof PlayerEvents>(event: E, listener: (payload: PlayerEvents[E]) => void): void;
   getStats(): PlayerStats;
+  /**
+   * Changes uploading while playing, without reload (see `P2PEngine.setUploadPolicy`): returns
+   * what is in force, or undefined in native playback (no P2P).
+   *
+   * @example
+   * player.setOptions({ consumeOnly: 'auto', maxUploadKbps: 1500 });
+   */
+  setOptions(options: Partial<UploadPolicy>): UploadPolicyState | undefined;
   /** Stops playback and releases the engine, hls.js, the overlay and every listener. */
   destroy(): Promise<void>;
 }
@@ -88,6 +114,7 @@ const FORWARDED: (keyof EngineEvents)[] = [
   'peer-close',
   'peer-banned',
   'uploaded',
+  'upload-policy',
   'error',
 ];
 
@@ -214,6 +241,17 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
   const overlayHost = owned ? options.el : video.parentElement;
   const overlay =
     (options.overlay ?? true) && overlayHost ? new StatsOverlay(overlayHost, stats) : undefined;
+  const rewards =
+    (options.rewards ?? true) && playback.engine?.coordinator && overlayHost
+      ? startRewards({
+          video,
+          container: overlayHost,
+          engine: playback.engine,
+          coordinator: playback.engine.coordinator,
+          supporterPrompt: options.supporterPrompt ?? true,
+          requestAccount: () => emitter.emit('rewards-action', { action: 'create-account' }),
+        })
+      : undefined;
   // After the caller had the chance to subscribe.
   queueMicrotask(() =>
     emitter.emit('playback-mode', {
@@ -232,10 +270,12 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
     on: (event, listener) => emitter.on(event, listener),
     off: (event, listener) => emitter.off(event, listener),
     getStats: stats,
+    setOptions: (change) => playback.engine?.setUploadPolicy(change),
     async destroy() {
       if (destroyed) return;
       destroyed = true;
       overlay?.destroy();
+      rewards?.destroy();
       emitter.removeAllListeners();
       if (owned) video.remove();
       await playback.destroy();

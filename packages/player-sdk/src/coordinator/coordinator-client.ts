@@ -8,6 +8,7 @@ import type { CoordinatorConfig, CoordinatorOptions } from './config.js';
 import type { CoordinatorEvents, Emit, FlushResult } from './events.js';
 import { WatchHeartbeat, type AwardAction } from './points.js';
 import { ReceiptQueue } from './receipts.js';
+import { fetchRewardFigures, fetchSupporterCount, type RewardFigures } from './rewards.js';
 import { RootsCache, type RootCheck } from './roots.js';
 import { Session, type SessionInfo } from './session.js';
 import { Timers } from './timers.js';
@@ -147,6 +148,21 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
    */
   summary(): Promise<SessionSummaryResponse> {
     return this.requireSession().summary();
+  }
+
+  /**
+   * What the player's rewards show a supporter: its credit and, when this session proved the
+   * viewer, its estimated earnings (the session secret never leaves the client). Rejects with
+   * an `SdkError` on failure.
+   */
+  rewardFigures(): Promise<RewardFigures> {
+    const session = this.requireSession();
+    return fetchRewardFigures(this.api, session.viewerId, session.secret);
+  }
+
+  /** How many viewers supported this stream lately (the supporter call to action's figure). */
+  supporterCount(): Promise<number> {
+    return fetchSupporterCount(this.api, this.config.streamId);
   }
 
   getStats(): CoordinatorStats {

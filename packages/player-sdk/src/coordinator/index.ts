@@ -19,6 +19,7 @@ export type { GetSegment } from './challenges.js';
 export type { AwardAction } from './points.js';
 export type { ReceiptInput } from './receipt-signing.js';
 export type { SessionInfo } from './session.js';
+export type { RewardFigures } from './rewards.js';
 export { VIEWER_ID_STORAGE_KEY } from './viewer-id.js';
 export type { ViewerIdStorage } from './viewer-id.js';
 export type { FetchLike } from './api-client.js';

@@ -28,18 +28,18 @@ function malformed(what: string): never {
   );
 }
 
-function record(value: unknown, what: string): Json {
+export function record(value: unknown, what: string): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed(what);
   return value as Json;
 }
 
-function str(body: Json, key: string, what: string): string {
+export function str(body: Json, key: string, what: string): string {
   const value = body[key];
   if (typeof value !== 'string' || value === '') malformed(`${what}.${key}`);
   return value;
 }
 
-function int(body: Json, key: string, what: string): number {
+export function int(body: Json, key: string, what: string): number {
   const value = body[key];
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) malformed(`${what}.${key}`);
   return value;
