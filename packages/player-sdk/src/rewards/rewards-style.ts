@@ -1,18 +1,21 @@
 /** The rewards' stylesheet, added once per document; every class starts with `srp-`. */
 const CSS = `
-.srp-rewards{position:absolute;top:8px;left:8px;z-index:11;max-width:min(280px,calc(100% - 16px));
+.srp-rewards{position:absolute;top:8px;left:8px;z-index:11;width:min(280px,calc(100% - 16px));
+pointer-events:none;
 font:13px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;color:#fff}
 .srp-rewards button,.srp-rewards input,.srp-rewards select{font:inherit}
 .srp-badge{display:inline-flex;gap:4px;align-items:center;padding:4px 10px;border:0;border-radius:999px;
 background:rgba(0,0,0,.65);color:#fff;cursor:pointer}
 .srp-badge:focus-visible,.srp-rewards button:focus-visible,.srp-rewards input:focus-visible,
 .srp-rewards select:focus-visible{outline:2px solid #ffd54a;outline-offset:2px}
+.srp-head{position:relative;display:inline-block;pointer-events:auto}
 .srp-toast{position:absolute;left:100%;top:2px;margin-left:6px;padding:2px 8px;border-radius:999px;
 background:#ffd54a;color:#111;font-weight:600;white-space:nowrap;opacity:0;transform:translateY(0);
 transition:opacity .25s,transform .6s;pointer-events:none}
 .srp-toast.srp-show{opacity:1;transform:translateY(-4px)}
 .srp-panel{margin-top:6px;padding:10px 12px;border-radius:8px;background:rgba(15,15,20,.92);
-max-height:var(--srp-max-height,200px);overflow:auto;box-shadow:0 4px 16px rgba(0,0,0,.4)}
+overflow:auto;box-shadow:0 4px 16px rgba(0,0,0,.4);pointer-events:auto;box-sizing:border-box}
+.srp-panel.srp-below{position:absolute;left:-8px;width:calc(100% + 16px);max-width:100vw}
 .srp-panel p{margin:0 0 6px}
 .srp-panel h2{margin:0 0 4px;font-size:14px}
 .srp-muted{color:#c8c8d0;font-size:12px}

@@ -82,6 +82,15 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
   let supporters: number | undefined;
   let notice: string | undefined;
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
+  let servedLine: HTMLElement | undefined;
+  let balanceLine: HTMLElement | undefined;
+  /** What the panel was last built from. */
+  let built: string | undefined;
+  // While the panel is open, the bytes served tick (without rebuilding it: focus and typing stay).
+  const ticker = setInterval(() => {
+    if (open && servedLine) servedLine.textContent = servedText();
+  }, 2000);
+  const servedText = () => `Served this session: ${formatBytes(host.uploadedBytes())}`;
 
   addRewardsStyle(host.container.ownerDocument);
   const state = createRewardsState({
@@ -98,8 +107,12 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
   badge.addEventListener('click', () => toggle());
   root.hidden = true; // until the first balance
   panel.hidden = true;
-  root.append(badge, toast, panel);
+  root.append(el('span', { class: 'srp-head' }, badge, toast), panel);
   host.container.appendChild(root);
+  // The panel's room follows the player's size (a phone turned, a resized window).
+  const resized =
+    typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(() => layout());
+  resized?.observe(host.container);
   const offPoints = host.onPoints(({ awarded, balance, status }) => {
     state.points({ balance, status });
     if (awarded > 0) flash(`+${awarded}`);
@@ -109,7 +122,9 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
 
   function destroy(): void {
     offPoints();
+    resized?.disconnect();
     clearTimeout(toastTimer);
+    clearInterval(ticker);
     root.remove();
   }
 
@@ -162,26 +177,48 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
     if (view.balance === undefined) return;
     root.hidden = false;
     badge.textContent = `★ ${view.balance} pts`;
-    badge.setAttribute('aria-label', `${view.balance} points: open your rewards`);
+    badge.title = 'Your rewards';
     badge.setAttribute('aria-expanded', String(open));
     panel.hidden = !open;
-    // Never over the video's controls (about 48 px at the bottom).
+    layout();
+    if (!open) return (built = undefined);
+    // Rebuilt only when what it holds changes: a heartbeat must not reset a cap being typed,
+    // nor move the keyboard focus.
+    const shape = JSON.stringify([
+      view.accountPrompt,
+      view.supporterCta,
+      view.supporter,
+      editing,
+      notice,
+      figures,
+      supporters,
+    ]);
+    if (shape !== built) {
+      built = shape;
+      panel.replaceChildren(...sections(view).filter((c): c is Node | string => !!c));
+    } else if (balanceLine) balanceLine.textContent = `${view.balance} points`;
+  }
+
+  function layout(): void {
+    // Over the video, never over its controls (about 48 px at the bottom); on a small player,
+    // just below it, over the page, so the picture stays clear (no layout shift either way).
     const height = host.container.clientHeight;
-    if (height > 0) panel.style.setProperty('--srp-max-height', `${Math.max(80, height - 100)}px`);
-    if (open) panel.replaceChildren(...sections(view).filter((c): c is Node | string => !!c));
+    const below = height > 0 && height < 320;
+    panel.classList.toggle('srp-below', below);
+    panel.style.top = below ? `${height - 8}px` : '';
+    panel.style.maxHeight = below ? '' : `${Math.max(80, height - 100)}px`;
   }
 
   function sections(view: RewardsView): Child[] {
-    const served = host.uploadedBytes();
     const supporting = host.uploading();
     return [
-      el('h2', { text: `${view.balance} points` }),
+      (balanceLine = el('h2', { text: `${view.balance} points` })),
       el('p', { class: 'srp-muted', text: '1 point a minute of watching; supporters earn 5×.' }),
       (supporting || (figures?.creditedBytes ?? 0) > 0) &&
         el(
           'div',
           { class: 'srp-section' },
-          el('p', { text: `Served this session: ${formatBytes(served)}` }),
+          (servedLine = el('p', { text: servedText() })),
           figures &&
             el('p', {
               text: `Credit: ${formatBytes(figures.creditedBytes)} (${formatBytes(figures.payableBytes)} payable)`,
@@ -252,7 +289,7 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
     const form = el(
       'form',
       { class: 'srp-section', 'aria-label': 'Supporter settings' },
-      el('label', { text: 'Upload at most ' } as never, input, ' ', unit),
+      el('label', { class: 'srp-row', text: 'Upload at most' } as never, input, unit),
       metered &&
         el(
           'p',
