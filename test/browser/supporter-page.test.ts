@@ -232,6 +232,18 @@ describe.skipIf(!browserAvailable())('the supporter page serves while hidden', (
       await support.bringToFront();
       await support.getByText(/Serving 1 peer|Ready, waiting/).waitFor();
       expect(await support.textContent('#credited')).not.toBe('…');
+      // The upload cap changes while it runs.
+      await support.selectOption('#cap', '1000');
+      await support.waitForFunction(
+        () =>
+          (
+            window as unknown as {
+              __support: { state: { uploadPolicy?: { maxUploadKbps: number } } };
+            }
+          ).__support.state.uploadPolicy?.maxUploadKbps === 1000,
+      );
+      await support.getByText('capped at 1 Mbit/s').waitFor();
+
       // Classic scrollbars take 15 px of a real window: hide them, as a phone would.
       const cdp = await context.newCDPSession(support);
       await cdp.send('Emulation.setScrollbarsHidden', { hidden: true });

@@ -28,11 +28,11 @@
     hiddenTicks: 0,
     hiddenMs: 0,
     hiddenSince: document.visibilityState === 'hidden' ? Date.now() : undefined,
-    /** Bytes served by engines replaced after a cap change. */
-    servedBefore: 0,
     sources: { http: 0, p2p: 0, cache: 0 },
     renditions: [],
     credit: undefined,
+    /** Settled earnings, read by the engine's session once it proved the viewer. */
+    rewards: undefined,
     creditError: undefined,
     errors: [],
     /** Samples a test reads: what was served and credited, and whether the tab was hidden. */
@@ -62,6 +62,7 @@
       maxUploadKbps: capKbps(),
     });
     created.on('error', (e) => pushError(`${e.code}: ${e.message}`));
+    created.on('upload-policy', (policy) => (state.uploadPolicy = policy));
     return created;
   }
 
@@ -70,14 +71,9 @@
     if (state.errors.length > 50) state.errors.shift();
   }
 
-  // A cap change takes effect on a new engine: this browser keeps its viewer id (and credit).
-  capSelect.addEventListener('change', async () => {
-    const old = engine;
-    state.servedBefore += old.getStats().uploadedBytes;
-    engine = createEngine();
-    window.__support.engine = engine;
-    for (const r of state.renditions) r.busy = false;
-    await old.destroy();
+  // The cap changes while the engine runs: peers keep their connections.
+  capSelect.addEventListener('change', () => {
+    engine.setUploadPolicy({ maxUploadKbps: capKbps() ?? Infinity });
   });
 
   // --- Playlists -------------------------------------------------------------------------
@@ -128,13 +124,13 @@
     for (const r of all)
       select.add(new Option(`${r.id} (${Math.round(r.bandwidth / 1000)} kbit/s)`, r.id));
     if (params.has('rendition')) select.value = params.get('rendition');
-    const follow = () => {
+    const choose = () => {
       state.renditions = all
         .filter((r) => select.value === '' || r.id === select.value)
         .map((r) => ({ ...r, next: undefined, busy: false, loaded: 0, latest: undefined }));
     };
-    select.addEventListener('change', follow);
-    follow();
+    select.addEventListener('change', choose);
+    choose();
   }
 
   /** Asks the engine for every segment of `r` not asked for yet, oldest first. */
@@ -184,6 +180,10 @@
       if (!response.ok) throw new Error(`credit answered ${response.status}`);
       state.credit = await response.json();
       state.creditError = undefined;
+      // Settled earnings need the session's secret, which stays in the engine.
+      if (state.credit.creditedBytes > 0 && engine.coordinator) {
+        state.rewards = await engine.coordinator.rewardFigures().catch(() => state.rewards);
+      }
     } catch (error) {
       state.creditError = String(error);
     } finally {
@@ -227,7 +227,7 @@
   }
 
   function served() {
-    return state.servedBefore + engine.getStats().uploadedBytes;
+    return engine.getStats().uploadedBytes;
   }
 
   function hiddenMsNow() {
@@ -280,11 +280,17 @@
         : 'verified by the viewers you served';
     const rates = config.rates;
     $('earnings').textContent = rates ? money(estimateMicros(credit.payableBytes)) : '—';
-    $('earnings-note').textContent = !rates
-      ? 'rate unknown'
-      : credit.payableBytes > 0
-        ? `estimate from ${bytes(credit.payableBytes)} payable`
-        : `${money(estimateMicros(credit.creditedBytes - credit.frozenBytes))} once payable`;
+    const settled = state.rewards?.earnings;
+    $('earnings-note').textContent = [
+      !rates
+        ? 'rate unknown'
+        : credit.payableBytes > 0
+          ? `estimate from ${bytes(credit.payableBytes)} payable`
+          : `${money(estimateMicros(credit.creditedBytes - credit.frozenBytes))} once payable`,
+      settled ? `settled this month ${money(settled.earnedThisMonthMicros)}` : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ');
     renderReputation(credit, rates);
   }
 
@@ -319,7 +325,7 @@
       const perGb = estimateMicros(1e9);
       $('earnings-method').innerHTML =
         `<strong>Estimated earnings</strong> are an estimate: payable credit in chunks of 16 KiB times this coordinator's rate, ${money(rates.earningsMicrosPerKiloChunk)} per 1,000 chunks (about ${money(perGb)} per GB served). ` +
-        'Actual earnings are settled when the streamer closes a period, with an uptime bonus, a quality multiplier and a monthly cap, and only from revenue the streamer recorded.';
+        'Actual earnings are settled when the streamer closes a period, with an uptime bonus, a quality multiplier and a monthly cap, and only from revenue the streamer recorded: "settled this month" shows them once there are.';
     }
   }
 
