@@ -64,7 +64,10 @@ export class P2PEngine extends Emitter<EngineEvents> {
   constructor(options: EngineOptions) {
     super((error) => console.error('streamrp2p: an engine event listener threw', error));
     this.config = mergeEngineConfig(options);
-    this.policy = { consumeOnly: this.config.consumeOnly, maxUploadKbps: this.config.maxUploadKbps };
+    this.policy = {
+      consumeOnly: this.config.consumeOnly,
+      maxUploadKbps: this.config.maxUploadKbps,
+    };
     this.uploadOff =
       this.config.consumeOnly === 'auto' ? isMeteredConnection() : this.config.consumeOnly;
     this.store = new SegmentStore(this.config.storeMaxBytes, this.config.keepBehindSegments);
