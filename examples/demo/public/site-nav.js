@@ -16,7 +16,7 @@
   brand.className = 'brand';
   brand.href = '/';
   brand.innerHTML =
-    '<span class="brand-mark" aria-hidden="true">SP</span>StreamrP2P <span class="brand-sub">demo</span>';
+    '<span class="brand-mark" aria-hidden="true">▶</span>StreamrP2P <span class="brand-sub">demo</span>';
   const nav = document.createElement('nav');
   nav.setAttribute('aria-label', 'Demo pages');
   const here = location.pathname === '/index.html' ? '/' : location.pathname;
