@@ -4,7 +4,7 @@
  * page and the studio with that account's credentials, which sign in to a studio showing the
  * demo stream. Screenshots of the landing page at 1280 and 390 px in test-results/demo/.
  */
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -104,6 +104,27 @@ describe.skipIf(!browserAvailable())('the demo landing page and its studio accou
       { timeout: 20_000 },
     );
     expect(await page.getAttribute('nav a[aria-current="page"]', 'href')).toBe('/player.html');
+    const problems = await checkAndShoot(page, SHOTS, 'player');
+    for (const p of problems) {
+      expect(p.violations, `axe at ${p.width} px`).toEqual([]);
+      expect(p.overflowPx, `sideways scroll at ${p.width} px`).toBeLessThanOrEqual(0);
+    }
     await page.close();
+  });
+
+  it('gives a state file from before accounts an account and a new stream', async () => {
+    const stateFile = join(folder, 'old-demo-stream.json');
+    await writeFile(
+      stateFile,
+      JSON.stringify({ coordinatorDb: 'memory://', apiKey: 'old-key', streamId: 'old-stream' }),
+    );
+    const upgraded = await startDemoStack({ coordinator: { dataDir: 'memory://' }, stateFile });
+    try {
+      expect(upgraded.streamId).not.toBe('old-stream');
+      const state = JSON.parse(await readFile(stateFile, 'utf8')) as Record<string, unknown>;
+      expect(state).toMatchObject({ streamId: upgraded.streamId, account: upgraded.account });
+    } finally {
+      await upgraded.close();
+    }
   });
 });
