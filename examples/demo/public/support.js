@@ -7,7 +7,8 @@
 // a dedicated worker (not throttled) posts a tick every second, and each tick polls the
 // playlists. Serving itself needs no timer: peers' requests arrive as WebRTC events.
 //
-// Query parameters: src (master playlist), stream, cap (kbit/s, 0 for none), rendition.
+// Query parameters: src (master playlist), stream, cap (kbit/s, 0 for none), rendition,
+// clock=page (page timers instead of the worker: to measure what the worker saves).
 /* global StreamrP2P */ // the SDK's script-tag build, loaded before this file
 (function () {
   const config = window.DEMO_CONFIG;
@@ -370,6 +371,7 @@
 
   let worker;
   try {
+    if (params.get('clock') === 'page') throw new Error('page clock asked for');
     worker = new Worker('/support-worker.js');
     worker.postMessage({ intervalMs: TICK_MS });
     worker.onmessage = tick;
