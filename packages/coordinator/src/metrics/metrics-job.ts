@@ -11,6 +11,7 @@ import type { CoordinatorConfig } from '../config/config.js';
 import type { DB } from '../db/schema.js';
 import type { CoordinatorMetrics } from '../http/metrics.js';
 import type { Clock } from '../util/clock.js';
+import { PeriodicJob } from '../util/periodic-job.js';
 import { floorTo, STEP_MS } from './buckets.js';
 import {
   computeHours,
@@ -111,51 +112,32 @@ export interface MetricsJobOptions {
  * await job.close();
  */
 export class MetricsJob {
-  #timer: NodeJS.Timeout | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
-  #closed = false;
+  readonly #job: PeriodicJob<MetricsRunResult>;
 
-  constructor(private readonly options: MetricsJobOptions) {}
+  constructor(private readonly options: MetricsJobOptions) {
+    this.#job = new PeriodicJob({
+      intervalMs: options.config.metricsRollupIntervalMs,
+      run: () => this.#run(),
+      onError: (error) => {
+        options.metrics.dbErrors.inc();
+        log('metrics run failed: %s', error.message);
+      },
+    });
+  }
 
   /** Schedules the runs (nothing when the interval is 0). */
   start(): void {
-    if (this.#closed || this.#timer !== undefined) return;
-    this.#schedule();
+    this.#job.start();
   }
 
   /** Runs now (after a run in flight, and waiting for one elsewhere). Rejects on failure. */
   run(): Promise<MetricsRunResult> {
-    return this.#enqueue(() => this.#run());
+    return this.#job.run();
   }
 
   /** Stops the timer and waits for a run in flight. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#queue.catch(() => undefined);
-  }
-
-  #schedule(): void {
-    const { metricsRollupIntervalMs } = this.options.config;
-    if (this.#closed || metricsRollupIntervalMs === 0) return;
-    this.#timer = setTimeout(() => {
-      this.#enqueue(() => this.#run()).then(
-        () => this.#schedule(),
-        (error: Error) => {
-          this.options.metrics.dbErrors.inc();
-          log('metrics run failed: %s', error.message);
-          this.#schedule();
-        },
-      );
-    }, metricsRollupIntervalMs);
-    this.#timer.unref();
-  }
-
-  #enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
+  close(): Promise<void> {
+    return this.#job.close();
   }
 
   async #run(): Promise<MetricsRunResult> {

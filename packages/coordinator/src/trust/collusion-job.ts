@@ -14,6 +14,7 @@ import type { DB } from '../db/schema.js';
 import type { CoordinatorMetrics } from '../http/metrics.js';
 import { nowDate, type Clock } from '../util/clock.js';
 import { uuid } from '../util/crypto.js';
+import { PeriodicJob } from '../util/periodic-job.js';
 import { readWindowFacts } from './collusion-facts.js';
 import {
   COLLUSION_RULES,
@@ -157,51 +158,33 @@ export interface CollusionJobOptions {
  * await job.close();
  */
 export class CollusionJob {
-  #timer: NodeJS.Timeout | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
-  #closed = false;
+  readonly #job: PeriodicJob<CollusionRunResult>;
 
-  constructor(private readonly options: CollusionJobOptions) {}
+  constructor(private readonly options: CollusionJobOptions) {
+    // A scheduled run skips when another process holds the lock; a caller's waits for it.
+    this.#job = new PeriodicJob({
+      intervalMs: options.config.collusionIntervalMs,
+      run: (scheduled) => this.#run(!scheduled),
+      onError: (error) => {
+        options.metrics.dbErrors.inc();
+        log('collusion run failed: %s', error.message);
+      },
+    });
+  }
 
   /** Schedules the runs (nothing when the interval is 0). */
   start(): void {
-    if (this.#closed || this.#timer !== undefined) return;
-    this.#schedule();
+    this.#job.start();
   }
 
   /** Runs now (after a run in flight, and waiting for one elsewhere). Rejects on failure. */
   run(): Promise<CollusionRunResult> {
-    return this.#enqueue(() => this.#run(true));
+    return this.#job.run();
   }
 
   /** Stops the timer and waits for a run in flight. */
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.#queue.catch(() => undefined);
-  }
-
-  #schedule(): void {
-    const { collusionIntervalMs } = this.options.config;
-    if (this.#closed || collusionIntervalMs === 0) return;
-    this.#timer = setTimeout(() => {
-      this.#enqueue(() => this.#run(false)).then(
-        () => this.#schedule(),
-        (error: Error) => {
-          this.options.metrics.dbErrors.inc();
-          log('collusion run failed: %s', error.message);
-          this.#schedule();
-        },
-      );
-    }, collusionIntervalMs);
-    this.#timer.unref();
-  }
-
-  #enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(task, task);
-    this.#queue = run.catch(() => undefined);
-    return run;
+  close(): Promise<void> {
+    return this.#job.close();
   }
 
   async #run(wait: boolean): Promise<CollusionRunResult> {
