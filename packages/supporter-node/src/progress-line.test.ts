@@ -14,6 +14,7 @@ const stats: EngineStats = {
   p2pShare: 0.2,
   storeBytes: 2_100_000,
   consumeOnly: false,
+  maxUploadKbps: 20_000,
   bannedPeers: 0,
   swarms: [],
   sessionId: undefined,
