@@ -15,6 +15,7 @@ import {
   computeSupporterHours,
 } from '../../packages/coordinator/src/metrics/compute-minutes.js';
 import { createBenchSchema, postgresAnswers } from '../lib/pg-schema.js';
+import { integer, parseFlags, UsageError } from '../lib/flags.js';
 import { markdownTable, textTable, type Table } from '../lib/table.js';
 
 const OUT_DIR = fileURLToPath(new URL('../results/economics/', import.meta.url));
@@ -39,34 +40,31 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = {
-    runs: 200,
-    receipts: 100_000,
-    supporters: 1000,
-    skipPglite: false,
-    skipPostgres: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = () => {
-      const n = Number(argv[++i]);
-      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
-      return n;
-    };
-    if (flag === '--help') {
+  try {
+    const flags = parseFlags(argv, {
+      help: { type: 'boolean' },
+      runs: { type: 'string' },
+      receipts: { type: 'string' },
+      supporters: { type: 'string' },
+      'skip-pglite': { type: 'boolean' },
+      'skip-postgres': { type: 'boolean' },
+    });
+    if (flags.help) {
       console.log(HELP);
       process.exit(0);
-    } else if (flag === '--runs') out.runs = value();
-    else if (flag === '--receipts') out.receipts = value();
-    else if (flag === '--supporters') out.supporters = value();
-    else if (flag === '--skip-pglite') out.skipPglite = true;
-    else if (flag === '--skip-postgres') out.skipPostgres = true;
-    else {
-      console.error(`unknown flag ${flag}\n\n${HELP}`);
-      process.exit(2);
     }
+    return {
+      runs: integer('runs', flags.runs, 200, 1),
+      receipts: integer('receipts', flags.receipts, 100_000, 1),
+      supporters: integer('supporters', flags.supporters, 1000, 1),
+      skipPglite: flags['skip-pglite'] === true,
+      skipPostgres: flags['skip-postgres'] === true,
+    };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${HELP}`);
+    process.exit(2);
   }
-  return out;
 }
 
 async function post<T>(url: string, body: unknown, token?: string): Promise<T> {

@@ -17,6 +17,7 @@ import {
   type DB,
 } from '@streamrp2p/coordinator';
 import { ledgerImbalance } from '../../packages/coordinator/src/ledger/ledger.js';
+import { integer, parseFlags, UsageError } from '../lib/flags.js';
 import { createBenchSchema, postgresAnswers } from '../lib/pg-schema.js';
 import { markdownTable, textTable, type Table } from '../lib/table.js';
 
@@ -60,34 +61,37 @@ interface RunFigures {
 }
 
 function parseArgs(argv: string[]) {
-  const out = {
-    postgres: { supporters: 10_000, receipts: 1_000_000 },
-    pglite: { supporters: 1_000, receipts: 100_000 },
-    skipPglite: false,
-    skipPostgres: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = () => {
-      const n = Number(argv[++i]);
-      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
-      return n;
-    };
-    if (flag === '--help') {
+  try {
+    const flags = parseFlags(argv, {
+      help: { type: 'boolean' },
+      supporters: { type: 'string' },
+      receipts: { type: 'string' },
+      'pglite-supporters': { type: 'string' },
+      'pglite-receipts': { type: 'string' },
+      'skip-pglite': { type: 'boolean' },
+      'skip-postgres': { type: 'boolean' },
+    });
+    if (flags.help) {
       console.log(HELP);
       process.exit(0);
-    } else if (flag === '--supporters') out.postgres.supporters = value();
-    else if (flag === '--receipts') out.postgres.receipts = value();
-    else if (flag === '--pglite-supporters') out.pglite.supporters = value();
-    else if (flag === '--pglite-receipts') out.pglite.receipts = value();
-    else if (flag === '--skip-pglite') out.skipPglite = true;
-    else if (flag === '--skip-postgres') out.skipPostgres = true;
-    else {
-      console.error(`unknown flag ${flag}\n\n${HELP}`);
-      process.exit(2);
     }
+    return {
+      postgres: {
+        supporters: integer('supporters', flags.supporters, 10_000, 1),
+        receipts: integer('receipts', flags.receipts, 1_000_000, 1),
+      },
+      pglite: {
+        supporters: integer('pglite-supporters', flags['pglite-supporters'], 1_000, 1),
+        receipts: integer('pglite-receipts', flags['pglite-receipts'], 100_000, 1),
+      },
+      skipPglite: flags['skip-pglite'] === true,
+      skipPostgres: flags['skip-postgres'] === true,
+    };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${HELP}`);
+    process.exit(2);
   }
-  return out;
 }
 
 /**

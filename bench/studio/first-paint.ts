@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import { createCoordinator } from '@streamrp2p/coordinator';
 import { studioDistDir } from '../../packages/coordinator/src/studio/studio-static.js';
 import { launchBrowser } from '../../test/support/browser.js';
+import { integer, parseFlags, UsageError } from '../lib/flags.js';
 import { markdownTable, textTable, type Table } from '../lib/table.js';
 
 const OUT_DIR = fileURLToPath(new URL('../results/studio/', import.meta.url));
@@ -34,26 +35,28 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { runs: 5, receipts: 50_000, supporters: 500, databaseUrl: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const number = () => {
-      const n = Number(argv[++i]);
-      if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer`);
-      return n;
-    };
-    if (flag === '--help') {
+  try {
+    const flags = parseFlags(argv, {
+      help: { type: 'boolean' },
+      runs: { type: 'string' },
+      receipts: { type: 'string' },
+      'database-url': { type: 'string' },
+    });
+    if (flags.help) {
       console.log(HELP);
       process.exit(0);
-    } else if (flag === '--runs') out.runs = number();
-    else if (flag === '--receipts') out.receipts = number();
-    else if (flag === '--database-url') out.databaseUrl = argv[++i];
-    else {
-      console.error(`unknown flag ${flag}\n\n${HELP}`);
-      process.exit(2);
     }
+    return {
+      runs: integer('runs', flags.runs, 5, 1),
+      receipts: integer('receipts', flags.receipts, 50_000, 1),
+      supporters: 500,
+      databaseUrl: flags['database-url'],
+    };
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${HELP}`);
+    process.exit(2);
   }
-  return out;
 }
 
 interface PageFigures {
