@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CommunityEvents } from './community/community-events.js';
 import type { CoordinatorConfig } from './config/config.js';
 import type { DB } from './db/schema.js';
 import type { CoordinatorMetrics } from './http/metrics.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   readonly following: StreamFollowing;
   /** Pays owed ledger balances through the configured provider (decision 32). */
   readonly payouts: PayoutService;
+  /** Community events of this process (social proof, goals, squads), for chat and the player. */
+  readonly community: CommunityEvents;
   /** The secret tracker tokens are signed with (configured or generated at start). */
   readonly trackerSecret: string;
   /** The coordinator's public URL (configured, else the listening URL). */

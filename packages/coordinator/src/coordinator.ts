@@ -14,6 +14,7 @@ import {
   type CoordinatorConfig,
   type CoordinatorOptions,
 } from './config/config.js';
+import { CommunityEvents } from './community/community-events.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Database } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -47,6 +48,8 @@ export interface CoordinatorAddress {
 export class Coordinator {
   readonly config: CoordinatorConfig;
   readonly metrics = new CoordinatorMetrics();
+  /** Community events this process produces (chat system messages, the player's feed). */
+  readonly community = new CommunityEvents();
   /** The secret tracker tokens are signed with. */
   readonly trackerSecret: string;
   /** True when no secret was configured: tokens only verify against this process's secret. */
@@ -175,6 +178,7 @@ export class Coordinator {
       metrics: this.metrics,
       following: indexer,
       payouts: this.#payouts,
+      community: this.community,
       trackerSecret: this.trackerSecret,
       publicUrl: () => config.publicUrl ?? this.#address?.url ?? '',
     };
