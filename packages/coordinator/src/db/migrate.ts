@@ -10,6 +10,7 @@ import { reputationIndexesMigration } from './migrations/009-reputation-indexes.
 import { streamMetricsMigration } from './migrations/012-stream-metrics.js';
 import { accountsMigration } from './migrations/013-accounts.js';
 import { viewerSecretsMigration } from './migrations/014-viewer-secrets.js';
+import { viewerAccountsMigration } from './migrations/015-viewer-accounts.js';
 import type { DB } from './schema.js';
 
 /** Every migration, by name; names sort in the order they run. Append, never edit. */
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '012_stream_metrics': streamMetricsMigration,
   '013_accounts': accountsMigration,
   '014_viewer_secrets': viewerSecretsMigration,
+  '015_viewer_accounts': viewerAccountsMigration,
 });
 
 /**

@@ -370,6 +370,20 @@ export interface AccountsTable {
   last_sign_in_at: Nullable<Date>;
 }
 
+/** A viewer's account (migration 015): claims an anonymous viewer id, which it keeps. */
+export interface ViewerAccountsTable {
+  id: string;
+  viewer_id: string;
+  /** Trimmed and lower-cased, so unique without regard to case. */
+  email: string;
+  /** scrypt, as `accounts/password.ts` makes it; never the password. */
+  password_hash: string;
+  /** Shown in chat, squads and leaderboards instead of the viewer id. */
+  display_name: string;
+  created_at: Timestamp;
+  last_sign_in_at: Nullable<Date>;
+}
+
 /** A signed-in browser (migration 013); `id` is the SHA-256 of the cookie's token. */
 export interface WebSessionsTable {
   id: string;
@@ -432,6 +446,7 @@ export interface DB {
   payout_accounts: PayoutAccountsTable;
   payouts: PayoutsTable;
   accounts: AccountsTable;
+  viewer_accounts: ViewerAccountsTable;
   web_sessions: WebSessionsTable;
   api_keys: ApiKeysTable;
   sign_in_attempts: SignInAttemptsTable;
