@@ -278,12 +278,21 @@ export interface PeriodSupportersTable {
   cap_micros: number;
   earnings_micros: number;
   amount_micros: number;
+  /** The supporter-referral earnings boost the line was paid with, 0 or 0.1 (migration 020). */
+  referral_boost: Generated<number>;
 }
 
 /** A ledger transaction: its entries sum to 0 (migration 008, `ledger/ledger.ts`). */
 export interface LedgerTransactionsTable {
   id: string;
-  kind: 'revenue' | 'period_close' | 'payout' | 'payout_settled' | 'payout_failed' | 'correction';
+  kind:
+    | 'revenue'
+    | 'period_close'
+    | 'payout'
+    | 'payout_settled'
+    | 'payout_failed'
+    | 'correction'
+    | 'referral';
   idempotency_key: string;
   period_id: string | null;
   payout_id: string | null;
@@ -419,6 +428,110 @@ export interface SignInAttemptsTable {
   created_at: Timestamp;
 }
 
+/** A viewer's or a streamer's referral code (migration 020): exactly one owner is set. */
+export interface ReferralCodesTable {
+  code: string;
+  viewer_id: string | null;
+  streamer_id: string | null;
+  created_at: Timestamp;
+}
+
+/** Who brought a referee, and for which reward (migration 020, decision 43). */
+export type ReferralKind = 'share' | 'viewer' | 'supporter' | 'streamer';
+
+/** One referee that arrived through a viewer's code, for one kind of reward (migration 020). */
+export interface ReferralsTable {
+  id: string;
+  kind: ReferralKind;
+  code: string;
+  referrer_viewer_id: string;
+  referee_viewer_id: string | null;
+  referee_streamer_id: string | null;
+  /** The stream a `share` referee arrived on. */
+  stream_id: string | null;
+  /** Where the referee was first seen (its first session, or the streamer's sign-up). */
+  referee_address_key: string;
+  referee_network_key: string;
+  created_at: Timestamp;
+  /** When the reward's condition was met; null while pending or refused. */
+  qualified_at: Nullable<Date>;
+  /** Why the referral never pays (`referrals/referral-rules.ts`); null unless refused. */
+  refusal: Nullable<string>;
+}
+
+/** What a referral paid whom (migration 020). */
+export type ReferralRewardKind =
+  | 'share_points'
+  | 'referrer_points'
+  | 'referee_points'
+  | 'referrer_boost'
+  | 'referee_boost'
+  | 'streamer_revenue';
+
+/** One reward of a referral; `(referral_id, kind, scope)` is unique (migration 020). */
+export interface ReferralRewardsTable {
+  id: string;
+  referral_id: string;
+  kind: ReferralRewardKind;
+  /** '' for a one-off reward; the period id for the streamer share of each period. */
+  scope: string;
+  /** Who was paid. */
+  viewer_id: string;
+  points: number | null;
+  amount_micros: number | null;
+  boost_from: Nullable<Date>;
+  boost_until: Nullable<Date>;
+  created_at: Timestamp;
+}
+
+/** A streamer that signed up with another streamer's code (migration 020; pays nothing). */
+export interface StreamerReferralsTable {
+  referee_streamer_id: string;
+  referrer_streamer_id: string;
+  code: string;
+  created_at: Timestamp;
+}
+
+/** A community event, produced once (migration 018, `community/`); `key` is unique. */
+export interface CommunityEventsTable {
+  id: string;
+  key: string;
+  kind: 'supporter_joined' | 'data_milestone' | 'goal_progress' | 'goal_reached' | 'squad_joined';
+  stream_id: string;
+  streamer_id: string;
+  /** Rendered for viewers: display names at most, never a viewer id or address. */
+  text: string;
+  /** JSON of the event's figures (`CommunityEvent.data`). */
+  data: string;
+  created_at: Timestamp;
+}
+
+/** A streamer's community savings goal (migration 018); `stream_id` null = all its streams. */
+export interface CommunityGoalsTable {
+  id: string;
+  streamer_id: string;
+  stream_id: string | null;
+  title: string;
+  target_micros: number;
+  starts_at: Timestamp;
+  deadline: Nullable<Date>;
+  ended_at: Nullable<Date>;
+  reached_at: Nullable<Date>;
+  /** Payable verified P2P bytes since `starts_at`, as the community job last counted them. */
+  progress_bytes: Generated<number>;
+  progress_micros: Generated<number>;
+  computed_at: Nullable<Date>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A viewer in a streamer's support squad (migration 018). */
+export interface SquadMembersTable {
+  streamer_id: string;
+  viewer_id: string;
+  joined_at: Timestamp;
+}
+
 /** The whole database, as `Kysely<DB>` sees it. */
 export interface DB {
   streamers: StreamersTable;
@@ -454,4 +567,11 @@ export interface DB {
   stream_metrics_hour: StreamMetricsTable;
   stream_supporter_hours: StreamSupporterHoursTable;
   metrics_state: MetricsStateTable;
+  community_events: CommunityEventsTable;
+  community_goals: CommunityGoalsTable;
+  squad_members: SquadMembersTable;
+  referral_codes: ReferralCodesTable;
+  referrals: ReferralsTable;
+  referral_rewards: ReferralRewardsTable;
+  streamer_referrals: StreamerReferralsTable;
 }
