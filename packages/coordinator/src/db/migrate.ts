@@ -11,8 +11,6 @@ import { streamMetricsMigration } from './migrations/012-stream-metrics.js';
 import { accountsMigration } from './migrations/013-accounts.js';
 import { viewerSecretsMigration } from './migrations/014-viewer-secrets.js';
 import { viewerAccountsMigration } from './migrations/015-viewer-accounts.js';
-import { chatMigration } from './migrations/017-chat.js';
-import { communityMigration } from './migrations/018-community.js';
 import { referralsMigration } from './migrations/020-referrals.js';
 import type { DB } from './schema.js';
 
@@ -30,8 +28,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '013_accounts': accountsMigration,
   '014_viewer_secrets': viewerSecretsMigration,
   '015_viewer_accounts': viewerAccountsMigration,
-  '017_chat': chatMigration,
-  '018_community': communityMigration,
   '020_referrals': referralsMigration,
 });
 

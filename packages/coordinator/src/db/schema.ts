@@ -492,46 +492,6 @@ export interface StreamerReferralsTable {
   created_at: Timestamp;
 }
 
-/** A community event, produced once (migration 018, `community/`); `key` is unique. */
-export interface CommunityEventsTable {
-  id: string;
-  key: string;
-  kind: 'supporter_joined' | 'data_milestone' | 'goal_progress' | 'goal_reached' | 'squad_joined';
-  stream_id: string;
-  streamer_id: string;
-  /** Rendered for viewers: display names at most, never a viewer id or address. */
-  text: string;
-  /** JSON of the event's figures (`CommunityEvent.data`). */
-  data: string;
-  created_at: Timestamp;
-}
-
-/** A streamer's community savings goal (migration 018); `stream_id` null = all its streams. */
-export interface CommunityGoalsTable {
-  id: string;
-  streamer_id: string;
-  stream_id: string | null;
-  title: string;
-  target_micros: number;
-  starts_at: Timestamp;
-  deadline: Nullable<Date>;
-  ended_at: Nullable<Date>;
-  reached_at: Nullable<Date>;
-  /** Payable verified P2P bytes since `starts_at`, as the community job last counted them. */
-  progress_bytes: Generated<number>;
-  progress_micros: Generated<number>;
-  computed_at: Nullable<Date>;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-/** A viewer in a streamer's support squad (migration 018). */
-export interface SquadMembersTable {
-  streamer_id: string;
-  viewer_id: string;
-  joined_at: Timestamp;
-}
-
 /** The whole database, as `Kysely<DB>` sees it. */
 export interface DB {
   streamers: StreamersTable;
@@ -567,9 +527,6 @@ export interface DB {
   stream_metrics_hour: StreamMetricsTable;
   stream_supporter_hours: StreamSupporterHoursTable;
   metrics_state: MetricsStateTable;
-  community_events: CommunityEventsTable;
-  community_goals: CommunityGoalsTable;
-  squad_members: SquadMembersTable;
   referral_codes: ReferralCodesTable;
   referrals: ReferralsTable;
   referral_rewards: ReferralRewardsTable;
