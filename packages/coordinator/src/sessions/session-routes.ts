@@ -12,6 +12,7 @@ import * as validate from '../http/validate.js';
 import { lockKeys, sessionLimitHit } from '../limits/address-limits.js';
 import { takeOverKey } from '../limits/key-limit.js';
 import { rateLimited } from '../limits/rate-limited.js';
+import { recordArrival } from '../referrals/record-referral.js';
 import { sessionCreditedBytes } from '../receipts/credit-reads.js';
 import { findLiveStream } from '../streams/stream-store.js';
 import { nowDate } from '../util/clock.js';
@@ -73,8 +74,20 @@ export function sessionRoutes(ctx: AppContext): Router {
           created_at: now,
           last_seen_at: now,
           viewer_verified: proof.verified,
+          viewer_device_id: proof.deviceId ?? null,
         })
         .execute();
+      // A viewer id first seen here, through a share link: its referrals (decision 43).
+      if (body.referralCode !== undefined && proof.secret !== undefined) {
+        await recordArrival(trx, {
+          code: body.referralCode,
+          viewerId,
+          streamId,
+          keys,
+          publicKey,
+          now,
+        });
+      }
       return { replaced: ended, viewer: proof };
     });
     log('session %s viewer %s stream %s from %s', session.id, viewerId, streamId, req.ip);

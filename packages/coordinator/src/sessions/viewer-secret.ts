@@ -14,12 +14,18 @@ export interface ViewerProof {
   verified: boolean;
   /** Only for a viewer created now: the secret, to answer once. */
   secret?: string;
+  /**
+   * The signed-in device (migration 016) whose secret was presented: signing it out unverifies
+   * the session. Undefined for the viewer's own secret.
+   */
+  deviceId?: string;
 }
 
 /**
  * Creates the viewer (and its secret) if the coordinator never saw it, else checks `secret`
- * against it. Concurrent first sessions of one new viewer id: one creates it, the others must
- * present its secret like any later session.
+ * against it: the viewer's own secret, or the secret of one of its devices signed in to its
+ * account and not signed out (`viewer-accounts/`). Concurrent first sessions of one new viewer
+ * id: one creates it, the others must present its secret like any later session.
  */
 export async function proveViewer(
   db: Kysely<DB>,
@@ -41,5 +47,15 @@ export async function proveViewer(
     .select('secret_hash')
     .where('viewer_id', '=', viewerId)
     .executeTakeFirstOrThrow();
-  return { verified: sameHash(hashSecret(secret), row.secret_hash) };
+  const hash = hashSecret(secret);
+  if (sameHash(hash, row.secret_hash)) return { verified: true };
+  const device = await db
+    .updateTable('viewer_devices')
+    .set({ last_used_at: now })
+    .where('secret_hash', '=', hash)
+    .where('viewer_id', '=', viewerId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return device === undefined ? { verified: false } : { verified: true, deviceId: device.id };
 }
