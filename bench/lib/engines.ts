@@ -70,6 +70,8 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     initScript: `(() => {
       const log = [];
       window.__benchPeerLog = log;
+      const segmentLog = [];
+      window.__benchSegmentLog = segmentLog;
       ${COUNT_RTC_CONNECTIONS}
       let player;
       Object.defineProperty(window, '__player', {
@@ -80,6 +82,11 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
           const at = () => Math.round(performance.now());
           value.on('peer-connect', (e) => log.push([at(), 'connect', e.peerId.slice(0, 6), e.swarm]));
           value.on('peer-close', (e) => log.push([at(), 'close', e.peerId.slice(0, 6), e.swarm, e.reason]));
+          // ms:rendition#sequence:source[:reason][<uploader]: which segments came over HTTP twice, and why.
+          value.on('segment-loaded', (e) => segmentLog.push(
+            at() + ':' + e.rendition + '#' + e.sequence + ':' + e.source +
+              (e.httpReason ? ':' + e.httpReason : '') + (e.peerId ? '<' + e.peerId.slice(0, 6) : ''),
+          ));
         },
       });
     })()`,
@@ -94,8 +101,7 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
         if (s.httpReason) n[why] = (n[why] || 0) + 1;
         return n;
       }, {}),
-      // sequence:source:rendition[:uploader], in load order: shows which segments came over HTTP twice.
-      segments: window.__events.segments.map((s) => s.sequence + ':' + s.source + ':' + s.rendition + (s.peerId ? ':' + s.peerId.slice(0, 6) : '')),
+      segments: window.__benchSegmentLog,
       sdkErrors: window.__events.errors.map((e) => e.code + ': ' + String(e.message).slice(0, 160)),
       banned: window.__events.banned,
     } : null`,

@@ -21,3 +21,36 @@ export const COUNT_RTC_CONNECTIONS = `{
 /** Expression: how many of those connections are in each `connectionState`. */
 export const RTC_CONNECTION_STATES =
   '(window.__benchConnections || []).reduce((n, c) => (n[c.connectionState] = (n[c.connectionState] || 0) + 1, n), {})';
+
+/** Statement run in every viewer page first: keeps every resource timing for {@link PAGE_TIMING}. */
+export const KEEP_RESOURCE_TIMINGS = 'performance.setResourceTimingBufferSize(5000);';
+
+/**
+ * Expression: where a page's startup went, ms from navigation start: the document, each script
+ * (fetched, from the resource timings; evaluated before the next script starts), the probe's
+ * creation (the page's player code ran), the first segment and init-segment requests and the
+ * first frame. Splits "slow to start" into page load, script, player and first-fragment time.
+ */
+export const PAGE_TIMING = `(() => {
+  const ms = (value) => Math.round(value);
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  const path = (name) => new URL(name).pathname;
+  const scripts = resources
+    .filter((r) => r.initiatorType === 'script')
+    .map((r) => [path(r.name), ms(r.startTime), ms(r.responseEnd), r.encodedBodySize]);
+  const media = resources.filter((r) => /\\.(ts|m4s|mp4)$/.test(path(r.name)));
+  const first = media[0];
+  const p = window.__playback;
+  return {
+    responseEnd: nav ? ms(nav.responseEnd) : null,
+    domInteractive: nav ? ms(nav.domInteractive) : null,
+    domContentLoaded: nav ? ms(nav.domContentLoadedEventEnd) : null,
+    load: nav ? ms(nav.loadEventEnd) : null,
+    scripts,
+    probeCreated: p ? ms(p.createdAt) : null,
+    firstMediaRequest: first ? [path(first.name), ms(first.startTime), ms(first.responseEnd)] : null,
+    playing: p && p.startupMs !== null ? ms(p.createdAt + p.startupMs) : null,
+    marks: performance.getEntriesByType('mark').map((m) => [m.name, ms(m.startTime)]),
+  };
+})()`;

@@ -47,6 +47,8 @@ export interface ViewerResult extends LevelFigures {
   pageErrors: string[];
   failedSamples: number;
   diagnostics: unknown;
+  /** Where the page's startup went (`PAGE_TIMING` in `page-snippets.ts`), ms from navigation. */
+  pageTiming: unknown;
   /**
    * Every second: [t s, currentTime, stall s, p2p bytes, http bytes, uploaded bytes, peers,
    * playing level index (-1: none), latency s (-1: unknown)].
@@ -119,6 +121,7 @@ export function viewerResult(
   viewer: Viewer,
   origin: OriginStats,
   diagnostics: unknown,
+  pageTiming: unknown = null,
 ): ViewerResult {
   const last = viewer.last;
   const traffic = origin.clients[viewer.id];
@@ -153,6 +156,7 @@ export function viewerResult(
     pageErrors: viewer.pageErrors,
     failedSamples: viewer.failedSamples,
     diagnostics,
+    pageTiming,
     ...levelFigures(viewer.samples),
     timeline: viewer.samples.map((s) => [
       Math.round(s.t / 100) / 10,

@@ -11,6 +11,7 @@ import type { Closers } from './closers.js';
 import { startCpuLoad } from './cpu-load.js';
 import type { EngineDefinition, EngineServices } from './engines.js';
 import { cpuBusyShare, ownCpuShare, readCpuTicks } from './machine.js';
+import { PAGE_TIMING } from './page-snippets.js';
 import { createBenchSchema } from './pg-schema.js';
 import { trialOverall, viewerResult, type TrialResult } from './results.js';
 import { fixtureDirFor } from './streams.js';
@@ -135,7 +136,10 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
         engine.diagnosticsExpression ? viewer.evaluate(engine.diagnosticsExpression) : null,
       ),
     );
-    const results = viewers.map((viewer, i) => viewerResult(viewer, origin, diagnostics[i]));
+    const timings = await Promise.all(viewers.map((viewer) => viewer.evaluate(PAGE_TIMING)));
+    const results = viewers.map((viewer, i) =>
+      viewerResult(viewer, origin, diagnostics[i], timings[i]),
+    );
     return {
       engine: engine.name,
       repeat: ctx.repeat,

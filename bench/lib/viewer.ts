@@ -4,6 +4,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { EngineDefinition } from './engines.js';
+import { KEEP_RESOURCE_TIMINGS } from './page-snippets.js';
 
 /** P2P counters an engine reports in its page. */
 export interface PeerTraffic {
@@ -126,6 +127,7 @@ export class Viewer {
     this.joinedAtMs = joinedAtMs;
     try {
       this.context = await browser.newContext();
+      await this.context.addInitScript(KEEP_RESOURCE_TIMINGS);
       if (this.engine.initScript !== null) await this.context.addInitScript(this.engine.initScript);
       this.page = await this.context.newPage();
       this.page.on('pageerror', (error) => this.noteBrowserError(`page error: ${error.message}`));
