@@ -29,10 +29,11 @@ export async function countSupporters(
 
 /**
  * {@link countSupporters} remembered per stream for `ttlMs`: every player of a stream asks once
- * when it shows its call to action, and the figure moves slowly.
+ * when it shows its call to action, and the figure moves slowly. Any other slow-moving public
+ * read (the leaderboards) remembers its answers here too, by key.
  */
-export class SupporterCountCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<number> }>();
+export class SupporterCountCache<T = number> {
+  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -40,7 +41,7 @@ export class SupporterCountCache {
     private readonly maxEntries = 10_000,
   ) {}
 
-  get(streamId: string, now: number, load: () => Promise<number>): Promise<number> {
+  get(streamId: string, now: number, load: () => Promise<T>): Promise<T> {
     const hit = this.entries.get(streamId);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
     const value = load();

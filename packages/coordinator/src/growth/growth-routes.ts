@@ -1,0 +1,66 @@
+/**
+ * `GET /api/streamers/:streamerId/growth` (decision 42): the streamer's growth funnel over
+ * `[from, to)`, of one stream or all its streams; its own API key or studio session only, as the
+ * supporter analytics (`analytics/analytics-routes.ts`).
+ */
+import { GrowthQuery, StreamerPath, type GrowthResponse } from '@streamrp2p/protocol/api-schemas';
+import { Router } from 'express';
+import type { AppContext } from '../context.js';
+import { parseIsoTime } from '../economics/iso-time.js';
+import { accessStream } from '../economics/stream-access.js';
+import { ApiError } from '../errors.js';
+import { authenticateStreamer } from '../http/auth.js';
+import * as validate from '../http/validate.js';
+import { growthFunnel } from './growth-funnel.js';
+
+const growthPath = validate.path(StreamerPath);
+const growthQuery = validate.query(GrowthQuery);
+
+/** The longest range one answer covers. */
+export const MAX_GROWTH_RANGE_DAYS = 366;
+
+export function growthRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/api/streamers/:streamerId/growth', async (req, res) => {
+    const { streamerId } = growthPath.parse(req.params);
+    const query = growthQuery.parse(req.query);
+    const from = parseIsoTime(query.from, 'query.from');
+    const to = parseIsoTime(query.to, 'query.to');
+    if (to.getTime() <= from.getTime()) {
+      throw new ApiError('VALIDATION_ERROR', 'query.to must be after query.from');
+    }
+    if (to.getTime() - from.getTime() > MAX_GROWTH_RANGE_DAYS * 86_400_000) {
+      throw new ApiError(
+        'VALIDATION_ERROR',
+        `query.from to query.to must span at most ${MAX_GROWTH_RANGE_DAYS} days`,
+      );
+    }
+    const streamer = await authenticateStreamer(ctx, req);
+    if (streamer.id !== streamerId) {
+      throw new ApiError('FORBIDDEN', 'only the streamer itself may read its growth');
+    }
+    let streamIds: string[];
+    if (query.streamId !== undefined) {
+      streamIds = [(await accessStream(ctx, req, query.streamId, { admin: false })).id];
+    } else {
+      const streams = await ctx.db
+        .selectFrom('streams')
+        .select('id')
+        .where('streamer_id', '=', streamerId)
+        .execute();
+      streamIds = streams.map((s) => s.id);
+    }
+    const funnel = await growthFunnel(ctx, { streamIds, from, to }, new Date(ctx.clock()));
+    const body: GrowthResponse = {
+      streamer_id: streamerId,
+      stream_id: query.streamId ?? null,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      ...funnel,
+    };
+    res.json(body);
+  });
+
+  return router;
+}
