@@ -5,7 +5,9 @@
  * (the chat hub's system messages, the player's community feed) subscribe. Each process emits
  * what it produced itself; the chat's socket.io adapter carries it to other processes' rooms.
  */
-import { EventEmitter } from 'node:events';
+import createDebug from 'debug';
+
+const log = createDebug('streamrp2p:coordinator:community');
 
 export type CommunityEventKind =
   /** A viewer's first credited upload in the stream: "X is now helping power this stream". */
@@ -34,20 +36,29 @@ export interface CommunityEvent {
 }
 
 export class CommunityEvents {
-  readonly #emitter = new EventEmitter();
+  readonly #listeners = new Set<(event: CommunityEvent) => void>();
 
-  constructor() {
-    // One listener per consumer module, not per viewer; a few is normal.
-    this.#emitter.setMaxListeners(50);
-  }
-
+  /**
+   * Hands `event` to every subscriber. A subscriber that throws is logged and the others still
+   * get the event: a producer has committed the fact already and must not fail on a consumer.
+   */
   emit(event: CommunityEvent): void {
-    this.#emitter.emit('event', event);
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        log('a community event subscriber threw on %s: %s', event.kind, (error as Error).message);
+      }
+    }
   }
 
   /** Subscribes; returns the unsubscribe function. */
   subscribe(listener: (event: CommunityEvent) => void): () => void {
-    this.#emitter.on('event', listener);
-    return () => this.#emitter.off('event', listener);
+    // Wrapped, so subscribing one function twice gives two independent subscriptions.
+    const wrapped = (event: CommunityEvent) => listener(event);
+    this.#listeners.add(wrapped);
+    return () => {
+      this.#listeners.delete(wrapped);
+    };
   }
 }
