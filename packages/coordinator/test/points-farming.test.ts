@@ -70,13 +70,13 @@ describeWithDatabases('points farming', (t) => {
     expect(perSession.sum).toBe(6 * 60_000);
   });
 
-  it('pays nothing for chat, follow and share on streams of the same person', async () => {
+  it('pays nothing for chat and follow on streams of the same person', async () => {
     const { api, stream, streamer } = await pointsSetup(t);
+    // Shares pay only through referrals (referral-farming.test.ts applies these rules to them).
     const social = async (session: TestSession, token = session.sessionSecret) =>
       awarded([
         await award(api, session, 'chat_message', {}, token),
         await award(api, session, 'follow_streamer', {}, token),
-        await award(api, session, 'share_stream', {}, token),
       ]);
     const at = (ip: string, viewerId?: string) =>
       createSession(api, stream.streamId, { ip, ...(viewerId === undefined ? {} : { viewerId }) });
@@ -109,11 +109,10 @@ describeWithDatabases('points farming', (t) => {
     // The owner's key attesting its own-address viewer: the site's backend, but still its own.
     expect(await social(await at(streamer.ip), streamer.apiKey)).toBe(0);
     expect(await refusedCount(api, 'chat_message', 'own_stream')).toBe(6);
-    expect(await refusedCount(api, 'share_stream', 'own_stream')).toBe(6);
 
     // A stranger earns, by its own session or by the owner's attestation.
-    expect(await social(await at(networkIp()))).toBe(80);
-    expect(await social(await at(networkIp()), streamer.apiKey)).toBe(80);
+    expect(await social(await at(networkIp()))).toBe(30);
+    expect(await social(await at(networkIp()), streamer.apiKey)).toBe(30);
     // The owner attests a viewer with no live session in the stream: nothing to earn from.
     const absent = { viewerId: 'absent-viewer', streamId: stream.streamId, sessionSecret: '' };
     expect(await social(absent as TestSession, streamer.apiKey)).toBe(0);
@@ -177,7 +176,6 @@ describeWithDatabases('points farming', (t) => {
       awarded([
         await award(api, session, 'chat_message', {}, token),
         await award(api, session, 'follow_streamer', {}, token),
-        await award(api, session, 'share_stream', {}, token),
       ]);
     const watch = (session: TestSession, seconds: number) =>
       award(api, session, 'watch_time', { duration_seconds: seconds });
@@ -191,13 +189,13 @@ describeWithDatabases('points farming', (t) => {
     // Both sessions claim the same 30 s: the viewer's budget gives them once, to the first.
     await watch(viewer, 30);
     await watch(there, 60);
-    expect(await social(viewer)).toBe(80);
+    expect(await social(viewer)).toBe(30);
     // Its other stream is not watched yet, whoever attests (and it chatted a moment ago).
     expect(await social(there)).toBe(0);
     expect(await social(there, owner.apiKey)).toBe(0);
     clock.advance(60_000);
     await watch(there, 60);
-    expect(await social(there)).toBe(80);
+    expect(await social(there)).toBe(30);
     // One chat per 10 s over all the viewer's streams.
     expect((await award(api, viewer, 'chat_message')).body.awarded).toBe(0);
     clock.advance(10_001);
@@ -234,9 +232,6 @@ describeWithDatabases('points farming', (t) => {
     const follows = [];
     for (const s of sessions) follows.push((await award(api, s, 'follow_streamer')).body.awarded);
     expect(follows).toEqual([25, 25, 0]);
-    const shares = [];
-    for (const s of sessions) shares.push((await award(api, s, 'share_stream')).body.awarded);
-    expect(shares).toEqual([50, 0, 0]);
     expect(await refusedCount(api, 'chat_message', 'daily_cap')).toBe(2);
     expect(await refusedCount(api, 'follow_streamer', 'daily_cap')).toBe(1);
 
@@ -257,39 +252,38 @@ describeWithDatabases('points farming', (t) => {
     expect((await award(api, viewer, 'chat_message')).body.awarded).toBe(5);
     expect((await award(api, sessions[2]!, 'follow_streamer')).body.awarded).toBe(25);
     expect((await award(api, sessions[2]!, 'follow_streamer')).body.awarded).toBe(0);
-    expect((await award(api, sessions[1]!, 'share_stream')).body.awarded).toBe(50);
   });
 
   it('caps each action per address, however many viewer ids share it, also concurrently', async () => {
     const { api, stream } = await pointsSetup(t, {
       pointsMinAudience: 0,
-      pointsShareDailyCap: 2,
+      pointsChatDailyCap: 2,
       pointsAddressCapFactor: 1,
     });
     const household = networkIp();
     const viewers = [];
     for (let i = 0; i < 3; i++)
       viewers.push(await createSession(api, stream.streamId, { ip: household }));
-    const shares = [];
-    for (const v of viewers) shares.push((await award(api, v, 'share_stream')).body.awarded);
-    expect(shares).toEqual([50, 50, 0]);
-    expect(await refusedCount(api, 'share_stream', 'address_cap')).toBe(1);
-    // The third viewer from another address earns its own share.
+    const chats = [];
+    for (const v of viewers) chats.push((await award(api, v, 'chat_message')).body.awarded);
+    expect(chats).toEqual([5, 5, 0]);
+    expect(await refusedCount(api, 'chat_message', 'address_cap')).toBe(1);
+    // The third viewer from another address earns its own chat.
     const elsewhere = await createSession(api, stream.streamId, {
       viewerId: viewers[2]!.viewerId,
       ip: networkIp(),
     });
-    expect((await award(api, elsewhere, 'share_stream')).body.awarded).toBe(50);
+    expect((await award(api, elsewhere, 'chat_message')).body.awarded).toBe(5);
 
     // Ten viewers of one address at once: exactly the address cap pays.
     const farm = networkIp();
     const many = await Promise.all(
       Array.from({ length: 10 }, () => createSession(api, stream.streamId, { ip: farm })),
     );
-    expect(awarded(await Promise.all(many.map((v) => award(api, v, 'share_stream'))))).toBe(100);
+    expect(awarded(await Promise.all(many.map((v) => award(api, v, 'chat_message'))))).toBe(10);
   });
 
-  it('pays a follow once, a chat and a share once per cooldown, under 20 concurrent requests', async () => {
+  it('pays a follow once, a chat once per cooldown and no share asked for, under 20 concurrent requests', async () => {
     const { api, viewer, streamer } = await pointsSetup(t);
     const burst = (action: string, api_: Api = api) =>
       Promise.all(
@@ -300,7 +294,8 @@ describeWithDatabases('points farming', (t) => {
       );
     expect(awarded(await burst('follow_streamer'))).toBe(25);
     expect(awarded(await burst('chat_message'))).toBe(5);
-    expect(awarded(await burst('share_stream'))).toBe(50);
-    expect((await api.get(`/api/viewers/${viewer.viewerId}/points`)).body.balance).toBe(80);
+    expect(awarded(await burst('share_stream'))).toBe(0);
+    expect(await refusedCount(api, 'share_stream', 'referral_only')).toBe(20);
+    expect((await api.get(`/api/viewers/${viewer.viewerId}/points`)).body.balance).toBe(30);
   });
 });

@@ -14,7 +14,7 @@ import { audience, award, networkIp, pointsSetup, streamerFrom } from './points-
 describeWithDatabases('points', (t) => {
   const setup = (options = {}) => pointsSetup(t, options);
 
-  it('awards chat 5, follow 25 once per streamer, share 50, with cooldowns', async () => {
+  it('awards chat 5, follow 25 once per streamer, with cooldowns; a share asked for pays nothing', async () => {
     const { api, viewer, clock, streamer } = await setup();
     const chat = await award(api, viewer, 'chat_message');
     expect(chat.status).toBe(200);
@@ -34,13 +34,14 @@ describeWithDatabases('points', (t) => {
     const second = await createStream(api, streamer.apiKey);
     const there = await createSession(api, second.streamId, { viewerId: viewer.viewerId });
     expect((await award(api, there, 'follow_streamer')).body.awarded).toBe(0);
+    // A share pays only when its link brings a new viewer (referrals.test.ts, decision 43).
     const share = await award(api, viewer, 'share_stream', { timestamp: Date.now() });
-    expect(share.body).toMatchObject({ awarded: 50, balance: 85, status: 'none' });
-    expect((await award(api, viewer, 'share_stream')).body.awarded).toBe(0);
+    expect(share.body).toMatchObject({ awarded: 0, balance: 35, status: 'none' });
+    expect((await award(api, viewer, 'share_stream', {}, streamer.apiKey)).body.awarded).toBe(0);
     const balance = await api.get(`/api/viewers/${viewer.viewerId}/points`);
     expect(balance.body).toEqual({
       viewer_id: viewer.viewerId,
-      balance: 85,
+      balance: 35,
       status: 'none',
       credited_bytes: 0,
     });
@@ -59,10 +60,10 @@ describeWithDatabases('points', (t) => {
       awarded: 25,
       multiplier: 5,
     });
-    const share = await award(api, viewer, 'share_stream');
-    expect(share.body).toMatchObject({
-      awarded: 250,
-      balance: 275,
+    const follow = await award(api, viewer, 'follow_streamer');
+    expect(follow.body).toMatchObject({
+      awarded: 125,
+      balance: 150,
       multiplier: 5,
       status: 'account_prompt',
     });

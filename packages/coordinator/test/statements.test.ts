@@ -141,6 +141,7 @@ describeWithDatabases('statements', (t: TestDatabase) => {
         reputation: expect.closeTo(0.99875, 3),
         earningsMicros: 1_198_500,
         amountMicros: 113_365,
+        referralBoost: 0,
       },
     ]);
 

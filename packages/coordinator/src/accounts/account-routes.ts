@@ -22,6 +22,7 @@ import {
   toAccountResponse,
   toAccountStreamer,
 } from './account-store.js';
+import { recordStreamerSignUp } from '../referrals/record-referral.js';
 import { createStreamerRow, precheckStreamerLimit } from './create-streamer.js';
 import { checkCsrf, checkOrigin } from './csrf.js';
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from './password.js';
@@ -57,7 +58,7 @@ export function accountRoutes(ctx: AppContext): Router {
   const router = Router();
 
   router.post('/api/accounts', async (req, res) => {
-    const { email, password, name } = signUpBody.parse(req.body);
+    const { email, password, name, referralCode } = signUpBody.parse(req.body);
     checkOrigin(ctx, req);
     // Hashing costs ~0.1-0.2 s of CPU: not for a client over its limit.
     await precheckStreamerLimit(ctx, req, res);
@@ -75,6 +76,10 @@ export function accountRoutes(ctx: AppContext): Router {
           .executeTakeFirst();
         if (taken !== undefined) throw emailInUse();
         const account = await insertAccount(trx, { streamerId, email, passwordHash, now });
+        if (referralCode !== undefined) {
+          const keys = addressKeys(req.ip ?? '');
+          await recordStreamerSignUp(trx, { code: referralCode, streamerId, keys, now });
+        }
         const streamer = await trx
           .selectFrom('streamers')
           .selectAll()

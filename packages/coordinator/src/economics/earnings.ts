@@ -6,7 +6,7 @@
  *   qosMultiplier = qosMinMultiplier + (1 - qosMinMultiplier) x (latency + success parts) / 2
  *   monthly cap   = floor((capNew + (capMature - capNew) x min(1, account age days /
  *                   capFullAgeDays)) x reputation)
- *   earnings      = min(floor(base x (1 + uptimeBonus) x qosMultiplier),
+ *   earnings      = min(floor(base x (1 + uptimeBonus) x qosMultiplier x (1 + referralBoost)),
  *                       max(0, cap - earned this month))
  *
  * QoS favours supporters close to their viewers (fast, reliable deliveries); the cap grows with
@@ -31,6 +31,11 @@ export interface EarningsInput {
   accountAgeMs: number;
   /** What it has already earned in the current calendar month, micro-units. */
   earnedThisMonthMicros: number;
+  /**
+   * A supporter-referral boost in force at the period's end, 0..1 (`referrals/`, decision 43:
+   * 0.1 for 30 days). Under the monthly cap like the rest. @default 0
+   */
+  referralBoost?: number;
 }
 
 /** The earnings and how they were reached. */
@@ -38,6 +43,8 @@ export interface Earnings {
   baseMicros: number;
   uptimeBonus: number;
   qosMultiplier: number;
+  /** The referral boost applied (0 without one). */
+  referralBoost: number;
   /** The monthly cap (before subtracting what was earned this month). */
   capMicros: number;
   earningsMicros: number;
@@ -75,6 +82,7 @@ export function earningsOf(input: EarningsInput, policy: EconomicsPolicy): Earni
   const uptime = ratio('parts.uptime', input.parts.uptime);
   const latency = ratio('parts.latency', input.parts.latency);
   const success = ratio('parts.success', input.parts.success);
+  const referralBoost = ratio('referralBoost', input.referralBoost ?? 0);
   if (!(Number.isFinite(input.accountAgeMs) && input.accountAgeMs >= 0)) {
     throw new RangeError(`accountAgeMs must be a non-negative number, got ${input.accountAgeMs}`);
   }
@@ -86,7 +94,8 @@ export function earningsOf(input: EarningsInput, policy: EconomicsPolicy): Earni
   const uptimeBonus = policy.uptimeBonusMax * uptime;
   const qosMultiplier =
     policy.qosMinMultiplier + (1 - policy.qosMinMultiplier) * ((latency + success) / 2);
-  const gross = (base * toPpm((1 + uptimeBonus) * qosMultiplier)) / BigInt(PPM);
+  const gross =
+    (base * toPpm((1 + uptimeBonus) * qosMultiplier * (1 + referralBoost))) / BigInt(PPM);
 
   const { monthlyCapNewMicros: capNew, monthlyCapMatureMicros: capMature } = policy;
   const maturity =
@@ -104,6 +113,7 @@ export function earningsOf(input: EarningsInput, policy: EconomicsPolicy): Earni
     baseMicros: Number(base),
     uptimeBonus,
     qosMultiplier,
+    referralBoost,
     capMicros: Number(cap),
     earningsMicros: Number(capped ? allowance : gross),
     capped,

@@ -17,6 +17,11 @@ import {
   supporterAccount,
 } from '../ledger/accounts.js';
 import { postTransaction, type Posting } from '../ledger/ledger.js';
+import {
+  payStreamerReferral,
+  qualifySupporters,
+  referralBoosts,
+} from '../referrals/referral-periods.js';
 import { reputationsOf } from '../trust/viewer-reputation.js';
 import type { Clock } from '../util/clock.js';
 import { uuid } from '../util/crypto.js';
@@ -221,6 +226,11 @@ export async function closePeriod(
       settled.map((s) => s.viewerId),
       endsAt,
     );
+    const boosts = await referralBoosts(
+      trx,
+      settled.map((s) => s.viewerId),
+      endsAt,
+    );
     const lines = settled.map((s) => {
       const rep = reputations.get(s.viewerId)!;
       const earnings = earningsOf(
@@ -231,6 +241,7 @@ export async function closePeriod(
           accountAgeMs:
             rep.firstSessionAt === undefined ? 0 : Math.max(0, now.getTime() - rep.firstSessionAt),
           earnedThisMonthMicros: earned.get(s.viewerId) ?? 0,
+          referralBoost: boosts.get(s.viewerId) ?? 0,
         },
         policy,
       );
@@ -293,6 +304,7 @@ export async function closePeriod(
       cap_micros: l.earnings.capMicros,
       earnings_micros: l.earnings.earningsMicros,
       amount_micros: amounts.get(l.viewerId) ?? 0,
+      referral_boost: l.earnings.referralBoost,
     }));
     await writeMarks(
       trx,
@@ -330,12 +342,33 @@ export async function closePeriod(
       },
       now,
     );
+    // Referrals (decision 43): the referring viewer's 1% of the revenue, out of the platform's
+    // fee; a first payable credit qualifies the supporter's referral (the boost starts now).
+    const referralPaid = await payStreamerReferral(
+      trx,
+      {
+        periodId,
+        streamId,
+        streamerId: stream.streamer_id,
+        revenueMicros: split.revenueMicros,
+        platformFeeMicros: split.platformFeeMicros,
+        currency: config.currency,
+      },
+      now,
+    );
+    await qualifySupporters(
+      trx,
+      lines.map((l) => l.viewerId),
+      endsAt,
+      now,
+    );
     lap('writes');
     return {
       period,
       created: true,
       receiptsSettled: lines.reduce((n, l) => n + l.receipts, 0),
-      ledgerEntries: postings.filter((p) => p.amountMicros !== 0).length,
+      ledgerEntries:
+        postings.filter((p) => p.amountMicros !== 0).length + (referralPaid > 0 ? 2 : 0),
       phases,
     };
   });

@@ -71,6 +71,7 @@ export function toSupporterLine(row: Selectable<PeriodSupportersTable>): PeriodS
     capMicros: row.cap_micros,
     earningsMicros: row.earnings_micros,
     amountMicros: row.amount_micros,
+    referralBoost: row.referral_boost,
   };
 }
 

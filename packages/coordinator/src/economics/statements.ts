@@ -48,6 +48,7 @@ async function supporterLines(
       'ps.reputation',
       'ps.earnings_micros',
       'ps.amount_micros',
+      'ps.referral_boost',
     ])
     .where('ps.viewer_id', '=', viewerId);
   if (range.from !== undefined) query = query.where('p.ends_at', '>=', range.from);
@@ -63,6 +64,7 @@ async function supporterLines(
     reputation: r.reputation,
     earningsMicros: r.earnings_micros,
     amountMicros: r.amount_micros,
+    referralBoost: r.referral_boost,
   }));
 }
 

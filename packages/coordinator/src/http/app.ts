@@ -15,6 +15,7 @@ import { pointsRoutes } from '../points/points-routes.js';
 import { receiptRoutes } from '../receipts/receipt-routes.js';
 import { rewardsRoutes } from '../rewards/rewards-routes.js';
 import { sessionRoutes } from '../sessions/session-routes.js';
+import { referralRoutes } from '../referrals/referral-routes.js';
 import { streamRoutes } from '../streams/stream-routes.js';
 import { studioRoutes } from '../studio/studio-routes.js';
 import { studioStatic } from '../studio/studio-static.js';
@@ -59,6 +60,7 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
     metricsRoutes,
     analyticsRoutes,
     payoutRoutes,
+    referralRoutes,
     studioRoutes,
   ]) {
     app.use(routes(ctx));

@@ -81,6 +81,34 @@ export const COMPONENTS = {
   LiveSnapshot: S.LiveSnapshot,
   StreamSupportersResponse: S.StreamSupportersResponse,
 } satisfies Record<string, TSchema>;
+  ViewerReferralsResponse: S.ViewerReferralsResponse,
+  StreamerReferralsResponse: S.StreamerReferralsResponse,
+  CommunityEventResponse: S.CommunityEventResponse,
+  CommunityGoalResponse: S.CommunityGoalResponse,
+  CommunityGoalsResponse: S.CommunityGoalsResponse,
+  CreateGoalRequest: S.CreateGoalRequest,
+  UpdateGoalRequest: S.UpdateGoalRequest,
+  StreamCommunityResponse: S.StreamCommunityResponse,
+  JoinSquadRequest: S.JoinSquadRequest,
+  SquadMembershipResponse: S.SquadMembershipResponse,
+  SquadStatsResponse: S.SquadStatsResponse,
+  SquadNotificationsResponse: S.SquadNotificationsResponse,
+  ChatRoomResponse: S.ChatRoomResponse,
+  ChatMuteRequest: S.ChatMuteRequest,
+  ChatMuteResponse: S.ChatMuteResponse,
+  ChatSettingsRequest: S.ChatSettingsRequest,
+  ChatSettingsResponse: S.ChatSettingsResponse,
+  ClaimViewerAccountRequest: S.ClaimViewerAccountRequest,
+  UpdateViewerAccountRequest: S.UpdateViewerAccountRequest,
+  ViewerSignInRequest: S.ViewerSignInRequest,
+  ViewerAccountResponse: S.ViewerAccountResponse,
+  ViewerSignedInResponse: S.ViewerSignedInResponse,
+  FollowRequest: S.FollowRequest,
+  FollowResponse: S.FollowResponse,
+  FollowsResponse: S.FollowsResponse,
+  StreamFollowersResponse: S.StreamFollowersResponse,
+  LeaderboardResponse: S.LeaderboardResponse,
+  GrowthResponse: S.GrowthResponse,
 type Component = keyof typeof COMPONENTS;
 
 interface Operation {
@@ -391,6 +419,126 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
   },
   '/api/streams/{streamId}/supporters': {
     get: {
+  '/api/streams/{streamId}/community': {
+    get: {
+      summary:
+        "The player's community feed: goals counting the stream with their progress, its newest social-proof events, its squad's size (cacheable 10 s)",
+      auth: 'none',
+      params: S.StreamPath,
+      ok: [200, 'StreamCommunityResponse'],
+      errors: [400, 404],
+    },
+  },
+  '/api/streamers/{streamerId}/goals': {
+    get: {
+      summary: "The streamer's community savings goals with their progress (its own key)",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      ok: [200, 'CommunityGoalsResponse'],
+      errors: [400, 401, 403],
+    },
+    post: {
+      summary:
+        'Set a community savings goal for one stream or all of the streamer’s streams, with an optional deadline',
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      body: 'CreateGoalRequest',
+      ok: [201, 'CommunityGoalResponse'],
+      errors: [400, 401, 403, 404, 409],
+    },
+  },
+  '/api/streamers/{streamerId}/goals/{goalId}': {
+    patch: {
+      summary: 'Change an open goal’s title, target or deadline (409 once reached or ended)',
+      auth: 'apiKey',
+      params: S.GoalPath,
+      body: 'UpdateGoalRequest',
+      ok: [200, 'CommunityGoalResponse'],
+      errors: [400, 401, 403, 404, 409],
+    },
+  },
+  '/api/streamers/{streamerId}/goals/{goalId}/end': {
+    post: {
+      summary: 'End a goal: it stops counting and leaves the player’s feed',
+      auth: 'apiKey',
+      params: S.GoalPath,
+      ok: [200, 'CommunityGoalResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streamers/{streamerId}/squad': {
+    get: {
+      summary:
+        "The streamer's support squad: members, their data served and savings in its streams, mean uptime, points (cached 30 s)",
+      auth: 'none',
+      params: S.StreamerPath,
+      ok: [200, 'SquadStatsResponse'],
+      errors: [400, 404],
+    },
+  },
+  '/api/streamers/{streamerId}/squad/notifications': {
+    get: {
+      summary: "Who joined the streamer's squad, newest first (its own key; one per viewer a day)",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      ok: [200, 'SquadNotificationsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/streamers/{streamerId}/squad/members/{viewerId}': {
+    get: {
+      summary: "Whether the viewer is in the squad (a session secret of the viewer's own)",
+      auth: 'sessionSecret',
+      params: S.SquadMemberPath,
+      ok: [200, 'SquadMembershipResponse'],
+      errors: [400, 401, 403],
+    },
+    put: {
+      summary:
+        'Join the squad from one of the streamer’s streams (201 when new; announced once per viewer a day)',
+      auth: 'sessionSecret',
+      params: S.SquadMemberPath,
+      body: 'JoinSquadRequest',
+      ok: [200, 'SquadMembershipResponse'],
+      errors: [400, 401, 403, 404],
+    },
+    delete: {
+      summary: 'Leave the squad',
+      auth: 'sessionSecret',
+      params: S.SquadMemberPath,
+      ok: [200, 'SquadMembershipResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/streamers/{streamerId}/squad/members/{viewerId}/notifications': {
+    get: {
+      summary: "Who joined the squad since the member did, newest first (members only)",
+      auth: 'sessionSecret',
+      params: S.SquadMemberPath,
+      ok: [200, 'SquadNotificationsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/viewers/{viewerId}/referrals': {
+    get: {
+      summary:
+        "A viewer's referral code (share links carry it as ?ref=CODE) and its referrals as referrer and referee: kind, status, what each paid it (a verified session of the viewer)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [200, 'ViewerReferralsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/streamers/{streamerId}/referrals': {
+    get: {
+      summary:
+        "A streamer's referral code, the streamers that signed up with it, and whose code it signed up with (its own API key or studio session)",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      ok: [200, 'StreamerReferralsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
       summary:
         "The stream's supporters: distinct viewers credited for serving it in the last 30 days (cached 60 s)",
       auth: 'none',
@@ -671,4 +819,120 @@ export const OPENAPI_DOCUMENT = Object.freeze({
       ),
     ]),
   ),
+  '/api/viewers/{viewerId}/account': {
+    post: {
+      summary:
+        'Claim a viewer account (email, password, display name) for this viewer id, which it keeps with its points, history and credit (a session secret that proved the viewer)',
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      body: 'ClaimViewerAccountRequest',
+      ok: [201, 'ViewerAccountResponse'],
+      errors: [400, 401, 403, 409],
+    },
+    get: {
+      summary: "The viewer's own account (a session secret that proved the viewer)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [200, 'ViewerAccountResponse'],
+      errors: [400, 401, 403, 404],
+    },
+    patch: {
+      summary: "Change the account's display name (a session secret that proved the viewer)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      body: 'UpdateViewerAccountRequest',
+      ok: [200, 'ViewerAccountResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/viewer-accounts/sign-in': {
+    post: {
+      summary:
+        "Sign in to a viewer account on a device: answers the account's viewer id and a secret of this device (shown once) that proves it when creating sessions; one answer for an unknown email and a wrong password",
+      auth: 'none',
+      body: 'ViewerSignInRequest',
+      ok: [200, 'ViewerSignedInResponse'],
+      errors: [400, 401, 429],
+    },
+  },
+  '/api/viewers/{viewerId}/account/sign-out': {
+    post: {
+      summary:
+        'Sign out the device whose secret verified this session: its secret stops proving the viewer and its sessions stop authenticating as it; other devices stay signed in',
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [204, undefined],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/viewers/{viewerId}/follows': {
+    post: {
+      summary:
+        "Follow the stream's streamer; the first follow of a streamer ever pays follow_streamer points when the session watches the stream (a session secret that proved the viewer)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      body: 'FollowRequest',
+      ok: [200, 'FollowResponse'],
+      errors: [400, 401, 403, 404],
+    },
+    get: {
+      summary:
+        'The streamers the viewer follows, newest first (a session secret that proved the viewer)',
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [200, 'FollowsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/viewers/{viewerId}/follows/{streamerId}': {
+    delete: {
+      summary: 'Unfollow a streamer (following again pays nothing)',
+      auth: 'sessionSecret',
+      params: S.FollowPath,
+      ok: [204, undefined],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/streams/{streamId}/followers': {
+    get: {
+      summary: "The number of viewers following the stream's streamer",
+      auth: 'none',
+      params: S.StreamPath,
+      ok: [200, 'StreamFollowersResponse'],
+      errors: [400, 404],
+    },
+  },
+  '/api/streams/{streamId}/leaderboard': {
+    get: {
+      summary:
+        "The stream's leaderboard by data served, uptime or points over a day, week or all time (names only; with ?viewerId= and that viewer's session secret, where it stands); cached 15 s",
+      auth: 'optionalSessionSecret',
+      params: S.StreamPath,
+      query: S.LeaderboardQuery,
+      ok: [200, 'LeaderboardResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streamers/{streamerId}/leaderboard': {
+    get: {
+      summary:
+        "The leaderboard of all the streamer's streams, as the stream's (names only); cached 15 s",
+      auth: 'optionalSessionSecret',
+      params: S.StreamerPath,
+      query: S.LeaderboardQuery,
+      ok: [200, 'LeaderboardResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streamers/{streamerId}/growth': {
+    get: {
+      summary:
+        "The streamer's growth funnel (its own API key or studio session): viewers, registered, engaged, supporters, conversions, viral coefficient, referral conversion",
+      auth: 'apiKey',
+      params: S.StreamerPath,
+      query: S.GrowthQuery,
+      ok: [200, 'GrowthResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
 });

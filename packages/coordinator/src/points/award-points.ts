@@ -38,6 +38,11 @@ export interface PointsEvent {
    */
   sessionId: string | undefined;
   eventAt: Date;
+  /**
+   * share_stream only: the referral whose new viewer the share brought (`referrals/`, decision
+   * 43). A share pays only with one: a viewer's or owner's word that it shared pays nothing.
+   */
+  referralId?: string;
 }
 
 interface Balance {
@@ -55,72 +60,92 @@ interface Outcome {
 
 export async function awardPoints(ctx: AppContext, event: PointsEvent): Promise<PointsResponse> {
   const now = new Date(ctx.clock());
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('point_balances')
-      .values({ viewer_id: event.viewerId, balance: 0, updated_at: now })
-      .onConflict((oc) => oc.column('viewer_id').doNothing())
-      .execute();
-    const balance = await trx
-      .selectFrom('point_balances')
-      .select(['balance', 'watch_ms', 'watched_until'])
-      .where('viewer_id', '=', event.viewerId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-
-    // Credits still pending count too: a supporter is one from its first credited receipt.
-    const supporter = await creditedSince(
-      trx,
-      event.viewerId,
-      new Date(now.getTime() - ctx.config.supporterWindowSeconds * 1000),
-    );
-    const multiplier = supporter ? SUPPORTER_MULTIPLIER : 1;
-
-    const outcome =
-      event.action === 'watch_time'
-        ? await watchPoints(trx, event, balance, now)
-        : await actionPoints(ctx, trx, event, now);
-    const awarded = outcome.points * multiplier;
-    let newBalance = balance.balance;
-    if (awarded > 0) {
-      await trx
-        .insertInto('viewer_points')
-        .values({
-          viewer_id: event.viewerId,
-          stream_id: event.streamId,
-          action: event.action,
-          points: awarded,
-          multiplier,
-          duration_seconds: event.durationSeconds ?? null,
-          session_id: event.sessionId ?? null,
-          event_at: event.eventAt,
-          created_at: now,
-          address_key: outcome.addressKey,
-        })
-        .execute();
-      const updated = await trx
-        .updateTable('point_balances')
-        .set((eb) => ({ balance: eb('balance', '+', awarded), updated_at: now }))
-        .where('viewer_id', '=', event.viewerId)
-        .returning('balance')
-        .executeTakeFirstOrThrow();
-      newBalance = updated.balance;
-    }
-    const response: PointsResponse = {
-      viewer_id: event.viewerId,
-      awarded,
-      balance: newBalance,
-      multiplier,
-      status: pointsStatus(newBalance),
-    };
-    return { response, refusal: outcome.refusal };
-  });
-  // Counted once committed, so a rolled-back attempt counts nothing.
-  if (result.response.awarded > 0)
-    ctx.metrics.points.inc({ action: event.action }, result.response.awarded);
-  if (result.refusal !== undefined)
-    ctx.metrics.pointsRefused.inc({ action: event.action, reason: result.refusal });
+  const result = await ctx.db.transaction().execute((trx) => awardPointsIn(ctx, trx, event, now));
+  countAward(ctx, event.action, result);
   return result.response;
+}
+
+/** What {@link awardPointsIn} did: the answer, and why it paid nothing. */
+export interface AwardOutcome {
+  response: PointsResponse;
+  refusal: PointsRefusal | undefined;
+}
+
+/**
+ * {@link awardPoints} in the caller's transaction (a referral pays a share with its own writes):
+ * count the outcome with {@link countAward} once that transaction has committed.
+ */
+export async function awardPointsIn(
+  ctx: AppContext,
+  trx: Transaction<DB>,
+  event: PointsEvent,
+  now: Date,
+): Promise<AwardOutcome> {
+  await trx
+    .insertInto('point_balances')
+    .values({ viewer_id: event.viewerId, balance: 0, updated_at: now })
+    .onConflict((oc) => oc.column('viewer_id').doNothing())
+    .execute();
+  const balance = await trx
+    .selectFrom('point_balances')
+    .select(['balance', 'watch_ms', 'watched_until'])
+    .where('viewer_id', '=', event.viewerId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+
+  // Credits still pending count too: a supporter is one from its first credited receipt.
+  const supporter = await creditedSince(
+    trx,
+    event.viewerId,
+    new Date(now.getTime() - ctx.config.supporterWindowSeconds * 1000),
+  );
+  const multiplier = supporter ? SUPPORTER_MULTIPLIER : 1;
+
+  const outcome =
+    event.action === 'watch_time'
+      ? await watchPoints(trx, event, balance, now)
+      : await actionPoints(ctx, trx, event, now);
+  const awarded = outcome.points * multiplier;
+  let newBalance = balance.balance;
+  if (awarded > 0) {
+    await trx
+      .insertInto('viewer_points')
+      .values({
+        viewer_id: event.viewerId,
+        stream_id: event.streamId,
+        action: event.action,
+        points: awarded,
+        multiplier,
+        duration_seconds: event.durationSeconds ?? null,
+        session_id: event.sessionId ?? null,
+        event_at: event.eventAt,
+        created_at: now,
+        address_key: outcome.addressKey,
+      })
+      .execute();
+    const updated = await trx
+      .updateTable('point_balances')
+      .set((eb) => ({ balance: eb('balance', '+', awarded), updated_at: now }))
+      .where('viewer_id', '=', event.viewerId)
+      .returning('balance')
+      .executeTakeFirstOrThrow();
+    newBalance = updated.balance;
+  }
+  const response: PointsResponse = {
+    viewer_id: event.viewerId,
+    awarded,
+    balance: newBalance,
+    multiplier,
+    status: pointsStatus(newBalance),
+  };
+  return { response, refusal: outcome.refusal };
+}
+
+/** Counts an award once committed, so a rolled-back attempt counts nothing. */
+export function countAward(ctx: AppContext, action: PointsAction, outcome: AwardOutcome): void {
+  if (outcome.response.awarded > 0) ctx.metrics.points.inc({ action }, outcome.response.awarded);
+  if (outcome.refusal !== undefined)
+    ctx.metrics.pointsRefused.inc({ action, reason: outcome.refusal });
 }
 
 /**
@@ -188,6 +213,8 @@ async function actionPoints(
     refusal,
     addressKey,
   });
+  if (event.action === 'share_stream' && event.referralId === undefined)
+    return refuse('referral_only');
   if (await alreadyDone(trx, event, now)) {
     return refuse(event.action === 'follow_streamer' ? 'already_followed' : 'cooldown');
   }
@@ -232,12 +259,12 @@ async function actionPoints(
     }));
   if (refusal !== undefined) return refuse(refusal, session.address_key);
   if (event.action === 'follow_streamer') {
-    const followed = await trx
+    // An owner's attestation records the follow too (the viewer's own route already did).
+    await trx
       .insertInto('follows')
       .values({ viewer_id: event.viewerId, streamer_id: event.streamerId, created_at: now })
       .onConflict((oc) => oc.columns(['viewer_id', 'streamer_id']).doNothing())
-      .executeTakeFirst();
-    if (followed.numInsertedOrUpdatedRows !== 1n) return refuse('already_followed');
+      .execute();
   }
   return { points: POINT_RATES[event.action], addressKey: session.address_key };
 }
@@ -254,18 +281,22 @@ async function watchedMs(trx: Transaction<DB>, event: PointsEvent): Promise<numb
 }
 
 /**
- * Whether the viewer already follows the streamer, chatted anywhere within the chat cooldown,
- * or shared this stream within the share cooldown.
+ * Whether the viewer was ever paid for following the streamer (in any of its streams: once per
+ * streamer ever, so unfollowing and following again pays nothing; the balance row's lock makes
+ * concurrent follows see each other), chatted anywhere within the chat cooldown, or shared this
+ * stream within the share cooldown.
  */
 async function alreadyDone(trx: Transaction<DB>, event: PointsEvent, now: Date): Promise<boolean> {
   if (event.action === 'follow_streamer') {
-    const follow = await trx
-      .selectFrom('follows')
-      .select('created_at')
-      .where('viewer_id', '=', event.viewerId)
-      .where('streamer_id', '=', event.streamerId)
+    const paid = await trx
+      .selectFrom('viewer_points')
+      .innerJoin('streams', 'streams.id', 'viewer_points.stream_id')
+      .select('viewer_points.id')
+      .where('viewer_points.viewer_id', '=', event.viewerId)
+      .where('viewer_points.action', '=', 'follow_streamer')
+      .where('streams.streamer_id', '=', event.streamerId)
       .executeTakeFirst();
-    return follow !== undefined;
+    return paid !== undefined;
   }
   const cooldown = ACTION_COOLDOWN_SECONDS[event.action] ?? 0;
   let recent = trx

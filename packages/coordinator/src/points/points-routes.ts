@@ -18,6 +18,7 @@ import { viewerCreditedBytes } from '../receipts/credit-reads.js';
 import { isLive, touchSession } from '../sessions/session-auth.js';
 import { findLiveStream, type StreamRow } from '../streams/stream-store.js';
 import { hashSecret } from '../util/crypto.js';
+import { qualifyReferee } from '../referrals/qualify-referrals.js';
 import { awardPoints } from './award-points.js';
 import { pointsStatus } from './points-rules.js';
 
@@ -110,17 +111,18 @@ export function pointsRoutes(ctx: AppContext): Router {
     const eventAt = eventTime(body.timestamp);
     const stream = await findLiveStream(ctx, streamId);
     const sessionId = await authorize(ctx, req, viewerId, stream, action);
-    res.json(
-      await awardPoints(ctx, {
-        viewerId,
-        streamId,
-        streamerId: stream.streamer_id,
-        action,
-        durationSeconds,
-        sessionId,
-        eventAt,
-      }),
-    );
+    const awarded = await awardPoints(ctx, {
+      viewerId,
+      streamId,
+      streamerId: stream.streamer_id,
+      action,
+      durationSeconds,
+      sessionId,
+      eventAt,
+    });
+    // The viewer's watch time and points are what its referrals wait for (decision 43).
+    await qualifyReferee(ctx, viewerId);
+    res.json(awarded);
   });
 
   router.get('/api/viewers/:viewerId/points', async (req, res) => {

@@ -22,7 +22,8 @@ export const POINTS_ACTIONS: readonly PointsAction[] = Object.freeze([
 export const ACTION_COOLDOWN_SECONDS: Readonly<Partial<Record<PointsAction, number>>> =
   Object.freeze({
     chat_message: 10,
-    share_stream: 3600,
+    // Once a day per stream (decision 43): a share pays when its link brings a new viewer.
+    share_stream: 86_400,
   });
 
 /** `vip` from {@link VIP_POINTS}, `account_prompt` from {@link ACCOUNT_PROMPT_POINTS}. */
@@ -51,7 +52,9 @@ export type PointsRefusal =
   /** The viewer's daily cap of the action is reached. */
   | 'daily_cap'
   /** The daily cap of the action for the earner's address is reached. */
-  | 'address_cap';
+  | 'address_cap'
+  /** share_stream asked for directly: a share pays only when its link brings a new viewer. */
+  | 'referral_only';
 
 /** The daily caps (awards per 24 h) by action, from the config; watch time has none. */
 export type DailyCapConfig = Pick<

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Closed, DateTime, Id, Text } from './builders.js';
+import { ReferralCodeInput } from './referrals.js';
 
 const Str = (description?: string) => Type.String(description === undefined ? {} : { description });
 const Nullable = <T extends ReturnType<typeof Str>>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -33,6 +34,12 @@ export const SignUpRequest = Closed({
   email: Email(),
   password: Password(),
   name: Text({ maxLength: 200, description: "The streamer's display name" }),
+  referralCode: Type.Optional(
+    ReferralCodeInput(
+      "A viewer's or streamer's referral code from the sign-up link (?ref=CODE); a viewer's " +
+        "earns that viewer 1% of this streamer's revenue (decision 43); an unknown code is ignored",
+    ),
+  ),
 });
 
 export const SignInRequest = Closed({ email: Email(), password: Password() });

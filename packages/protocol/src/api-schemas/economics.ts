@@ -87,6 +87,7 @@ export const PeriodSupporterLine = Closed({
   capMicros: Micros('What it could still earn this month'),
   earningsMicros: Micros('Its earnings weight'),
   amountMicros: Micros('What it was paid from the pool'),
+  referralBoost: Ratio('The supporter-referral boost of its earnings: 0.1 in its 30 days, else 0'),
 });
 
 const periodFields = {
@@ -145,6 +146,7 @@ export const SupporterStatementLine = Closed({
   reputation: Ratio(),
   earningsMicros: Micros(),
   amountMicros: Micros(),
+  referralBoost: Ratio('The supporter-referral boost of its earnings: 0.1 in its 30 days, else 0'),
 });
 export const PayoutLine = Closed({
   payoutId: Str(),

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { MAX_TICKET_LENGTH, MAX_TICKETS_PER_BATCH } from '../meeting-ticket.js';
 import { Closed, Hex32, Id, Text, U32 } from './builders.js';
 import { UsageReport } from './analytics.js';
+import { ReferralCodeInput } from './referrals.js';
 
 /** Most milliseconds a receipt's `deliveryMs` may say (10 minutes). */
 export const MAX_DELIVERY_MS = 600_000;
@@ -47,6 +48,12 @@ export const CreateSessionRequest = Closed({
     maxLength: 200,
     description: 'ECDSA P-256 public key, raw uncompressed point (65 bytes), base64url',
   }),
+  referralCode: Type.Optional(
+    ReferralCodeInput(
+      'The code of the share link the page was opened with (?ref=CODE): a viewer id first seen ' +
+        "with it is that code owner's referral (decision 43); an unknown code is ignored",
+    ),
+  ),
 });
 
 export const ReceiptBody = Closed(
