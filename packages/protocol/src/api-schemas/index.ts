@@ -14,7 +14,6 @@ export * from './studio.js';
 export * from './rewards.js';
 export * from './community.js';
 export * from './viewer-accounts.js';
-export * from './chat.js';
 export * from './referrals.js';
 export * from './leaderboards.js';
 export * from './growth.js';
