@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ChatBroadcast } from './chat/chat-hub.js';
 import type { CommunityEvents } from './community/community-events.js';
 import type { CoordinatorConfig } from './config/config.js';
 import type { DB } from './db/schema.js';
@@ -26,6 +27,8 @@ export interface AppContext {
   readonly payouts: PayoutService;
   /** Community events of this process (social proof, goals, squads), for chat and the player. */
   readonly community: CommunityEvents;
+  /** Carries chat moderation (deletions, mutes, slow mode) to the viewers' sockets. */
+  readonly chat: ChatBroadcast;
   /** The secret tracker tokens are signed with (configured or generated at start). */
   readonly trackerSecret: string;
   /** The coordinator's public URL (configured, else the listening URL). */

@@ -14,6 +14,7 @@ import {
   type CoordinatorConfig,
   type CoordinatorOptions,
 } from './config/config.js';
+import { ChatHub } from './chat/chat-hub.js';
 import { CommunityEvents } from './community/community-events.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Database } from './db/connect.js';
@@ -50,6 +51,8 @@ export class Coordinator {
   readonly metrics = new CoordinatorMetrics();
   /** Community events this process produces (chat system messages, the player's feed). */
   readonly community = new CommunityEvents();
+  /** The chat server, on the HTTP server at `CHAT_PATH` (after `start()`). */
+  readonly chat = new ChatHub();
   /** The secret tracker tokens are signed with. */
   readonly trackerSecret: string;
   /** True when no secret was configured: tokens only verify against this process's secret. */
@@ -179,6 +182,7 @@ export class Coordinator {
       following: indexer,
       payouts: this.#payouts,
       community: this.community,
+      chat: this.chat,
       trackerSecret: this.trackerSecret,
       publicUrl: () => config.publicUrl ?? this.#address?.url ?? '',
     };
@@ -194,6 +198,7 @@ export class Coordinator {
       this.app,
     );
     server.keepAliveTimeout = config.keepAliveTimeoutMs;
+    await this.chat.start(server, ctx);
     server.listen(config.port, config.host);
     this.#server = server;
     await once(server, 'listening');
@@ -213,6 +218,7 @@ export class Coordinator {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await this.#indexer?.close();
+      await this.chat.close();
       const server = this.#server;
       if (server !== undefined) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -11,3 +11,4 @@ export * from './http-range.js';
 export * from './meeting-ticket.js';
 export * from './ecdsa-low-s.js';
 export * from './usage-limits.js';
+export * from './chat.js';

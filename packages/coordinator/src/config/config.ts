@@ -171,6 +171,20 @@ export interface CoordinatorConfig {
    * stream (its sessions there together); 0 = no such rule. @default 60
    */
   pointsMinWatchSeconds: number;
+  /**
+   * Redis for the chat (`redis://` or `rediss://`): with it, every coordinator process on the same
+   * Redis shares the chat rooms (socket.io's Redis adapter); without it, a room is one process's.
+   * @default undefined
+   */
+  redisUrl: string | undefined;
+  /** Chat messages are kept this long, then pruned. @default 72 */
+  chatHistoryHours: number;
+  /** Messages a viewer gets on joining a chat room. @default 50 */
+  chatHistoryMessages: number;
+  /** Chat messages one viewer may send per minute (all streams). @default 20 */
+  chatMessagesPerMinutePerViewer: number;
+  /** Chat messages one address (IPv4 /32, IPv6 /64) may send per minute. @default 60 */
+  chatMessagesPerMinutePerAddress: number;
   /** The SDK script the embed snippet loads. */
   publicSdkUrl: string;
   /** The tracker URL the embed snippet points at. @default 'http://127.0.0.1:8090' */
@@ -318,6 +332,11 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   pointsShareDailyCap: 10,
   pointsAddressCapFactor: 5,
   pointsMinWatchSeconds: 60,
+  redisUrl: undefined,
+  chatHistoryHours: 72,
+  chatHistoryMessages: 50,
+  chatMessagesPerMinutePerViewer: 20,
+  chatMessagesPerMinutePerAddress: 60,
   publicSdkUrl: 'https://cdn.jsdelivr.net/npm/@streamrp2p/player-sdk/dist/streamrp2p.iife.js',
   trackerPublicUrl: 'http://127.0.0.1:8090',
   publicUrl: undefined,
@@ -441,6 +460,13 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   pointsShareDailyCap: int(0),
   pointsAddressCapFactor: int(0, 10_000),
   pointsMinWatchSeconds: int(0, 86_400),
+  redisUrl: optional((v) =>
+    typeof v === 'string' && /^rediss?:\/\//.test(v) ? undefined : 'a redis:// or rediss:// URL',
+  ),
+  chatHistoryHours: int(1, 24 * 365),
+  chatHistoryMessages: int(0, 500),
+  chatMessagesPerMinutePerViewer: int(1),
+  chatMessagesPerMinutePerAddress: int(1),
   publicSdkUrl: string,
   trackerPublicUrl: httpUrl,
   publicUrl: optional(httpUrl),

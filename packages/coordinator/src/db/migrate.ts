@@ -11,6 +11,7 @@ import { streamMetricsMigration } from './migrations/012-stream-metrics.js';
 import { accountsMigration } from './migrations/013-accounts.js';
 import { viewerSecretsMigration } from './migrations/014-viewer-secrets.js';
 import { viewerAccountsMigration } from './migrations/015-viewer-accounts.js';
+import { chatMigration } from './migrations/017-chat.js';
 import { referralsMigration } from './migrations/020-referrals.js';
 import type { DB } from './schema.js';
 
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '013_accounts': accountsMigration,
   '014_viewer_secrets': viewerSecretsMigration,
   '015_viewer_accounts': viewerAccountsMigration,
+  '017_chat': chatMigration,
   '020_referrals': referralsMigration,
 });
 

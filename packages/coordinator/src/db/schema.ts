@@ -492,6 +492,50 @@ export interface StreamerReferralsTable {
   created_at: Timestamp;
 }
 
+/** A chat message (migration 017): a viewer's, or a system message of a community event. */
+export interface ChatMessagesTable {
+  id: string;
+  seq: Generated<number>;
+  stream_id: string;
+  kind: 'message' | 'system';
+  /** The sender; null for system messages. Never sent to other viewers. */
+  viewer_id: Nullable<string>;
+  /** The sender session's address key (per-address rate limit); null for system messages. */
+  address_key: Nullable<string>;
+  /** Display name or pseudonym as shown when sent; null for system messages. */
+  sender_name: Nullable<string>;
+  /** Salted hash of the viewer (what a mute targets); for system messages the event kind. */
+  sender_key: Nullable<string>;
+  supporter: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Emptied when the streamer deletes the message. */
+  text: string;
+  created_at: Timestamp;
+  deleted_at: Nullable<Date>;
+}
+
+/** A viewer the streamer muted in its stream's chat, until `until`. */
+export interface ChatMutesTable {
+  stream_id: string;
+  viewer_id: string;
+  sender_key: string;
+  sender_name: string;
+  until: Timestamp;
+  created_at: Timestamp;
+}
+
+/** A stream's chat settings (absent: defaults). */
+export interface ChatSettingsTable {
+  stream_id: string;
+  slow_mode_seconds: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+}
+
+/** The deployment's one salt of chat pseudonyms and sender keys. */
+export interface ChatSaltTable {
+  id: number;
+  salt: string;
+}
+
 /** The whole database, as `Kysely<DB>` sees it. */
 export interface DB {
   streamers: StreamersTable;
@@ -520,6 +564,10 @@ export interface DB {
   payouts: PayoutsTable;
   accounts: AccountsTable;
   viewer_accounts: ViewerAccountsTable;
+  chat_messages: ChatMessagesTable;
+  chat_mutes: ChatMutesTable;
+  chat_settings: ChatSettingsTable;
+  chat_salt: ChatSaltTable;
   web_sessions: WebSessionsTable;
   api_keys: ApiKeysTable;
   sign_in_attempts: SignInAttemptsTable;

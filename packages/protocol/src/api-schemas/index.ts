@@ -12,6 +12,7 @@ export * from './payouts.js';
 export * from './accounts.js';
 export * from './studio.js';
 export * from './rewards.js';
+export * from './chat.js';
 export * from './community.js';
 export * from './viewer-accounts.js';
 export * from './referrals.js';

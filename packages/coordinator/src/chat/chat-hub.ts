@@ -1,0 +1,371 @@
+/**
+ * The chat server (issue 13, decision 40): socket.io on the coordinator's own HTTP server at
+ * `CHAT_PATH`, one room per stream, shared across processes through Redis when `redisUrl` is set.
+ * A socket is one viewer's live session in one stream (its secret in the handshake); it gets a
+ * welcome with the room's recent history, sends messages (stored, limited, moderated, worth
+ * points) and receives the room's messages, deletions and settings. Community events of this
+ * process become system messages of their stream's room. Old messages are pruned by a job.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import createDebug from 'debug';
+import {
+  CHAT_MAX_LENGTH,
+  CHAT_PATH,
+  ChatErrorCode,
+  parseChatHandshake,
+  parseChatSend,
+  type ChatAck,
+  type ChatClientEvents,
+  type ChatErrorBody,
+  type ChatSendResult,
+  type ChatServerEvents,
+  type ChatUserMessage,
+} from '@streamrp2p/protocol';
+import { Server, type Socket } from 'socket.io';
+import type { CommunityEvent } from '../community/community-events.js';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { awardPoints } from '../points/award-points.js';
+import { isLive, touchSession } from '../sessions/session-auth.js';
+import { findLiveStream } from '../streams/stream-store.js';
+import { hashSecret } from '../util/crypto.js';
+import { PeriodicJob } from '../util/periodic-job.js';
+import {
+  chatIdentity,
+  chatSalt,
+  isSupporter,
+  SUPPORTER_RECHECK_MS,
+  type ChatIdentity,
+} from './chat-identity.js';
+import { ChatRedis } from './chat-redis.js';
+import { storeMessage } from './chat-send.js';
+import {
+  insertSystemMessage,
+  mutedUntil,
+  pruneChat,
+  recentMessages,
+  slowModeSeconds,
+  toWire,
+} from './chat-store.js';
+
+const log = createDebug('streamrp2p:coordinator:chat');
+
+/** Time between prunes of messages older than `chatHistoryHours`. */
+const PRUNE_INTERVAL_MS = 15 * 60_000;
+/** Largest socket.io packet accepted (a message is at most 500 characters). */
+const MAX_PACKET_BYTES = 16 * 1024;
+/** Community event ids remembered to drop repeats. */
+const SEEN_EVENTS = 1000;
+
+/** What the moderation routes tell every process's sockets (through the adapter). */
+export interface ChatBroadcast {
+  deleted(streamId: string, messageId: string): void;
+  settings(streamId: string, slowModeSeconds: number): void;
+  /** To the viewer's own sockets in the stream; `until` null when lifted. */
+  muted(streamId: string, viewerId: string, until: Date | null): void;
+}
+
+/** What a socket carries after its handshake. */
+interface ChatSocketData {
+  viewerId: string;
+  streamId: string;
+  streamerId: string;
+  sessionId: string;
+  addressKey: string;
+  identity: ChatIdentity;
+}
+
+type ChatServer = Server<ChatClientEvents, ChatServerEvents, Record<string, never>, ChatSocketData>;
+type ChatSocket = Socket<ChatClientEvents, ChatServerEvents, Record<string, never>, ChatSocketData>;
+
+const streamRoom = (streamId: string) => `stream:${streamId}`;
+const viewerRoom = (streamId: string, viewerId: string) => `viewer:${streamId}:${viewerId}`;
+
+/** A refused handshake: socket.io hands `data` to the client's `connect_error`. */
+class ChatConnectError extends Error {
+  readonly data: ChatErrorBody;
+  constructor(code: ChatErrorCode, message: string) {
+    super(message);
+    this.data = { code, message };
+  }
+}
+
+/** The chat of one coordinator process; `start()` attaches it, `close()` undoes everything. */
+export class ChatHub implements ChatBroadcast {
+  #io: ChatServer | undefined;
+  #redis: ChatRedis | undefined;
+  #ctx: AppContext | undefined;
+  #salt = '';
+  #prune: PeriodicJob<{ messages: number; mutes: number }> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  readonly #seen = new Set<string>();
+  readonly #pending = new Set<Promise<unknown>>();
+
+  /** Attaches to `server` (before it has clients), connects Redis when configured. */
+  async start(server: HttpServer, ctx: AppContext): Promise<void> {
+    this.#ctx = ctx;
+    this.#salt = await chatSalt(ctx.db);
+    const io: ChatServer = new Server(server, {
+      path: CHAT_PATH,
+      transports: ['websocket'],
+      maxHttpBufferSize: MAX_PACKET_BYTES,
+      perMessageDeflate: false,
+      httpCompression: false,
+      serveClient: false,
+    });
+    this.#io = io;
+    if (ctx.config.redisUrl !== undefined) {
+      this.#redis = new ChatRedis(ctx.config.redisUrl);
+      io.adapter(await this.#redis.connect());
+    }
+    io.use((socket, next) => {
+      this.#authenticate(socket).then(
+        () => next(),
+        (error: unknown) => next(connectError(error)),
+      );
+    });
+    io.on('connection', (socket) => this.#track(this.#welcome(socket)));
+    this.#unsubscribe = ctx.community.subscribe((event) => this.#track(this.#system(event)));
+    this.#prune = new PeriodicJob({
+      intervalMs: PRUNE_INTERVAL_MS,
+      run: () => this.#pruneNow(),
+      onError: (error) => log('prune failed: %O', error),
+    });
+    this.#prune.start();
+  }
+
+  /** Prunes messages past `chatHistoryHours` and ended mutes now (after a run in flight). */
+  prune(): Promise<{ messages: number; mutes: number }> {
+    if (this.#prune === undefined) throw new Error('chat not started');
+    return this.#prune.run();
+  }
+
+  deleted(streamId: string, messageId: string): void {
+    this.#io?.to(streamRoom(streamId)).emit('deleted', { streamId, id: messageId });
+  }
+
+  settings(streamId: string, slowMode: number): void {
+    this.#io?.to(streamRoom(streamId)).emit('settings', { streamId, slowModeSeconds: slowMode });
+  }
+
+  muted(streamId: string, viewerId: string, until: Date | null): void {
+    this.#io
+      ?.to(viewerRoom(streamId, viewerId))
+      .emit('muted', { streamId, until: until === null ? null : until.toISOString() });
+  }
+
+  /** Disconnects this process's sockets, stops the job and the subscription, leaves Redis. */
+  async close(): Promise<void> {
+    this.#unsubscribe?.();
+    await this.#prune?.close();
+    const io = this.#io;
+    if (io !== undefined) {
+      io.local.disconnectSockets(true);
+      await Promise.allSettled(this.#pending);
+      await io.of('/').adapter.close();
+      io.engine.close();
+    }
+    await this.#redis?.close();
+  }
+
+  #track(work: Promise<unknown>): void {
+    this.#pending.add(work);
+    void work.finally(() => this.#pending.delete(work));
+  }
+
+  #context(): AppContext {
+    if (this.#ctx === undefined) throw new Error('chat not started');
+    return this.#ctx;
+  }
+
+  async #authenticate(socket: ChatSocket): Promise<void> {
+    const ctx = this.#context();
+    const auth = parseChatHandshake(socket.handshake.auth);
+    if (!auth.ok) throw new ChatConnectError(ChatErrorCode.BadRequest, auth.message);
+    const { streamId, sessionSecret } = auth.value;
+    const session = await ctx.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('secret_hash', '=', hashSecret(sessionSecret))
+      .executeTakeFirst();
+    if (session === undefined || session.stream_id !== streamId) {
+      throw new ChatConnectError(
+        ChatErrorCode.Unauthorized,
+        `the session secret is no session of stream ${streamId}`,
+      );
+    }
+    if (!isLive(ctx, session)) {
+      throw new ChatConnectError(
+        ChatErrorCode.SessionExpired,
+        'the session has ended or expired; create a new one',
+      );
+    }
+    const stream = await findLiveStream(ctx, streamId);
+    await touchSession(ctx, session.id);
+    socket.data = {
+      viewerId: session.viewer_id,
+      streamId,
+      streamerId: stream.streamer_id,
+      sessionId: session.id,
+      addressKey: session.address_key,
+      identity: await chatIdentity(
+        ctx.db,
+        this.#salt,
+        session.viewer_id,
+        ctx.clock(),
+        ctx.config.supporterWindowSeconds,
+      ),
+    };
+  }
+
+  async #welcome(socket: ChatSocket): Promise<void> {
+    const ctx = this.#context();
+    const { streamId, viewerId, identity } = socket.data;
+    await socket.join([streamRoom(streamId), viewerRoom(streamId, viewerId)]);
+    socket.on('send', (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      this.#track(
+        this.#send(socket, payload).then(ack, (error: unknown) => {
+          log('send failed: %O', error);
+          ack({
+            ok: false,
+            error: { code: ChatErrorCode.Unavailable, message: 'the message could not be stored' },
+          });
+        }),
+      );
+    });
+    try {
+      const now = new Date(ctx.clock());
+      const [history, slowMode, muted] = await Promise.all([
+        recentMessages(
+          ctx.db,
+          streamId,
+          new Date(now.getTime() - ctx.config.chatHistoryHours * 3_600_000),
+          ctx.config.chatHistoryMessages,
+        ),
+        slowModeSeconds(ctx.db, streamId),
+        mutedUntil(ctx.db, streamId, viewerId, now),
+      ]);
+      socket.emit('welcome', {
+        streamId,
+        you: { name: identity.name, supporter: identity.supporter },
+        settings: { slowModeSeconds: slowMode },
+        history: history.map(toWire),
+        ...(muted === undefined ? {} : { mutedUntil: muted.toISOString() }),
+        maxLength: CHAT_MAX_LENGTH,
+      });
+    } catch (error) {
+      log('welcome failed: %O', error);
+      socket.disconnect(true);
+    }
+  }
+
+  async #send(socket: ChatSocket, payload: unknown): Promise<ChatAck<ChatSendResult>> {
+    const ctx = this.#context();
+    const parsed = parseChatSend(payload);
+    if (!parsed.ok) {
+      return { ok: false, error: { code: ChatErrorCode.InvalidMessage, message: parsed.message } };
+    }
+    const data = socket.data;
+    const now = new Date(ctx.clock());
+    // Sending is an authenticated call of the session: it must still be live, and is seen now.
+    const touched = await ctx.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now })
+      .where('id', '=', data.sessionId)
+      .where('ended_at', 'is', null)
+      .where('last_seen_at', '>=', new Date(now.getTime() - ctx.config.sessionTtlSeconds * 1000))
+      .executeTakeFirst();
+    if (touched.numUpdatedRows === 0n) {
+      setImmediate(() => socket.disconnect(true));
+      return {
+        ok: false,
+        error: {
+          code: ChatErrorCode.SessionExpired,
+          message: 'the session has ended or expired; create a new one and reconnect',
+        },
+      };
+    }
+    if (now.getTime() - data.identity.checkedAt > SUPPORTER_RECHECK_MS) {
+      data.identity = {
+        ...data.identity,
+        supporter: await isSupporter(
+          ctx.db,
+          data.viewerId,
+          now.getTime(),
+          ctx.config.supporterWindowSeconds,
+        ),
+        checkedAt: now.getTime(),
+      };
+    }
+    const outcome = await storeMessage(ctx, data, parsed.value.text, now);
+    if (!outcome.ok) {
+      if (outcome.limit !== undefined)
+        ctx.metrics.limitRefusals.inc({ limit: outcome.limit.limit });
+      return { ok: false, error: outcome.error };
+    }
+    const message = toWire(outcome.row) as ChatUserMessage;
+    this.#io?.to(streamRoom(data.streamId)).emit('message', message);
+    return { ok: true, message, points: await this.#points(data, now) };
+  }
+
+  /** The message's points (5, or 0 within the cooldown or past a cap); never fails the send. */
+  async #points(data: ChatSocketData, now: Date): Promise<number> {
+    try {
+      const result = await awardPoints(this.#context(), {
+        viewerId: data.viewerId,
+        streamId: data.streamId,
+        streamerId: data.streamerId,
+        action: 'chat_message',
+        durationSeconds: undefined,
+        sessionId: data.sessionId,
+        eventAt: now,
+      });
+      return result.awarded;
+    } catch (error) {
+      log('chat points failed: %O', error);
+      return 0;
+    }
+  }
+
+  /** A community event of this process: stored as a system message and sent to its room. */
+  async #system(event: CommunityEvent): Promise<void> {
+    if (this.#seen.has(event.id)) return;
+    this.#seen.add(event.id);
+    if (this.#seen.size > SEEN_EVENTS) this.#seen.delete(this.#seen.values().next().value!);
+    const ctx = this.#context();
+    try {
+      const row = await insertSystemMessage(ctx.db, {
+        id: randomUUID(),
+        streamId: event.streamId,
+        kind: event.kind,
+        text: event.text,
+        // When it appears in the room, so history keeps the order viewers saw.
+        at: new Date(ctx.clock()),
+      });
+      this.#io?.to(streamRoom(event.streamId)).emit('message', toWire(row));
+    } catch (error) {
+      log('community event %s not posted: %O', event.id, error);
+    }
+  }
+
+  async #pruneNow(): Promise<{ messages: number; mutes: number }> {
+    const ctx = this.#context();
+    const now = ctx.clock();
+    return pruneChat(
+      ctx.db,
+      new Date(now - ctx.config.chatHistoryHours * 3_600_000),
+      new Date(now),
+    );
+  }
+}
+
+/** The `connect_error` of a failed handshake: its code, or UNAVAILABLE for anything else. */
+function connectError(error: unknown): ChatConnectError {
+  if (error instanceof ChatConnectError) return error;
+  if (error instanceof ApiError && error.code === 'STREAM_NOT_FOUND')
+    return new ChatConnectError(ChatErrorCode.StreamNotFound, error.message);
+  log('handshake failed: %O', error);
+  return new ChatConnectError(ChatErrorCode.Unavailable, 'the chat is unavailable; retry later');
+}
