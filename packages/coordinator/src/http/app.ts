@@ -4,6 +4,7 @@ import { accountRoutes } from '../accounts/account-routes.js';
 import { apiKeyRoutes } from '../accounts/api-key-routes.js';
 import { analyticsRoutes } from '../analytics/analytics-routes.js';
 import { challengeRoutes } from '../challenges/challenge-routes.js';
+import { chatRoutes } from '../chat/chat-routes.js';
 import { periodRoutes } from '../economics/period-routes.js';
 import { revenueRoutes } from '../economics/revenue-routes.js';
 import { statementRoutes } from '../economics/statement-routes.js';
@@ -62,6 +63,7 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
     payoutRoutes,
     referralRoutes,
     studioRoutes,
+    chatRoutes,
   ]) {
     app.use(routes(ctx));
   }

@@ -547,6 +547,46 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       errors: [400, 404],
     },
   },
+  '/api/streams/{streamId}/chat': {
+    get: {
+      summary:
+        "The stream's chat as the moderation panel shows it (owner only): slow mode, the latest 100 messages, mutes in force. Viewers chat over socket.io at /chat",
+      auth: 'apiKey',
+      params: S.StreamPath,
+      ok: [200, 'ChatRoomResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streams/{streamId}/chat/messages/{messageId}': {
+    delete: {
+      summary: 'Delete a chat message for everyone, history included (owner only)',
+      auth: 'apiKey',
+      params: S.ChatMessagePath,
+      ok: [204, undefined],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streams/{streamId}/chat/mutes': {
+    post: {
+      summary:
+        'Mute the sender of a chat message for durationSeconds (0 lifts it); its messages are refused (owner only)',
+      auth: 'apiKey',
+      params: S.StreamPath,
+      body: 'ChatMuteRequest',
+      ok: [200, 'ChatMuteResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/streams/{streamId}/chat/settings': {
+    put: {
+      summary: 'Set slow mode: seconds between two messages of one viewer, 0 = off (owner only)',
+      auth: 'apiKey',
+      params: S.StreamPath,
+      body: 'ChatSettingsRequest',
+      ok: [200, 'ChatSettingsResponse'],
+      errors: [400, 401, 403, 404],
+    },
+  },
   '/api/admin/holds': {
     get: {
       summary: 'Holds for review, newest first (optional ?status=held|released|voided)',
