@@ -19,10 +19,13 @@ export async function credit(
   receivers: ReadonlyArray<{ viewerId: string; sessionId: string }>,
   bytes: number,
   at: Date,
+  /** Receipts the bytes are split into, spread over `receivers` (their networks). */
+  count = 1,
 ): Promise<void> {
+  if (bytes % count !== 0) throw new Error('credit: bytes must split evenly into count receipts');
   await insertReceipts(db, streamId, uploader, receivers, {
-    count: 1,
-    byteLength: bytes,
+    count,
+    byteLength: bytes / count,
     creditedAt: at,
   });
   await db
@@ -31,7 +34,7 @@ export async function credit(
       session_id: uploader.sessionId,
       viewer_id: uploader.viewerId,
       bytes,
-      receipts: 1,
+      receipts: count,
       credited_at: at,
     })
     .execute();

@@ -30,7 +30,7 @@ function expectNoIdentities(events: readonly CommunityEvent[], supporters: reado
   expect(text).not.toMatch(/net-\d+/);
 }
 
-describeWithDatabases('community social proof', (t) => {
+describeWithDatabases('community social proof and goals', (t) => {
   it('announces a viewer’s first payable credit in a stream once, by name or as "A viewer", never held credit', async () => {
     const clock = manualClock(Date.UTC(2026, 10, 20, 12));
     const { coordinator, api } = await startCoordinator(t, { clock: clock.now, ...MANUAL });
@@ -148,9 +148,7 @@ describeWithDatabases('community social proof', (t) => {
     expect(three.streamerId).toBe(streamer.streamerId);
     expectNoIdentities(seen.flat(), [a, b, frozen]);
   });
-});
 
-describeWithDatabases('community goals', (t) => {
   const goalsOf = (api: Api, streamerId: string, apiKey: string) =>
     api.get(`/api/streamers/${streamerId}/goals`, { token: apiKey });
 

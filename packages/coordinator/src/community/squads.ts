@@ -108,14 +108,15 @@ export async function squadSize(db: Kysely<DB>, streamerId: string): Promise<num
 }
 
 /**
- * The squad's figures at `now`: its members' payable credit in the streamer's streams (each
- * session's rolled-up counter plus its pending rows, frozen sessions left out, as the viewer
- * credit route reads it), the CDN cost that saved, their mean uptime part of reputation, and
- * the points they earned in the streamer's streams.
+ * The squad's figures at `now`: its members' payable credit in the streamer's streams (as the
+ * viewer credit route reads payable: each session's rolled-up counter plus its pending rows,
+ * frozen sessions left out, and nothing of a viewer below the payable reputation), the CDN cost
+ * that saved, their mean uptime part of reputation, and the points they earned in the
+ * streamer's streams.
  */
 export async function squadStats(
   db: Kysely<DB>,
-  config: { cdnCostMicrosPerGb: number; currency: string },
+  config: { cdnCostMicrosPerGb: number; currency: string; payableReputation: number },
   streamerId: string,
   now: Date,
 ): Promise<SquadStatsResponse> {
@@ -125,33 +126,35 @@ export async function squadStats(
     .where('streamer_id', '=', streamerId)
     .orderBy('viewer_id')
     .execute();
-  const { rows } = await sql<{ bytes: number; points: number }>`
-    select
-      coalesce((
-        select sum(s.credited_bytes
-          + coalesce((select sum(p.bytes) from pending_credits p where p.session_id = s.id), 0))
-        from squad_members m
-        join sessions s on s.viewer_id = m.viewer_id
-        join streams st on st.id = s.stream_id and st.streamer_id = m.streamer_id
-        where m.streamer_id = ${streamerId}
-          and not exists (
-            select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
-            where hs.session_id = s.id and h.status <> 'released'
-          )
-      ), 0)::bigint as bytes,
-      coalesce((
-        select sum(vp.points)
-        from squad_members m
-        join viewer_points vp on vp.viewer_id = m.viewer_id
-        join streams st on st.id = vp.stream_id and st.streamer_id = m.streamer_id
-        where m.streamer_id = ${streamerId}
-      ), 0)::bigint as points`.execute(db);
-  const bytes = Number(rows[0]?.bytes ?? 0);
+  const { rows: credit } = await sql<{ viewer_id: string; bytes: number }>`
+    select m.viewer_id, sum(s.credited_bytes
+      + coalesce((select sum(p.bytes) from pending_credits p where p.session_id = s.id), 0)
+    )::bigint as bytes
+    from squad_members m
+    join sessions s on s.viewer_id = m.viewer_id
+    join streams st on st.id = s.stream_id and st.streamer_id = m.streamer_id
+    where m.streamer_id = ${streamerId}
+      and not exists (
+        select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
+        where hs.session_id = s.id and h.status <> 'released'
+      )
+    group by m.viewer_id`.execute(db);
+  const { rows: points } = await sql<{ points: number }>`
+    select coalesce(sum(vp.points), 0)::bigint as points
+    from squad_members m
+    join viewer_points vp on vp.viewer_id = m.viewer_id
+    join streams st on st.id = vp.stream_id and st.streamer_id = m.streamer_id
+    where m.streamer_id = ${streamerId}`.execute(db);
   const reputations = await reputationsOf(
     db,
     members.map((m) => m.viewer_id),
     now,
   );
+  let bytes = 0;
+  for (const row of credit) {
+    const reputation = reputations.get(row.viewer_id)?.reputation ?? 0;
+    if (reputation >= config.payableReputation) bytes += Number(row.bytes);
+  }
   let uptime = 0;
   for (const r of reputations.values()) uptime += r.parts.uptime;
   return {
@@ -162,7 +165,7 @@ export async function squadStats(
     currency: config.currency,
     averageUptime:
       members.length === 0 ? 0 : Math.round((uptime / members.length) * 10_000) / 10_000,
-    points: Number(rows[0]?.points ?? 0),
+    points: Number(points[0]?.points ?? 0),
   };
 }
 
