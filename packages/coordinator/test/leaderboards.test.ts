@@ -4,6 +4,7 @@
  * points of the window, calendar windows at their exact boundaries, ties, names and "you".
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import type { LeaderboardResponse } from '@streamrp2p/protocol/api-schemas';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
@@ -192,12 +193,12 @@ async function population(t: TestDatabase) {
 
 type Board = Array<[string, number, number]>;
 
-async function board(api: Api, path: string): Promise<{ body: any; rows: Board }> {
-  const res = await api.get(path);
+async function board(api: Api, path: string): Promise<{ body: LeaderboardResponse; rows: Board }> {
+  const res = await api.get<LeaderboardResponse>(path);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return {
     body: res.body,
-    rows: res.body.entries.map((e: any) => [e.name, e.value, e.rank]),
+    rows: res.body.entries.map((e): [string, number, number] => [e.name, e.value, e.rank]),
   };
 }
 
@@ -333,10 +334,12 @@ describeWithDatabases('leaderboards', (t) => {
   it('says where the signed-in viewer stands, and validates', async () => {
     const { api, s, name, bToday } = await population(t);
     const base = `/api/streams/${s}/leaderboard?window=day&metric=data_served`;
-    const mine = await api.get(`${base}&viewerId=${bToday.viewerId}`, { token: bToday.secret });
+    const mine = await api.get<LeaderboardResponse>(`${base}&viewerId=${bToday.viewerId}`, {
+      token: bToday.secret,
+    });
     expect(mine.status).toBe(200);
     expect(mine.body.you).toEqual({ name: name('b'), rank: 2, value: 250_000 });
-    expect(mine.body.entries.map((e: any) => e.you)).toEqual([false, true]);
+    expect(mine.body.entries.map((e) => e.you)).toEqual([false, true]);
     expect(mine.headers.get('cache-control')).toBe('private, no-store');
     const limited = await api.get(`${base}&limit=1&viewerId=${bToday.viewerId}`, {
       token: bToday.secret,
