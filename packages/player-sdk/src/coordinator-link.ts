@@ -4,6 +4,8 @@ import { CoordinatorClient } from './coordinator/coordinator-client.js';
 import type { CoordinatorOptions } from './coordinator/config.js';
 import type { CoordinatorEvents, PointsEvent } from './coordinator/events.js';
 import type { GetSegment } from './coordinator/challenges.js';
+import type { ApiRequest } from './coordinator/api-client.js';
+import { resolveStorage, storeViewerId, storeViewerSecret } from './coordinator/viewer-id.js';
 
 /** What integrity checking concluded about bytes received from peers. */
 export type Verification =
@@ -125,9 +127,38 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
     return this.client.rewardFigures();
   }
 
+  /** The chat handshake of the current session, started first (see `CoordinatorClient`). */
+  async chatAuth(): Promise<{ streamId: string; sessionSecret: string }> {
+    await this.start();
+    return this.client.chatAuth();
+  }
+
   /** Viewers supporting the stream lately (see `CoordinatorClient.supporterCount`). */
   supporterCount(): Promise<number> {
     return this.client.supporterCount();
+  }
+
+  /** A request as this session's viewer, below `/api/viewers/<id>` (see `CoordinatorClient`). */
+  async viewerRequest(request: Omit<ApiRequest, 'bearer'>): Promise<unknown> {
+    await this.start();
+    return this.client.viewerRequest(request);
+  }
+
+  /** A request without credentials (viewer sign-in, follower counts). */
+  publicRequest(request: Omit<ApiRequest, 'bearer'>): Promise<unknown> {
+    return this.client.publicRequest(request);
+  }
+
+  /**
+   * Makes this device the viewer an account sign-in answered: stores its id and device secret
+   * where the viewer id is kept, and starts a new session as it (the points and credit of the
+   * account from now on). Without storage (or with an explicit `viewerId`) it changes nothing.
+   */
+  async switchViewer(viewerId: string, viewerSecret: string): Promise<void> {
+    const storage = resolveStorage(this.options.storage);
+    storeViewerId(storage, viewerId);
+    storeViewerSecret(storage, viewerId, viewerSecret);
+    await this.renew(this.client);
   }
 
   getStats(): ReturnType<CoordinatorClient['getStats']> {

@@ -54,6 +54,7 @@ export function followRoutes(ctx: AppContext): Router {
       followedAt: followedAt.toISOString(),
       awarded: points.awarded,
       balance: points.balance,
+      status: points.status,
       followers: await followerCount(ctx.db, stream.streamer_id),
     };
     res.json(response);

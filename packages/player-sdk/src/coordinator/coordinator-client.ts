@@ -1,7 +1,7 @@
 import type { PointsResponse, SessionSummaryResponse } from '@streamrp2p/protocol';
 import { Emitter } from '../emitter.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type ApiRequest } from './api-client.js';
 import { mergeCoordinatorConfig } from './merge-config.js';
 import { ChallengeResponder, type GetSegment } from './challenges.js';
 import type { CoordinatorConfig, CoordinatorOptions } from './config.js';
@@ -158,6 +158,27 @@ export class CoordinatorClient extends Emitter<CoordinatorEvents> {
   rewardFigures(): Promise<RewardFigures> {
     const session = this.requireSession();
     return fetchRewardFigures(this.api, session.viewerId, session.secret);
+  }
+
+  /**
+   * A request of the rewards' account and follow calls: `path` below `/api/viewers/<viewer id>`,
+   * with this session's secret as bearer (the session proves the viewer). Rejects with an
+   * `SdkError` on failure.
+   */
+  viewerRequest(request: Omit<ApiRequest, 'bearer'>): Promise<unknown> {
+    const session = this.requireSession();
+    const path = `/api/viewers/${encodeURIComponent(session.viewerId)}${request.path}`;
+    return this.api.request({ ...request, path, bearer: session.secret });
+  }
+
+  /** A request to the coordinator without credentials (viewer sign-in, follower counts). */
+  publicRequest(request: Omit<ApiRequest, 'bearer'>): Promise<unknown> {
+    return this.api.request(request);
+  }
+
+  /** The chat handshake of this session: the stream and the session secret (decision 40). */
+  chatAuth(): { streamId: string; sessionSecret: string } {
+    return { streamId: this.config.streamId, sessionSecret: this.requireSession().secret };
   }
 
   /** How many viewers supported this stream lately (the supporter call to action's figure). */

@@ -25,6 +25,10 @@ overflow:auto;box-shadow:0 4px 16px rgba(0,0,0,.4);pointer-events:auto;box-sizin
 .srp-secondary{background:transparent;color:#fff;border-color:#888}
 .srp-section{border-top:1px solid rgba(255,255,255,.15);padding-top:8px;margin-top:8px}
 .srp-rewards input[type=number]{width:6em;padding:3px 4px}
+.srp-field{display:block;margin-top:6px;font-size:12px;color:#c8c8d0}
+.srp-field input{display:block;box-sizing:border-box;width:100%;margin-top:2px;padding:4px 6px;
+border-radius:4px;border:1px solid #888;background:#fff;color:#111}
+.srp-error{color:#ffb4a8}
 @media (prefers-reduced-motion: reduce){.srp-toast{transition:none;transform:none}
 .srp-toast.srp-show{transform:none}}
 `;

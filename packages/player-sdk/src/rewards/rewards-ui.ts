@@ -3,11 +3,13 @@ import type { UploadPolicyState } from '../engine-types.js';
 import { formatBytes, formatKbps, formatMicros } from './format.js';
 import { createRewardsState, type PointsStatus, type RewardsView } from './rewards-state.js';
 import { addRewardsStyle } from './rewards-style.js';
+import { createAccountPanel, type AccountHost } from './account-panel.js';
+import { button, el, type Child } from './dom.js';
 import type { RewardsStorage } from './storage.js';
 import { capToKbps, DEFAULT_UPLOAD_KBPS, type SupporterSettings } from './supporter-settings.js';
 
 /** What the rewards need from the player: a narrow seam, so they load on their own. */
-export interface RewardsHost {
+export interface RewardsHost extends AccountHost {
   /** The player's container (positioned); the rewards sit in its top-left corner. */
   container: HTMLElement;
   onPoints(
@@ -24,37 +26,8 @@ export interface RewardsHost {
   uploadedBytes(): number;
   rewardFigures(): Promise<RewardFigures>;
   supporterCount(): Promise<number>;
-  /** The viewer asked to create an account: the player's `rewards-action` event. */
-  requestAccount(): void;
   storage: RewardsStorage | undefined;
   supporterPrompt: boolean;
-}
-
-type Child = Node | string | false | undefined;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Partial<Record<'class' | 'text' | 'id' | 'type' | 'aria-label', string>> = {},
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key === 'text') node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-function button(label: string, primary: boolean, onClick: () => void): HTMLButtonElement {
-  const b = el(
-    'button',
-    { type: 'button', class: primary ? 'srp-primary' : 'srp-secondary' },
-    label,
-  );
-  b.addEventListener('click', onClick);
-  return b;
 }
 
 /** The social-proof line, from the real count. */
@@ -99,6 +72,7 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
     isUploading: () => host.uploading(),
   });
   // A viewer who chose to support keeps supporting on its next visits.
+  const account = createAccountPanel(host, state, { changed: () => render(), flash });
   const chosen = state.view().supporter;
   if (chosen) apply(chosen);
   toast.setAttribute('role', 'status');
@@ -146,6 +120,7 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
 
   /** Reads the figures the panel shows; a failure only leaves them out. */
   function refresh(): void {
+    account.load();
     host.rewardFigures().then(
       (read) => ((figures = read), render()),
       (error: unknown) => console.warn('streamrp2p: could not read the rewards figures', error),
@@ -192,6 +167,7 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
       notice,
       figures,
       supporters,
+      account.snapshot(),
     ]);
     if (shape !== built) {
       built = shape;
@@ -240,18 +216,7 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
             ),
         ),
       notice && el('p', { class: 'srp-section', text: notice }),
-      view.accountPrompt &&
-        el(
-          'div',
-          { class: 'srp-section' },
-          el('p', { text: `You have ${view.balance} points. Create a free account to keep them.` }),
-          el(
-            'div',
-            { class: 'srp-row' },
-            button('Create account', true, () => host.requestAccount()),
-            button('Not now', false, () => (state.dismissAccountPrompt(), render())),
-          ),
-        ),
+      ...account.sections(view.accountPrompt, view.balance ?? 0),
       (view.supporterCta || editing) && supportSection(view),
     ];
   }

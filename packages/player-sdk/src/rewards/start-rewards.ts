@@ -9,6 +9,9 @@ export interface StartRewardsOptions {
   engine: P2PEngine;
   coordinator: CoordinatorLink;
   supporterPrompt: boolean;
+  streamId: string;
+  /** Offer the built-in account form (claim, sign in); else only `requestAccount`. */
+  accountForm: boolean;
   requestAccount(): void;
 }
 
@@ -37,6 +40,11 @@ export function startRewards(options: StartRewardsOptions): { destroy(): void } 
           rewardFigures: () => options.coordinator.rewardFigures(),
           supporterCount: () => options.coordinator.supporterCount(),
           requestAccount: options.requestAccount,
+          streamId: options.streamId,
+          accountForm: options.accountForm,
+          viewerRequest: (call) => options.coordinator.viewerRequest(call),
+          publicRequest: (call) => options.coordinator.publicRequest(call),
+          switchViewer: (viewerId, secret) => options.coordinator.switchViewer(viewerId, secret),
           storage: resolveStorage(undefined),
           supporterPrompt: options.supporterPrompt,
         });

@@ -6,6 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SignInRequest } from './accounts.js';
 import { Closed, DateTime, Id, Text } from './builders.js';
+import { PointsStatus } from './responses.js';
 
 /** Display name length limits, in characters, after trimming. */
 export const MIN_DISPLAY_NAME_LENGTH = 2;
@@ -69,6 +70,7 @@ export const FollowResponse = Closed({
   /** Points paid now: 25 the first time ever, else 0 (see `PointsResponse`). */
   awarded: Type.Integer({ minimum: 0, description: 'Points paid for this follow (once ever)' }),
   balance: Type.Integer({ minimum: 0 }),
+  status: PointsStatus,
   followers: Type.Integer({ minimum: 0, description: "The streamer's followers now" }),
 });
 
