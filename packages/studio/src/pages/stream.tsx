@@ -1,5 +1,6 @@
 /** One stream: its live view (overview) or its setup (indexing, embed snippet, preview). */
 import type { StreamResponse } from '@streamrp2p/protocol';
+import type { StreamFollowersResponse } from '@streamrp2p/protocol/api-schemas';
 import { api } from '../api/client.js';
 import { EmbedPanel } from '../components/embed-panel.js';
 import { FormError } from '../components/form-error.js';
@@ -53,7 +54,24 @@ export function StreamHead({
         </p>
         <h1>{stream ? stream.title || 'Untitled stream' : 'Stream'}</h1>
         <p class="muted mono small break">{stream?.hlsUrl ?? streamId}</p>
+        <FollowerCount streamId={streamId} />
       </div>
     </div>
+  );
+}
+
+/** The streamer's followers (viewers who pressed Follow in the player), from the public count. */
+function FollowerCount({ streamId }: { streamId: string }) {
+  const followers = useAsync(
+    () =>
+      api<StreamFollowersResponse>('GET', `/api/streams/${encodeURIComponent(streamId)}/followers`),
+    [streamId],
+  );
+  const count = followers.data?.followers;
+  if (count === undefined) return null;
+  return (
+    <p class="muted small" data-testid="followers">
+      {count.toLocaleString('en')} follower{count === 1 ? '' : 's'}
+    </p>
   );
 }
