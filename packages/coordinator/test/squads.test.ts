@@ -26,12 +26,11 @@ describeWithDatabases('support squads', (t) => {
     const firstSessionAt = new Date(now.getTime() - DAY);
     const ada = await insertSupporter(db, streamId, { firstSessionAt, passed: 0 });
     const bob = await insertSupporter(db, streamId, { firstSessionAt, passed: 0 });
-    const member = (viewerId: string) =>
-      `/api/streamers/${streamer.streamerId}/squad/members/${viewerId}`;
+    const member = (viewerId: string) => `/api/viewers/${viewerId}/squads/${streamer.streamerId}`;
 
     const refused = [
-      await api.put(member(ada.viewerId), { streamId }),
-      await api.put(member(ada.viewerId), { streamId }, { token: bob.secret }),
+      await api.post(member(ada.viewerId), { streamId }),
+      await api.post(member(ada.viewerId), { streamId }, { token: bob.secret }),
       await api.delete(member(ada.viewerId), { token: bob.secret }),
       await api.get(member(ada.viewerId), { token: bob.secret }),
       await api.get(`${member(ada.viewerId)}/notifications`, { token: bob.secret }),
@@ -40,20 +39,20 @@ describeWithDatabases('support squads', (t) => {
     // A session that did not prove it is the viewer (no viewer secret) is no proof.
     const viewer = await createSession(api, streamId);
     const unproven = await createSession(api, streamId, { viewerId: viewer.viewerId });
-    const notVerified = await api.put(
+    const notVerified = await api.post(
       member(viewer.viewerId),
       { streamId },
       { token: unproven.sessionSecret },
     );
     expect([notVerified.status, notVerified.body.error.code]).toEqual([403, 'VIEWER_NOT_VERIFIED']);
     // Only from one of the streamer's streams; the body is validated.
-    const elsewhere = await api.put(
+    const elsewhere = await api.post(
       member(ada.viewerId),
       { streamId: theirs.streamId },
       { token: ada.secret },
     );
     expect(elsewhere.body.error.code).toBe('STREAM_NOT_FOUND');
-    expect((await api.put(member(ada.viewerId), {}, { token: ada.secret })).status).toBe(400);
+    expect((await api.post(member(ada.viewerId), {}, { token: ada.secret })).status).toBe(400);
 
     expect((await api.get(member(ada.viewerId), { token: ada.secret })).body).toEqual({
       streamerId: streamer.streamerId,
@@ -64,7 +63,7 @@ describeWithDatabases('support squads', (t) => {
     // Five joins at once: one joins, the others find the member.
     const joins = await Promise.all(
       Array.from({ length: 5 }, () =>
-        api.put(member(ada.viewerId), { streamId }, { token: ada.secret }),
+        api.post(member(ada.viewerId), { streamId }, { token: ada.secret }),
       ),
     );
     expect(joins.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
@@ -94,9 +93,8 @@ describeWithDatabases('support squads', (t) => {
     const ada = await insertSupporter(db, streamId, { firstSessionAt, passed: 0 });
     const bob = await insertSupporter(db, streamId, { firstSessionAt, passed: 0 });
     await nameViewer(db, ada.viewerId, 'Ada', new Date(start));
-    const member = (s: Supporter) =>
-      `/api/streamers/${streamer.streamerId}/squad/members/${s.viewerId}`;
-    const join = (s: Supporter) => api.put(member(s), { streamId }, { token: s.secret });
+    const member = (s: Supporter) => `/api/viewers/${s.viewerId}/squads/${streamer.streamerId}`;
+    const join = (s: Supporter) => api.post(member(s), { streamId }, { token: s.secret });
     const leave = (s: Supporter) => api.delete(member(s), { token: s.secret });
     const streamerList = async () =>
       (
@@ -210,8 +208,8 @@ describeWithDatabases('support squads', (t) => {
       )
       .execute();
     for (const s of [a, b, newcomer]) {
-      const joined = await api.put(
-        `/api/streamers/${streamer.streamerId}/squad/members/${s.viewerId}`,
+      const joined = await api.post(
+        `/api/viewers/${s.viewerId}/squads/${streamer.streamerId}`,
         { streamId: one.streamId },
         { token: s.secret },
       );

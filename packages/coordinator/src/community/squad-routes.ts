@@ -1,7 +1,8 @@
 /**
  * A streamer's support squad: viewers join and leave with a session secret of their own
  * (`authenticateViewer`), anyone reads the squad's figures, the streamer and the members read
- * the join notifications.
+ * the join notifications. A viewer's own squad routes live under `/api/viewers/:viewerId`, as
+ * its other authenticated reads do.
  */
 import {
   JoinSquadRequest,
@@ -74,13 +75,13 @@ export function squadRoutes(ctx: AppContext): Router {
     res.json(response);
   });
 
-  router.get('/api/streamers/:streamerId/squad/members/:viewerId', async (req, res) => {
+  router.get('/api/viewers/:viewerId/squads/:streamerId', async (req, res) => {
     const { streamerId, viewerId } = memberPath.parse(req.params);
     await authenticateViewer(ctx, req, viewerId);
     res.json(membershipOf(streamerId, viewerId, await membership(ctx.db, streamerId, viewerId)));
   });
 
-  router.put('/api/streamers/:streamerId/squad/members/:viewerId', async (req, res) => {
+  router.post('/api/viewers/:viewerId/squads/:streamerId', async (req, res) => {
     const { streamerId, viewerId } = memberPath.parse(req.params);
     const { streamId } = joinBody.parse(req.body);
     await authenticateViewer(ctx, req, viewerId);
@@ -92,28 +93,25 @@ export function squadRoutes(ctx: AppContext): Router {
     res.status(result.joined ? 201 : 200).json(membershipOf(streamerId, viewerId, result.joinedAt));
   });
 
-  router.delete('/api/streamers/:streamerId/squad/members/:viewerId', async (req, res) => {
+  router.delete('/api/viewers/:viewerId/squads/:streamerId', async (req, res) => {
     const { streamerId, viewerId } = memberPath.parse(req.params);
     await authenticateViewer(ctx, req, viewerId);
     await leaveSquad(ctx.db, streamerId, viewerId);
     res.json(membershipOf(streamerId, viewerId, undefined));
   });
 
-  router.get(
-    '/api/streamers/:streamerId/squad/members/:viewerId/notifications',
-    async (req, res) => {
-      const { streamerId, viewerId } = memberPath.parse(req.params);
-      await authenticateViewer(ctx, req, viewerId);
-      const joinedAt = await membership(ctx.db, streamerId, viewerId);
-      if (joinedAt === undefined) {
-        throw new ApiError('FORBIDDEN', "only the squad's members read its notifications");
-      }
-      const response: SquadNotificationsResponse = {
-        notifications: await squadNotifications(ctx.db, streamerId, joinedAt),
-      };
-      res.json(response);
-    },
-  );
+  router.get('/api/viewers/:viewerId/squads/:streamerId/notifications', async (req, res) => {
+    const { streamerId, viewerId } = memberPath.parse(req.params);
+    await authenticateViewer(ctx, req, viewerId);
+    const joinedAt = await membership(ctx.db, streamerId, viewerId);
+    if (joinedAt === undefined) {
+      throw new ApiError('FORBIDDEN', "only the squad's members read its notifications");
+    }
+    const response: SquadNotificationsResponse = {
+      notifications: await squadNotifications(ctx.db, streamerId, joinedAt),
+    };
+    res.json(response);
+  });
 
   return router;
 }

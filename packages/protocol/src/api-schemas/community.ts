@@ -93,9 +93,9 @@ export const UpdateGoalRequest = Type.Object(
 );
 
 export const GoalPath = Type.Object({ streamerId: Id(), goalId: Id() });
-export const SquadMemberPath = Type.Object({ streamerId: Id(), viewerId: Id() });
+export const SquadMemberPath = Type.Object({ viewerId: Id(), streamerId: Id() });
 
-/** `PUT /api/streamers/:streamerId/squad/members/:viewerId`: the stream the viewer joins from. */
+/** `POST /api/viewers/:viewerId/squads/:streamerId`: the stream the viewer joins from. */
 export const JoinSquadRequest = Closed({ streamId: Id('A stream of the streamer') });
 
 /** A viewer's membership of a squad. */
@@ -112,7 +112,8 @@ export const SquadStatsResponse = Closed({
   members: Type.Integer({ minimum: 0 }),
   dataServedBytes: Type.Integer({
     minimum: 0,
-    description: "Members' verified P2P bytes served in the streamer's streams, frozen excluded",
+    description:
+      "Members' payable verified P2P bytes served in the streamer's streams (as the viewer credit route: frozen and below-threshold excluded)",
   }),
   savingsMicros: Type.Integer({ minimum: 0, description: 'dataServedBytes x CDN cost per GB' }),
   currency: Type.String(),
