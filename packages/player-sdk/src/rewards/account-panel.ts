@@ -7,6 +7,14 @@
  */
 import { button, el, type Child } from './dom.js';
 import type { PointsStatus, RewardsState } from './rewards-state.js';
+import { readKey, writeKey, type RewardsStorage } from './storage.js';
+
+/**
+ * The `localStorage` key of the display name of this browser's account, once it claimed one or
+ * signed in: only then does the panel ask the coordinator for the account (an anonymous viewer's
+ * panel makes no call that answers 404).
+ */
+export const ACCOUNT_NAME_KEY = 'streamrp2p:account-name';
 
 /** A coordinator request of the rewards (`CoordinatorLink.viewerRequest`/`publicRequest`). */
 export interface RewardsCall {
@@ -27,6 +35,7 @@ export interface AccountHost {
   publicRequest(call: RewardsCall): Promise<unknown>;
   /** Makes this device the account's viewer: stores its id and secret, starts a new session. */
   switchViewer(viewerId: string, viewerSecret: string): Promise<void>;
+  storage: RewardsStorage | undefined;
 }
 
 type Mode = 'idle' | 'claim' | 'sign-in';
@@ -69,7 +78,7 @@ export function createAccountPanel(
   state: RewardsState,
   hooks: { changed(): void; flash(text: string): void },
 ) {
-  let name: string | undefined;
+  let name = readKey(host.storage, ACCOUNT_NAME_KEY);
   let loaded = false;
   let mode: Mode = 'idle';
   let error: string | undefined;
@@ -81,11 +90,16 @@ export function createAccountPanel(
   function load(): void {
     if (loaded) return;
     loaded = true;
-    // 404: an anonymous viewer; 403: this browser cannot prove the viewer. Either way, no name.
-    host.viewerRequest({ method: 'GET', path: '/account' }).then(
-      (body) => ((name = (body as { displayName: string }).displayName), hooks.changed()),
-      () => undefined,
-    );
+    // The name may have changed elsewhere; 404 or 403: this browser is no longer the account's.
+    if (name !== undefined) {
+      host.viewerRequest({ method: 'GET', path: '/account' }).then(
+        (body) => signedIn((body as { displayName: string }).displayName),
+        (thrown: unknown) => {
+          const status = (thrown as { details?: { status?: number } }).details?.status;
+          if (status === 403 || status === 404) signedIn(undefined);
+        },
+      );
+    }
     void loadFollow();
   }
 
@@ -133,6 +147,12 @@ export function createAccountPanel(
     }
   }
 
+  function signedIn(displayName: string | undefined): void {
+    name = displayName;
+    writeKey(host.storage, ACCOUNT_NAME_KEY, displayName);
+    hooks.changed();
+  }
+
   function open(next: Mode): void {
     mode = next;
     error = undefined;
@@ -166,7 +186,7 @@ export function createAccountPanel(
         path: '/account',
         body: { email, password, displayName },
       })) as { displayName: string };
-      name = account.displayName;
+      signedIn(account.displayName);
       hooks.flash('Saved');
     });
 
@@ -179,7 +199,7 @@ export function createAccountPanel(
         body: { email, password },
       })) as { viewerId: string; viewerSecret: string; account: { displayName: string } };
       await host.switchViewer(answer.viewerId, answer.viewerSecret);
-      name = answer.account.displayName;
+      signedIn(answer.account.displayName);
       state.points(
         (await host.publicRequest({
           method: 'GET',

@@ -5,7 +5,6 @@ import { createRewardsState, type PointsStatus, type RewardsView } from './rewar
 import { addRewardsStyle } from './rewards-style.js';
 import { createAccountPanel, type AccountHost } from './account-panel.js';
 import { button, el, type Child } from './dom.js';
-import type { RewardsStorage } from './storage.js';
 import { capToKbps, DEFAULT_UPLOAD_KBPS, type SupporterSettings } from './supporter-settings.js';
 
 /** What the rewards need from the player: a narrow seam, so they load on their own. */
@@ -26,7 +25,6 @@ export interface RewardsHost extends AccountHost {
   uploadedBytes(): number;
   rewardFigures(): Promise<RewardFigures>;
   supporterCount(): Promise<number>;
-  storage: RewardsStorage | undefined;
   supporterPrompt: boolean;
 }
 
