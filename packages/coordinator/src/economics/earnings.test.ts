@@ -51,10 +51,20 @@ describe('earningsOf', () => {
       baseMicros: 5000,
       uptimeBonus: 0.2,
       qosMultiplier: 1,
+      referralBoost: 0,
       capMicros: 8_000_000,
       earningsMicros: 6000,
       capped: false,
     });
+  });
+
+  it('adds a supporter-referral boost under the monthly cap', () => {
+    // 5000 x 1.2 x 1 x 1.1 = 6600.
+    const boosted = earningsOf({ ...input(), referralBoost: 0.1 }, policy);
+    expect(boosted).toMatchObject({ referralBoost: 0.1, earningsMicros: 6600, capped: false });
+    const nearCap = { ...input(), referralBoost: 0.1, earnedThisMonthMicros: 8_000_000 - 6100 };
+    expect(earningsOf(nearCap, policy)).toMatchObject({ earningsMicros: 6100, capped: true });
+    expect(() => earningsOf({ ...input(), referralBoost: 2 }, policy)).toThrow(RangeError);
   });
 
   it('scales with the uptime bonus and the QoS multiplier from latency and success', () => {
