@@ -4,7 +4,8 @@
  * <div data-streamrp2p-src="https://cdn.example.com/live/master.m3u8"
  *      data-streamrp2p-stream="my-stream"
  *      data-streamrp2p-tracker="https://tracker.example.com"
- *      data-streamrp2p-rewards="false"></div>   (optional: no points, prompts or supporter offer)
+ *      data-streamrp2p-rewards="false"           (optional: no points, prompts or supporter offer)
+ *      data-streamrp2p-chat></div>               (optional: the stream's chat panel)
  * <script src="https://cdn.example.com/streamrp2p.iife.js"></script>
  */
 import { createPlayer, type PlayerHandle, type PlayerOptions } from './player.js';
@@ -34,6 +35,8 @@ export function optionsFromElement(el: HTMLElement): PlayerOptions {
     overlay: data.streamrp2pOverlay !== 'false',
     rewards: data.streamrp2pRewards !== 'false',
     supporterPrompt: data.streamrp2pSupporterPrompt !== 'false',
+    // A bare attribute turns it on, as for consume-only.
+    chat: data.streamrp2pChat === undefined ? undefined : data.streamrp2pChat !== 'false',
     p2p: {
       maxUploadKbps: numberAttr(data.streamrp2pMaxUploadKbps),
       consumeOnly:

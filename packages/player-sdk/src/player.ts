@@ -8,6 +8,8 @@ import { createFragmentLoader } from './hls-loader.js';
 import { nativeStats, playNatively, type PlaybackMode } from './native-playback.js';
 import { StatsOverlay } from './overlay.js';
 import { startRewards } from './rewards/start-rewards.js';
+import type { ChatErrorBody, ChatMessage } from '@streamrp2p/protocol';
+import { startChat } from './chat/start-chat.js';
 import type { UploadPolicy } from './upload-policy.js';
 
 /** Options of {@link createPlayer}. */
@@ -50,6 +52,13 @@ export interface PlayerOptions {
    * @default true
    */
   supporterPrompt?: boolean;
+  /**
+   * The stream's chat panel (a "Chat" button on the player): messages with names and supporter
+   * badges, the streamer's slow mode and mutes, social proof. Needs a coordinator; loaded once
+   * playback started, never in the way of it.
+   * @default false
+   */
+  chat?: boolean;
   /** Engine options (upload cap, consume-only, peers...); see `EngineConfig`. */
   p2p?: Omit<Partial<EngineOptions>, 'streamId' | 'trackerUrl'>;
   /** Extra hls.js settings; the fragment loader is ours. */
@@ -72,6 +81,10 @@ export interface PlayerEvents extends EngineEvents {
   'playback-mode': { mode: PlaybackMode; p2p: boolean; reason: string };
   /** The viewer pressed "Create account" in the rewards: the site opens its sign-up. */
   'rewards-action': { action: 'create-account' };
+  /** A chat message shown in the panel (a viewer's, or a system message). Only with `chat`. */
+  'chat-message': ChatMessage;
+  /** The chat refused a message (muted, slow mode, too long, too many) or the connection. */
+  'chat-error': ChatErrorBody;
 }
 
 /** What {@link createPlayer} returns. */
@@ -252,6 +265,19 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
           requestAccount: () => emitter.emit('rewards-action', { action: 'create-account' }),
         })
       : undefined;
+  const chatUrl = options.coordinator ?? options.p2p?.coordinatorUrl;
+  const chatLink = playback.engine?.coordinator;
+  const chat =
+    options.chat === true && chatLink && overlayHost && chatUrl !== undefined
+      ? startChat({
+          video,
+          container: overlayHost,
+          url: chatUrl,
+          auth: () => chatLink.chatAuth(),
+          onMessage: (message) => emitter.emit('chat-message', message),
+          onError: (error) => emitter.emit('chat-error', error),
+        })
+      : undefined;
   // After the caller had the chance to subscribe.
   queueMicrotask(() =>
     emitter.emit('playback-mode', {
@@ -276,6 +302,7 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
       destroyed = true;
       overlay?.destroy();
       rewards?.destroy();
+      chat?.destroy();
       emitter.removeAllListeners();
       if (owned) video.remove();
       await playback.destroy();
