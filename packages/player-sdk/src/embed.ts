@@ -5,6 +5,7 @@
  *      data-streamrp2p-stream="my-stream"
  *      data-streamrp2p-tracker="https://tracker.example.com"
  *      data-streamrp2p-rewards="false"           (optional: no points, prompts or supporter offer)
+ *      data-streamrp2p-community="false"         (optional: no goals, social proof or squad button)
  *      data-streamrp2p-chat></div>               (optional: the stream's chat panel)
  * <script src="https://cdn.example.com/streamrp2p.iife.js"></script>
  */
@@ -37,6 +38,8 @@ export function optionsFromElement(el: HTMLElement): PlayerOptions {
     supporterPrompt: data.streamrp2pSupporterPrompt !== 'false',
     // A bare attribute turns it on, as for consume-only.
     chat: data.streamrp2pChat === undefined ? undefined : data.streamrp2pChat !== 'false',
+    // On by default with a coordinator (decision 41): only "false" turns it off.
+    community: data.streamrp2pCommunity === 'false' ? false : undefined,
     p2p: {
       maxUploadKbps: numberAttr(data.streamrp2pMaxUploadKbps),
       consumeOnly:
