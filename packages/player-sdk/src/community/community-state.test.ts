@@ -3,7 +3,7 @@ import type {
   CommunityEventResponse,
   CommunityGoalResponse,
 } from '@streamrp2p/protocol/api-schemas';
-import { EventDiff, FRESH_MS, goalView, isFeed, money } from './community-state.js';
+import { eventDiff, FRESH_MS, goalView, isFeed, money } from './community-state.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12);
 
@@ -19,23 +19,21 @@ function event(id: string, agoMs: number): CommunityEventResponse {
   };
 }
 
-describe('EventDiff', () => {
+describe('eventDiff', () => {
   it('shows only the newest event of the first answer, and only if fresh', () => {
-    expect(new EventDiff().news([event('a', 5000), event('b', 1000)], NOW)).toEqual([
-      event('b', 1000),
-    ]);
-    expect(new EventDiff().news([event('a', FRESH_MS + 1)], NOW)).toEqual([]);
-    expect(new EventDiff().news([], NOW)).toEqual([]);
+    expect(eventDiff()([event('a', 5000), event('b', 1000)], NOW)).toEqual([event('b', 1000)]);
+    expect(eventDiff()([event('a', FRESH_MS + 1)], NOW)).toEqual([]);
+    expect(eventDiff()([], NOW)).toEqual([]);
   });
 
   it('then shows each new event once, oldest first', () => {
-    const diff = new EventDiff();
-    diff.news([event('a', 90_000)], NOW);
-    expect(diff.news([event('c', 1000), event('b', 2000), event('a', 90_000)], NOW)).toEqual([
+    const diff = eventDiff();
+    diff([event('a', 90_000)], NOW);
+    expect(diff([event('c', 1000), event('b', 2000), event('a', 90_000)], NOW)).toEqual([
       event('b', 2000),
       event('c', 1000),
     ]);
-    expect(diff.news([event('c', 1000), event('b', 2000)], NOW)).toEqual([]);
+    expect(diff([event('c', 1000), event('b', 2000)], NOW)).toEqual([]);
   });
 });
 

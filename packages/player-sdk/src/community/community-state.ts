@@ -15,24 +15,31 @@ export const FRESH_MS = 60_000;
 /** Ids remembered at most (the feed answers 20 events; a long session sees many more). */
 const MAX_SEEN = 500;
 
-/** Tells which events of each answer are new. */
-export class EventDiff {
-  readonly #seen = new Set<string>();
-  #primed = false;
+/** Which events of each answer are new: the events to show as toasts, oldest first. */
+export type EventDiff = (
+  events: readonly CommunityEventResponse[],
+  nowMs: number,
+) => CommunityEventResponse[];
 
-  /** The events of `feed` to show as toasts, oldest first. */
-  news(events: readonly CommunityEventResponse[], nowMs: number): CommunityEventResponse[] {
-    const fresh = events.filter((e) => !this.#seen.has(e.id));
-    for (const e of fresh) this.#seen.add(e.id);
-    if (this.#seen.size > MAX_SEEN) {
-      for (const id of [...this.#seen].slice(0, this.#seen.size - MAX_SEEN)) this.#seen.delete(id);
+/**
+ * A fresh {@link EventDiff} (a closure, not a class: class fields would bring the bundler's
+ * helpers into the chunk).
+ */
+export function eventDiff(): EventDiff {
+  const seen = new Set<string>();
+  let primed = false;
+  return (events, nowMs) => {
+    const fresh = events.filter((e) => !seen.has(e.id));
+    for (const e of fresh) seen.add(e.id);
+    if (seen.size > MAX_SEEN) {
+      for (const id of [...seen].slice(0, seen.size - MAX_SEEN)) seen.delete(id);
     }
     const byTime = [...fresh].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-    if (this.#primed) return byTime;
-    this.#primed = true;
+    if (primed) return byTime;
+    primed = true;
     const newest = byTime.at(-1);
     return newest !== undefined && nowMs - Date.parse(newest.at) <= FRESH_MS ? [newest] : [];
-  }
+  };
 }
 
 /** A goal as its bar shows it. */

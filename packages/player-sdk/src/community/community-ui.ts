@@ -7,7 +7,7 @@
  */
 import type { CommunityEventResponse } from '@streamrp2p/protocol/api-schemas';
 import { el } from '../rewards/dom.js';
-import { EventDiff, goalView, isFeed, type GoalView } from './community-state.js';
+import { eventDiff, goalView, isFeed, type GoalView } from './community-state.js';
 import { addCommunityStyle } from './community-style.js';
 
 /** What the feed needs from the player: the feed read and, for a viewer, its squad calls. */
@@ -43,7 +43,7 @@ export function mountCommunity(options: CommunityUiOptions): { destroy(): void }
   root.append(toasts, goals);
   options.container.append(root);
 
-  const diff = new EventDiff();
+  const diff = eventDiff();
   const queue: CommunityEventResponse[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -136,7 +136,7 @@ export function mountCommunity(options: CommunityUiOptions): { destroy(): void }
         if (destroyed || !isFeed(feed)) throw new Error('not a community feed');
         failures = 0;
         renderGoals(feed.goals.map(goalView));
-        queue.push(...diff.news(feed.events, Date.now()));
+        queue.push(...diff(feed.events, Date.now()));
         if (toastTimer === undefined) nextToast();
         showSquad(feed.streamerId, feed.squad.members);
       })
