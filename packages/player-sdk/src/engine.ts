@@ -20,6 +20,11 @@ import { limiterRate, resolveUploadPolicy, type UploadPolicy } from './upload-po
  * come back after a brief switch, short enough not to keep a second set of connections open.
  */
 const SWARM_IDLE_MS = 15_000;
+/**
+ * Swarms `prepare()` joins at most: each costs a tracker join and up to `maxPeers` connections
+ * for `SWARM_IDLE_MS`, and ABR rarely moves more than a few levels at startup.
+ */
+export const PREPARED_SWARMS_MAX = 4;
 
 /**
  * The P2P engine: swarm membership, peers, scheduling and the segment store. It knows nothing
@@ -127,6 +132,21 @@ export class P2PEngine extends Emitter<EngineEvents> {
     const state = { consumeOnly: off, maxUploadKbps: next.maxUploadKbps, metered };
     this.emit('upload-policy', state);
     return state;
+  }
+
+  /**
+   * Joins the swarms of renditions the player may play soon (the ladder, nearest the start
+   * level first; at most {@link PREPARED_SWARMS_MAX}), so their peers are connected before the
+   * first segment of that rendition is asked for. hls.js' ABR leaves the start level within
+   * the first fragments; a swarm joined only then has no peer yet, and its first segments come
+   * over HTTP although the neighbours hold them. Swarms not used in the next
+   * `SWARM_IDLE_MS` are left again. Idempotent.
+   */
+  prepare(renditions: readonly string[]): void {
+    if (this.destroyed) return;
+    for (const rendition of renditions.slice(0, PREPARED_SWARMS_MAX)) {
+      this.swarmFor(rendition);
+    }
   }
 
   /** Our peer id, once the tracker assigned it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isValidId } from '@streamrp2p/protocol';
-import { playbackDeadlineMs, renditionId } from './hls-loader.js';
+import { playbackDeadlineMs, renditionId, renditionsNear } from './hls-loader.js';
 
 describe('renditionId', () => {
   it('is the playlist path without extension, as an id', () => {
@@ -90,6 +90,30 @@ function fakeMedia(options: {
     },
   } as unknown as HTMLMediaElement;
 }
+
+describe('renditionsNear', () => {
+  const ladder = ['180p', '360p', '480p', '720p', '1080p'].map((name) => ({
+    uri: `https://cdn.example.com/live/${name}/index.m3u8?token=t`,
+  }));
+  const names = (ids: string[]) => ids.map((id) => id.replace(/^live_|_index$/g, ''));
+
+  it('starts at the start level, then the nearest, the higher first at equal distance', () => {
+    expect(names(renditionsNear(ladder, 0))).toEqual(['180p', '360p', '480p', '720p', '1080p']);
+    expect(names(renditionsNear(ladder, 2))).toEqual(['480p', '720p', '360p', '1080p', '180p']);
+    expect(names(renditionsNear(ladder, 4))).toEqual(['1080p', '720p', '480p', '360p', '180p']);
+  });
+
+  it('takes an unknown start level (-1) as the lowest, and one past the end as the highest', () => {
+    expect(names(renditionsNear(ladder, -1))[0]).toBe('180p');
+    expect(names(renditionsNear(ladder, 9))[0]).toBe('1080p');
+  });
+
+  it('names each rendition once, as the fragment loader does', () => {
+    const redundant = [ladder[0]!, { uri: 'https://backup.example.com/live/180p/index.m3u8' }];
+    expect(renditionsNear(redundant, 0)).toEqual([renditionId(ladder[0]!.uri)]);
+    expect(renditionsNear([], 0)).toEqual([]);
+  });
+});
 
 describe('playbackDeadlineMs', () => {
   it('is 0 (needed now) without media or before it can play', () => {

@@ -53,6 +53,23 @@ export function playbackDeadlineMs(
 }
 
 /**
+ * The renditions of a ladder in the order the player may need them: the start level's first,
+ * then the others by their distance from it (the higher first at equal distance: ABR climbs
+ * from a low start). Repeats (levels sharing a playlist) are dropped.
+ */
+export function renditionsNear(levels: readonly { uri: string }[], start: number): string[] {
+  const from = Math.min(Math.max(0, start), levels.length - 1);
+  const order = levels
+    .map((level, index) => ({ level, index }))
+    .sort(
+      (a, b) =>
+        Math.abs(a.index - from) - Math.abs(b.index - from) ||
+        Math.sign(b.index - from) - Math.sign(a.index - from),
+    );
+  return [...new Set(order.map(({ level }) => renditionId(level.uri)))];
+}
+
+/**
  * The byte range hls.js asks for, if any. hls.js sets `rangeStart: 0, rangeEnd: 0` on every
  * fragment; only `rangeEnd > 0` (`#EXT-X-BYTERANGE`) is a real range, end exclusive.
  */
