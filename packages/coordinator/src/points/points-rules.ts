@@ -39,7 +39,7 @@ export type PointsRefusal =
   | 'wall_clock'
   /** chat or share again in the same stream within the action's cooldown. */
   | 'cooldown'
-  /** follow_streamer: this viewer already follows the streamer. */
+  /** follow_streamer: this viewer was paid for following the streamer before (once ever). */
   | 'already_followed'
   /** No live session of the viewer in the stream to earn it from. */
   | 'no_session'
