@@ -4,6 +4,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, setCsrfToken, SIGNED_OUT_EVENT } from './api/client.js';
 import { ApiKeysPage } from './pages/api-keys.js';
 import { AuthPage } from './pages/auth.js';
+import { CommunityPage } from './pages/community.js';
+import { GrowthPage } from './pages/growth.js';
 import { MoneyPage } from './pages/money.js';
 import { StreamPage } from './pages/stream.js';
 import { StreamsPage } from './pages/streams.js';
@@ -93,6 +95,14 @@ function Shell({ route }: { route: string[] }) {
   if (section === 'keys') {
     page = <ApiKeysPage />;
     current = 'keys';
+  } else if (section === 'community') {
+    page = <CommunityPage />;
+    current = 'community';
+  } else if (section === 'growth') {
+    page = <GrowthPage />;
+    current = 'growth';
+  } else if (section === 'streams' && id !== undefined && tab === 'growth') {
+    page = <GrowthPage streamId={id} />;
   } else if (section === 'streams' && id !== undefined && tab === 'money') {
     page = <MoneyPage streamId={id} />;
   } else if (section === 'streams' && id !== undefined) {
@@ -128,6 +138,12 @@ function Header({ current }: { current: string }) {
       <nav aria-label="Studio">
         <a href={href('streams')} aria-current={current === 'streams' ? 'page' : undefined}>
           Streams
+        </a>
+        <a href={href('growth')} aria-current={current === 'growth' ? 'page' : undefined}>
+          Growth
+        </a>
+        <a href={href('community')} aria-current={current === 'community' ? 'page' : undefined}>
+          Community
         </a>
         <a href={href('keys')} aria-current={current === 'keys' ? 'page' : undefined}>
           API keys

@@ -5,6 +5,7 @@ const TABS = [
   ['overview', 'Live view', []],
   ['setup', 'Setup & embed', ['setup']],
   ['money', 'Money', ['money']],
+  ['growth', 'Growth', ['growth']],
 ] as const;
 
 export function StreamTabs({ streamId, current }: { streamId: string; current: string }) {
