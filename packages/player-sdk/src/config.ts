@@ -30,6 +30,11 @@ export interface EngineConfig {
    */
   viewerId: string | undefined;
   /**
+   * Referral code sent when a new viewer's session is created (decision 43): a share link's.
+   * @default undefined (the page URL's `?ref=` parameter, when it holds a code)
+   */
+  referralCode: string | undefined;
+  /**
    * Longest wait for a segment's root to be indexed before bytes from peers are refetched over
    * HTTP (or accepted unverified, see `acceptUnverified`).
    * @default 2000
@@ -135,6 +140,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'tr
     trackerToken: undefined,
     coordinatorUrl: undefined,
     viewerId: undefined,
+    referralCode: undefined,
     rootWaitMs: 2000,
     heartbeatMs: 60_000,
     acceptUnverified: false,

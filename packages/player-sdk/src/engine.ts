@@ -305,6 +305,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       url,
       streamId: this.config.streamId,
       viewerId: this.config.viewerId,
+      referralCode: this.config.referralCode,
       rootWaitMs: this.config.rootWaitMs,
       heartbeatMs: this.config.heartbeatMs,
       meetingTickets: (receipts) => this.tickets.forReceipts(receipts),

@@ -12,3 +12,4 @@ export * from './meeting-ticket.js';
 export * from './ecdsa-low-s.js';
 export * from './usage-limits.js';
 export * from './chat.js';
+export * from './referral-codes.js';

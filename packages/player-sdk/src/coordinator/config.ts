@@ -21,6 +21,12 @@ export interface CoordinatorConfig {
    */
   storage: ViewerIdStorage | null | undefined;
   /**
+   * The referral code a new viewer's first session is created with (a share link's, decision
+   * 43). A malformed one is not sent.
+   * @default undefined (the page URL's `?ref=` parameter, when it holds a code)
+   */
+  referralCode: string | undefined;
+  /**
    * The fetch implementation.
    * @default undefined (`globalThis.fetch`)
    */
@@ -130,6 +136,7 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<Omit<CoordinatorConfig, 'url' 
   Object.freeze({
     viewerId: undefined,
     storage: undefined,
+    referralCode: undefined,
     fetch: undefined,
     meetingTickets: undefined,
     usage: undefined,

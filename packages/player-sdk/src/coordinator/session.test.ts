@@ -51,6 +51,14 @@ describe('Session', () => {
     expect(session.info).toEqual({ sessionId: 's1', peerId: 'peer1', viewerId: 'viewer-1' });
   });
 
+  it('sends a well-formed referral code, from its option or the page URL, and no malformed one', async () => {
+    await Session.create(api, options({ referralCode: 'abcd2345' }));
+    await Session.create(api, options({ referralCode: 'no!' }));
+    const sent = server.requests.map((r) => (r.body as { referralCode?: string }).referralCode);
+    // Node has no page URL: without a valid option, nothing is sent.
+    expect(sent).toEqual(['ABCD2345', undefined]);
+  });
+
   it('signs low-S only (the coordinator refuses the high-S twin), and the signatures verify', async () => {
     const session = await Session.create(api, options());
     for (let i = 0; i < 24; i++) {

@@ -14,6 +14,7 @@ import {
   storeViewerSecret,
   type ViewerIdStorage,
 } from './viewer-id.js';
+import { pageReferralCode, validReferralCode } from './referral-code.js';
 
 /** Who we are at the coordinator, once the session exists. */
 export interface SessionInfo {
@@ -27,6 +28,8 @@ export interface SessionOptions {
   streamId: string;
   /** An explicit viewer id (an account); otherwise the stored one, else the server's. */
   viewerId: string | undefined;
+  /** The share link's code (decision 43); otherwise the page URL's `?ref=`. */
+  referralCode?: string | undefined;
   storage: ViewerIdStorage | undefined;
   /** Unix milliseconds. */
   now: () => number;
@@ -86,11 +89,14 @@ export class Session implements SessionInfo {
     const viewerId = options.viewerId ?? readViewerId(options.storage);
     const viewerSecret =
       viewerId === undefined ? undefined : readViewerSecret(options.storage, viewerId);
+    // The coordinator counts it only for a viewer it has never seen (a share link's newcomer).
+    const referralCode = validReferralCode(options.referralCode) ?? pageReferralCode();
     const body: CreateSessionRequest = {
       streamId: options.streamId,
       publicKey: toBase64Url(publicKey),
       ...(viewerId === undefined ? {} : { viewerId }),
       ...(viewerSecret === undefined ? {} : { viewerSecret }),
+      ...(referralCode === undefined ? {} : { referralCode }),
     };
     const response = parseSession(
       await api.request({ method: 'POST', path: '/api/sessions', body }),

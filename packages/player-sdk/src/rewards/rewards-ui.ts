@@ -4,6 +4,7 @@ import { formatBytes, formatKbps, formatMicros } from './format.js';
 import { createRewardsState, type PointsStatus, type RewardsView } from './rewards-state.js';
 import { addRewardsStyle } from './rewards-style.js';
 import { createAccountPanel, type AccountHost } from './account-panel.js';
+import { shareSection } from './share.js';
 import { button, el, type Child } from './dom.js';
 import { capToKbps, DEFAULT_UPLOAD_KBPS, type SupporterSettings } from './supporter-settings.js';
 
@@ -215,6 +216,7 @@ export function mountRewards(host: RewardsHost): { destroy(): void } {
         ),
       notice && el('p', { class: 'srp-section', text: notice }),
       ...account.sections(view.accountPrompt, view.balance ?? 0),
+      shareSection(host, flash),
       (view.supporterCta || editing) && supportSection(view),
     ];
   }

@@ -5,14 +5,14 @@
  * signs up.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import {
+  REFERRAL_CODE_INPUT_PATTERN,
+  REFERRAL_CODE_PATTERN,
+  REFERRAL_QUERY_PARAM,
+} from '../referral-codes.js';
 import { Closed, DateTime } from './builders.js';
 
-/** A code as the coordinator makes it: 8 of `A-Z` and `2-9` without `I` and `O`. */
-export const REFERRAL_CODE_PATTERN = '^[A-HJ-NP-Z2-9]{8}$';
-/** What a request may carry: the same, in either case (links get typed and lower-cased). */
-export const REFERRAL_CODE_INPUT_PATTERN = '^[A-HJ-NP-Za-hj-np-z2-9]{8}$';
-/** The query parameter of a share link. */
-export const REFERRAL_QUERY_PARAM = 'ref';
+export { REFERRAL_CODE_INPUT_PATTERN, REFERRAL_CODE_PATTERN, REFERRAL_QUERY_PARAM };
 
 /** A referral code in a request body; unknown codes are ignored, malformed ones refused. */
 export const ReferralCodeInput = (description: string) =>
