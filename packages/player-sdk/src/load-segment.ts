@@ -439,7 +439,23 @@ export async function loadSegment(
       );
       const verification = await context.verify(request.sequence, bytes, rootWaitMs);
       checkAbort(request.signal);
-      if (verification.status === 'ok') {
+      const late =
+        verification.status === 'unknown' &&
+        !context.acceptUnverified &&
+        rootWaitMs < config.rootWaitMs
+          ? await refetchUnlessRootArrives(context, request, bytes, uploader)
+          : undefined;
+      if (late?.status === 'ok') {
+        root = late.root;
+        verified = root !== undefined;
+      } else if (late) {
+        uploader = undefined;
+        assembly.reset();
+        assembly.add(late.bytes, 'http');
+        httpReason = 'verification-failed';
+        http = late.transfer;
+        bytes = late.bytes;
+      } else if (verification.status === 'ok') {
         root = verification.root;
         verified = root !== undefined;
       } else if (verification.status === 'unknown' && context.acceptUnverified) {
@@ -482,6 +498,61 @@ export async function loadSegment(
     firstByteAt: assembly.firstByteAt || performance.now(),
     endedAt: performance.now(),
   };
+}
+
+/** How {@link refetchUnlessRootArrives} ended: the peers' bytes verified, or HTTP's bytes. */
+type LateRoot =
+  | { status: 'ok'; root: string | undefined }
+  | { status: 'http'; bytes: Uint8Array; transfer: HttpTransfer };
+
+/**
+ * Peers' bytes whose root was not indexed within the time the deadline left: fetch the segment
+ * over HTTP, as playback needs it, and meanwhile keep waiting for the root (up to
+ * `rootWaitMs`). A fresh live segment reaches the indexer about when it reaches the first
+ * viewers, so its root often comes moments later; if the peers' bytes match it before the
+ * HTTP transfer ends, that transfer is cancelled and they are used. HTTP runs at full speed
+ * throughout: the wait never delays playback.
+ */
+async function refetchUnlessRootArrives(
+  context: LoadContext,
+  request: SegmentRequest,
+  peerBytes: Uint8Array,
+  uploader: string | undefined,
+): Promise<LateRoot> {
+  const refetch = new AbortController();
+  const onOuterAbort = () => refetch.abort();
+  request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const lateCheck = context
+    .verify(request.sequence, peerBytes, context.config.rootWaitMs)
+    .then((verification) => {
+      if (verification.status === 'mismatch' && uploader) {
+        context.reportIntegrityFailure(uploader, request.sequence);
+      }
+      return verification;
+    })
+    .catch((): Verification => ({ status: 'unknown' }));
+  const assembly = new Assembly();
+  const http = fromHttp(context, { ...request, signal: refetch.signal }, assembly).then(
+    (transfer): LateRoot => ({ status: 'http', bytes: assembly.bytes(), transfer }),
+  );
+  try {
+    const verified = lateCheck.then((verification) =>
+      // Anything but a match leaves it to HTTP.
+      verification.status === 'ok' ? verification : http,
+    );
+    const first = await Promise.race([http, verified]);
+    if (first.status === 'ok') {
+      refetch.abort();
+      http.catch(() => undefined);
+      return first;
+    }
+    void lateCheck.then((verification) => {
+      if (verification.status === 'unknown') context.reportUnverified(request.sequence);
+    });
+    return first;
+  } finally {
+    request.signal?.removeEventListener('abort', onOuterAbort);
+  }
 }
 
 /**
