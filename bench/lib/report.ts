@@ -97,7 +97,49 @@ export function trialSummary(trial: TrialResult): string {
   }
   const reasons = httpReasons(trial);
   if (reasons) lines.push(`HTTP segments by reason: ${JSON.stringify(reasons)}`);
+  const repeats = repeatedHttp(trial);
+  if (repeats) {
+    lines.push(
+      `segments over HTTP more than once: ${repeats.segments} (${repeats.copies} extra copies; ` +
+        `reasons of all their HTTP copies ${JSON.stringify(repeats.reasons)})`,
+    );
+  }
   return lines.join('\n');
+}
+
+/**
+ * Segments (rendition and sequence) that more than one viewer fetched over HTTP, from the
+ * engine's segment log (`ms:rendition#sequence:source[:reason][<uploader]`): the copies the
+ * origin served beyond the ideal one per segment, and why each was fetched.
+ */
+export function repeatedHttp(
+  trial: TrialResult,
+): { segments: number; copies: number; reasons: Record<string, number> } | undefined {
+  const fetched = new Map<string, string[]>();
+  let found = false;
+  for (const viewer of trial.viewers) {
+    const log = (viewer.diagnostics as { segments?: unknown } | null)?.segments;
+    if (!Array.isArray(log)) continue;
+    found = true;
+    for (const entry of log) {
+      const [, key, source, reason] = String(entry).split('<')[0]!.split(':');
+      if (source !== 'http' || key === undefined) continue;
+      fetched.set(key, [...(fetched.get(key) ?? []), reason ?? '?']);
+    }
+  }
+  if (!found) return undefined;
+  const repeated = [...fetched.values()].filter((reasons) => reasons.length > 1);
+  return {
+    segments: repeated.length,
+    copies: repeated.reduce((sum, reasons) => sum + reasons.length - 1, 0),
+    reasons: countReasons(repeated.flat()),
+  };
+}
+
+function countReasons(reasons: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const why of reasons) counts[why] = (counts[why] ?? 0) + 1;
+  return counts;
 }
 
 /** The engine's reasons for HTTP downloads, summed over viewers, when its page reports them. */
