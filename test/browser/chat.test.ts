@@ -1,7 +1,7 @@
 /**
  * Chat in the embedded player (issue 13, decision 40), in Chromium against the demo stack: two
  * viewers (separate browser profiles, so separate viewer ids) of the script-tag embed with
- * `data-streamrp2p-chat` chat with each other; the streamer, signed in as the studio is, deletes
+ * `data-streamrp2p-chat` chat with each other; the streamer, in the studio's moderation panel, deletes
  * one viewer's message (it leaves the other's panel) and mutes the other viewer (its next message
  * is refused, and it is told so). Screenshots at 1280 and 390 px in test-results/community/.
  */
@@ -74,32 +74,19 @@ async function say(tab: Page, text: string): Promise<void> {
 
 const line = (tab: Page, text: string) => tab.locator('.srp-chat-list li', { hasText: text });
 
-/** The streamer's studio session: its cookie and CSRF token, as the studio page holds them. */
-async function signIn(
-  demo: DemoStack,
-): Promise<(method: string, path: string, body?: unknown) => Promise<Response>> {
-  const base = demo.coordinatorUrl!;
-  const res = await fetch(`${base}/api/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: demo.account!.email, password: demo.account!.password }),
-  });
-  expect(res.status).toBe(200);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return (method, path, body) =>
-    fetch(`${base}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+/** The streamer's studio, signed in, on the stream's page (its chat moderation panel). */
+async function openStudio(browser: Browser, demo: DemoStack): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const tab = await context.newPage();
+  logPageProblems(tab, 'studio');
+  await tab.goto(demo.studioUrl!);
+  await tab.getByLabel('Email').fill(demo.account!.email);
+  await tab.getByLabel('Password').fill(demo.account!.password);
+  await tab.keyboard.press('Enter');
+  await tab.getByRole('heading', { name: 'Streams', level: 1 }).waitFor();
+  await tab.goto(`${demo.studioUrl}#/streams/${encodeURIComponent(demo.streamId)}`);
+  await tab.getByTestId('chat-moderation').waitFor();
+  return tab;
 }
 
 describe.skipIf(!browserAvailable())('chat in the embedded player (Chromium)', () => {
@@ -131,17 +118,18 @@ describe.skipIf(!browserAvailable())('chat in the embedded player (Chromium)', (
       /^Viewer [0-9a-f]{4}$/,
     );
 
-    const studio = await signIn(demo);
-    const room = `/api/streams/${demo.streamId}/chat`;
-    const fromA = await line(b, 'Hello from A').getAttribute('data-id');
-    expect((await studio('DELETE', `${room}/messages/${fromA}`)).status).toBe(204);
+    // The streamer moderates from the studio's panel (it reads the room every 3 s).
+    const studio = await openStudio(browser, demo);
+    const panel = studio.getByTestId('chat-moderation');
+    const studioLine = (text: string) => panel.locator('.chat-line', { hasText: text });
+    await studioLine('Hello from A').getByRole('button', { name: 'Delete' }).click();
     await line(b, 'Hello from A').waitFor({ state: 'detached' });
     await line(a, 'Hello from A').waitFor({ state: 'detached' });
+    await studioLine('Hello from A').waitFor({ state: 'detached' });
 
-    const fromB = await line(a, 'Hi A, B here').getAttribute('data-id');
-    const mute = await studio('POST', `${room}/mutes`, { messageId: fromB, durationSeconds: 600 });
-    expect(mute.status).toBe(200);
+    await studioLine('Hi A, B here').getByRole('button', { name: 'Mute 10 min' }).click();
     await b.locator('.srp-chat-note').getByText('The streamer muted you').waitFor();
+    await panel.getByRole('list', { name: 'Muted viewers' }).waitFor();
     await say(b, 'Am I muted?');
     await b.locator('.srp-chat-error').getByText('The streamer muted you until').waitFor();
     await say(a, 'A still talks');
@@ -149,6 +137,7 @@ describe.skipIf(!browserAvailable())('chat in the embedded player (Chromium)', (
     expect(await line(a, 'Am I muted?').count()).toBe(0);
 
     await a.screenshot({ path: `${SHOTS}/chat-1280.png` });
+    await panel.screenshot({ path: `${SHOTS}/chat-moderation.png` });
     await b.screenshot({ path: `${SHOTS}/chat-390.png` });
   });
 });

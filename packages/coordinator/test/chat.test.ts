@@ -269,9 +269,10 @@ describeWithDatabases('chat', (t) => {
     sentOk(await send(a.socket, 'back'));
     await api.post(`${room}/mutes`, { messageId: said.id, durationSeconds: 3600 }, owner);
     expect(errorOf(await send(a.socket, 'muted again'))).toMatchObject({ code: 'MUTED' });
+    // Lifted by sender key, as the panel's mute list does it.
     const lifted = await api.post(
       `${room}/mutes`,
-      { messageId: said.id, durationSeconds: 0 },
+      { senderKey: said.sender.senderKey, durationSeconds: 0 },
       owner,
     );
     expect(lifted.body.until).toBeNull();
@@ -279,6 +280,9 @@ describeWithDatabases('chat', (t) => {
     expect(
       (await api.post(`${room}/mutes`, { messageId: said.id, durationSeconds: -1 }, owner)).status,
     ).toBe(400);
+    const both = { messageId: said.id, senderKey: said.sender.senderKey, durationSeconds: 60 };
+    expect((await api.post(`${room}/mutes`, both, owner)).status).toBe(400);
+    expect((await api.post(`${room}/mutes`, { durationSeconds: 60 }, owner)).status).toBe(400);
 
     // Slow mode: one message per viewer every 30 s.
     const settings = next(b.socket, 'settings');

@@ -93,29 +93,28 @@ export function chatRoutes(ctx: AppContext): Router {
 
   router.post('/api/streams/:streamId/chat/mutes', async (req, res) => {
     const { streamId } = streamPath.parse(req.params);
-    const { messageId, durationSeconds } = muteBody.parse(req.body);
+    const { messageId, senderKey, durationSeconds } = muteBody.parse(req.body);
+    if ((messageId === undefined) === (senderKey === undefined)) {
+      throw new ApiError('VALIDATION_ERROR', 'body must have either messageId or senderKey');
+    }
     await ownStream(ctx, req, streamId);
-    const sender = await messageSender(ctx.db, streamId, messageId);
-    if (sender?.viewer_id == null) {
+    const sender = await messageSender(
+      ctx.db,
+      streamId,
+      messageId === undefined ? { senderKey: senderKey! } : { messageId },
+    );
+    if (sender === undefined) {
       throw new ApiError(
         'NOT_FOUND',
-        `no viewer's chat message ${messageId} in stream ${streamId}`,
+        `no viewer's chat message ${messageId ?? `from ${senderKey}`} in stream ${streamId}`,
       );
     }
     const now = new Date(ctx.clock());
     const until = new Date(now.getTime() + durationSeconds * 1000);
-    const name = sender.sender_name ?? '';
-    const key = sender.sender_key ?? '';
-    await setMute(ctx.db, {
-      streamId,
-      viewerId: sender.viewer_id,
-      senderKey: key,
-      senderName: name,
-      until,
-      now,
-    });
+    const { viewerId, senderKey: key, senderName: name } = sender;
+    await setMute(ctx.db, { streamId, viewerId, senderKey: key, senderName: name, until, now });
     const lifted = durationSeconds === 0;
-    ctx.chat.muted(streamId, sender.viewer_id, lifted ? null : until);
+    ctx.chat.muted(streamId, viewerId, lifted ? null : until);
     const body: ChatMuteResponse = {
       streamId,
       senderKey: key,

@@ -129,15 +129,42 @@ export async function deleteMessage(
   return result.numUpdatedRows > 0n;
 }
 
-/** The sender of a viewer's message in the stream, for a mute. */
-export function messageSender(db: Kysely<DB>, streamId: string, messageId: string) {
-  return db
+/**
+ * The sender of a viewer's message in the stream, for a mute: by the message's id, or by its
+ * sender key (its latest message, else its mute).
+ */
+export async function messageSender(
+  db: Kysely<DB>,
+  streamId: string,
+  by: { messageId: string } | { senderKey: string },
+): Promise<{ viewerId: string; senderKey: string; senderName: string } | undefined> {
+  let query = db
     .selectFrom('chat_messages')
     .select(['viewer_id', 'sender_key', 'sender_name'])
-    .where('id', '=', messageId)
     .where('stream_id', '=', streamId)
-    .where('kind', '=', 'message')
+    .where('kind', '=', 'message');
+  query =
+    'messageId' in by
+      ? query.where('id', '=', by.messageId)
+      : query.where('sender_key', '=', by.senderKey).orderBy('seq', 'desc').limit(1);
+  const row = await query.executeTakeFirst();
+  if (row?.viewer_id != null) {
+    return {
+      viewerId: row.viewer_id,
+      senderKey: row.sender_key ?? '',
+      senderName: row.sender_name ?? '',
+    };
+  }
+  if ('messageId' in by) return undefined;
+  const mute = await db
+    .selectFrom('chat_mutes')
+    .select(['viewer_id', 'sender_key', 'sender_name'])
+    .where('stream_id', '=', streamId)
+    .where('sender_key', '=', by.senderKey)
     .executeTakeFirst();
+  return mute === undefined
+    ? undefined
+    : { viewerId: mute.viewer_id, senderKey: mute.sender_key, senderName: mute.sender_name };
 }
 
 /** Mutes (or, with `until` at or before now, unmutes) the viewer in the stream. */

@@ -10,9 +10,14 @@ import { Closed, DateTime, Id } from './builders.js';
 /** `/api/streams/:streamId/chat/messages/:messageId`. */
 export const ChatMessagePath = Type.Object({ streamId: Id(), messageId: Id() });
 
-/** `POST /api/streams/:streamId/chat/mutes`. */
+/** A sender key: 16 hex characters. */
+export const SenderKey = (description: string) =>
+  Type.String({ pattern: '^[0-9a-f]{16}$', description });
+
+/** `POST /api/streams/:streamId/chat/mutes`: exactly one of `messageId` and `senderKey`. */
 export const ChatMuteRequest = Closed({
-  messageId: Id('A message of the viewer to mute (the panel mutes from a message)'),
+  messageId: Type.Optional(Id('A message of the viewer to mute (the panel mutes from a message)')),
+  senderKey: Type.Optional(SenderKey("The viewer's sender key, as messages and mutes carry it")),
   durationSeconds: Type.Integer({
     minimum: 0,
     maximum: CHAT_MAX_MUTE_SECONDS,

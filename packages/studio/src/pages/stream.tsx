@@ -5,6 +5,7 @@ import { api } from '../api/client.js';
 import { EmbedPanel } from '../components/embed-panel.js';
 import { FormError } from '../components/form-error.js';
 import { IndexingProgress } from '../components/indexing-progress.js';
+import { ChatModeration } from '../components/chat-moderation.js';
 import { LiveView } from '../components/live-view.js';
 import { StreamTabs } from '../components/stream-tabs.js';
 import { TopSupporters } from '../components/top-supporters.js';
@@ -33,6 +34,7 @@ export function StreamPage({ streamId }: { streamId: string }) {
           <LiveView streamId={streamId} />
           <TrafficChart streamId={streamId} />
           <TopSupporters streamId={streamId} />
+          <ChatModeration streamId={streamId} />
         </>
       )}
     </>
