@@ -1,6 +1,7 @@
 /**
  * The rewards in the player, in Chromium against the demo stack: a viewer's points appear after
- * a watch-time heartbeat, an award shows "+N", opening the balance offers "become a supporter"
+ * a watch-time heartbeat, an award shows "+N", "Share" copies the page link with the viewer's
+ * referral code, opening the balance offers "become a supporter"
  * with the stream's real supporter count, and accepting it turns uploading on without reload (a
  * second viewer then receives segments from this one). With `rewards: false`, none of it shows.
  * Screenshots at 1280 and 390 px in test-results/player/.
@@ -77,14 +78,17 @@ const points = (page: Page) =>
     () => (window as unknown as { __points: { awarded: number; balance: number }[] }).__points,
   );
 
-/** The page's share button would do this: a `share_stream` award (50 points). */
-const share = (page: Page) =>
+/**
+ * A follow of the stream's streamer, as a site's follow button would send it (25 points, once).
+ * Shares pay only when a link brings a new viewer (decision 43), so they are no award to ask.
+ */
+const follow = (page: Page) =>
   page.evaluate(() =>
     (
       window as unknown as {
         __player: { engine: { coordinator: { award(a: string): Promise<unknown> } } };
       }
-    ).__player.engine.coordinator.award('share_stream'),
+    ).__player.engine.coordinator.award('follow_streamer'),
   );
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -141,7 +145,7 @@ describe.skipIf(!browserAvailable())('rewards in the player (Chromium)', () => {
     await demo?.close();
   });
 
-  it('points after a heartbeat, "+50", the supporter offer, and uploading on without reload', async () => {
+  it('points after a heartbeat, "+25", the share link, the supporter offer, and uploading on without reload', async () => {
     const page = await openRewardsPage(browser, demo, 'rw1', true);
     const badge = page.locator('.srp-badge');
     // The first heartbeat (2 s of playing) answers the balance: the badge shows it.
@@ -150,10 +154,10 @@ describe.skipIf(!browserAvailable())('rewards in the player (Chromium)', () => {
     expect((await points(page)).length).toBeGreaterThan(0);
     expect((await stats(page)).consumeOnly).toBe(true);
 
-    await share(page);
-    await waitFor(async () => (await badge.textContent()) === '★ 50 pts', 5000, 'the new balance');
+    await follow(page);
+    await waitFor(async () => (await badge.textContent()) === '★ 25 pts', 5000, 'the new balance');
     const toast = page.locator('.srp-toast.srp-show');
-    expect(await toast.textContent()).toBe('+50');
+    expect(await toast.textContent()).toBe('+25');
     // Screenshot it shown, not fading in.
     await waitFor(
       async () => (await toast.evaluate((e) => getComputedStyle(e).opacity)) === '1',
@@ -175,6 +179,27 @@ describe.skipIf(!browserAvailable())('rewards in the player (Chromium)', () => {
     await page.getByText(proof).waitFor({ timeout: 5000 });
     expect(await axeViolations(page)).toEqual([]);
     await shoot(page, 'supporter-offer');
+
+    // "Share" copies the page's link with this viewer's referral code (no share sheet here).
+    await page.evaluate(() => {
+      const copied: string[] = ((window as unknown as { __copied: string[] }).__copied = []);
+      Object.defineProperty(navigator, 'share', { value: undefined, configurable: true });
+      Object.defineProperty(navigator, 'clipboard', {
+        value: { writeText: (text: string) => (copied.push(text), Promise.resolve()) },
+        configurable: true,
+      });
+    });
+    await page.getByRole('button', { name: 'Share' }).click();
+    await page
+      .locator('.srp-toast.srp-show', { hasText: 'Link copied' })
+      .waitFor({ timeout: 5000 });
+    const [link] = await page.evaluate(
+      () => (window as unknown as { __copied: string[] }).__copied,
+    );
+    const code = new URL(link!).searchParams.get('ref');
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{8}$/);
+    expect(new URL(link!).pathname).toBe(new URL(page.url()).pathname);
+    await shoot(page, 'share-link');
 
     await offer.click();
     const cap = page.getByLabel('Upload cap');
@@ -206,9 +231,9 @@ describe.skipIf(!browserAvailable())('rewards in the player (Chromium)', () => {
   it('with rewards: false, points still flow but nothing shows', async () => {
     const page = await openRewardsPage(browser, demo, 'rw3', false);
     await waitFor(async () => (await points(page)).length > 0, 20_000, 'a heartbeat');
-    await share(page);
+    await follow(page);
     await waitFor(
-      async () => (await points(page)).some((p) => p.awarded === 50),
+      async () => (await points(page)).some((p) => p.awarded === 25),
       5000,
       'the award',
     );
