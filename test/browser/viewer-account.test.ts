@@ -5,12 +5,30 @@
  * with a verified session. Screenshots in test-results/community/.
  */
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
 import { browserAvailable, launchBrowser, logPageProblems, waitFor } from '../support/browser.js';
 
 const SHOTS = 'test-results/community';
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Serious or critical axe-core violations inside the rewards. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    const { axe } = window as unknown as {
+      axe: {
+        run(context: unknown): Promise<{ violations: { id: string; impact: string }[] }>;
+      };
+    };
+    const result = await axe.run({ include: [['.srp-rewards']] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}`);
+  });
+}
 
 /** A page like the demo's SDK page, consume-only, with 2 s heartbeats. */
 const html = (src: string) => `<!doctype html>
@@ -92,6 +110,7 @@ describe.skipIf(!browserAvailable())('viewer account in the player (Chromium)', 
     await first.getByLabel('Password').fill('correct horse battery');
     await first.getByLabel('Display name').fill('Ada');
     await first.screenshot({ path: `${SHOTS}/account-form.png` });
+    expect(await axeViolations(first)).toEqual([]);
     await first.getByRole('button', { name: 'Create account' }).click();
     await first.getByText('Signed in as Ada.').waitFor({ timeout: 5000 });
     await first.screenshot({ path: `${SHOTS}/account-claimed.png` });
