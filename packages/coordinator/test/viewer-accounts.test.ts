@@ -9,6 +9,8 @@ import { expect, it } from 'vitest';
 import type { Api } from './api.js';
 import { describeWithDatabases } from './databases.js';
 import { DAY, insertReceipts, insertReceivers, insertSupporter } from './economics-setup.js';
+import { MAX_LIVE_DEVICES } from '../src/viewer-accounts/viewer-devices.js';
+import { hashSecret } from '../src/util/crypto.js';
 import { createSession, type TestSession } from './fixtures.js';
 import { award, networkIp, pointsSetup } from './points-setup.js';
 
@@ -193,6 +195,52 @@ describeWithDatabases('viewer accounts', (t) => {
     expect((await onDevice(viewer.viewerSecret!)).viewerVerified).toBe(false);
     expect((await account(c)).status).toBe(200);
     expect((await signOut(viewer)).status).toBe(403);
+  });
+
+  it('keeps at most MAX_LIVE_DEVICES devices signed in, signing out the one used longest ago', async () => {
+    const { api, viewer, stream, coordinator, clock } = await pointsSetup(t);
+    const email = newEmail();
+    expect((await claim(api, viewer, { email })).status).toBe(201);
+    // Devices signed in before, each used a minute later than the one before.
+    await coordinator.db
+      .insertInto('viewer_devices')
+      .values(
+        Array.from({ length: MAX_LIVE_DEVICES }, (_, i) => ({
+          id: `device-${i}`,
+          viewer_id: viewer.viewerId,
+          secret_hash: hashSecret(`${viewer.viewerId}-secret-${i}`),
+          name: `device ${i}`,
+          created_at: new Date(clock.now() - 3_600_000),
+          last_used_at: new Date(clock.now() - (MAX_LIVE_DEVICES - i) * 60_000),
+        })),
+      )
+      .execute();
+    const signedIn = await api.post(
+      '/api/viewer-accounts/sign-in',
+      { email, password: PASSWORD },
+      { ip: networkIp() },
+    );
+    expect(signedIn.status).toBe(200);
+    const live = await coordinator.db
+      .selectFrom('viewer_devices')
+      .select('id')
+      .where('viewer_id', '=', viewer.viewerId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    expect(live).toHaveLength(MAX_LIVE_DEVICES);
+    expect(live.map((d) => d.id)).not.toContain('device-0');
+    expect(live.map((d) => d.id)).toContain(signedIn.body.deviceId);
+    const proves = async (secret: string) =>
+      (
+        await createSession(api, stream.streamId, {
+          viewerId: viewer.viewerId,
+          viewerSecret: secret,
+          ip: networkIp(),
+        })
+      ).viewerVerified;
+    expect(await proves(`${viewer.viewerId}-secret-0`)).toBe(false);
+    expect(await proves(`${viewer.viewerId}-secret-1`)).toBe(true);
+    expect(await proves(signedIn.body.viewerSecret)).toBe(true);
   });
 
   it('answers an unknown email and a wrong password alike, and limits failed sign-ins', async () => {

@@ -8,7 +8,16 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { hashSecret, randomSecret, uuid } from '../util/crypto.js';
 
-/** Makes a device of `viewerId`; returns its id and its secret (answered once). */
+/**
+ * Devices signed in at once per viewer: a sign-in beyond it signs out the devices used longest
+ * ago, so a leaked password cannot pile up secrets without end.
+ */
+export const MAX_LIVE_DEVICES = 20;
+
+/**
+ * Makes a device of `viewerId` and signs out those beyond {@link MAX_LIVE_DEVICES}; returns its
+ * id and its secret (answered once).
+ */
 export async function createDevice(
   db: Kysely<DB>,
   viewerId: string,
@@ -17,17 +26,30 @@ export async function createDevice(
 ): Promise<{ deviceId: string; secret: string }> {
   const deviceId = uuid();
   const secret = randomSecret();
-  await db
-    .insertInto('viewer_devices')
-    .values({
-      id: deviceId,
-      viewer_id: viewerId,
-      secret_hash: hashSecret(secret),
-      name,
-      created_at: now,
-      last_used_at: now,
-    })
-    .execute();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('viewer_devices')
+      .values({
+        id: deviceId,
+        viewer_id: viewerId,
+        secret_hash: hashSecret(secret),
+        name,
+        created_at: now,
+        last_used_at: now,
+      })
+      .execute();
+    const stale = await trx
+      .selectFrom('viewer_devices')
+      .select('id')
+      .where('viewer_id', '=', viewerId)
+      .where('revoked_at', 'is', null)
+      .where('id', '<>', deviceId)
+      .orderBy('last_used_at', 'desc')
+      .orderBy('created_at', 'desc')
+      .offset(MAX_LIVE_DEVICES - 1)
+      .execute();
+    for (const device of stale) await signOutDevice(trx, viewerId, device.id, now);
+  });
   return { deviceId, secret };
 }
 
