@@ -196,8 +196,8 @@ describeWithDatabases('chat', (t) => {
 
   it('refuses empty, too long and control-character messages, and limits per viewer and address', async () => {
     const { url, api, viewer, stream } = await pointsSetup(t, {
-      chatMessagesPerMinutePerViewer: 3,
-      chatMessagesPerMinutePerAddress: 4,
+      chatPerMinutePerViewer: 3,
+      chatPerMinutePerAddress: 4,
     });
     const a = await join(url, viewer);
     for (const text of ['   ', 'x'.repeat(CHAT_MAX_LENGTH + 1), 'bell\u0007', 'two\nlines', 42]) {
@@ -305,8 +305,8 @@ describeWithDatabases('chat', (t) => {
     const { url, api, viewer, stream, clock } = await pointsSetup(t, {
       pointsChatDailyCap: 2,
       pointsAddressCapFactor: 2,
-      chatMessagesPerMinutePerAddress: 1000,
-      chatMessagesPerMinutePerViewer: 1000,
+      chatPerMinutePerAddress: 1000,
+      chatPerMinutePerViewer: 1000,
     });
     const a = await join(url, viewer);
     // Spam within the cooldown: 5 points once.

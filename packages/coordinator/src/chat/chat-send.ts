@@ -98,7 +98,7 @@ export async function storeMessage(
     const limit =
       hit(
         ctx.config,
-        'chatMessagesPerMinutePerViewer',
+        'chatPerMinutePerViewer',
         count('viewer_recent'),
         MINUTE_MS,
         now,
@@ -108,7 +108,7 @@ export async function storeMessage(
         ? undefined
         : hit(
             ctx.config,
-            'chatMessagesPerMinutePerAddress',
+            'chatPerMinutePerAddress',
             count('address_recent'),
             MINUTE_MS,
             now,

@@ -182,9 +182,9 @@ export interface CoordinatorConfig {
   /** Messages a viewer gets on joining a chat room. @default 50 */
   chatHistoryMessages: number;
   /** Chat messages one viewer may send per minute (all streams). @default 20 */
-  chatMessagesPerMinutePerViewer: number;
+  chatPerMinutePerViewer: number;
   /** Chat messages one address (IPv4 /32, IPv6 /64) may send per minute. @default 60 */
-  chatMessagesPerMinutePerAddress: number;
+  chatPerMinutePerAddress: number;
   /** The SDK script the embed snippet loads. */
   publicSdkUrl: string;
   /** The tracker URL the embed snippet points at. @default 'http://127.0.0.1:8090' */
@@ -335,8 +335,8 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   redisUrl: undefined,
   chatHistoryHours: 72,
   chatHistoryMessages: 50,
-  chatMessagesPerMinutePerViewer: 20,
-  chatMessagesPerMinutePerAddress: 60,
+  chatPerMinutePerViewer: 20,
+  chatPerMinutePerAddress: 60,
   publicSdkUrl: 'https://cdn.jsdelivr.net/npm/@streamrp2p/player-sdk/dist/streamrp2p.iife.js',
   trackerPublicUrl: 'http://127.0.0.1:8090',
   publicUrl: undefined,
@@ -465,8 +465,8 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   ),
   chatHistoryHours: int(1, 24 * 365),
   chatHistoryMessages: int(0, 500),
-  chatMessagesPerMinutePerViewer: int(1),
-  chatMessagesPerMinutePerAddress: int(1),
+  chatPerMinutePerViewer: int(1),
+  chatPerMinutePerAddress: int(1),
   publicSdkUrl: string,
   trackerPublicUrl: httpUrl,
   publicUrl: optional(httpUrl),

@@ -569,7 +569,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
   '/api/streams/{streamId}/chat/mutes': {
     post: {
       summary:
-        'Mute the sender of a chat message for durationSeconds (0 lifts it); its messages are refused (owner only)',
+        'Mute a chat sender, by one of its messages or its sender key, for durationSeconds (0 lifts it); its messages are refused (owner only)',
       auth: 'apiKey',
       params: S.StreamPath,
       body: 'ChatMuteRequest',
