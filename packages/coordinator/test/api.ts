@@ -93,6 +93,8 @@ export async function startCoordinator(
     // The collusion job holds on its timer only where a test asks for it; others call
     // `detectCollusion()`, so a slow run never freezes another suite's credit mid-test.
     collusionIntervalMs: 0,
+    // The community job likewise: a test that wants it calls `runCommunity()`.
+    communityIntervalMs: 0,
     ...options,
   });
   running.push(coordinator);

@@ -104,6 +104,25 @@ describeWithDatabases('community social proof and goals', (t) => {
     ]);
   });
 
+  it('runs on its own every communityIntervalMs', async () => {
+    const { coordinator, api } = await startCoordinator(t, { communityIntervalMs: 50 });
+    const db = coordinator.db;
+    const now = new Date();
+    const streamer = await createStreamer(api);
+    const { streamId } = await createStream(api, streamer.apiKey);
+    const receivers = await insertReceivers(db, streamId, now);
+    const s = await insertSupporter(db, streamId, {
+      firstSessionAt: new Date(now.getTime() - DAY),
+      passed: 0,
+    });
+    const announced = new Promise<CommunityEvent>((resolve) =>
+      coordinator.community.subscribe(resolve),
+    );
+    await credit(db, streamId, s, receivers, 1000, now);
+    await coordinator.flushCredits();
+    expect(await announced).toMatchObject({ kind: 'supporter_joined', streamId });
+  });
+
   it('announces each whole GB of a stream’s payable bytes exactly once, also from two coordinators at once', async () => {
     const clock = manualClock(Date.UTC(2026, 10, 20, 12));
     const { coordinator, api } = await startCoordinator(t, { clock: clock.now, ...MANUAL });
