@@ -6,11 +6,15 @@
  */
 // Types only: values of the protocol would split it into a chunk the core loads too.
 import type { ChatErrorBody, ChatMessage } from '@streamrp2p/protocol';
+import { chatErrorText, clock } from './chat-errors.js';
 import { addChatStyle } from './chat-style.js';
 import type { ChatSocket, StartChatOptions } from './start-chat.js';
 
 /** Below this player width the panel opens under the player instead of over its right side. */
 const SIDE_MIN_WIDTH = 560;
+/** First and longest wait before joining again after a refusal. */
+const RETRY_MIN_MS = 5000;
+const RETRY_MAX_MS = 60_000;
 /** Messages kept in the list; older ones leave it. */
 const MAX_SHOWN = 200;
 /** The protocol's `CHAT_MAX_LENGTH`, until the welcome says. */
@@ -25,31 +29,6 @@ function h<K extends keyof HTMLElementTagNameMap>(
   node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-const clock = (iso: string) =>
-  new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-
-/** A refusal as a sentence for the viewer. */
-export function chatErrorText(error: ChatErrorBody): string {
-  const wait =
-    error.retryAfterMs === undefined ? '' : ` Wait ${Math.ceil(error.retryAfterMs / 1000)} s.`;
-  switch (error.code) {
-    case 'MUTED':
-      return error.until === undefined
-        ? 'The streamer muted you.'
-        : `The streamer muted you until ${clock(error.until)}.`;
-    case 'SLOW_MODE':
-      return `Slow mode is on.${wait}`;
-    case 'RATE_LIMITED':
-      return `You are sending too many messages.${wait}`;
-    case 'INVALID_MESSAGE':
-      return `Not sent: ${error.message}.`;
-    case 'SESSION_EXPIRED':
-      return 'Your session ended; reconnecting…';
-    default:
-      return `The chat is unavailable: ${error.message}`;
-  }
 }
 
 export function mountChat(
@@ -177,9 +156,26 @@ export function mountChat(
     mutedUntil = until ?? undefined;
     renderNote();
   });
+  // socket.io retries a lost connection by itself, but not one the coordinator refused or
+  // closed (an expired session): retry those here, later and later, with the session the link
+  // holds then (it renews an expired one on its next call).
+  let retryMs = RETRY_MIN_MS;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const retryLater = () => {
+    clearTimeout(retry);
+    retry = setTimeout(() => socket.connect(), retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  };
+  socket.on('connect', () => {
+    retryMs = RETRY_MIN_MS;
+  });
   socket.on('connect_error', (err) => {
     const data = (err as { data?: ChatErrorBody }).data;
     showError(data ?? { code: 'UNAVAILABLE', message: err.message });
+    if (!socket.active) retryLater();
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect') retryLater();
   });
 
   form.addEventListener('submit', (event) => {
@@ -218,6 +214,7 @@ export function mountChat(
 
   return {
     destroy() {
+      clearTimeout(retry);
       socket.disconnect();
       toggle.remove();
       panel.remove();
