@@ -10,6 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -22,6 +23,7 @@ import { launchBrowser } from '../../test/support/browser.js';
 import { integer, parseFlags, UsageError } from '../lib/flags.js';
 import { markdownTable, textTable, type Table } from '../lib/table.js';
 
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const OUT_DIR = fileURLToPath(new URL('../results/studio/', import.meta.url));
 const SHOTS = 'test-results/growth';
 const HELP = `npx tsx --conditions=@streamrp2p/source bench/studio/growth.ts [--viewers N]
@@ -279,6 +281,17 @@ async function main(): Promise<void> {
             await page.getByTestId('funnel').waitFor();
             await page.getByTestId('leaderboard').waitFor();
             await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+            await page.addScriptTag({ path: AXE_PATH });
+            // A string, not a function: tsx's helpers (__name) do not exist in the page.
+            const violations = (await page.evaluate(`axe.run().then((r) => r.violations
+              .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+              .map((v) => v.impact + ' ' + v.id + ': ' + v.help))`)) as string[];
+            const overflow = (await page.evaluate(
+              'document.documentElement.scrollWidth - innerWidth',
+            )) as number;
+            console.log(
+              `${name} at ${width} px: ${violations.length === 0 ? 'no serious or critical axe violation' : violations.join('; ')}${overflow > 0 ? `, scrolls sideways by ${overflow} px` : ''}`,
+            );
           }
         }
         console.log(`\nScreenshots in ${SHOTS}/`);
