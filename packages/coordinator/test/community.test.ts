@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import type { CommunityEvent } from '../src/community/community-events.js';
 import { runCommunity } from '../src/community/community-job.js';
 import { manualClock, startCoordinator, type Api } from './api.js';
@@ -121,6 +121,19 @@ describeWithDatabases('community social proof and goals', (t) => {
     await credit(db, streamId, s, receivers, 1000, now);
     await coordinator.flushCredits();
     expect(await announced).toMatchObject({ kind: 'supporter_joined', streamId });
+    // Counted once the run that emitted it returns.
+    await vi.waitFor(
+      async () => {
+        const text = await (await fetch(`${api.url}/metrics`)).text();
+        expect(text).toMatch(
+          /streamrp2p_coordinator_community_events_total\{kind="supporter_joined"\} 1$/m,
+        );
+        expect(text).toMatch(
+          /streamrp2p_coordinator_community_run_seconds_count\{result="ran"\} [1-9]/,
+        );
+      },
+      { timeout: 5000, interval: 50 },
+    );
   });
 
   it('announces each whole GB of a stream’s payable bytes exactly once, also from two coordinators at once', async () => {

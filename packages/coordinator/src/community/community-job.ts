@@ -105,8 +105,17 @@ export class CommunityJob {
   }
 
   async #run(): Promise<CommunityRunResult> {
-    const { db, config, bus, clock } = this.options;
-    const result = await runCommunity(db, config, bus, nowDate(clock));
+    const { db, config, bus, clock, metrics } = this.options;
+    const endTimer = metrics.communityRunSeconds.startTimer();
+    let result: CommunityRunResult;
+    try {
+      result = await runCommunity(db, config, bus, nowDate(clock));
+      endTimer({ result: 'ran' });
+    } catch (error) {
+      endTimer({ result: 'failed' });
+      throw error;
+    }
+    for (const event of result.events) metrics.communityEvents.inc({ kind: event.kind });
     if (result.events.length > 0) {
       log(
         '%d supporters, %d milestones, %d goals reached',

@@ -90,6 +90,7 @@ export function squadRoutes(ctx: AppContext): Router {
       throw new ApiError('STREAM_NOT_FOUND', `streamer ${streamerId} has no stream ${streamId}`);
     }
     const result = await joinSquad(ctx.db, ctx.community, stream, viewerId, nowDate(ctx.clock));
+    if (result.announced) ctx.metrics.communityEvents.inc({ kind: 'squad_joined' });
     res.status(result.joined ? 201 : 200).json(membershipOf(streamerId, viewerId, result.joinedAt));
   });
 
