@@ -121,6 +121,19 @@ export class CoordinatorMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly communityEvents = new Counter({
+    name: 'streamrp2p_coordinator_community_events_total',
+    help: 'Community events this process produced and emitted, by kind (each is produced once)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly communityRunSeconds = new Histogram({
+    name: 'streamrp2p_coordinator_community_run_seconds',
+    help: 'Community-job runs (social proof, goal recounts) by result (ran, failed)',
+    labelNames: ['result'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
