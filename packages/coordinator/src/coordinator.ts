@@ -16,6 +16,7 @@ import {
 } from './config/config.js';
 import { ChatHub } from './chat/chat-hub.js';
 import { CommunityEvents } from './community/community-events.js';
+import { CommunityJob, type CommunityRunResult } from './community/community-job.js';
 import type { AppContext } from './context.js';
 import { openDatabase, type Database } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -66,6 +67,7 @@ export class Coordinator {
   #rollup: CreditRollup | undefined;
   #collusion: CollusionJob | undefined;
   #metricsJob: MetricsJob | undefined;
+  #communityJob: CommunityJob | undefined;
   #payouts: PayoutService | undefined;
   #server: Server | undefined;
   #address: CoordinatorAddress | undefined;
@@ -127,6 +129,15 @@ export class Coordinator {
     return this.#metricsJob.run();
   }
 
+  /**
+   * Runs the community job now (after a run in flight): social proof from the credit rolled up
+   * so far, goal progress; returns what this process emitted (after `start()`).
+   */
+  runCommunity(): Promise<CommunityRunResult> {
+    if (this.#communityJob === undefined) throw new Error('coordinator not started');
+    return this.#communityJob.run();
+  }
+
   /** Opens and migrates the database, starts the credit roll-up and the indexer, listens. */
   async start(): Promise<CoordinatorAddress> {
     if (this.#address !== undefined) return this.#address;
@@ -167,6 +178,14 @@ export class Coordinator {
       clock: config.clock,
     });
     this.#metricsJob.start();
+    this.#communityJob = new CommunityJob({
+      db: this.#database.db,
+      config,
+      bus: this.community,
+      metrics: this.metrics,
+      clock: config.clock,
+    });
+    this.#communityJob.start();
     this.#payouts = new PayoutService({
       db: this.#database.db,
       provider: createPayoutProvider(config),
@@ -229,6 +248,7 @@ export class Coordinator {
       await this.#rollup?.close();
       await this.#collusion?.close();
       await this.#metricsJob?.close();
+      await this.#communityJob?.close();
       if (this.config.database === undefined) await this.#database?.destroy();
       log('closed');
     })();

@@ -276,6 +276,11 @@ export interface CoordinatorConfig {
   metricsMinuteRetentionDays: number;
   /** Time between metric roll-ups; 0 = only on demand. @default 600000 */
   metricsRollupIntervalMs: number;
+  /**
+   * Time between runs of the community job (social proof from rolled-up credit, goal progress);
+   * 0 = only on demand. @default 10000
+   */
+  communityIntervalMs: number;
   /** Clock for every stored time; tests inject one. @default Date.now */
   clock: Clock;
 }
@@ -372,6 +377,7 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   minPayoutMicros: 1_000_000,
   metricsMinuteRetentionDays: 31,
   metricsRollupIntervalMs: 600_000,
+  communityIntervalMs: 10_000,
   clock: Date.now,
 });
 
@@ -517,6 +523,7 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   minPayoutMicros: int(0),
   metricsMinuteRetentionDays: int(1, 3650),
   metricsRollupIntervalMs: int(0, 86_400_000),
+  communityIntervalMs: int(0, 86_400_000),
   clock: (v) => (typeof v === 'function' ? undefined : 'a function returning milliseconds'),
 };
 

@@ -83,6 +83,7 @@ export const ENV_VARIABLES = Object.freeze([
   'MIN_PAYOUT_MICROS',
   'METRICS_MINUTE_RETENTION_DAYS',
   'METRICS_ROLLUP_INTERVAL_MS',
+  'COMMUNITY_INTERVAL_MS',
 ] as const);
 
 function integer(env: Env, name: string, problems: string[]): number | undefined {
@@ -234,6 +235,7 @@ export function optionsFromEnv(
     minPayoutMicros: integer(env, 'MIN_PAYOUT_MICROS', problems),
     metricsMinuteRetentionDays: integer(env, 'METRICS_MINUTE_RETENTION_DAYS', problems),
     metricsRollupIntervalMs: integer(env, 'METRICS_ROLLUP_INTERVAL_MS', problems),
+    communityIntervalMs: integer(env, 'COMMUNITY_INTERVAL_MS', problems),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, options };
 }
