@@ -4,8 +4,9 @@
  *
  * Auth: `watch_time` needs the bearer secret of a live session of that viewer in that stream.
  * Other actions need either such a session or the API key of the stream's owner (a site's
- * backend attesting a chat message, follow or share); either way they are earned from the
- * viewer's live session in the stream, and pay nothing without one.
+ * backend attesting a chat message or follow); either way they are earned from the viewer's
+ * live session in the stream, and pay nothing without one. `share_stream` asked for here pays
+ * nothing: a share pays when its link brings a new viewer (`referrals/`, decision 43).
  */
 import type { PointsAction, PointsBalanceResponse } from '@streamrp2p/protocol';
 import { MAX_HEARTBEAT_SECONDS, PointsRequest, ViewerPath } from '@streamrp2p/protocol/api-schemas';

@@ -1,4 +1,5 @@
 /** Sign in and sign up with email and password (the coordinator sets the session cookie). */
+import { REFERRAL_CODE_INPUT_PATTERN, REFERRAL_QUERY_PARAM } from '@streamrp2p/protocol';
 import type { SignedInResponse } from '@streamrp2p/protocol/api-schemas';
 import { useState } from 'preact/hooks';
 import { api } from '../api/client.js';
@@ -8,6 +9,12 @@ import { href } from '../router.js';
 interface Props {
   mode: 'sign-in' | 'sign-up';
   onSignedIn(answer: SignedInResponse): void;
+}
+
+/** The referral code of a sign-up link (`?ref=CODE`, decision 43), if it holds one. */
+function linkReferralCode(): string | undefined {
+  const code = new URLSearchParams(location.search).get(REFERRAL_QUERY_PARAM) ?? '';
+  return new RegExp(REFERRAL_CODE_INPUT_PATTERN).test(code) ? code : undefined;
 }
 
 export function AuthPage({ mode, onSignedIn }: Props) {
@@ -22,6 +29,7 @@ export function AuthPage({ mode, onSignedIn }: Props) {
       email: String(form.get('email') ?? '').trim(),
       password: String(form.get('password') ?? ''),
       ...(signUp ? { name: String(form.get('name') ?? '').trim() } : {}),
+      ...(signUp && linkReferralCode() !== undefined ? { referralCode: linkReferralCode() } : {}),
     };
     setBusy(true);
     setError(undefined);
