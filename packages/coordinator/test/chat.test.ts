@@ -210,6 +210,12 @@ describeWithDatabases('chat', (t) => {
     const limited = errorOf(await send(a.socket, 'four'));
     expect(limited).toMatchObject({ code: 'RATE_LIMITED' });
     expect(limited.retryAfterMs).toBeGreaterThan(0);
+    const metrics = (await api.get('/metrics')).body as string;
+    expect(metrics).toMatch(
+      /streamrp2p_coordinator_chat_refusals_total\{code="RATE_LIMITED"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/streamrp2p_coordinator_chat_messages_total\{kind="message"\} [1-9]/);
+    expect(metrics).toMatch(/streamrp2p_coordinator_chat_sockets [1-9]/);
 
     // A second viewer of the same address shares the address's limit (4 a minute).
     const sibling = await createSession(api, stream.streamId, { ip: viewer.ip });

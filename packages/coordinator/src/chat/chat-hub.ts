@@ -122,7 +122,11 @@ export class ChatHub implements ChatBroadcast {
     io.use((socket, next) => {
       this.#authenticate(socket).then(
         () => next(),
-        (error: unknown) => next(connectError(error)),
+        (error: unknown) => {
+          const refused = connectError(error);
+          ctx.metrics.chatRefusals.inc({ code: refused.data.code });
+          next(refused);
+        },
       );
     });
     io.on('connection', (socket) => this.#track(this.#welcome(socket)));
@@ -222,17 +226,29 @@ export class ChatHub implements ChatBroadcast {
   async #welcome(socket: ChatSocket): Promise<void> {
     const ctx = this.#context();
     const { streamId, viewerId, identity } = socket.data;
+    ctx.metrics.chatSockets.inc();
+    socket.once('disconnect', () => ctx.metrics.chatSockets.dec());
     await socket.join([streamRoom(streamId), viewerRoom(streamId, viewerId)]);
     socket.on('send', (payload, ack) => {
       if (typeof ack !== 'function') return;
       this.#track(
-        this.#send(socket, payload).then(ack, (error: unknown) => {
-          log('send failed: %O', error);
-          ack({
-            ok: false,
-            error: { code: ChatErrorCode.Unavailable, message: 'the message could not be stored' },
-          });
-        }),
+        this.#send(socket, payload).then(
+          (answer) => {
+            if (!answer.ok) ctx.metrics.chatRefusals.inc({ code: answer.error.code });
+            ack(answer);
+          },
+          (error: unknown) => {
+            log('send failed: %O', error);
+            ctx.metrics.chatRefusals.inc({ code: ChatErrorCode.Unavailable });
+            ack({
+              ok: false,
+              error: {
+                code: ChatErrorCode.Unavailable,
+                message: 'the message could not be stored',
+              },
+            });
+          },
+        ),
       );
     });
     try {
@@ -307,6 +323,7 @@ export class ChatHub implements ChatBroadcast {
     }
     const message = toWire(outcome.row) as ChatUserMessage;
     this.#io?.to(streamRoom(data.streamId)).emit('message', message);
+    ctx.metrics.chatMessages.inc({ kind: 'message' });
     return { ok: true, message, points: await this.#points(data, now) };
   }
 
@@ -345,6 +362,7 @@ export class ChatHub implements ChatBroadcast {
         at: new Date(ctx.clock()),
       });
       this.#io?.to(streamRoom(event.streamId)).emit('message', toWire(row));
+      ctx.metrics.chatMessages.inc({ kind: 'system' });
     } catch (error) {
       log('community event %s not posted: %O', event.id, error);
     }

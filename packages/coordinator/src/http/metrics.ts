@@ -121,6 +121,23 @@ export class CoordinatorMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly chatMessages = new Counter({
+    name: 'streamrp2p_coordinator_chat_messages_total',
+    help: 'Chat messages this process stored and sent to a room, by kind (message, system)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly chatRefusals = new Counter({
+    name: 'streamrp2p_coordinator_chat_refusals_total',
+    help: 'Chat messages and connections refused, by code (MUTED, SLOW_MODE, RATE_LIMITED, ...)',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly chatSockets = new Gauge({
+    name: 'streamrp2p_coordinator_chat_sockets',
+    help: 'Chat sockets connected to this process',
+    registers: [this.registry],
+  });
   readonly communityEvents = new Counter({
     name: 'streamrp2p_coordinator_community_events_total',
     help: 'Community events this process produced and emitted, by kind (each is produced once)',
