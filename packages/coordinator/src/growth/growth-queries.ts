@@ -71,8 +71,8 @@ export async function stageFacts(db: Kysely<DB>, range: GrowthRange): Promise<St
       coalesce((select sum(p.points) from viewer_points p
         where p.viewer_id = v.viewer_id and p.stream_id = any(${ids}::text[])
           and p.created_at < ${range.to}), 0) >= ${ACCOUNT_PROMPT_POINTS} as engaged,
-      exists (select 1 from served where served.viewer_id = v.viewer_id) as served
-    from v`.execute(db);
+      served.viewer_id is not null as served
+    from v left join served on served.viewer_id = v.viewer_id`.execute(db);
   const facts: StageFacts = { ...none, served: [] };
   for (const r of rows) {
     facts.viewers += 1;
