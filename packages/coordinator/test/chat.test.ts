@@ -223,12 +223,26 @@ describeWithDatabases('chat', (t) => {
     sentOk(await send(s.socket, 'one more'));
     expect(errorOf(await send(s.socket, 'and another'))).toMatchObject({ code: 'RATE_LIMITED' });
 
-    // Concurrent sends of one viewer cannot pass its limit together.
-    const fresh = await join(url, await createSession(api, stream.streamId, { ip: networkIp() }));
-    const acks = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => send(fresh.socket, `burst ${i}`)),
+    // One socket sends one message at a time: a burst is refused without database work.
+    const fresh = await createSession(api, stream.streamId, { ip: networkIp() });
+    const first = await join(url, fresh);
+    const burst = await Promise.all([send(first.socket, 'one'), send(first.socket, 'two')]);
+    expect(burst[0]!.ok).toBe(true);
+    expect(errorOf(burst[1]!).message).toMatch(/one message at a time/);
+    // Sockets of one viewer on several sessions, sending at once, cannot pass its limit together.
+    const more = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        createSession(api, stream.streamId, { viewerId: fresh.viewerId, ip: networkIp() }),
+      ),
     );
-    expect(acks.filter((ack) => ack.ok)).toHaveLength(3);
+    const sockets = await Promise.all(more.map((session) => join(url, session)));
+    const acks = await Promise.all(sockets.map((s, i) => send(s.socket, `burst ${i}`)));
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(2);
+    // A session holds at most 4 chat sockets.
+    await Promise.all([1, 2, 3].map(() => join(url, fresh)));
+    expect(await refused(url, viewerAuth(stream.streamId, fresh))).toMatchObject({
+      code: 'RATE_LIMITED',
+    });
   });
 
   it("lets the stream's owner delete messages, mute a viewer and set slow mode", async () => {

@@ -55,6 +55,8 @@ const log = createDebug('streamrp2p:coordinator:chat');
 const PRUNE_INTERVAL_MS = 15 * 60_000;
 /** Largest socket.io packet accepted (a message is at most 500 characters). */
 const MAX_PACKET_BYTES = 16 * 1024;
+/** Chat sockets one session may hold on one process (a few tabs of one viewer). */
+const MAX_SOCKETS_PER_SESSION = 4;
 /** Community event ids remembered to drop repeats. */
 const SEEN_EVENTS = 1000;
 
@@ -74,6 +76,8 @@ interface ChatSocketData {
   sessionId: string;
   addressKey: string;
   identity: ChatIdentity;
+  /** A send of this socket is being stored: the next waits for its answer. */
+  sending: boolean;
 }
 
 type ChatServer = Server<ChatClientEvents, ChatServerEvents, Record<string, never>, ChatSocketData>;
@@ -100,6 +104,8 @@ export class ChatHub implements ChatBroadcast {
   #prune: PeriodicJob<{ messages: number; mutes: number }> | undefined;
   #unsubscribe: (() => void) | undefined;
   readonly #seen = new Set<string>();
+  /** Connected sockets by session id, for {@link MAX_SOCKETS_PER_SESSION}. */
+  readonly #sessionSockets = new Map<string, number>();
   readonly #pending = new Set<Promise<unknown>>();
 
   /** Attaches to `server` (before it has clients), connects Redis when configured. */
@@ -205,6 +211,12 @@ export class ChatHub implements ChatBroadcast {
         'the session has ended or expired; create a new one',
       );
     }
+    if ((this.#sessionSockets.get(session.id) ?? 0) >= MAX_SOCKETS_PER_SESSION) {
+      throw new ChatConnectError(
+        ChatErrorCode.RateLimited,
+        `a session holds at most ${MAX_SOCKETS_PER_SESSION} chat connections`,
+      );
+    }
     const stream = await findLiveStream(ctx, streamId);
     await touchSession(ctx, session.id);
     socket.data = {
@@ -220,24 +232,48 @@ export class ChatHub implements ChatBroadcast {
         ctx.clock(),
         ctx.config.supporterWindowSeconds,
       ),
+      sending: false,
     };
   }
 
   async #welcome(socket: ChatSocket): Promise<void> {
     const ctx = this.#context();
     const { streamId, viewerId, identity } = socket.data;
+    const { sessionId } = socket.data;
+    this.#sessionSockets.set(sessionId, (this.#sessionSockets.get(sessionId) ?? 0) + 1);
     ctx.metrics.chatSockets.inc();
-    socket.once('disconnect', () => ctx.metrics.chatSockets.dec());
+    socket.once('disconnect', () => {
+      ctx.metrics.chatSockets.dec();
+      const left = (this.#sessionSockets.get(sessionId) ?? 1) - 1;
+      if (left > 0) this.#sessionSockets.set(sessionId, left);
+      else this.#sessionSockets.delete(sessionId);
+    });
     await socket.join([streamRoom(streamId), viewerRoom(streamId, viewerId)]);
     socket.on('send', (payload, ack) => {
       if (typeof ack !== 'function') return;
+      // One send of a socket at a time: a flood waits for nothing and costs no database work.
+      if (socket.data.sending) {
+        ctx.metrics.chatRefusals.inc({ code: ChatErrorCode.RateLimited });
+        ack({
+          ok: false,
+          error: {
+            code: ChatErrorCode.RateLimited,
+            message: 'one message at a time: wait for the answer to the previous one',
+            retryAfterMs: 1000,
+          },
+        });
+        return;
+      }
+      socket.data.sending = true;
       this.#track(
         this.#send(socket, payload).then(
           (answer) => {
+            socket.data.sending = false;
             if (!answer.ok) ctx.metrics.chatRefusals.inc({ code: answer.error.code });
             ack(answer);
           },
           (error: unknown) => {
+            socket.data.sending = false;
             log('send failed: %O', error);
             ctx.metrics.chatRefusals.inc({ code: ChatErrorCode.Unavailable });
             ack({
