@@ -12,6 +12,7 @@ import { accountsMigration } from './migrations/013-accounts.js';
 import { viewerSecretsMigration } from './migrations/014-viewer-secrets.js';
 import { viewerAccountsMigration } from './migrations/015-viewer-accounts.js';
 import { chatMigration } from './migrations/017-chat.js';
+import { leaderboardIndexesMigration } from './migrations/019-leaderboard-indexes.js';
 import { referralsMigration } from './migrations/020-referrals.js';
 import type { DB } from './schema.js';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '014_viewer_secrets': viewerSecretsMigration,
   '015_viewer_accounts': viewerAccountsMigration,
   '017_chat': chatMigration,
+  '019_leaderboard_indexes': leaderboardIndexesMigration,
   '020_referrals': referralsMigration,
 });
 

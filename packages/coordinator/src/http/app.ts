@@ -21,6 +21,8 @@ import { streamRoutes } from '../streams/stream-routes.js';
 import { studioRoutes } from '../studio/studio-routes.js';
 import { studioStatic } from '../studio/studio-static.js';
 import { trustRoutes } from '../trust/trust-routes.js';
+import { growthRoutes } from '../growth/growth-routes.js';
+import { leaderboardRoutes } from '../leaderboards/leaderboard-routes.js';
 import { cors, errorHandler, notFound, requestMetrics } from './middleware.js';
 import { requestLogger } from './request-log.js';
 import { systemRoutes } from './system-routes.js';
@@ -64,6 +66,8 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
     referralRoutes,
     studioRoutes,
     chatRoutes,
+    leaderboardRoutes,
+    growthRoutes,
   ]) {
     app.use(routes(ctx));
   }

@@ -13,6 +13,7 @@ type Auth =
   | 'sessionSecret'
   | 'sessionOrApiKey'
   | 'optionalApiKey'
+  | 'optionalSessionSecret'
   | 'adminKey'
   | 'apiKeyOrAdminKey'
   | 'cookie'
@@ -133,6 +134,7 @@ const SECURITY: Record<Auth, unknown[] | undefined> = {
   sessionSecret: [{ sessionSecret: [] }],
   sessionOrApiKey: [{ sessionSecret: [] }, { apiKey: [] }],
   optionalApiKey: [{}, { apiKey: [] }, { sessionCookie: [] }],
+  optionalSessionSecret: [{}, { sessionSecret: [] }],
   adminKey: [{ adminKey: [] }],
   apiKeyOrAdminKey: [{ apiKey: [] }, { adminKey: [] }],
   cookie: [{ sessionCookie: [] }],
