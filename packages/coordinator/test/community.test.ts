@@ -321,5 +321,36 @@ describeWithDatabases('community social proof and goals', (t) => {
     expectNoIdentities(feed.body.events, [s1, s2, held]);
     expectNoIdentities(seen.flat(), [s1, s2, held]);
     expect((await api.get('/api/streams/no-such-stream/community')).status).toBe(404);
+
+    // Credit counted into a goal's settled part, then frozen by a hold: taken off; released: back.
+    clock.advance(MINUTE);
+    const e = await create({ title: 'Long haul', targetMicros: 1_000_000_000 });
+    const late = await insertSupporter(db, one.streamId, { firstSessionAt, passed: 0 });
+    clock.advance(MINUTE);
+    await credit(db, one.streamId, late, receivers, 1 * GB, now());
+    clock.advance(5 * MINUTE);
+    const progressOfE = async () => {
+      await coordinator.runCommunity();
+      const all = (await goalsOf(api, streamer.streamerId, streamer.apiKey)).body.goals;
+      return all.find((g: { goalId: string }) => g.goalId === e.body.goalId).progressBytes;
+    };
+    expect(await progressOfE()).toBe(1 * GB);
+    const [settled] = await db
+      .selectFrom('community_goals')
+      .select(['counted_bytes', 'counted_through'])
+      .where('id', '=', e.body.goalId)
+      .execute();
+    expect(settled).toEqual({
+      counted_bytes: 1 * GB,
+      counted_through: new Date(clock.now() - MINUTE),
+    });
+    const holdId = await insertHold(db, one.streamId, [late], 'held', now());
+    expect(await progressOfE()).toBe(0);
+    await db
+      .updateTable('trust_holds')
+      .set({ status: 'released' })
+      .where('id', '=', holdId)
+      .execute();
+    expect(await progressOfE()).toBe(1 * GB);
   });
 });

@@ -113,6 +113,7 @@ export function goalRoutes(ctx: AppContext): Router {
           title: body.title.trim(),
           target_micros: body.targetMicros,
           starts_at: now,
+          counted_through: now,
           deadline,
           ended_at: null,
           reached_at: null,

@@ -1,10 +1,11 @@
 /**
  * Community goals (decision 41): a streamer's collective savings target for one stream or all of
  * its streams. Progress is the CDN cost the viewers saved since the goal started: payable
- * verified P2P bytes (receipts credited in [starts_at, min(deadline, now)), frozen credit
- * excluded) x the configured CDN cost, as the studio's analytics price savings
- * (`costSavedMicros`). The community job recounts open goals each run and marks a goal reached
- * once; reads return the stored figures, so the player's polls cost no receipt scans.
+ * verified P2P bytes (receipts credited in [starts_at, deadline), frozen credit excluded) x the
+ * configured CDN cost, as the studio's analytics price savings (`costSavedMicros`). The
+ * community job counts open goals each run, reading only the receipts since the goal's settled
+ * part (`countGoal`), and marks a goal reached once; reads return the stored figures, so the
+ * player's polls cost no receipt scans.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CommunityGoalResponse } from '@streamrp2p/protocol/api-schemas';
@@ -72,25 +73,77 @@ async function countableGoals(db: Kysely<DB>): Promise<GoalRow[]> {
 }
 
 /**
- * Payable verified P2P bytes counted for `goal`: receipts credited in [starts_at, deadline), or
- * since starts_at when it has no deadline.
+ * Receipts credited this long ago have all committed: a receipt's `credited_at` is its batch's
+ * time, and the batch commits within seconds (the period close waits the same minute).
  */
-export async function goalBytes(db: Kysely<DB>, goal: GoalRow): Promise<number> {
-  const scope =
-    goal.stream_id === null
-      ? sql`st.streamer_id = ${goal.streamer_id}`
-      : sql`st.id = ${goal.stream_id}`;
+export const LATE_COMMIT_MS = 60_000;
+
+/** Receipts in a goal's streams (`st` is the stream, `r` the receipt). */
+function goalScope(goal: GoalRow) {
+  return goal.stream_id === null
+    ? sql`st.streamer_id = ${goal.streamer_id}`
+    : sql`st.id = ${goal.stream_id}`;
+}
+
+const NOT_FROZEN = sql`not exists (
+  select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
+  where hs.session_id = r.uploader_session_id and h.status <> 'released'
+)`;
+
+/** A goal's count at `now`: what it settles and its payable bytes. */
+export interface GoalCount {
+  /** All receipt bytes in [starts_at, countedThrough), frozen or not. */
+  countedBytes: number;
+  countedThrough: Date;
+  /** Payable verified P2P bytes in [starts_at, deadline or now). */
+  bytes: number;
+}
+
+/**
+ * Counts `goal` at `now` from its settled part: the receipts that committed since
+ * `counted_through` up to a minute ago are added to `counted_bytes` (frozen or not), the rest up
+ * to the deadline is read each run, and the bytes of sessions a hold freezes now are taken off,
+ * read through the holds' sessions (a hold can come after its receipts were counted).
+ */
+export async function countGoal(db: Kysely<DB>, goal: GoalRow, now: Date): Promise<GoalCount> {
+  const end = goal.deadline !== null && goal.deadline < now ? goal.deadline : now;
+  const settleTo = new Date(
+    Math.max(
+      goal.counted_through.getTime(),
+      Math.min(end.getTime(), now.getTime() - LATE_COMMIT_MS),
+    ),
+  );
+  const scope = goalScope(goal);
   const until = goal.deadline === null ? sql`` : sql`and r.credited_at < ${goal.deadline}`;
-  const { rows } = await sql<{ bytes: number }>`
-    select coalesce(sum(r.byte_length), 0)::bigint as bytes
-    from streams st
-    join receipts r on r.stream_id = st.id and r.credited_at >= ${goal.starts_at} ${until}
-    where ${scope}
-      and not exists (
-        select 1 from trust_hold_sessions hs join trust_holds h on h.id = hs.hold_id
-        where hs.session_id = r.uploader_session_id and h.status <> 'released'
-      )`.execute(db);
-  return Number(rows[0]?.bytes ?? 0);
+  const { rows } = await sql<{ settled: number; tail: number; frozen: number }>`
+    select
+      coalesce((
+        select sum(r.byte_length) from streams st
+        join receipts r on r.stream_id = st.id
+          and r.credited_at >= ${goal.counted_through} and r.credited_at < ${settleTo}
+        where ${scope}
+      ), 0)::bigint as settled,
+      coalesce((
+        select sum(r.byte_length) from streams st
+        join receipts r on r.stream_id = st.id and r.credited_at >= ${settleTo} ${until}
+        where ${scope} and ${NOT_FROZEN}
+      ), 0)::bigint as tail,
+      coalesce((
+        select sum(r.byte_length)
+        from trust_holds h
+        join trust_hold_sessions hs on hs.hold_id = h.id
+        join receipts r on r.uploader_session_id = hs.session_id
+          and r.credited_at >= ${goal.starts_at} and r.credited_at < ${settleTo}
+        join streams st on st.id = r.stream_id
+        where h.status <> 'released' and ${scope}
+      ), 0)::bigint as frozen`.execute(db);
+  const row = rows[0] ?? { settled: 0, tail: 0, frozen: 0 };
+  const countedBytes = Number(goal.counted_bytes) + Number(row.settled);
+  return {
+    countedBytes,
+    countedThrough: settleTo,
+    bytes: Math.max(0, countedBytes - Number(row.frozen) + Number(row.tail)),
+  };
 }
 
 /** What one recount of the goals did. */
@@ -112,14 +165,23 @@ export async function recountGoals(
   const goals = await countableGoals(db);
   const reached: CommunityEvent[] = [];
   for (const goal of goals) {
-    const bytes = await goalBytes(db, goal);
-    const micros = costSavedMicros(bytes, config.cdnCostMicrosPerGb);
+    const count = await countGoal(db, goal, now);
+    const micros = costSavedMicros(count.bytes, config.cdnCostMicrosPerGb);
     const done = micros >= Number(goal.target_micros);
     const events = await db.transaction().execute(async (trx) => {
+      // Only over the settled part this count started from: of two processes counting at once,
+      // the later writes nothing rather than a settled sum from a base that moved.
       const updated = await trx
         .updateTable('community_goals')
-        .set({ progress_bytes: bytes, progress_micros: micros, computed_at: now })
+        .set({
+          progress_bytes: count.bytes,
+          progress_micros: micros,
+          counted_bytes: count.countedBytes,
+          counted_through: count.countedThrough,
+          computed_at: now,
+        })
         .where('id', '=', goal.id)
+        .where('counted_through', '=', goal.counted_through)
         .where('reached_at', 'is', null)
         .where('ended_at', 'is', null)
         .returningAll()

@@ -6,7 +6,8 @@
  *
  * Only streams and viewers with a session seen within {@link LOOKBACK_MS} are looked at, so a
  * run reads the live audience, not the history: credit reaches the counters within a roll-up
- * interval of a session being seen.
+ * interval of a session being seen. Sessions are read stream by stream through
+ * `sessions_stream_seen_idx` (stream, last seen), as the metrics job reads its live audience.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
@@ -40,10 +41,13 @@ export async function newSupporters(db: Kysely<DB>, now: Date): Promise<NewCommu
     display_name: string | null;
   }>`
     select s.stream_id, st.streamer_id, s.viewer_id, va.display_name
-    from sessions s
-    join streams st on st.id = s.stream_id and st.deleted_at is null
+    from streams st
+    cross join lateral (
+      select x.id, x.stream_id, x.viewer_id from sessions x
+      where x.stream_id = st.id and x.last_seen_at >= ${since} and x.credited_bytes > 0
+    ) s
     left join viewer_accounts va on va.viewer_id = s.viewer_id
-    where s.last_seen_at >= ${since} and s.credited_bytes > 0 and ${NOT_FROZEN}
+    where st.deleted_at is null and ${NOT_FROZEN}
       and not exists (
         select 1 from community_events e
         where e.key = 'supporter:' || s.stream_id || ':' || s.viewer_id
@@ -70,8 +74,11 @@ export async function newMilestones(db: Kysely<DB>, now: Date): Promise<NewCommu
     announced: number;
   }>`
     with active as (
-      select distinct stream_id from sessions
-      where last_seen_at >= ${since} and credited_bytes > 0
+      select st.id as stream_id from streams st
+      where st.deleted_at is null and exists (
+        select 1 from sessions x
+        where x.stream_id = st.id and x.last_seen_at >= ${since} and x.credited_bytes > 0
+      )
     )
     select a.stream_id, st.streamer_id,
       coalesce((
@@ -82,7 +89,7 @@ export async function newMilestones(db: Kysely<DB>, now: Date): Promise<NewCommu
         where e.stream_id = a.stream_id and e.kind = 'data_milestone'
       ), 0)::bigint as announced
     from active a
-    join streams st on st.id = a.stream_id and st.deleted_at is null
+    join streams st on st.id = a.stream_id
     order by a.stream_id`.execute(db);
   const events: NewCommunityEvent[] = [];
   for (const row of rows) {

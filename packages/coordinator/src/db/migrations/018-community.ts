@@ -8,6 +8,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   it. Kept for the player's feed and the squads' notifications; `text` carries no viewer id.
  * - `community_goals`: a streamer's savings target for one stream or (`stream_id` null) all of
  *   its streams, with its progress as the job last computed it; `reached_at` is set once.
+ *   `counted_bytes` is every receipt's bytes in [starts_at, counted_through), frozen or not:
+ *   the part of the count that no longer changes, so a run reads only the receipts since.
  * - `squad_members`: who is in which streamer's squad now (leaving deletes the row).
  */
 export const communityMigration: Migration = {
@@ -48,6 +50,8 @@ export const communityMigration: Migration = {
       .addColumn('progress_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
       .addColumn('progress_micros', 'bigint', (c) => c.notNull().defaultTo(0))
       .addColumn('computed_at', 'timestamptz')
+      .addColumn('counted_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('counted_through', 'timestamptz', (c) => c.notNull())
       .addColumn('created_at', 'timestamptz', (c) => c.notNull())
       .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
       .execute();
