@@ -332,6 +332,7 @@ async function main(): Promise<void> {
     scenarios.push({ name: '1 process, Redis adapter', processes: 1, redis: true });
     scenarios.push({ name: '2 processes on Redis', processes: 2, redis: true });
   }
+  const loadAtStart = os.loadavg()[0]!;
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     console.log(
@@ -349,6 +350,8 @@ async function main(): Promise<void> {
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model.trim(),
     node: process.version,
+    /** 1-minute load average at the start and the end: the machine is shared. */
+    loadAverage: [loadAtStart, os.loadavg()[0]!].map((l) => Math.round(l * 10) / 10),
   };
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(
@@ -360,7 +363,7 @@ async function main(): Promise<void> {
     [
       '# Chat delivery benchmark',
       '',
-      `Measured ${new Date().toISOString()} on ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, with \`npm run bench:chat -- ${process.argv.slice(2).join(' ')}\`.`,
+      `Measured ${new Date().toISOString()} on ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, load average ${machine.loadAverage.join(' to ')}, with \`npm run bench:chat${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
       `${params.clients} socket.io clients, each a live session of the stream, in one room; ${params.rate} messages a second over all of them for ${params.seconds} s; PostgreSQL; latency from the send to each client's receipt (the sender's own copy included), in the load generator's one process and clock. Each message is stored, checked against mutes, slow mode and the per-viewer and per-address limits, and awarded points.`,
       '',
       markdownTable(summary),
