@@ -28,8 +28,9 @@ export const KEEP_RESOURCE_TIMINGS = 'performance.setResourceTimingBufferSize(50
 /**
  * Expression: where a page's startup went, ms from navigation start: the document, each script
  * (fetched, from the resource timings; evaluated before the next script starts), the probe's
- * creation (the page's player code ran), the first segment and init-segment requests and the
- * first frame. Splits "slow to start" into page load, script, player and first-fragment time.
+ * creation (the page's player code ran), the first three media requests (init segment or
+ * segment: path, start, first byte, end, initiator) and the first frame. Splits "slow to start" into page
+ * load, script, player and first-fragment time.
  */
 export const PAGE_TIMING = `(() => {
   const ms = (value) => Math.round(value);
@@ -40,7 +41,15 @@ export const PAGE_TIMING = `(() => {
     .filter((r) => r.initiatorType === 'script')
     .map((r) => [path(r.name), ms(r.startTime), ms(r.responseEnd), r.encodedBodySize]);
   const media = resources.filter((r) => /\\.(ts|m4s|mp4)$/.test(path(r.name)));
-  const first = media[0];
+  const firstMedia = media
+    .slice(0, 3)
+    .map((r) => [
+      path(r.name),
+      ms(r.startTime),
+      ms(r.responseStart),
+      ms(r.responseEnd),
+      r.initiatorType,
+    ]);
   const p = window.__playback;
   return {
     responseEnd: nav ? ms(nav.responseEnd) : null,
@@ -49,7 +58,8 @@ export const PAGE_TIMING = `(() => {
     load: nav ? ms(nav.loadEventEnd) : null,
     scripts,
     probeCreated: p ? ms(p.createdAt) : null,
-    firstMediaRequest: first ? [path(first.name), ms(first.startTime), ms(first.responseEnd)] : null,
+    firstMediaRequest: firstMedia[0] ?? null,
+    firstMedia,
     playing: p && p.startupMs !== null ? ms(p.createdAt + p.startupMs) : null,
     marks: performance.getEntriesByType('mark').map((m) => [m.name, ms(m.startTime)]),
   };
