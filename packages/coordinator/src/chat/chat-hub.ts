@@ -13,33 +13,17 @@ import {
   CHAT_MAX_LENGTH,
   CHAT_PATH,
   ChatErrorCode,
-  parseChatHandshake,
-  parseChatSend,
-  type ChatAck,
   type ChatClientEvents,
-  type ChatErrorBody,
-  type ChatSendResult,
   type ChatServerEvents,
-  type ChatUserMessage,
 } from '@streamrp2p/protocol';
 import { Server, type Socket } from 'socket.io';
 import type { CommunityEvent } from '../community/community-events.js';
 import type { AppContext } from '../context.js';
-import { ApiError } from '../errors.js';
-import { awardPoints } from '../points/award-points.js';
-import { isLive, touchSession } from '../sessions/session-auth.js';
-import { findLiveStream } from '../streams/stream-store.js';
-import { hashSecret } from '../util/crypto.js';
 import { PeriodicJob } from '../util/periodic-job.js';
-import {
-  chatIdentity,
-  chatSalt,
-  isSupporter,
-  SUPPORTER_RECHECK_MS,
-  type ChatIdentity,
-} from './chat-identity.js';
+import { authenticateChat, connectError, type ChatSocketData } from './chat-handshake.js';
+import { chatSalt } from './chat-identity.js';
+import { sendMessage } from './chat-message.js';
 import { ChatRedis } from './chat-redis.js';
-import { storeMessage } from './chat-send.js';
 import {
   insertSystemMessage,
   mutedUntil,
@@ -55,8 +39,6 @@ const log = createDebug('streamrp2p:coordinator:chat');
 const PRUNE_INTERVAL_MS = 15 * 60_000;
 /** Largest socket.io packet accepted (a message is at most 500 characters). */
 const MAX_PACKET_BYTES = 16 * 1024;
-/** Chat sockets one session may hold on one process (a few tabs of one viewer). */
-const MAX_SOCKETS_PER_SESSION = 4;
 /** Community event ids remembered to drop repeats. */
 const SEEN_EVENTS = 1000;
 
@@ -68,32 +50,11 @@ export interface ChatBroadcast {
   muted(streamId: string, viewerId: string, until: Date | null): void;
 }
 
-/** What a socket carries after its handshake. */
-interface ChatSocketData {
-  viewerId: string;
-  streamId: string;
-  streamerId: string;
-  sessionId: string;
-  addressKey: string;
-  identity: ChatIdentity;
-  /** A send of this socket is being stored: the next waits for its answer. */
-  sending: boolean;
-}
-
 type ChatServer = Server<ChatClientEvents, ChatServerEvents, Record<string, never>, ChatSocketData>;
 type ChatSocket = Socket<ChatClientEvents, ChatServerEvents, Record<string, never>, ChatSocketData>;
 
 const streamRoom = (streamId: string) => `stream:${streamId}`;
 const viewerRoom = (streamId: string, viewerId: string) => `viewer:${streamId}:${viewerId}`;
-
-/** A refused handshake: socket.io hands `data` to the client's `connect_error`. */
-class ChatConnectError extends Error {
-  readonly data: ChatErrorBody;
-  constructor(code: ChatErrorCode, message: string) {
-    super(message);
-    this.data = { code, message };
-  }
-}
 
 /** The chat of one coordinator process; `start()` attaches it, `close()` undoes everything. */
 export class ChatHub implements ChatBroadcast {
@@ -104,7 +65,7 @@ export class ChatHub implements ChatBroadcast {
   #prune: PeriodicJob<{ messages: number; mutes: number }> | undefined;
   #unsubscribe: (() => void) | undefined;
   readonly #seen = new Set<string>();
-  /** Connected sockets by session id, for {@link MAX_SOCKETS_PER_SESSION}. */
+  /** Connected sockets by session id (a session holds a few, `chat-handshake.ts`). */
   readonly #sessionSockets = new Map<string, number>();
   readonly #pending = new Set<Promise<unknown>>();
 
@@ -126,8 +87,16 @@ export class ChatHub implements ChatBroadcast {
       io.adapter(await this.#redis.connect());
     }
     io.use((socket, next) => {
-      this.#authenticate(socket).then(
-        () => next(),
+      authenticateChat(
+        ctx,
+        this.#salt,
+        socket.handshake.auth,
+        (id) => this.#sessionSockets.get(id) ?? 0,
+      ).then(
+        (data) => {
+          socket.data = data;
+          next();
+        },
         (error: unknown) => {
           const refused = connectError(error);
           ctx.metrics.chatRefusals.inc({ code: refused.data.code });
@@ -189,53 +158,6 @@ export class ChatHub implements ChatBroadcast {
     return this.#ctx;
   }
 
-  async #authenticate(socket: ChatSocket): Promise<void> {
-    const ctx = this.#context();
-    const auth = parseChatHandshake(socket.handshake.auth);
-    if (!auth.ok) throw new ChatConnectError(ChatErrorCode.BadRequest, auth.message);
-    const { streamId, sessionSecret } = auth.value;
-    const session = await ctx.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('secret_hash', '=', hashSecret(sessionSecret))
-      .executeTakeFirst();
-    if (session === undefined || session.stream_id !== streamId) {
-      throw new ChatConnectError(
-        ChatErrorCode.Unauthorized,
-        `the session secret is no session of stream ${streamId}`,
-      );
-    }
-    if (!isLive(ctx, session)) {
-      throw new ChatConnectError(
-        ChatErrorCode.SessionExpired,
-        'the session has ended or expired; create a new one',
-      );
-    }
-    if ((this.#sessionSockets.get(session.id) ?? 0) >= MAX_SOCKETS_PER_SESSION) {
-      throw new ChatConnectError(
-        ChatErrorCode.RateLimited,
-        `a session holds at most ${MAX_SOCKETS_PER_SESSION} chat connections`,
-      );
-    }
-    const stream = await findLiveStream(ctx, streamId);
-    await touchSession(ctx, session.id);
-    socket.data = {
-      viewerId: session.viewer_id,
-      streamId,
-      streamerId: stream.streamer_id,
-      sessionId: session.id,
-      addressKey: session.address_key,
-      identity: await chatIdentity(
-        ctx.db,
-        this.#salt,
-        session.viewer_id,
-        ctx.clock(),
-        ctx.config.supporterWindowSeconds,
-      ),
-      sending: false,
-    };
-  }
-
   async #welcome(socket: ChatSocket): Promise<void> {
     const ctx = this.#context();
     const { streamId, viewerId, identity } = socket.data;
@@ -266,9 +188,14 @@ export class ChatHub implements ChatBroadcast {
       }
       socket.data.sending = true;
       this.#track(
-        this.#send(socket, payload).then(
+        sendMessage(ctx, socket.data, payload, (message) =>
+          this.#io?.to(streamRoom(streamId)).emit('message', message),
+        ).then(
           (answer) => {
             socket.data.sending = false;
+            // An expired session's socket is closed: the client joins again with a new one.
+            if (!answer.ok && answer.error.code === ChatErrorCode.SessionExpired)
+              setImmediate(() => socket.disconnect(true));
             if (!answer.ok) ctx.metrics.chatRefusals.inc({ code: answer.error.code });
             ack(answer);
           },
@@ -313,75 +240,6 @@ export class ChatHub implements ChatBroadcast {
     }
   }
 
-  async #send(socket: ChatSocket, payload: unknown): Promise<ChatAck<ChatSendResult>> {
-    const ctx = this.#context();
-    const parsed = parseChatSend(payload);
-    if (!parsed.ok) {
-      return { ok: false, error: { code: ChatErrorCode.InvalidMessage, message: parsed.message } };
-    }
-    const data = socket.data;
-    const now = new Date(ctx.clock());
-    // Sending is an authenticated call of the session: it must still be live, and is seen now.
-    const touched = await ctx.db
-      .updateTable('sessions')
-      .set({ last_seen_at: now })
-      .where('id', '=', data.sessionId)
-      .where('ended_at', 'is', null)
-      .where('last_seen_at', '>=', new Date(now.getTime() - ctx.config.sessionTtlSeconds * 1000))
-      .executeTakeFirst();
-    if (touched.numUpdatedRows === 0n) {
-      setImmediate(() => socket.disconnect(true));
-      return {
-        ok: false,
-        error: {
-          code: ChatErrorCode.SessionExpired,
-          message: 'the session has ended or expired; create a new one and reconnect',
-        },
-      };
-    }
-    if (now.getTime() - data.identity.checkedAt > SUPPORTER_RECHECK_MS) {
-      data.identity = {
-        ...data.identity,
-        supporter: await isSupporter(
-          ctx.db,
-          data.viewerId,
-          now.getTime(),
-          ctx.config.supporterWindowSeconds,
-        ),
-        checkedAt: now.getTime(),
-      };
-    }
-    const outcome = await storeMessage(ctx, data, parsed.value.text, now);
-    if (!outcome.ok) {
-      if (outcome.limit !== undefined)
-        ctx.metrics.limitRefusals.inc({ limit: outcome.limit.limit });
-      return { ok: false, error: outcome.error };
-    }
-    const message = toWire(outcome.row) as ChatUserMessage;
-    this.#io?.to(streamRoom(data.streamId)).emit('message', message);
-    ctx.metrics.chatMessages.inc({ kind: 'message' });
-    return { ok: true, message, points: await this.#points(data, now) };
-  }
-
-  /** The message's points (5, or 0 within the cooldown or past a cap); never fails the send. */
-  async #points(data: ChatSocketData, now: Date): Promise<number> {
-    try {
-      const result = await awardPoints(this.#context(), {
-        viewerId: data.viewerId,
-        streamId: data.streamId,
-        streamerId: data.streamerId,
-        action: 'chat_message',
-        durationSeconds: undefined,
-        sessionId: data.sessionId,
-        eventAt: now,
-      });
-      return result.awarded;
-    } catch (error) {
-      log('chat points failed: %O', error);
-      return 0;
-    }
-  }
-
   /** A community event of this process: stored as a system message and sent to its room. */
   async #system(event: CommunityEvent): Promise<void> {
     if (this.#seen.has(event.id)) return;
@@ -413,13 +271,4 @@ export class ChatHub implements ChatBroadcast {
       new Date(now),
     );
   }
-}
-
-/** The `connect_error` of a failed handshake: its code, or UNAVAILABLE for anything else. */
-function connectError(error: unknown): ChatConnectError {
-  if (error instanceof ChatConnectError) return error;
-  if (error instanceof ApiError && error.code === 'STREAM_NOT_FOUND')
-    return new ChatConnectError(ChatErrorCode.StreamNotFound, error.message);
-  log('handshake failed: %O', error);
-  return new ChatConnectError(ChatErrorCode.Unavailable, 'the chat is unavailable; retry later');
 }

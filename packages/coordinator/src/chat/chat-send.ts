@@ -10,17 +10,11 @@ import { ChatErrorCode, type ChatErrorBody } from '@streamrp2p/protocol';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { hit, lockKeys, windowCount, type LimitHit } from '../limits/address-limits.js';
-import type { ChatIdentity } from './chat-identity.js';
+import type { ChatSocketData } from './chat-handshake.js';
 import type { ChatMessageRow } from './chat-store.js';
 
 /** Who sends: the viewer behind the socket's session. */
-export interface ChatSender {
-  viewerId: string;
-  streamId: string;
-  /** The session's address key (IPv4 /32, IPv6 /64); '' for rows from before migration 003. */
-  addressKey: string;
-  identity: ChatIdentity;
-}
+export type ChatSender = Pick<ChatSocketData, 'viewerId' | 'streamId' | 'addressKey' | 'identity'>;
 
 export type SendOutcome =
   { ok: true; row: ChatMessageRow } | { ok: false; error: ChatErrorBody; limit?: LimitHit };
