@@ -137,7 +137,9 @@ describe.skipIf(!browserAvailable())('chat in the embedded player (Chromium)', (
     expect(await line(a, 'Am I muted?').count()).toBe(0);
 
     await a.screenshot({ path: `${SHOTS}/chat-1280.png` });
-    await panel.screenshot({ path: `${SHOTS}/chat-moderation.png` });
+    await panel.screenshot({ path: `${SHOTS}/chat-moderation-1280.png` });
+    await studio.setViewportSize({ width: 390, height: 844 });
+    await panel.screenshot({ path: `${SHOTS}/chat-moderation-390.png` });
     await b.screenshot({ path: `${SHOTS}/chat-390.png` });
   });
 });

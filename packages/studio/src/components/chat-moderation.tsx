@@ -93,7 +93,8 @@ export function ChatModeration({ streamId }: { streamId: string }) {
         <p class="muted">Loading…</p>
       ) : messages.length === 0 ? (
         <p class="empty">
-          No message yet. Viewers chat in players embedded with the chat on (`chat: true`).
+          No message yet. Viewers chat in players embedded with the chat on (<code>chat: true</code>
+          ).
         </p>
       ) : (
         <ul class="chat-log" aria-label="Latest messages, newest first">
