@@ -133,9 +133,14 @@ export function mountChat(
 
   const socket = openSocket();
 
+  // The room's messages can arrive between joining and the welcome: kept until the history is
+  // in, then added after it (`add` drops one the history holds already).
+  let early: ChatMessage[] | undefined = [];
   socket.on('welcome', (welcome) => {
     list.replaceChildren();
     welcome.history.forEach(add);
+    early?.forEach(add);
+    early = undefined;
     you = welcome.you.name;
     maxLength = welcome.maxLength;
     input.maxLength = maxLength;
@@ -144,7 +149,7 @@ export function mountChat(
     showError(undefined);
     renderNote();
   });
-  socket.on('message', add);
+  socket.on('message', (message) => (early ? early.push(message) : add(message)));
   socket.on('deleted', ({ id: messageId }) => {
     list.querySelector(`[data-id="${CSS.escape(messageId)}"]`)?.remove();
   });
@@ -167,6 +172,7 @@ export function mountChat(
     retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
   };
   socket.on('connect', () => {
+    early = [];
     retryMs = RETRY_MIN_MS;
   });
   socket.on('connect_error', (err) => {
