@@ -73,10 +73,18 @@ export const API_ERROR_STATUS = Object.freeze({
   CSRF_FAILED: 403,
   /** An account with this email exists. */
   EMAIL_IN_USE: 409,
+  /** This viewer id has an account already (one account per viewer). */
+  VIEWER_ACCOUNT_EXISTS: 409,
   /** The streamer has no API key with this id. */
   API_KEY_NOT_FOUND: 404,
   /** The streamer already has the most live API keys allowed (revoke one first). */
   API_KEY_LIMIT: 409,
+  /** The streamer has no community goal with this id. */
+  GOAL_NOT_FOUND: 404,
+  /** The goal was reached or ended: it cannot change any more. */
+  GOAL_CLOSED: 409,
+  /** The streamer already has the most open community goals allowed (end one first). */
+  GOAL_LIMIT: 409,
   INTERNAL_ERROR: 500,
   /** The database is unreachable: retry after the `Retry-After` header's seconds. */
   UNAVAILABLE: 503,

@@ -4,12 +4,13 @@ import { Emitter } from './emitter.js';
 import { P2PEngine } from './engine.js';
 import type { EngineEvents, EngineStats, UploadPolicyState } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
-import { createFragmentLoader } from './hls-loader.js';
+import { createFragmentLoader, renditionsNear } from './hls-loader.js';
 import { nativeStats, playNatively, type PlaybackMode } from './native-playback.js';
 import { StatsOverlay } from './overlay.js';
 import { startRewards } from './rewards/start-rewards.js';
-import type { ChatErrorBody, ChatMessage } from '@streamrp2p/protocol';
+import { startCommunity } from './community/start-community.js';
 import { startChat } from './chat/start-chat.js';
+import type { ChatErrorBody, ChatMessage } from '@streamrp2p/protocol';
 import type { UploadPolicy } from './upload-policy.js';
 
 /** Options of {@link createPlayer}. */
@@ -53,12 +54,29 @@ export interface PlayerOptions {
    */
   supporterPrompt?: boolean;
   /**
+   * The rewards' own account form: at 100 points "Create account" opens it to claim an account
+   * for this viewer (email, password, display name), and "Sign in" brings an account's points to
+   * this device. Set false where the site runs its own account UI: "Create account" then only
+   * emits `rewards-action`. Only with `rewards`.
+   * @default true
+   */
+  accountForm?: boolean;
+  /**
    * The stream's chat panel (a "Chat" button on the player): messages with names and supporter
    * badges, the streamer's slow mode and mutes, social proof. Needs a coordinator; loaded once
    * playback started, never in the way of it.
    * @default false
    */
   chat?: boolean;
+  /**
+   * The community feed: the streamer's savings goals as progress bars, social-proof toasts from
+   * real events ("X is now helping power this stream", each GB shared, goals reached) and a
+   * "Join squad" button. Needs a coordinator; loaded once playback started, polled while the tab
+   * is visible. On by default: it shows only what really happened and costs one cacheable read
+   * every 20 s.
+   * @default true
+   */
+  community?: boolean;
   /** Engine options (upload cap, consume-only, peers...); see `EngineConfig`. */
   p2p?: Omit<Partial<EngineOptions>, 'streamId' | 'trackerUrl'>;
   /** Extra hls.js settings; the fragment loader is ours. */
@@ -176,6 +194,10 @@ function playWithHls(
       Hls.DefaultConfig.loader,
     ) as unknown as HlsConfig['fLoader'],
   });
+  // Peers of the levels ABR may switch to connect while the first segment loads.
+  hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) =>
+    engine.prepare(renditionsNear(data.levels, data.firstLevel)),
+  );
   hls.on(Hls.Events.ERROR, (_event, data) => {
     if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) engine.reportStall();
     if (data.fatal)
@@ -262,7 +284,19 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
           engine: playback.engine,
           coordinator: playback.engine.coordinator,
           supporterPrompt: options.supporterPrompt ?? true,
+          streamId: options.streamId,
+          accountForm: options.accountForm ?? true,
           requestAccount: () => emitter.emit('rewards-action', { action: 'create-account' }),
+        })
+      : undefined;
+  const coordinator = playback.engine?.coordinator;
+  const community =
+    (options.community ?? true) && coordinator && overlayHost
+      ? startCommunity({
+          video,
+          container: overlayHost,
+          coordinator,
+          streamId: options.streamId,
         })
       : undefined;
   const chatUrl = options.coordinator ?? options.p2p?.coordinatorUrl;
@@ -302,6 +336,7 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
       destroyed = true;
       overlay?.destroy();
       rewards?.destroy();
+      community?.destroy();
       chat?.destroy();
       emitter.removeAllListeners();
       if (owned) video.remove();

@@ -11,7 +11,9 @@ import { streamMetricsMigration } from './migrations/012-stream-metrics.js';
 import { accountsMigration } from './migrations/013-accounts.js';
 import { viewerSecretsMigration } from './migrations/014-viewer-secrets.js';
 import { viewerAccountsMigration } from './migrations/015-viewer-accounts.js';
+import { viewerDevicesMigration } from './migrations/016-viewer-devices.js';
 import { chatMigration } from './migrations/017-chat.js';
+import { communityMigration } from './migrations/018-community.js';
 import { leaderboardIndexesMigration } from './migrations/019-leaderboard-indexes.js';
 import { referralsMigration } from './migrations/020-referrals.js';
 import type { DB } from './schema.js';
@@ -30,7 +32,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '013_accounts': accountsMigration,
   '014_viewer_secrets': viewerSecretsMigration,
   '015_viewer_accounts': viewerAccountsMigration,
+  '016_viewer_devices': viewerDevicesMigration,
   '017_chat': chatMigration,
+  '018_community': communityMigration,
   '019_leaderboard_indexes': leaderboardIndexesMigration,
   '020_referrals': referralsMigration,
 });

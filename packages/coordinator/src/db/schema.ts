@@ -77,6 +77,8 @@ export interface SessionsTable {
   watch_ms: Generated<number>;
   /** The session proved it is its viewer (migration 014): created it, or gave its secret. */
   viewer_verified: Generated<boolean>;
+  /** The device whose secret verified the session (migration 016); null for the viewer's own. */
+  viewer_device_id: Nullable<string>;
 }
 
 /** A viewer's secret, answered once when the coordinator first saw it (migration 014). */
@@ -393,6 +395,21 @@ export interface ViewerAccountsTable {
   last_sign_in_at: Nullable<Date>;
 }
 
+/**
+ * A device signed in to a viewer account (migration 016): its own viewer secret, revoked at its
+ * sign-out. `proveViewer` accepts it like the viewer's own secret.
+ */
+export interface ViewerDevicesTable {
+  id: string;
+  viewer_id: string;
+  secret_hash: string;
+  /** What the device called itself at sign-in (a browser's user agent, trimmed). */
+  name: string;
+  created_at: Timestamp;
+  last_used_at: Nullable<Date>;
+  revoked_at: Nullable<Date>;
+}
+
 /** A signed-in browser (migration 013); `id` is the SHA-256 of the cookie's token. */
 export interface WebSessionsTable {
   id: string;
@@ -492,6 +509,49 @@ export interface StreamerReferralsTable {
   created_at: Timestamp;
 }
 
+/** A community event, produced once (migration 018, `community/`); `key` is unique. */
+export interface CommunityEventsTable {
+  id: string;
+  key: string;
+  kind: 'supporter_joined' | 'data_milestone' | 'goal_progress' | 'goal_reached' | 'squad_joined';
+  stream_id: string;
+  streamer_id: string;
+  /** Rendered for viewers: display names at most, never a viewer id or address. */
+  text: string;
+  /** JSON of the event's figures (`CommunityEvent.data`). */
+  data: string;
+  created_at: Timestamp;
+}
+
+/** A streamer's community savings goal (migration 018); `stream_id` null = all its streams. */
+export interface CommunityGoalsTable {
+  id: string;
+  streamer_id: string;
+  stream_id: string | null;
+  title: string;
+  target_micros: number;
+  starts_at: Timestamp;
+  deadline: Nullable<Date>;
+  ended_at: Nullable<Date>;
+  reached_at: Nullable<Date>;
+  /** Payable verified P2P bytes since `starts_at`, as the community job last counted them. */
+  progress_bytes: Generated<number>;
+  progress_micros: Generated<number>;
+  computed_at: Nullable<Date>;
+  /** All receipt bytes (frozen too) in [starts_at, counted_through): settled, never recounted. */
+  counted_bytes: Generated<number>;
+  counted_through: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A viewer in a streamer's support squad (migration 018). */
+export interface SquadMembersTable {
+  streamer_id: string;
+  viewer_id: string;
+  joined_at: Timestamp;
+}
+
 /** A chat message (migration 017): a viewer's, or a system message of a community event. */
 export interface ChatMessagesTable {
   id: string;
@@ -568,6 +628,7 @@ export interface DB {
   chat_mutes: ChatMutesTable;
   chat_settings: ChatSettingsTable;
   chat_salt: ChatSaltTable;
+  viewer_devices: ViewerDevicesTable;
   web_sessions: WebSessionsTable;
   api_keys: ApiKeysTable;
   sign_in_attempts: SignInAttemptsTable;
@@ -575,6 +636,9 @@ export interface DB {
   stream_metrics_hour: StreamMetricsTable;
   stream_supporter_hours: StreamSupporterHoursTable;
   metrics_state: MetricsStateTable;
+  community_events: CommunityEventsTable;
+  community_goals: CommunityGoalsTable;
+  squad_members: SquadMembersTable;
   referral_codes: ReferralCodesTable;
   referrals: ReferralsTable;
   referral_rewards: ReferralRewardsTable;

@@ -4,6 +4,7 @@ import { accountRoutes } from '../accounts/account-routes.js';
 import { apiKeyRoutes } from '../accounts/api-key-routes.js';
 import { analyticsRoutes } from '../analytics/analytics-routes.js';
 import { challengeRoutes } from '../challenges/challenge-routes.js';
+import { communityRoutes } from '../community/community-routes.js';
 import { chatRoutes } from '../chat/chat-routes.js';
 import { periodRoutes } from '../economics/period-routes.js';
 import { revenueRoutes } from '../economics/revenue-routes.js';
@@ -14,13 +15,15 @@ import { metricsRoutes } from '../metrics/metrics-routes.js';
 import { payoutRoutes } from '../payouts/payout-routes.js';
 import { pointsRoutes } from '../points/points-routes.js';
 import { receiptRoutes } from '../receipts/receipt-routes.js';
+import { referralRoutes } from '../referrals/referral-routes.js';
 import { rewardsRoutes } from '../rewards/rewards-routes.js';
 import { sessionRoutes } from '../sessions/session-routes.js';
-import { referralRoutes } from '../referrals/referral-routes.js';
 import { streamRoutes } from '../streams/stream-routes.js';
 import { studioRoutes } from '../studio/studio-routes.js';
 import { studioStatic } from '../studio/studio-static.js';
 import { trustRoutes } from '../trust/trust-routes.js';
+import { viewerAccountRoutes } from '../viewer-accounts/viewer-account-routes.js';
+import { followRoutes } from '../follows/follow-routes.js';
 import { growthRoutes } from '../growth/growth-routes.js';
 import { leaderboardRoutes } from '../leaderboards/leaderboard-routes.js';
 import { cors, errorHandler, notFound, requestMetrics } from './middleware.js';
@@ -57,15 +60,18 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
     pointsRoutes,
     trustRoutes,
     rewardsRoutes,
+    referralRoutes,
     revenueRoutes,
     periodRoutes,
     statementRoutes,
     metricsRoutes,
     analyticsRoutes,
     payoutRoutes,
-    referralRoutes,
     studioRoutes,
     chatRoutes,
+    viewerAccountRoutes,
+    followRoutes,
+    communityRoutes,
     leaderboardRoutes,
     growthRoutes,
   ]) {

@@ -81,7 +81,6 @@ export const COMPONENTS = {
   IndexingResponse: S.IndexingResponse,
   LiveSnapshot: S.LiveSnapshot,
   StreamSupportersResponse: S.StreamSupportersResponse,
-} satisfies Record<string, TSchema>;
   ViewerReferralsResponse: S.ViewerReferralsResponse,
   StreamerReferralsResponse: S.StreamerReferralsResponse,
   CommunityEventResponse: S.CommunityEventResponse,
@@ -110,6 +109,7 @@ export const COMPONENTS = {
   StreamFollowersResponse: S.StreamFollowersResponse,
   LeaderboardResponse: S.LeaderboardResponse,
   GrowthResponse: S.GrowthResponse,
+} satisfies Record<string, TSchema>;
 type Component = keyof typeof COMPONENTS;
 
 interface Operation {
@@ -419,8 +419,6 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       errors: [400],
     },
   },
-  '/api/streams/{streamId}/supporters': {
-    get: {
   '/api/streams/{streamId}/community': {
     get: {
       summary:
@@ -487,7 +485,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       errors: [400, 401, 403],
     },
   },
-  '/api/streamers/{streamerId}/squad/members/{viewerId}': {
+  '/api/viewers/{viewerId}/squads/{streamerId}': {
     get: {
       summary: "Whether the viewer is in the squad (a session secret of the viewer's own)",
       auth: 'sessionSecret',
@@ -495,7 +493,7 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       ok: [200, 'SquadMembershipResponse'],
       errors: [400, 401, 403],
     },
-    put: {
+    post: {
       summary:
         'Join the squad from one of the streamer’s streams (201 when new; announced once per viewer a day)',
       auth: 'sessionSecret',
@@ -512,9 +510,9 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       errors: [400, 401, 403],
     },
   },
-  '/api/streamers/{streamerId}/squad/members/{viewerId}/notifications': {
+  '/api/viewers/{viewerId}/squads/{streamerId}/notifications': {
     get: {
-      summary: "Who joined the squad since the member did, newest first (members only)",
+      summary: 'Who joined the squad since the member did, newest first (members only)',
       auth: 'sessionSecret',
       params: S.SquadMemberPath,
       ok: [200, 'SquadNotificationsResponse'],
@@ -541,6 +539,8 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       errors: [400, 401, 403],
     },
   },
+  '/api/streams/{streamId}/supporters': {
+    get: {
       summary:
         "The stream's supporters: distinct viewers credited for serving it in the last 30 days (cached 60 s)",
       auth: 'none',
@@ -819,48 +819,6 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       errors: [400, 401, 403, 404],
     },
   },
-  '/api/admin/payouts': {
-    get: {
-      summary: 'Payouts, newest first, at most 1,000 (optional ?status=pending|paid|failed)',
-      auth: 'adminKey',
-      query: S.PayoutsQuery,
-      ok: [200, 'PayoutsResponse'],
-      errors: [400, 401, 403],
-    },
-  },
-};
-
-export const OPENAPI_DOCUMENT = Object.freeze({
-  openapi: '3.1.0',
-  info: {
-    title: 'StreamrP2P coordinator',
-    version: '0.1.0',
-    description:
-      'Streams, segment roots, sessions, receipts, challenges and points. Errors are `{ error: { code, message } }`.',
-  },
-  components: {
-    schemas: COMPONENTS,
-    securitySchemes: {
-      apiKey: { type: 'http', scheme: 'bearer', description: 'A streamer API key' },
-      sessionSecret: { type: 'http', scheme: 'bearer', description: 'A session secret' },
-      adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY' },
-      sessionCookie: {
-        type: 'apiKey',
-        in: 'cookie',
-        name: 'streamrp2p_session',
-        description:
-          'The studio sign-in (POST /api/auth/sign-in); POST, PUT, PATCH and DELETE also need the X-CSRF-Token header of the sign-in answer, and a same-origin Origin when one is sent',
-      },
-    },
-  },
-  paths: Object.fromEntries(
-    Object.entries(ROUTES).map(([path, methods]) => [
-      path,
-      Object.fromEntries(
-        Object.entries(methods).map(([method, op]) => [method, operation(path, op)]),
-      ),
-    ]),
-  ),
   '/api/viewers/{viewerId}/account': {
     post: {
       summary:
@@ -977,4 +935,46 @@ export const OPENAPI_DOCUMENT = Object.freeze({
       errors: [400, 401, 403, 404],
     },
   },
+  '/api/admin/payouts': {
+    get: {
+      summary: 'Payouts, newest first, at most 1,000 (optional ?status=pending|paid|failed)',
+      auth: 'adminKey',
+      query: S.PayoutsQuery,
+      ok: [200, 'PayoutsResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+};
+
+export const OPENAPI_DOCUMENT = Object.freeze({
+  openapi: '3.1.0',
+  info: {
+    title: 'StreamrP2P coordinator',
+    version: '0.1.0',
+    description:
+      'Streams, segment roots, sessions, receipts, challenges and points. Errors are `{ error: { code, message } }`.',
+  },
+  components: {
+    schemas: COMPONENTS,
+    securitySchemes: {
+      apiKey: { type: 'http', scheme: 'bearer', description: 'A streamer API key' },
+      sessionSecret: { type: 'http', scheme: 'bearer', description: 'A session secret' },
+      adminKey: { type: 'http', scheme: 'bearer', description: 'The ADMIN_API_KEY' },
+      sessionCookie: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'streamrp2p_session',
+        description:
+          'The studio sign-in (POST /api/auth/sign-in); POST, PUT, PATCH and DELETE also need the X-CSRF-Token header of the sign-in answer, and a same-origin Origin when one is sent',
+      },
+    },
+  },
+  paths: Object.fromEntries(
+    Object.entries(ROUTES).map(([path, methods]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(methods).map(([method, op]) => [method, operation(path, op)]),
+      ),
+    ]),
+  ),
 });
