@@ -35,8 +35,12 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
     const served = ['a', 'b', 'c'].map((c) => clients[c]?.segmentBytes ?? 0);
     const viewerDownload = Math.max(...states.map((s) => s.stats.httpBytes + s.stats.p2pBytes));
     const totalServed = served.reduce((a, b) => a + b, 0);
-    // Every HTTP byte the pages report is one the origin counted for them.
-    expect(totalServed).toBe(states.reduce((sum, s) => sum + s.stats.httpBytes, 0));
+    // Every HTTP byte the pages report is one the origin counted for them. A refetch cancelled
+    // because the peers' copy verified first (decision 44) had bytes in flight that the origin
+    // sent and the page never read: a few percent at most.
+    const reported = states.reduce((sum, s) => sum + s.stats.httpBytes, 0);
+    expect(totalServed).toBeGreaterThanOrEqual(reported);
+    expect(totalServed - reported).toBeLessThan(0.1 * totalServed);
     expect(totalServed).toBeLessThan(2 * viewerDownload);
     const uploaded = states.reduce((sum, s) => sum + s.stats.uploadedBytes, 0);
     const received = states.reduce((sum, s) => sum + s.stats.p2pBytes, 0);
