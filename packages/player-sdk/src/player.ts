@@ -276,38 +276,40 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
   const overlayHost = owned ? options.el : video.parentElement;
   const overlay =
     (options.overlay ?? true) && overlayHost ? new StatsOverlay(overlayHost, stats) : undefined;
+  // The player's own panels: each needs a coordinator and a container, and loads lazily.
+  const coordinator = playback.engine?.coordinator;
+  const panels =
+    coordinator !== undefined && overlayHost ? { coordinator, overlayHost } : undefined;
   const rewards =
-    (options.rewards ?? true) && playback.engine?.coordinator && overlayHost
+    (options.rewards ?? true) && panels && playback.engine
       ? startRewards({
           video,
-          container: overlayHost,
+          container: panels.overlayHost,
           engine: playback.engine,
-          coordinator: playback.engine.coordinator,
+          coordinator: panels.coordinator,
           supporterPrompt: options.supporterPrompt ?? true,
           streamId: options.streamId,
           accountForm: options.accountForm ?? true,
           requestAccount: () => emitter.emit('rewards-action', { action: 'create-account' }),
         })
       : undefined;
-  const coordinator = playback.engine?.coordinator;
   const community =
-    (options.community ?? true) && coordinator && overlayHost
+    (options.community ?? true) && panels
       ? startCommunity({
           video,
-          container: overlayHost,
-          coordinator,
+          container: panels.overlayHost,
+          coordinator: panels.coordinator,
           streamId: options.streamId,
         })
       : undefined;
   const chatUrl = options.coordinator ?? options.p2p?.coordinatorUrl;
-  const chatLink = playback.engine?.coordinator;
   const chat =
-    options.chat === true && chatLink && overlayHost && chatUrl !== undefined
+    options.chat === true && panels && chatUrl !== undefined
       ? startChat({
           video,
-          container: overlayHost,
+          container: panels.overlayHost,
           url: chatUrl,
-          auth: () => chatLink.chatAuth(),
+          auth: () => panels.coordinator.chatAuth(),
           onMessage: (message) => emitter.emit('chat-message', message),
           onError: (error) => emitter.emit('chat-error', error),
         })

@@ -7,9 +7,7 @@ import { StreamerPath, SupporterAnalyticsQuery } from '@streamrp2p/protocol/api-
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { parseIsoTime } from '../economics/iso-time.js';
-import { accessStream } from '../economics/stream-access.js';
-import { ApiError } from '../errors.js';
-import { authenticateStreamer } from '../http/auth.js';
+import { ownStreamIds } from '../economics/stream-access.js';
 import * as validate from '../http/validate.js';
 import { readSeries, seriesRange, seriesTotals } from '../metrics/series.js';
 import {
@@ -36,21 +34,7 @@ export function analyticsRoutes(ctx: AppContext): Router {
     const from = parseIsoTime(query.from, 'query.from');
     const to = parseIsoTime(query.to, 'query.to');
     const range = seriesRange(from, to, query.step ?? 'day');
-    const streamer = await authenticateStreamer(ctx, req);
-    if (streamer.id !== streamerId) {
-      throw new ApiError('FORBIDDEN', 'only the streamer itself may read its analytics');
-    }
-    let streamIds: string[];
-    if (query.streamId !== undefined) {
-      streamIds = [(await accessStream(ctx, req, query.streamId, { admin: false })).id];
-    } else {
-      const streams = await ctx.db
-        .selectFrom('streams')
-        .select('id')
-        .where('streamer_id', '=', streamerId)
-        .execute();
-      streamIds = streams.map((s) => s.id);
-    }
+    const streamIds = await ownStreamIds(ctx, req, streamerId, query.streamId, 'analytics');
     const liveSince = new Date(ctx.clock() - ctx.config.sessionTtlSeconds * 1000);
     const [current, top, series, periods, payouts] = await Promise.all([
       currentSupporters(ctx.db, streamIds, liveSince),

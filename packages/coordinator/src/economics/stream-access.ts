@@ -29,3 +29,29 @@ export async function accessStream(
   }
   return stream;
 }
+
+/**
+ * The streams a streamer's own report covers: `streamId` alone (which must be its own), else all
+ * of the streamer's streams. The bearer token (API key or studio cookie) must be `streamerId`
+ * itself: 401 for an unknown key, 403 `FORBIDDEN` naming `what` for another streamer's.
+ */
+export async function ownStreamIds(
+  ctx: AppContext,
+  req: Request,
+  streamerId: string,
+  streamId: string | undefined,
+  what: string,
+): Promise<string[]> {
+  const streamer = await authenticateStreamer(ctx, req);
+  if (streamer.id !== streamerId) {
+    throw new ApiError('FORBIDDEN', `only the streamer itself may read its ${what}`);
+  }
+  if (streamId !== undefined)
+    return [(await accessStream(ctx, req, streamId, { admin: false })).id];
+  const streams = await ctx.db
+    .selectFrom('streams')
+    .select('id')
+    .where('streamer_id', '=', streamerId)
+    .execute();
+  return streams.map((s) => s.id);
+}

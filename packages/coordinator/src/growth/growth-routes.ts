@@ -8,9 +8,8 @@ import { GrowthQuery, StreamerPath, type GrowthResponse } from '@streamrp2p/prot
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { parseIsoTime } from '../economics/iso-time.js';
-import { accessStream } from '../economics/stream-access.js';
+import { ownStreamIds } from '../economics/stream-access.js';
 import { ApiError } from '../errors.js';
-import { authenticateStreamer } from '../http/auth.js';
 import * as validate from '../http/validate.js';
 import { SupporterCountCache } from '../rewards/supporter-count.js';
 import { growthFunnel, type Funnel } from './growth-funnel.js';
@@ -44,21 +43,7 @@ export function growthRoutes(ctx: AppContext): Router {
         `query.from to query.to must span at most ${MAX_GROWTH_RANGE_DAYS} days`,
       );
     }
-    const streamer = await authenticateStreamer(ctx, req);
-    if (streamer.id !== streamerId) {
-      throw new ApiError('FORBIDDEN', 'only the streamer itself may read its growth');
-    }
-    let streamIds: string[];
-    if (query.streamId !== undefined) {
-      streamIds = [(await accessStream(ctx, req, query.streamId, { admin: false })).id];
-    } else {
-      const streams = await ctx.db
-        .selectFrom('streams')
-        .select('id')
-        .where('streamer_id', '=', streamerId)
-        .execute();
-      streamIds = streams.map((s) => s.id);
-    }
+    const streamIds = await ownStreamIds(ctx, req, streamerId, query.streamId, 'growth');
     const now = ctx.clock();
     const key = `${streamerId}:${query.streamId ?? '*'}:${from.toISOString()}:${to.toISOString()}`;
     const funnel = await cache.get(key, now, () =>
