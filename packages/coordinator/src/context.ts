@@ -31,6 +31,8 @@ export interface AppContext {
   readonly chat: ChatBroadcast;
   /** The secret tracker tokens are signed with (configured or generated at start). */
   readonly trackerSecret: string;
+  /** The salt of every viewer pseudonym (configured, else stored once; `privacy/pseudonyms.ts`). */
+  readonly pseudonymSalt: string;
   /** The coordinator's public URL (configured, else the listening URL). */
   publicUrl(): string;
 }

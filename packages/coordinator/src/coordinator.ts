@@ -28,6 +28,9 @@ import { SegmentIndexer } from './indexer/segment-indexer.js';
 import { MetricsJob, type MetricsRunResult } from './metrics/metrics-job.js';
 import { createPayoutProvider } from './payouts/create-provider.js';
 import { PayoutService } from './payouts/payout-service.js';
+import { resolvePseudonymSalt } from './privacy/pseudonyms.js';
+import { RetentionJob } from './privacy/retention-job.js';
+import type { RetentionRunResult } from './privacy/retention.js';
 import { CreditRollup, type RollUpResult } from './receipts/credit-rollup.js';
 import { CollusionJob, type CollusionRunResult } from './trust/collusion-job.js';
 import { randomSecret } from './util/crypto.js';
@@ -68,6 +71,7 @@ export class Coordinator {
   #collusion: CollusionJob | undefined;
   #metricsJob: MetricsJob | undefined;
   #communityJob: CommunityJob | undefined;
+  #retentionJob: RetentionJob | undefined;
   #payouts: PayoutService | undefined;
   #server: Server | undefined;
   #address: CoordinatorAddress | undefined;
@@ -138,6 +142,15 @@ export class Coordinator {
     return this.#communityJob.run();
   }
 
+  /**
+   * Runs the retention job now (after a run in flight): deletes settled receipts older than
+   * `receiptRetentionDays`, blanks addresses older than `addressRetentionDays` (after `start()`).
+   */
+  runRetention(): Promise<RetentionRunResult> {
+    if (this.#retentionJob === undefined) throw new Error('coordinator not started');
+    return this.#retentionJob.run();
+  }
+
   /** Opens and migrates the database, starts the credit roll-up and the indexer, listens. */
   async start(): Promise<CoordinatorAddress> {
     if (this.#address !== undefined) return this.#address;
@@ -186,6 +199,13 @@ export class Coordinator {
       clock: config.clock,
     });
     this.#communityJob.start();
+    this.#retentionJob = new RetentionJob({
+      db: this.#database.db,
+      config,
+      metrics: this.metrics,
+      clock: config.clock,
+    });
+    this.#retentionJob.start();
     this.#payouts = new PayoutService({
       db: this.#database.db,
       provider: createPayoutProvider(config),
@@ -203,6 +223,7 @@ export class Coordinator {
       community: this.community,
       chat: this.chat,
       trackerSecret: this.trackerSecret,
+      pseudonymSalt: await resolvePseudonymSalt(this.#database.db, config.pseudonymSalt),
       publicUrl: () => config.publicUrl ?? this.#address?.url ?? '',
     };
     this.app = createApp(ctx, this.logger);
@@ -249,6 +270,7 @@ export class Coordinator {
       await this.#collusion?.close();
       await this.#metricsJob?.close();
       await this.#communityJob?.close();
+      await this.#retentionJob?.close();
       if (this.config.database === undefined) await this.#database?.destroy();
       log('closed');
     })();

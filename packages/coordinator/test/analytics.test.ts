@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { costSavedMicros } from '../src/analytics/analytics-routes.js';
+import { publicPseudonym, viewerKey } from '../src/privacy/pseudonyms.js';
 import { manualClock, startCoordinator } from './api.js';
 import { describeWithDatabases, type TestDatabase } from './databases.js';
 import {
@@ -107,15 +108,17 @@ async function dataset(t: TestDatabase) {
   const range = (extra = '') =>
     `/api/streamers/${streamer.streamerId}/supporter-analytics?from=` +
     `${new Date(start - HOUR).toISOString()}&to=${new Date(start + HOUR).toISOString()}${extra}`;
-  return { api, streamer, stream, quiet, a: a!, b: b!, start, range, periodId, payoutId };
+  const { value: salt } = await db
+    .selectFrom('privacy_settings')
+    .select('value')
+    .executeTakeFirstOrThrow();
+  return { api, streamer, stream, quiet, a: a!, b: b!, start, range, periodId, payoutId, salt };
 }
-
-const pseudonym = (viewerId: string) =>
-  `Supporter ${createHash('sha256').update(viewerId).digest('hex').slice(0, 6)}`;
 
 describeWithDatabases('supporter analytics', (t) => {
   it('answers the numbers of a hand-built dataset', async () => {
-    const { api, streamer, stream, a, b, start, range, periodId, payoutId } = await dataset(t);
+    const { api, streamer, stream, a, b, start, range, periodId, payoutId, salt } =
+      await dataset(t);
     const res = await api.get(range('&step=hour'), { token: streamer.apiKey });
     expect(res.status).toBe(200);
     const minuteStart = Math.floor(start / MINUTE) * MINUTE;
@@ -131,15 +134,15 @@ describeWithDatabases('supporter analytics', (t) => {
       p2p_vs_cdn_ratio: 0.75,
       top_supporters: [
         {
-          name: pseudonym(a.viewerId),
-          viewer_id: a.viewerId,
+          name: publicPseudonym(salt, a.viewerId),
+          viewer_key: viewerKey(salt, a.viewerId),
           data_served: 70_000,
           uptime: 60,
           loyalty_points: 120,
         },
         {
-          name: pseudonym(b.viewerId),
-          viewer_id: b.viewerId,
+          name: publicPseudonym(salt, b.viewerId),
+          viewer_key: viewerKey(salt, b.viewerId),
           data_served: 20_000,
           uptime: 0,
           loyalty_points: 0,

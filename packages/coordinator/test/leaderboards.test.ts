@@ -182,7 +182,7 @@ async function population(t: TestDatabase) {
     })
     .execute();
   const { rows } = await sql<{ value: string }>`
-    select value from leaderboard_settings where name = 'pseudonym_salt'`.execute(db);
+    select value from privacy_settings where name = 'pseudonym_salt'`.execute(db);
   const salt = rows[0]!.value;
   const name = (n: string) =>
     n === 'a'

@@ -4,21 +4,17 @@
  * their uptime (`sessions_viewer_idx`), periods (`periods_streamer_idx`) and payouts
  * (`payouts_payee_idx`).
  */
-import { createHash } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import type { PayoutSummary, PeriodSummary, TopSupporter } from '@streamrp2p/protocol/api-schemas';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { publicNames } from '../leaderboards/pseudonyms.js';
+import { viewerKey } from '../privacy/pseudonyms.js';
 
 /** Most periods and payouts listed in one answer (the latest ones). */
 export const MAX_LISTED = 500;
 /** Top supporters listed. */
 export const TOP_SUPPORTERS = 10;
-
-/** A stable pseudonym: viewers have no names yet. */
-export function supporterName(viewerId: string): string {
-  return `Supporter ${createHash('sha256').update(viewerId).digest('hex').slice(0, 6)}`;
-}
 
 /** Distinct viewers with a live uploader session in `streamIds` that was credited bytes. */
 export async function currentSupporters(
@@ -41,9 +37,11 @@ const floorHour = (date: Date) => new Date(Math.floor(date.getTime() / 3_600_000
  * The supporters credited the most bytes in the hours of `[from, to)` (from the hour holding
  * `from`; as fresh as the metrics job's last run) in `streamIds`, with their uptime
  * (seconds their sessions in these streams were live within the range) and point balance.
+ * Named by public name and viewer key under `salt`, never by viewer id (decision 46).
  */
 export async function topSupporters(
   db: Kysely<DB>,
+  salt: string,
   streamIds: readonly string[],
   from: Date,
   to: Date,
@@ -67,9 +65,14 @@ export async function topSupporters(
       coalesce((select p.balance from point_balances p where p.viewer_id = t.viewer_id), 0)
         as points
     from top t order by t.bytes desc, t.viewer_id`.execute(db);
+  const names = await publicNames(
+    db,
+    salt,
+    rows.map((r) => r.viewer_id),
+  );
   return rows.map((r) => ({
-    name: supporterName(r.viewer_id),
-    viewer_id: r.viewer_id,
+    name: names.get(r.viewer_id)!,
+    viewer_key: viewerKey(salt, r.viewer_id),
     data_served: Number(r.bytes),
     uptime: Math.max(0, Number(r.uptime)),
     loyalty_points: Number(r.points),

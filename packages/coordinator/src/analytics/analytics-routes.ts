@@ -38,7 +38,7 @@ export function analyticsRoutes(ctx: AppContext): Router {
     const liveSince = new Date(ctx.clock() - ctx.config.sessionTtlSeconds * 1000);
     const [current, top, series, periods, payouts] = await Promise.all([
       currentSupporters(ctx.db, streamIds, liveSince),
-      topSupporters(ctx.db, streamIds, from, to),
+      topSupporters(ctx.db, ctx.pseudonymSalt, streamIds, from, to),
       readSeries(ctx.db, streamIds, range),
       streamerPeriods(ctx.db, streamerId, from, to, query.streamId),
       streamerPayouts(ctx.db, streamerId, from, to),

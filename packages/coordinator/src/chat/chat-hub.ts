@@ -21,7 +21,6 @@ import type { CommunityEvent } from '../community/community-events.js';
 import type { AppContext } from '../context.js';
 import { PeriodicJob } from '../util/periodic-job.js';
 import { authenticateChat, connectError, type ChatSocketData } from './chat-handshake.js';
-import { chatSalt } from './chat-identity.js';
 import { sendMessage } from './chat-message.js';
 import { ChatRedis } from './chat-redis.js';
 import {
@@ -72,7 +71,7 @@ export class ChatHub implements ChatBroadcast {
   /** Attaches to `server` (before it has clients), connects Redis when configured. */
   async start(server: HttpServer, ctx: AppContext): Promise<void> {
     this.#ctx = ctx;
-    this.#salt = await chatSalt(ctx.db);
+    this.#salt = ctx.pseudonymSalt;
     const io: ChatServer = new Server(server, {
       path: CHAT_PATH,
       transports: ['websocket'],

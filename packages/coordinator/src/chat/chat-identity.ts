@@ -1,14 +1,14 @@
 /**
  * Who a viewer is in chat, without its viewer id or address ever reaching other viewers: its
  * viewer account's display name, else a stable pseudonym ("Viewer 3f2a"), and a sender key (what
- * the streamer mutes) — both from an HMAC of the viewer id with the deployment's salt (migration
- * 017), so every coordinator process names a viewer alike and nobody without the salt can link a
+ * the streamer mutes) — both from an HMAC of the viewer id with the deployment's pseudonym salt
+ * (`privacy/pseudonyms.ts`, decision 46), so every coordinator process names a viewer alike and nobody without the salt can link a
  * name back to a viewer id. The supporter badge is the points' supporter rule (credit within
  * `supporterWindowSeconds`).
  */
-import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { chatPseudonym, chatSenderKey } from '../privacy/pseudonyms.js';
 import { creditedSince } from '../receipts/credit-reads.js';
 
 /** How a viewer appears in chat. */
@@ -23,31 +23,16 @@ export interface ChatIdentity {
 /** How long a supporter badge is trusted before it is read again. */
 export const SUPPORTER_RECHECK_MS = 60_000;
 
-/** The deployment's salt (one row, made by the migration). */
-export async function chatSalt(db: Kysely<DB>): Promise<string> {
-  const row = await db
-    .selectFrom('chat_salt')
-    .select('salt')
-    .where('id', '=', 1)
-    .executeTakeFirst();
-  if (row === undefined) throw new Error('chat_salt is empty: migration 017 did not run');
-  return row.salt;
-}
-
 /**
- * The sender key of `viewerId`: 16 hex characters of HMAC-SHA256(salt, viewer id).
+ * The sender key of `viewerId`: 16 hex characters of HMAC-SHA256(salt, `chat:` + viewer id).
  *
  * @example
  * senderKey('salt', 'viewer-1'); // e.g. '3f2a91c0d4e5b6a7'
  */
-export function senderKey(salt: string, viewerId: string): string {
-  return createHmac('sha256', salt).update(`chat:${viewerId}`).digest('hex').slice(0, 16);
-}
+export const senderKey = chatSenderKey;
 
 /** The pseudonym of a viewer without a display name: "Viewer" and 4 hex of its sender key. */
-export function pseudonym(key: string): string {
-  return `Viewer ${key.slice(0, 4)}`;
-}
+export const pseudonym = chatPseudonym;
 
 /** Whether the viewer supports (was credited) within the supporter window ending at `nowMs`. */
 export function isSupporter(

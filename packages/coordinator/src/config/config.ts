@@ -281,6 +281,24 @@ export interface CoordinatorConfig {
    * 0 = only on demand. @default 10000
    */
   communityIntervalMs: number;
+  /**
+   * The salt of every viewer pseudonym (chat, leaderboards, analytics; decision 46). Rotating it
+   * renames every viewer (coordinator README, Privacy). @default undefined (one stored in the
+   * database at the first start)
+   */
+  pseudonymSalt: string | undefined;
+  /**
+   * Settled receipts credited longer ago than this are deleted by the retention job (their
+   * totals live on in the roll-ups and period lines; unsettled ones are kept). @default 90
+   */
+  receiptRetentionDays: number;
+  /**
+   * Client addresses and address and network keys older than this are blanked by the retention
+   * job (the limits and the collusion job read at most a day back). @default 30
+   */
+  addressRetentionDays: number;
+  /** Time between runs of the retention job; 0 = only on demand. @default 3600000 */
+  retentionIntervalMs: number;
   /** Clock for every stored time; tests inject one. @default Date.now */
   clock: Clock;
 }
@@ -378,6 +396,10 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   metricsMinuteRetentionDays: 31,
   metricsRollupIntervalMs: 600_000,
   communityIntervalMs: 10_000,
+  pseudonymSalt: undefined,
+  receiptRetentionDays: 90,
+  addressRetentionDays: 30,
+  retentionIntervalMs: 3_600_000,
   clock: Date.now,
 });
 
@@ -524,6 +546,14 @@ const CHECKS: Record<keyof CoordinatorConfig, Check> = {
   metricsMinuteRetentionDays: int(1, 3650),
   metricsRollupIntervalMs: int(0, 86_400_000),
   communityIntervalMs: int(0, 86_400_000),
+  pseudonymSalt: optional((v) =>
+    typeof v === 'string' && v.length >= MIN_TRACKER_SECRET_LENGTH
+      ? undefined
+      : `a string of at least ${MIN_TRACKER_SECRET_LENGTH} characters`,
+  ),
+  receiptRetentionDays: int(7, 36_500),
+  addressRetentionDays: int(2, 36_500),
+  retentionIntervalMs: int(0, 86_400_000),
   clock: (v) => (typeof v === 'function' ? undefined : 'a function returning milliseconds'),
 };
 

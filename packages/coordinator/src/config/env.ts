@@ -84,6 +84,10 @@ export const ENV_VARIABLES = Object.freeze([
   'METRICS_MINUTE_RETENTION_DAYS',
   'METRICS_ROLLUP_INTERVAL_MS',
   'COMMUNITY_INTERVAL_MS',
+  'PSEUDONYM_SALT',
+  'RECEIPT_RETENTION_DAYS',
+  'ADDRESS_RETENTION_DAYS',
+  'RETENTION_INTERVAL_MS',
 ] as const);
 
 function integer(env: Env, name: string, problems: string[]): number | undefined {
@@ -236,6 +240,10 @@ export function optionsFromEnv(
     metricsMinuteRetentionDays: integer(env, 'METRICS_MINUTE_RETENTION_DAYS', problems),
     metricsRollupIntervalMs: integer(env, 'METRICS_ROLLUP_INTERVAL_MS', problems),
     communityIntervalMs: integer(env, 'COMMUNITY_INTERVAL_MS', problems),
+    pseudonymSalt: text(env, 'PSEUDONYM_SALT'),
+    receiptRetentionDays: integer(env, 'RECEIPT_RETENTION_DAYS', problems),
+    addressRetentionDays: integer(env, 'ADDRESS_RETENTION_DAYS', problems),
+    retentionIntervalMs: integer(env, 'RETENTION_INTERVAL_MS', problems),
   };
   return problems.length > 0 ? { ok: false, problems } : { ok: true, options };
 }

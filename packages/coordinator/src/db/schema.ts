@@ -590,10 +590,10 @@ export interface ChatSettingsTable {
   updated_at: Timestamp;
 }
 
-/** The deployment's one salt of chat pseudonyms and sender keys. */
-export interface ChatSaltTable {
-  id: number;
-  salt: string;
+/** Deployment settings of privacy (migration 022): `pseudonym_salt` when none is configured. */
+export interface PrivacySettingsTable {
+  name: string;
+  value: string;
 }
 
 /** The whole database, as `Kysely<DB>` sees it. */
@@ -627,7 +627,7 @@ export interface DB {
   chat_messages: ChatMessagesTable;
   chat_mutes: ChatMutesTable;
   chat_settings: ChatSettingsTable;
-  chat_salt: ChatSaltTable;
+  privacy_settings: PrivacySettingsTable;
   viewer_devices: ViewerDevicesTable;
   web_sessions: WebSessionsTable;
   api_keys: ApiKeysTable;

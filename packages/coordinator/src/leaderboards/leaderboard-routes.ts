@@ -56,7 +56,7 @@ export function leaderboardRoutes(ctx: AppContext): Router {
     const shown = board.entries.slice(0, limit);
     const standing =
       viewerId === undefined ? undefined : await standingOf(ctx, scope, board, metric, viewerId);
-    const names = await publicNames(ctx.db, [
+    const names = await publicNames(ctx.db, ctx.pseudonymSalt, [
       ...shown.map((e) => e.viewerId),
       ...(viewerId === undefined ? [] : [viewerId]),
     ]);

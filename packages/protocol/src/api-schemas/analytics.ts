@@ -85,8 +85,12 @@ export const MetricsResponse = Closed({
 const micros = (description: string) => Type.Integer({ description });
 
 export const TopSupporter = Closed({
-  name: Type.String({ description: '"Supporter " + first 6 hex of sha256(viewer_id)' }),
-  viewer_id: Id(),
+  name: Type.String({
+    description: 'Its display name, else "Viewer " + 6 hex of its viewer_key (decision 46)',
+  }),
+  viewer_key: Type.String({
+    description: 'Stable pseudonym: 16 hex of HMAC-SHA-256(pseudonym salt, viewer id)',
+  }),
   data_served: bytes('Verified bytes served in the range'),
   uptime: bytes('Seconds its uploader sessions were live in the range'),
   loyalty_points: Type.Integer({ description: 'Point balance' }),

@@ -71,7 +71,7 @@ export function TopSupporters({ streamId }: { streamId: string }) {
             </thead>
             <tbody>
               {top.map((s, i) => (
-                <tr key={s.viewer_id}>
+                <tr key={s.viewer_key}>
                   <td class="num muted">{i + 1}</td>
                   <td>{s.name}</td>
                   <td class="num">{formatBytes(s.data_served)}</td>
