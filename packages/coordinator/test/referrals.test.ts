@@ -8,6 +8,7 @@ import { REFERRAL_CODE_PATTERN } from '@streamrp2p/protocol/api-schemas';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { ledgerImbalance } from '../src/ledger/ledger.js';
+import { viewerKey } from '../src/privacy/pseudonyms.js';
 import { uuid } from '../src/util/crypto.js';
 import { describeWithDatabases } from './databases.js';
 import {
@@ -235,7 +236,7 @@ describeWithDatabases('referrals', (t) => {
         token: streamer.apiKey,
       });
       const lines = detail.body.supporterLines as Array<{
-        viewerId: string;
+        viewerKey: string;
         referralBoost: number;
         earningsMicros: number;
         baseMicros: number;
@@ -248,7 +249,11 @@ describeWithDatabases('referrals', (t) => {
           l.baseMicros * (1 + l.uptimeBonus) * l.qosMultiplier * (1 + l.referralBoost);
         expect(Math.abs(l.earningsMicros - formula)).toBeLessThanOrEqual(2);
       }
-      const of = (id: string) => lines.find((l) => l.viewerId === id)!;
+      const { value: salt } = await db
+        .selectFrom('privacy_settings')
+        .select('value')
+        .executeTakeFirstOrThrow();
+      const of = (id: string) => lines.find((l) => l.viewerKey === viewerKey(salt, id))!;
       return {
         referrer: of(sharer.viewerId),
         referee: of(referee.viewerId),

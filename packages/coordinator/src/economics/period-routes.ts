@@ -20,6 +20,8 @@ import type { AppContext } from '../context.js';
 import type { PeriodSupportersTable } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { requireAdmin } from '../http/auth.js';
+import { publicNames } from '../leaderboards/pseudonyms.js';
+import { viewerKey } from '../privacy/pseudonyms.js';
 import * as validate from '../http/validate.js';
 import { parseIsoTime } from './iso-time.js';
 import { closePeriod, MIN_END_AGE_MS, type PeriodRow } from './period-close.js';
@@ -56,10 +58,18 @@ export function toPeriodResponse(row: PeriodRow): PeriodResponse {
   };
 }
 
-/** The API's view of a supporter line. */
-export function toSupporterLine(row: Selectable<PeriodSupportersTable>): PeriodSupporterLine {
+/**
+ * The API's view of a supporter line: the supporter by pseudonym under `salt` and its public
+ * name (`names`), never its viewer id (decision 46).
+ */
+export function toSupporterLine(
+  row: Selectable<PeriodSupportersTable>,
+  salt: string,
+  names: ReadonlyMap<string, string>,
+): PeriodSupporterLine {
   return {
-    viewerId: row.viewer_id,
+    viewerKey: viewerKey(salt, row.viewer_id),
+    name: names.get(row.viewer_id) ?? '',
     bytes: row.bytes,
     chunks: row.chunks,
     receipts: row.receipts,
@@ -117,9 +127,14 @@ export function periodRoutes(ctx: AppContext): Router {
       .orderBy('amount_micros', 'desc')
       .orderBy('viewer_id')
       .execute();
+    const names = await publicNames(
+      ctx.db,
+      ctx.pseudonymSalt,
+      lines.map((l) => l.viewer_id),
+    );
     const response: PeriodDetailResponse = {
       ...toPeriodResponse(period),
-      supporterLines: lines.map(toSupporterLine),
+      supporterLines: lines.map((line) => toSupporterLine(line, ctx.pseudonymSalt, names)),
     };
     res.json(response);
   });

@@ -75,7 +75,8 @@ export const RevenueEventsResponse = Closed({ events: Type.Array(RevenueEventRes
 
 /** One supporter's line of a period. */
 export const PeriodSupporterLine = Closed({
-  viewerId: Str(),
+  viewerKey: Str('Stable pseudonym of the supporter: 16 hex of HMAC(pseudonym salt, viewer id)'),
+  name: Str('Its display name, else "Viewer " + 6 hex of viewerKey (decision 46)'),
   bytes: Int('Payable verified bytes settled in the period'),
   chunks: Int('16 KiB chunks of those receipts'),
   receipts: Int(),

@@ -234,8 +234,8 @@ function PeriodRow({
                 </thead>
                 <tbody>
                   {detail.supporterLines.map((line) => (
-                    <tr key={line.viewerId}>
-                      <td class="mono small">{line.viewerId.slice(0, 8)}…</td>
+                    <tr key={line.viewerKey}>
+                      <td>{line.name}</td>
                       <td class="num">{formatBytes(line.bytes)}</td>
                       <td class="num">{line.reputation.toFixed(2)}</td>
                       <td class="num">{money(line.amountMicros)}</td>
