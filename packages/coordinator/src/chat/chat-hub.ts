@@ -47,6 +47,8 @@ export interface ChatBroadcast {
   settings(streamId: string, slowModeSeconds: number): void;
   /** To the viewer's own sockets in the stream; `until` null when lifted. */
   muted(streamId: string, viewerId: string, until: Date | null): void;
+  /** Disconnects the viewer's sockets in every process: it was erased (`privacy/`). */
+  viewerErased(viewerId: string): void;
 }
 
 type ChatServer = Server<ChatClientEvents, ChatServerEvents, Record<string, never>, ChatSocketData>;
@@ -131,6 +133,19 @@ export class ChatHub implements ChatBroadcast {
     this.#io
       ?.to(viewerRoom(streamId, viewerId))
       .emit('muted', { streamId, until: until === null ? null : until.toISOString() });
+  }
+
+  viewerErased(viewerId: string): void {
+    // Every process's sockets (through the adapter): a socket authenticated before the erasure
+    // would otherwise go on sending under the erased viewer id.
+    void this.#io
+      ?.fetchSockets()
+      .then((sockets) => {
+        for (const socket of sockets) {
+          if (socket.data.viewerId === viewerId) socket.disconnect(true);
+        }
+      })
+      .catch((error: unknown) => log('disconnecting an erased viewer failed: %O', error));
   }
 
   /** Disconnects this process's sockets, stops the job and the subscription, leaves Redis. */

@@ -16,6 +16,7 @@ import { chatMigration } from './migrations/017-chat.js';
 import { communityMigration } from './migrations/018-community.js';
 import { leaderboardIndexesMigration } from './migrations/019-leaderboard-indexes.js';
 import { referralsMigration } from './migrations/020-referrals.js';
+import { erasuresMigration } from './migrations/021-erasures.js';
 import { privacyMigration } from './migrations/022-privacy.js';
 import type { DB } from './schema.js';
 
@@ -38,6 +39,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '018_community': communityMigration,
   '019_leaderboard_indexes': leaderboardIndexesMigration,
   '020_referrals': referralsMigration,
+  '021_erasures': erasuresMigration,
   '022_privacy': privacyMigration,
 });
 

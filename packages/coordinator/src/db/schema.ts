@@ -596,6 +596,21 @@ export interface PrivacySettingsTable {
   value: string;
 }
 
+/**
+ * An erased viewer (migration 021, `privacy/`): the SHA-256 of its viewer id, never the id, so a
+ * repeated erasure answers "already erased".
+ */
+export interface ErasuresTable {
+  viewer_hash: string;
+  /** `viewer` (its own request) or `admin` (a request received by email). */
+  requested_by: 'viewer' | 'admin';
+  /** Rows the first erasure deleted or anonymised. */
+  rows: number;
+  requests: Generated<number>;
+  erased_at: Timestamp;
+  last_requested_at: Timestamp;
+}
+
 /** The whole database, as `Kysely<DB>` sees it. */
 export interface DB {
   streamers: StreamersTable;
@@ -643,4 +658,5 @@ export interface DB {
   referrals: ReferralsTable;
   referral_rewards: ReferralRewardsTable;
   streamer_referrals: StreamerReferralsTable;
+  erasures: ErasuresTable;
 }

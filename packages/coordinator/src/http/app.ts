@@ -26,6 +26,7 @@ import { viewerAccountRoutes } from '../viewer-accounts/viewer-account-routes.js
 import { followRoutes } from '../follows/follow-routes.js';
 import { growthRoutes } from '../growth/growth-routes.js';
 import { leaderboardRoutes } from '../leaderboards/leaderboard-routes.js';
+import { privacyRoutes } from '../privacy/privacy-routes.js';
 import { cors, errorHandler, notFound, requestMetrics } from './middleware.js';
 import { requestLogger } from './request-log.js';
 import { systemRoutes } from './system-routes.js';
@@ -74,6 +75,7 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
     communityRoutes,
     leaderboardRoutes,
     growthRoutes,
+    privacyRoutes,
   ]) {
     app.use(routes(ctx));
   }

@@ -109,6 +109,8 @@ export const COMPONENTS = {
   StreamFollowersResponse: S.StreamFollowersResponse,
   LeaderboardResponse: S.LeaderboardResponse,
   GrowthResponse: S.GrowthResponse,
+  ViewerExportResponse: S.ViewerExportResponse,
+  ErasureResponse: S.ErasureResponse,
 } satisfies Record<string, TSchema>;
 type Component = keyof typeof COMPONENTS;
 
@@ -933,6 +935,44 @@ const ROUTES: Record<string, Partial<Record<Method, Operation>>> = {
       query: S.GrowthQuery,
       ok: [200, 'GrowthResponse'],
       errors: [400, 401, 403, 404],
+    },
+  },
+  '/api/viewers/{viewerId}/export': {
+    get: {
+      summary:
+        "Everything held about the viewer as one JSON document, streamed (the viewer's secret, one of its devices' secrets, or a session secret that proved the viewer)",
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [200, 'ViewerExportResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/viewers/{viewerId}/erasure': {
+    post: {
+      summary:
+        'Erase the viewer across every table in one transaction, keeping payment records pseudonymised; a repeat answers already_erased (the same secrets as the export)',
+      auth: 'sessionSecret',
+      params: S.ViewerPath,
+      ok: [200, 'ErasureResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/admin/viewers/{viewerId}/export': {
+    get: {
+      summary: "A viewer's export, for a request received by other means (admin key)",
+      auth: 'adminKey',
+      params: S.ViewerPath,
+      ok: [200, 'ViewerExportResponse'],
+      errors: [400, 401, 403],
+    },
+  },
+  '/api/admin/viewers/{viewerId}/erasure': {
+    post: {
+      summary: "A viewer's erasure, for a request received by other means (admin key)",
+      auth: 'adminKey',
+      params: S.ViewerPath,
+      ok: [200, 'ErasureResponse'],
+      errors: [400, 401, 403],
     },
   },
   '/api/admin/payouts': {

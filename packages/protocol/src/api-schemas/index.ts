@@ -18,3 +18,4 @@ export * from './chat.js';
 export * from './referrals.js';
 export * from './leaderboards.js';
 export * from './growth.js';
+export * from './privacy.js';
