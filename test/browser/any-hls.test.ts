@@ -114,7 +114,12 @@ describeStack(
         // The origin sent whole files; the pages kept only each segment's range of them.
         const kept = state.segments.reduce((sum, s) => sum + s.httpBytes, 0);
         expect(clients[`r${i + 1}`]?.segmentBytes ?? 0).toBeGreaterThan(kept);
-        expect(state.stats.httpBytes).toBe(clients[`r${i + 1}`]?.segmentBytes);
+        // Every byte the page reports came from the origin. A refetch cancelled because the
+        // peers' copy verified first (decision 44) leaves bytes in flight that the origin sent
+        // and the page never read; from an origin that ignores Range that is the rest of a file.
+        const sent = clients[`r${i + 1}`]?.segmentBytes ?? 0;
+        expect(sent).toBeGreaterThanOrEqual(state.stats.httpBytes);
+        expect(sent - state.stats.httpBytes).toBeLessThan(0.25 * sent);
       }
       // Ranges of the same file are different segments with different sizes.
       const sizes = new Set(states.flatMap((s) => s.segments.map((segment) => segment.bytes)));
