@@ -4,7 +4,9 @@
  * holds its id, addresses, receipt keys, email or display name, while the ledger, other viewers'
  * balances and credit and the streamer's analytics are exactly as before.
  */
+import { CHAT_PATH } from '@streamrp2p/protocol';
 import { sql, type Kysely } from 'kysely';
+import { io as connect } from 'socket.io-client';
 import { expect, it } from 'vitest';
 import { migrateToLatest, type DB } from '../src/index.js';
 import { TABLE_RULES } from '../src/privacy/table-rules.js';
@@ -134,6 +136,20 @@ describeWithDatabases('privacy: erasure', (t) => {
     const ledgerBefore = await ledgerSums(db);
     const figuresBefore = await untouched(db, others, p.stream.streamId);
 
+    // A chat socket of the viewer, welcomed before the erasure.
+    const socket = connect(p.url, {
+      path: CHAT_PATH,
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { streamId: p.stream.streamId, sessionSecret: viewer.sessionSecret },
+    });
+    await new Promise((resolve, reject) => {
+      socket.once('welcome', resolve);
+      socket.once('connect_error', reject);
+    });
+    const disconnected = new Promise((resolve) => socket.once('disconnect', resolve));
+
     expect((await api.post(`/api/viewers/${viewer.viewerId}/erasure`)).status).toBe(401);
     expect(
       (
@@ -149,6 +165,8 @@ describeWithDatabases('privacy: erasure', (t) => {
     expect(erased.body.status).toBe('erased');
     expect(erased.body.rows).toBeGreaterThan(20);
 
+    await disconnected;
+    socket.close();
     expect(await occurrences(db, needles)).toEqual([]);
 
     // The ledger: the viewer's account renamed, every sum as it was.

@@ -35,7 +35,7 @@ export interface Needles {
 export async function privacySetup(t: TestDatabase) {
   population++;
   const setup = await referralSetup(t);
-  const { api, coordinator, clock, stream, streamer, sharer: referrer } = setup;
+  const { api, url, coordinator, clock, stream, streamer, sharer: referrer } = setup;
   const db = t.database.db;
   const ips = [`198.18.${population}.41`, `198.19.${population}.42`];
 
@@ -121,6 +121,7 @@ export async function privacySetup(t: TestDatabase) {
   expect(needles.publicKeys).toHaveLength(2);
   return {
     api,
+    url,
     coordinator,
     clock,
     db,
