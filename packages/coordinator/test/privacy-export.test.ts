@@ -6,7 +6,7 @@
 import { expect, it } from 'vitest';
 import { TABLE_RULES } from '../src/privacy/table-rules.js';
 import { describeWithDatabases } from './databases.js';
-import { ADMIN_KEY } from './economics-setup.js';
+import { ADMIN_KEY, insertReceipts } from './economics-setup.js';
 import { privacySetup } from './privacy-setup.js';
 
 /** The tables whose export must hold at least one row of the populated viewer. */
@@ -46,6 +46,15 @@ describeWithDatabases('privacy: export', (t) => {
     const { api, viewer, needles } = p;
     const path = `/api/viewers/${viewer.viewerId}/export`;
 
+    // A history longer than an export page (1,000 receipts): it streams page by page.
+    await insertReceipts(
+      p.db,
+      p.stream.streamId,
+      { viewerId: viewer.viewerId, sessionId: viewer.sessionId, secret: '' },
+      [{ viewerId: p.referee.viewerId, sessionId: p.referee.sessionId }],
+      { count: 2_100, byteLength: 1_000, creditedAt: new Date(p.clock.now()) },
+    );
+
     const res = await api.get(path, { token: viewer.sessionSecret });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -63,7 +72,8 @@ describeWithDatabases('privacy: export', (t) => {
     const receipts = tables.receipts!;
     expect(
       receipts.filter((r) => r.role === 'uploader' && r.uploader_viewer_id === viewer.viewerId),
-    ).toHaveLength(4);
+    ).toHaveLength(2_104);
+    expect(new Set(receipts.map((r) => r.id)).size).toBe(receipts.length);
     expect(
       receipts.filter((r) => r.role === 'receiver' && r.receiver_viewer_id === viewer.viewerId),
     ).toHaveLength(3);
@@ -80,7 +90,7 @@ describeWithDatabases('privacy: export', (t) => {
     // The device's secret proves the viewer too, and so does the admin key.
     const byDevice = await api.get(path, { token: p.deviceSecret });
     expect(byDevice.status).toBe(200);
-    expect(byDevice.body.tables.receipts).toHaveLength(7);
+    expect(byDevice.body.tables.receipts).toHaveLength(2_107);
     const byAdmin = await api.get(`/api/admin/viewers/${viewer.viewerId}/export`, {
       token: ADMIN_KEY,
     });
