@@ -21,6 +21,10 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      // Two lanes of heavy files, each one file at a time, running beside each other (and beside
+      // the unit files at the start): the browser files, which mostly wait on media and peers,
+      // and the Node integration files (servers, databases, WebRTC in Node). One lane of both
+      // kinds took the sum of their times on a 2-core machine.
       {
         extends: true,
         test: {
@@ -30,10 +34,21 @@ export default defineConfig({
             'examples/*/test/**/*.test.ts',
             'test/**/*.test.ts',
           ],
+          exclude: ['test/browser/**'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          // Browser and WebRTC tests are heavy on a 2-core machine: run files one at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },
