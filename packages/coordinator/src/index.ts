@@ -59,6 +59,7 @@ export { createPayoutProvider } from './payouts/create-provider.js';
 export { currencyUnits, payableMicros, toMinorUnits } from './payouts/currency-units.js';
 export type { CollusionRunResult } from './trust/collusion-job.js';
 export type { MetricsRunResult } from './metrics/metrics-job.js';
+export type { RetentionRunResult } from './privacy/retention.js';
 export { ACTION_COOLDOWN_SECONDS, pointsStatus, watchCredit } from './points/points-rules.js';
 export type { SessionSummaryResponse } from '@streamrp2p/protocol';
 export { signTrackerToken } from './sessions/tracker-token.js';
