@@ -591,6 +591,12 @@ export function resolveCoordinatorConfig(options: CoordinatorOptions = {}): Coor
     merged.stripeSecretKey === undefined
   )
     problems.push("payoutProvider 'stripe' needs stripeSecretKey");
+  // The collusion job reads the addresses of its window: retention must not blank them first.
+  if (
+    problems.length === 0 &&
+    (merged.collusionWindowSeconds as number) >= (merged.addressRetentionDays as number) * 86_400
+  )
+    problems.push('collusionWindowSeconds must be shorter than addressRetentionDays');
   if (problems.length > 0)
     throw new TypeError(`invalid coordinator config: ${problems.join('; ')}`);
   return merged as unknown as CoordinatorConfig;
