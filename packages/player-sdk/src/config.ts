@@ -52,7 +52,9 @@ export interface EngineConfig {
   acceptUnverified: boolean;
   /**
    * Fault injection for integrity tests: serve peers altered bytes. Never set it in production.
+   * Not public API: left out of the published types (`stripInternal`).
    * @default false
+   * @internal
    */
   debugCorruptUploads: boolean;
   /**

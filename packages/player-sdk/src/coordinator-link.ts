@@ -12,7 +12,6 @@ export type Verification =
   { status: 'ok'; root: string | undefined } | { status: 'mismatch' } | { status: 'unknown' };
 
 export interface CoordinatorLinkEvents {
-  [event: string]: unknown;
   points: PointsEvent;
   'account-prompt': { balance: number };
   vip: { balance: number };
@@ -23,8 +22,6 @@ export interface CoordinatorLinkEvents {
   'session-renewed': { peerId: string };
   error: { code: SdkErrorCode; message: string; fatal: false };
 }
-
-const FORWARDED = ['points', 'account-prompt', 'vip', 'receipts', 'challenge'] as const;
 
 /**
  * The engine's link to the coordinator: one session at a time (renewed when the coordinator
@@ -174,18 +171,27 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
 
   private createClient(): CoordinatorClient {
     const client = new CoordinatorClient(this.options);
-    for (const event of FORWARDED)
-      client.on(event, (payload) => this.emit(event, payload as never));
-    client.on('receipt-rejected', ({ receipt, code, message }) =>
-      this.emit('receipt-rejected', {
-        code,
-        message,
-        sequence: receipt.sequence,
-        uploaderPeerId: receipt.uploaderPeerId,
-      }),
-    );
-    client.on('error', ({ code, message }) => this.emit('error', { code, message, fatal: false }));
-    client.on('session-expired', () => void this.renew(client));
+    client.onAny((tagged) => {
+      switch (tagged.event) {
+        case 'receipt-rejected': {
+          const { receipt, code, message } = tagged.payload;
+          const { sequence, uploaderPeerId } = receipt;
+          return this.emit('receipt-rejected', { code, message, sequence, uploaderPeerId });
+        }
+        case 'error': {
+          const { code, message } = tagged.payload;
+          return this.emit('error', { code, message, fatal: false });
+        }
+        case 'session-expired':
+          return void this.renew(client);
+        // The link's own business: the engine learns of a session through start().
+        case 'session':
+        case 'receipts-dropped':
+          return;
+        default:
+          return this.emit(tagged.event, tagged.payload);
+      }
+    });
     return client;
   }
 

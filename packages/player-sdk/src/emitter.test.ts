@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Emitter } from './emitter.js';
+import { EventBus, type AnyEvent } from './emitter.js';
 
 interface Events {
-  [event: string]: unknown;
   ping: { n: number };
   other: string;
 }
 
 describe('Emitter', () => {
   it('delivers each payload to the listeners of its event, in order of subscription', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = new EventBus<Events>();
     const seen: string[] = [];
     emitter.on('ping', ({ n }) => seen.push(`a${n}`));
     emitter.on('ping', ({ n }) => seen.push(`b${n}`));
@@ -20,11 +19,11 @@ describe('Emitter', () => {
   });
 
   it('emitting an event nobody listens to is a no-op', () => {
-    expect(() => new Emitter<Events>().emit('ping', { n: 1 })).not.toThrow();
+    expect(() => new EventBus<Events>().emit('ping', { n: 1 })).not.toThrow();
   });
 
   it('unsubscribes with the returned function and with off()', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = new EventBus<Events>();
     const seen: number[] = [];
     const first = ({ n }: { n: number }) => seen.push(n);
     const second = ({ n }: { n: number }) => seen.push(n * 10);
@@ -39,7 +38,7 @@ describe('Emitter', () => {
   });
 
   it('once() fires a single time, and its returned function cancels it', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = new EventBus<Events>();
     const seen: number[] = [];
     emitter.once('ping', ({ n }) => seen.push(n));
     const cancel = emitter.once('ping', ({ n }) => seen.push(n * 100));
@@ -51,7 +50,7 @@ describe('Emitter', () => {
 
   it('a throwing listener does not stop the others and is reported', () => {
     const reported: unknown[] = [];
-    const emitter = new Emitter<Events>((error) => reported.push(error));
+    const emitter = new EventBus<Events>((error) => reported.push(error));
     const seen: number[] = [];
     const boom = new Error('listener bug');
     emitter.on('ping', ({ n }) => seen.push(n));
@@ -66,7 +65,7 @@ describe('Emitter', () => {
   });
 
   it('swallows listener errors by default', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = new EventBus<Events>();
     emitter.on('ping', () => {
       throw new Error('x');
     });
@@ -74,7 +73,7 @@ describe('Emitter', () => {
   });
 
   it('a listener added while emitting waits for the next emit', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = new EventBus<Events>();
     const seen: string[] = [];
     emitter.on('ping', () => {
       seen.push('outer');
@@ -85,7 +84,7 @@ describe('Emitter', () => {
   });
 
   it('removeAllListeners silences every event', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = new EventBus<Events>();
     const seen: unknown[] = [];
     emitter.on('ping', (p) => seen.push(p));
     emitter.on('other', (p) => seen.push(p));
@@ -100,12 +99,37 @@ describe('Emitter', () => {
   // player's public `off` (player.ts) forwards to this. Fix: remember wrapper -> listener
   // (e.g. a Map or a property on the wrapper) and let off() remove the wrapper too.
   it('off() with the listener given to once() cancels it', () => {
-    const emitter = new Emitter<Events>();
+    const emitter = new EventBus<Events>();
     const seen: number[] = [];
     const listener = ({ n }: { n: number }) => seen.push(n);
     emitter.once('ping', listener);
     emitter.off('ping', listener);
     emitter.emit('ping', { n: 1 });
+    expect(seen).toEqual([]);
+  });
+
+  it('onAny() sees every event tagged with its name, after its own listeners, until undone', () => {
+    const emitter = new EventBus<Events>();
+    const seen: (AnyEvent<Events> | string)[] = [];
+    emitter.on('ping', () => seen.push('own'));
+    const off = emitter.onAny((tagged) => seen.push(tagged));
+    emitter.emit('ping', { n: 1 });
+    emitter.emit('other', 'x');
+    off();
+    emitter.emit('other', 'y');
+    expect(seen).toEqual([
+      'own',
+      { event: 'ping', payload: { n: 1 } },
+      { event: 'other', payload: 'x' },
+    ]);
+  });
+
+  it('removeAllListeners() drops onAny() listeners too', () => {
+    const emitter = new EventBus<Events>();
+    const seen: AnyEvent<Events>[] = [];
+    emitter.onAny((tagged) => seen.push(tagged));
+    emitter.removeAllListeners();
+    emitter.emit('other', 'x');
     expect(seen).toEqual([]);
   });
 });

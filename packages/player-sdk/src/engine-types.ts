@@ -4,7 +4,6 @@ import type { HttpReason, SegmentSource } from './load-segment.js';
 
 /** Events of the engine, with one payload type each. */
 export interface EngineEvents {
-  [event: string]: unknown;
   /** The tracker welcomed us. */
   ready: { peerId: string };
   'segment-loaded': {

@@ -318,17 +318,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
         stalls: this.stalls,
       }),
     });
-    const forwarded = [
-      'points',
-      'account-prompt',
-      'vip',
-      'receipts',
-      'receipt-rejected',
-      'challenge',
-      'error',
-    ] as const;
-    for (const event of forwarded) link.on(event, (payload) => this.emit(event, payload as never));
-    link.on('session-renewed', () => {
+    link.onAny((tagged) => {
+      if (tagged.event !== 'session-renewed') return this.emit(tagged.event, tagged.payload);
       // The tickets name the old session's peer id.
       this.tickets.clear();
       this.tracker.reconnect();

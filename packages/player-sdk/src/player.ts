@@ -1,6 +1,6 @@
 import Hls, { type HlsConfig } from 'hls.js';
 import type { EngineOptions } from './config.js';
-import { Emitter } from './emitter.js';
+import { EventBus } from './emitter.js';
 import { P2PEngine } from './engine.js';
 import type { EngineEvents, EngineStats, UploadPolicyState } from './engine-types.js';
 import { SdkError, SdkErrorCode } from './errors.js';
@@ -131,24 +131,6 @@ export interface PlayerHandle {
   destroy(): Promise<void>;
 }
 
-const FORWARDED: (keyof EngineEvents)[] = [
-  'ready',
-  'integrity-failure',
-  'points',
-  'account-prompt',
-  'vip',
-  'receipts',
-  'receipt-rejected',
-  'challenge',
-  'segment-loaded',
-  'peer-connect',
-  'peer-close',
-  'peer-banned',
-  'uploaded',
-  'upload-policy',
-  'error',
-];
-
 /** One way of playing: hls.js with the engine, or the browser's own HLS. */
 interface Playback {
   mode: PlaybackMode;
@@ -174,7 +156,7 @@ function mountVideo(options: PlayerOptions): { video: HTMLVideoElement; owned: b
 function playWithHls(
   options: PlayerOptions,
   video: HTMLVideoElement,
-  emitter: Emitter<PlayerEvents>,
+  emitter: EventBus<PlayerEvents>,
 ): Playback {
   const engine = new P2PEngine({
     ...options.p2p,
@@ -182,9 +164,8 @@ function playWithHls(
     trackerUrl: options.tracker,
     coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
   });
-  const unsubscribe = FORWARDED.map((event) =>
-    engine.on(event, (payload) => emitter.emit(event, payload as never)),
-  );
+  // Every engine event is a player event: forwarded as they come, no list to keep.
+  const unsubscribe = [engine.onAny((tagged) => emitter.emit(tagged.event, tagged.payload))];
   let hls: Hls | undefined;
   hls = new Hls({
     ...options.hlsConfig,
@@ -198,6 +179,7 @@ function playWithHls(
   hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) =>
     engine.prepare(renditionsNear(data.levels, data.firstLevel)),
   );
+  hls.once(Hls.Events.FRAG_BUFFERED, () => engine.openConnections());
   hls.on(Hls.Events.ERROR, (_event, data) => {
     if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) engine.reportStall();
     if (data.fatal)
@@ -255,7 +237,7 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
   if (typeof options.src !== 'string' || options.src === '') {
     throw new SdkError(SdkErrorCode.InvalidConfig, 'createPlayer needs a playlist URL (src)');
   }
-  const emitter = new Emitter<PlayerEvents>((error) =>
+  const emitter = new EventBus<PlayerEvents>((error) =>
     console.error('streamrp2p: a player listener threw', error),
   );
   const { video, owned } = mountVideo(options);

@@ -47,7 +47,6 @@ export interface ChallengeEvent {
 
 /** Events of a `CoordinatorClient`, with one payload type each. */
 export interface CoordinatorEvents {
-  [event: string]: unknown;
   /** The session exists. */
   session: { sessionId: string; peerId: string; viewerId: string };
   /**

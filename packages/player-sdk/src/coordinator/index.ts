@@ -1,7 +1,6 @@
 export { CoordinatorClient } from './coordinator-client.js';
 export type { DestroyResult } from './coordinator-client.js';
 export { DEFAULT_COORDINATOR_CONFIG, MAX_RECEIPTS_PER_REQUEST } from './config.js';
-export { mergeCoordinatorConfig } from './merge-config.js';
 export type { CoordinatorConfig, CoordinatorOptions } from './config.js';
 export type {
   ChallengeEvent,
