@@ -12,7 +12,7 @@ import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { parseMediaPlaylist, renditionId, renditionUrls } from '@streamrp2p/protocol';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine } from '../src/index.js';
-import { nextEvent } from './engine-events.js';
+import { nextEvent, untilPeerSays } from './engine-events.js';
 
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init);
@@ -136,7 +136,7 @@ describe('meeting tickets between two engines', () => {
     });
     await connected;
     // The holder tells what it has as soon as the channel opens.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await untilPeerSays(receiver, rendition, newer.sequence, 'held');
     const served = await receiver.loadSegment({
       rendition,
       sequence: newer.sequence,

@@ -8,7 +8,18 @@ import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine, SdkError, SdkErrorCode, type SegmentRequest } from '../src/index.js';
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A request that resolves `arrived` once its first HTTP bytes came in: where an abort lands mid-body. */
+function watchFirstBytes(request: SegmentRequest): {
+  request: SegmentRequest;
+  arrived: Promise<void>;
+} {
+  let resolve = () => {};
+  const arrived = new Promise<void>((done) => (resolve = done));
+  return {
+    request: { ...request, onHttpProgress: (transfer) => transfer.loaded > 0 && resolve() },
+    arrived,
+  };
+}
 
 async function rejection(promise: Promise<unknown>): Promise<SdkError> {
   const outcome = await promise.then(
@@ -112,8 +123,9 @@ describe('engine HTTP failures and aborts', () => {
     origin.configure({ bandwidthKbps: 100 });
     const controller = new AbortController();
     const before = engine.getStats();
-    const loading = engine.loadSegment({ ...vod(0, '360p'), signal: controller.signal });
-    await delay(500);
+    const { request, arrived } = watchFirstBytes({ ...vod(0, '360p'), signal: controller.signal });
+    const loading = engine.loadSegment(request);
+    await arrived;
     expect(origin.stats().segmentRequests).toBe(1);
     controller.abort();
     const error = await rejection(loading);
@@ -135,8 +147,10 @@ describe('engine HTTP failures and aborts', () => {
   it('aborting a stalled download rejects with ABORTED', async () => {
     origin.injectFailures({ kind: 'stall', match: '240p/seg7.ts' });
     const controller = new AbortController();
-    const loading = engine.loadSegment({ ...vod(7), signal: controller.signal });
-    await delay(500);
+    // The stalling origin sends a few bytes, then nothing.
+    const { request, arrived } = watchFirstBytes({ ...vod(7), signal: controller.signal });
+    const loading = engine.loadSegment(request);
+    await arrived;
     controller.abort();
     const error = await rejection(loading);
     expect(error.code).toBe(SdkErrorCode.Aborted);

@@ -11,9 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine, type EngineEvents, type EngineOptions } from '../src/index.js';
-import { nextEvent } from './engine-events.js';
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { nextEvent, untilPeerSays } from './engine-events.js';
 
 function sameBytes(actual: Uint8Array, expected: Uint8Array): boolean {
   return Buffer.compare(Buffer.from(actual), Buffer.from(expected)) === 0;
@@ -107,8 +105,8 @@ describe('two engines over WebRTC', () => {
     expect(heldResult.source).toBe('http');
     await second.loadSegment({ rendition, ...warmUp, deadlineMs: 30_000, live: false });
     await connected;
-    // The holder sends its `have` as soon as the channel opens: give it a moment to arrive.
-    await delay(500);
+    // The holder sends its `have` as soon as the channel opens.
+    await untilPeerSays(second, rendition, held.sequence, 'held');
     return heldResult.bytes;
   }
 

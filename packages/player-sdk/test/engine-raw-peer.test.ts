@@ -23,7 +23,7 @@ import {
 } from '@streamrp2p/protocol';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine, type EngineEvents, type EngineOptions } from '../src/index.js';
-import { nextEvent } from './engine-events.js';
+import { nextEvent, untilPeerSays } from './engine-events.js';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -204,7 +204,9 @@ describe('engines and a hand-made peer', () => {
     expect(stats.bannedPeers).toBe(1);
     expect(stats.peers).toBe(0);
 
-    // A fresh offer from the banned peer gets no answer, and no connection.
+    // A fresh offer from the banned peer gets no answer, and no connection: nothing to wait for,
+    // so these are windows for a wrong answer to show (the last signals of the old connection
+    // land first), not synchronisation.
     await delay(300);
     const signalsBefore = hostile.signalsFrom.filter((from) => from === victim.peerId).length;
     hostile.dial(victim.peerId!);
@@ -291,7 +293,7 @@ describe('engines and a hand-made peer', () => {
 
     // Waiting for the fetcher: the claim goes out; aborted, it is withdrawn.
     tell(5, 'fetching');
-    await delay(200);
+    await untilPeerSays(waiter, '240p', 5, 'fetching');
     const controller = new AbortController();
     const aborted = live(5, controller.signal).catch((error: unknown) => error);
     await until(() => updates(5).length === 1, 'the waiter to announce its claim');
@@ -304,7 +306,7 @@ describe('engines and a hand-made peer', () => {
 
     // The fetcher gives up: the waiter fetches the segment itself and then holds it.
     tell(6, 'fetching');
-    await delay(200);
+    await untilPeerSays(waiter, '240p', 6, 'fetching');
     const loading = live(6);
     await until(() => updates(6).length === 1, 'the waiter to announce its claim');
     tell(6, 'dropped');
@@ -393,7 +395,7 @@ describe('engines and a hand-made peer', () => {
     );
     const have = encodePeerMessage({ type: 'have', sequences: [5], fetching: [] });
     raws.forEach((raw) => raw.send(victim.peerId!, have));
-    await delay(300);
+    await untilPeerSays(victim, '240p', 5, 'held');
 
     const result = await victim.loadSegment(vod(5));
 

@@ -4,6 +4,7 @@ import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine } from '../src/engine.js';
 import { PlaybackClock } from '../../../test/support/live-swarm.js';
+import { until } from './engine-events.js';
 
 describe('engines in Node share a live stream over WebRTC', () => {
   let origin: LiveOrigin;
@@ -32,15 +33,21 @@ describe('engines in Node share a live stream over WebRTC', () => {
       engines.push(engine);
       await new Promise<void>((resolve) => engine.once('ready', () => resolve()));
     }
-    // Let the mesh form before playback starts, as viewers of a running stream would find it.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The mesh forms before playback starts, as viewers of a running stream would find it.
+    for (const engine of engines) engine.prepare(['240p']);
+    await until(() => engines.every((engine) => engine.getStats().peers === 2), 'the mesh to form');
     origin.resetStats();
     for (const engine of engines) {
       const clock = new PlaybackClock(engine, playlist, '240p');
       clocks.push(clock);
       clock.start();
     }
-    await new Promise((resolve) => setTimeout(resolve, 16_000));
+    // About 16 s of playback: 11 segments each (3 from the live edge's backlog, then one per 2 s).
+    await until(
+      () => clocks.every((clock) => clock.loaded.size >= 11),
+      'every viewer to play 11 segments',
+      40_000,
+    );
     clocks.forEach((clock) => clock.stop());
 
     const stats = engines.map((engine) => engine.getStats());

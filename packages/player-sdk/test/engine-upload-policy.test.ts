@@ -10,9 +10,10 @@ import wrtc from '@roamhq/wrtc';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine, type EngineOptions } from '../src/index.js';
-import { nextEvent } from './engine-events.js';
+import { nextEvent, untilPeerSays } from './engine-events.js';
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A window in which something must NOT happen (no event to wait for): not synchronisation. */
+const quietWindow = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('runtime upload policy', () => {
   let tracker: Tracker;
@@ -78,7 +79,8 @@ describe('runtime upload policy', () => {
     // Becoming a supporter without insisting: the metered connection stays consume-only.
     const auto = a.setUploadPolicy({ consumeOnly: 'auto', maxUploadKbps: 1200 });
     expect(auto).toEqual({ consumeOnly: true, maxUploadKbps: 1200, metered: true });
-    await delay(500);
+    // Nothing must be announced: give a wrong `have` the time to arrive, then check.
+    await quietWindow(500);
     expect((await load(b, 2)).source).toBe('http');
     expect(a.getStats().uploadedBytes).toBe(0);
 
@@ -87,8 +89,8 @@ describe('runtime upload policy', () => {
     a.setUploadPolicy({ consumeOnly: false });
     expect(await announced).toEqual({ consumeOnly: false, maxUploadKbps: 1200, metered: true });
     expect(a.getStats()).toMatchObject({ consumeOnly: false, maxUploadKbps: 1200 });
-    // The `have` goes out at once; give it a moment to cross the data channel.
-    await delay(500);
+    // The `have` goes out at once.
+    await untilPeerSays(b, 'r', 4, 'held');
     const startedAt = performance.now();
     const result = await load(b, 4);
     const elapsed = performance.now() - startedAt;
@@ -100,7 +102,7 @@ describe('runtime upload policy', () => {
 
     // And back off: `b` no longer sees anything to fetch from `a`.
     a.setUploadPolicy({ consumeOnly: true });
-    await delay(500);
+    await untilPeerSays(b, 'r', 4, 'none');
     expect((await load(b, 0 + 6)).source).toBe('http');
     expect(a.getStats().uploadedBytes).toBe(BIG.length);
   }, 40_000);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine } from '../src/engine.js';
+import { until } from './engine-events.js';
 
 describe('a full peer answers new offers with busy', () => {
   let origin: LiveOrigin;
@@ -42,8 +43,7 @@ describe('a full peer answers new offers with busy', () => {
     const full = await engine(1);
     const callers: P2PEngine[] = [];
     for (let i = 0; i < 3; i++) callers.push(await engine(10));
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    expect(full.getStats().peers).toBe(3);
+    await until(() => full.getStats().peers === 3, 'the full engine to take three callers');
     const late = new P2PEngine({
       streamId: 'busy',
       trackerUrl,
