@@ -29,8 +29,10 @@ export const KEEP_RESOURCE_TIMINGS = 'performance.setResourceTimingBufferSize(50
  * Expression: where a page's startup went, ms from navigation start: the document, each script
  * (fetched, from the resource timings; evaluated before the next script starts), the probe's
  * creation (the page's player code ran), the first three media requests (init segment or
- * segment: path, start, first byte, end, initiator) and the first frame. Splits "slow to start" into page
- * load, script, player and first-fragment time.
+ * segment: path, start, first byte, end, initiator, request sent: the origin's
+ * `Timing-Allow-Origin` lets the page see the first byte and the queueing before the request)
+ * and the first frame. Splits "slow to start" into page load, script, player and
+ * first-fragment time.
  */
 export const PAGE_TIMING = `(() => {
   const ms = (value) => Math.round(value);
@@ -49,6 +51,7 @@ export const PAGE_TIMING = `(() => {
       ms(r.responseStart),
       ms(r.responseEnd),
       r.initiatorType,
+      ms(r.requestStart),
     ]);
   const p = window.__playback;
   return {

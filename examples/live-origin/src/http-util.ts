@@ -12,10 +12,14 @@ export const CLIENT_HEADER = 'x-client-id';
 const MAX_JSON_BODY = 64 * 1024;
 const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 
-/** CORS for everything: the player, the SDK and test pages run on other origins. */
+/**
+ * CORS for everything: the player, the SDK and test pages run on other origins. Pages may also
+ * read the full resource timing of our responses (queueing, first byte), as CDNs allow.
+ */
 export function setCorsHeaders(res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range');
+  res.setHeader('Timing-Allow-Origin', '*');
 }
 
 /** Answers a CORS preflight. */

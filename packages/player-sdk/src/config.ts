@@ -120,7 +120,9 @@ export interface EngineConfig {
    */
   httpStaggerMs: number;
   /**
-   * Longest wait for a peer that is still downloading a segment.
+   * Wait for a peer that is still downloading a segment: at least this long, longer when its
+   * HTTP download and its transfer to us are expected to take longer (a large segment, a slow
+   * origin), never past the point where HTTP could no longer make the deadline.
    * @default 4000
    */
   maxPeerWaitMs: number;

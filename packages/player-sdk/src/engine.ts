@@ -169,6 +169,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
         selfId: () => this.tracker.peerId ?? '',
         cached: (sequence) => this.store.get(swarm.key, sequence),
         estimatedHttpMs: () => this.http.estimateMs(swarm.key),
+        estimatedSegmentBytes: () => this.http.segmentSize(swarm.key),
         recordHttp: (bytes, totalMs, ttfbMs) => this.http.record(swarm.key, bytes, totalMs, ttfbMs),
         countBytes: (from, bytes) => {
           if (from === 'http') this.totals.httpBytes += bytes;

@@ -34,6 +34,11 @@ export class HttpEstimator {
     this.segmentBytes.set(swarm, smooth(this.segmentBytes.get(swarm), bytes));
   }
 
+  /** The expected size of a segment of `swarm`, bytes, once one arrived. */
+  segmentSize(swarm: string): number | undefined {
+    return this.segmentBytes.get(swarm);
+  }
+
   /** Measured throughput and time to first byte, once a real transfer was measured. */
   rate(): { bitsPerSecond: number; ttfbMs: number } | undefined {
     if (this.ttfbMs === undefined || this.bytesPerMs === undefined) return undefined;

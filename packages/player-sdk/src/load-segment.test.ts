@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mergeEngineConfig } from './config.js';
 import type { Verification } from './coordinator-link.js';
-import { loadSegment, type LoadContext } from './load-segment.js';
+import { estimatedPeerMs, loadSegment, type LoadContext } from './load-segment.js';
 import type { PeerConnection } from './peer-connection.js';
 import type { Swarm } from './swarm.js';
 
@@ -85,6 +85,7 @@ function contextWith(lateRoot: Promise<Verification>) {
     swarm,
     cached: () => undefined,
     estimatedHttpMs: () => 200,
+    estimatedSegmentBytes: () => undefined,
     recordHttp: () => undefined,
     countBytes: (from, bytes) => (counted[from] += bytes),
     setFetching: () => undefined,
@@ -177,5 +178,23 @@ describe('loadSegment: peer bytes whose root is not indexed in time', () => {
     const result = await loading;
     expect(verifyCalls).toEqual([context.config.rootWaitMs]);
     expect(result).toMatchObject({ source: 'http', httpReason: 'verification-failed' });
+  });
+});
+
+describe('estimatedPeerMs', () => {
+  const peer = (speed: number) => ({ score: { speed, failures: 0, successes: 1 } });
+  const context = (bytes: number | undefined) => ({
+    estimatedHttpMs: () => 2500,
+    estimatedSegmentBytes: () => bytes,
+  });
+
+  it('is the expected size at the fastest fetcher’s measured speed (bytes per ms)', () => {
+    expect(estimatedPeerMs(context(1_000_000), [peer(200), peer(500)])).toBe(2000);
+  });
+
+  it('is the HTTP estimate before the size or any fetcher’s speed is known', () => {
+    expect(estimatedPeerMs(context(undefined), [peer(500)])).toBe(2500);
+    expect(estimatedPeerMs(context(1_000_000), [peer(0)])).toBe(2500);
+    expect(estimatedPeerMs(context(1_000_000), [])).toBe(2500);
   });
 });

@@ -88,6 +88,8 @@ export interface LoadContext {
   cached(sequence: number): Uint8Array | undefined;
   /** Expected HTTP download time of a segment, ms. */
   estimatedHttpMs(): number;
+  /** Expected size of a segment, bytes, once one arrived. */
+  estimatedSegmentBytes(): number | undefined;
   recordHttp(bytes: number, totalMs: number, ttfbMs: number): void;
   /** Counts bytes as they arrive, so aborted downloads are in the totals too. */
   countBytes(from: 'http' | 'p2p', bytes: number): void;
@@ -384,6 +386,7 @@ export async function loadSegment(
         fetchers: fetchers.length,
         rank: rankAmongSharers(context, swarm, request.sequence),
         estimatedHttpMs: context.estimatedHttpMs(),
+        estimatedPeerMs: estimatedPeerMs(context, fetchers),
         httpStaggerMs: config.httpStaggerMs,
         maxPeerWaitMs: config.maxPeerWaitMs,
         deadlineMarginMs: config.deadlineMarginMs,
@@ -569,6 +572,20 @@ function rankAmongSharers(context: LoadContext, swarm: Swarm, sequence: number):
   if (sharers.length === 0) return 0;
   const self = context.selfId();
   return rankFor(self, sharers, sequence) + rankJitter(self, sequence);
+}
+
+/**
+ * How long the segment's transfer from the fastest of `fetchers` should take once it has it:
+ * the expected size at that peer's measured speed, or the HTTP time before either is known.
+ */
+export function estimatedPeerMs(
+  context: Pick<LoadContext, 'estimatedHttpMs' | 'estimatedSegmentBytes'>,
+  fetchers: readonly Pick<PeerConnection, 'score'>[],
+): number {
+  const bytes = context.estimatedSegmentBytes();
+  const bytesPerMs = Math.max(0, ...fetchers.map((peer) => peer.score.speed));
+  if (bytes === undefined || bytesPerMs === 0) return context.estimatedHttpMs();
+  return bytes / bytesPerMs;
 }
 
 /** The peer that delivered the whole segment, if one did. */

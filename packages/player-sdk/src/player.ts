@@ -179,7 +179,6 @@ function playWithHls(
   hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) =>
     engine.prepare(renditionsNear(data.levels, data.firstLevel)),
   );
-  hls.once(Hls.Events.FRAG_BUFFERED, () => engine.openConnections());
   hls.on(Hls.Events.ERROR, (_event, data) => {
     if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) engine.reportStall();
     if (data.fatal)

@@ -14,6 +14,7 @@ const BASE: SchedulerInput = {
   fetchers: 0,
   rank: 0,
   estimatedHttpMs: 1000,
+  estimatedPeerMs: 500,
   httpStaggerMs: 800,
   maxPeerWaitMs: 4000,
   deadlineMarginMs: 1500,
@@ -67,6 +68,16 @@ describe('decide', () => {
       'a fetcher: exactly at the latest HTTP start',
       { fetchers: 1, maxPeerWaitMs: 60_000, now: LATEST_HTTP_START },
       { action: 'http', reason: 'deadline' },
+    ],
+    [
+      'a fetcher of a large segment: wait for its HTTP download and its transfer to us',
+      { fetchers: 1, estimatedHttpMs: 2500, estimatedPeerMs: 2000, now: 5200 },
+      { action: 'wait', until: 5500, reason: 'peer-fetching' },
+    ],
+    [
+      'a fetcher of a large segment: the expected wait is still capped by the latest HTTP start',
+      { fetchers: 1, estimatedHttpMs: 2500, estimatedPeerMs: 4000, now: 5200 },
+      { action: 'wait', until: 6000, reason: 'peer-fetching' },
     ],
     [
       'a fetcher beats the live stagger',
@@ -148,6 +159,7 @@ describe('decide', () => {
         fetchers: random() < 0.3 ? 1 : 0,
         rank: Math.floor(random() * 6),
         estimatedHttpMs: Math.floor(random() * 3000),
+        estimatedPeerMs: Math.floor(random() * 3000),
         httpStaggerMs: Math.floor(random() * 1500),
         maxPeerWaitMs: Math.floor(random() * 6000),
         deadlineMarginMs: Math.floor(random() * 2000),

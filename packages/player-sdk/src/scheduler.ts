@@ -15,6 +15,8 @@ export interface SchedulerInput {
   rank: number;
   /** Expected time of an HTTP download of the segment, ms. */
   estimatedHttpMs: number;
+  /** Expected time of the segment's transfer from the fastest fetching peer once it has it, ms. */
+  estimatedPeerMs: number;
   httpStaggerMs: number;
   maxPeerWaitMs: number;
   deadlineMarginMs: number;
@@ -36,7 +38,9 @@ export type SchedulerDecision =
  * - Playback has nothing buffered (startup, a seek, a stall): HTTP at once. A peer transfer
  *   plus the check of its root could not reliably beat it, and startup must never wait on P2P.
  * - A peer holds it: take it from that peer.
- * - A peer is downloading it: wait for that peer, within the slack and `maxPeerWaitMs`.
+ * - A peer is downloading it: wait for that peer, within the slack, for as long as its HTTP
+ *   download and its transfer to us are expected to take (at least `maxPeerWaitMs`): a fixed
+ *   cap gave up on a large segment that a paced origin delivers slowly, for a second HTTP copy.
  * - Live and nobody has it: wait `rank x httpStaggerMs` (within the slack) so that one
  *   neighbour, the one ranked first, fetches it over HTTP and the others get it from it.
  * - Otherwise: HTTP.
@@ -47,7 +51,8 @@ export function decide(input: SchedulerInput): SchedulerDecision {
   const latestHttpStart = input.deadline - input.deadlineMarginMs - input.estimatedHttpMs;
   if (input.now >= latestHttpStart) return { action: 'http', reason: 'deadline' };
   if (input.fetchers > 0) {
-    const waitEnd = Math.min(latestHttpStart, input.startedAt + input.maxPeerWaitMs);
+    const peerWaitMs = Math.max(input.maxPeerWaitMs, input.estimatedHttpMs + input.estimatedPeerMs);
+    const waitEnd = Math.min(latestHttpStart, input.startedAt + peerWaitMs);
     if (input.now < waitEnd) return { action: 'wait', until: waitEnd, reason: 'peer-fetching' };
     return { action: 'http', reason: 'wait-over' };
   }
