@@ -1,0 +1,63 @@
+/**
+ * An HTTP proxy in front of a real server that can fail on demand: what a coordinator outage
+ * looks like to a client (a 503, a connection cut, an answer that never comes), without faking
+ * the server's behaviour. Counts the requests that went through it.
+ */
+import {
+  createServer,
+  request as forward,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FaultMode = 'pass' | '503' | 'close' | 'hang';
+
+export class FaultProxy {
+  mode: FaultMode = 'pass';
+  /**
+   * Appended to `X-Forwarded-For`, as a reverse proxy does: the address the server (trusting
+   * loopback proxies) takes for the client. A header only: nothing is sent to it.
+   */
+  forwardedFor: string | undefined;
+  url = '';
+  readonly requests: { method: string; path: string }[] = [];
+  private readonly server = createServer((req, res) => this.handle(req, res));
+
+  constructor(private readonly target: string) {}
+
+  async listen(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  count(method: string, path: RegExp): number {
+    return this.requests.filter((r) => r.method === method && path.test(r.path)).length;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.target);
+    this.requests.push({ method: req.method ?? '', path: url.pathname });
+    if (this.mode === 'hang') return;
+    if (this.mode === 'close') return void req.socket.destroy();
+    if (this.mode === '503') {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'outage (fault proxy)' } }));
+      return;
+    }
+    const headers = { ...req.headers };
+    if (this.forwardedFor) headers['x-forwarded-for'] = this.forwardedFor;
+    const upstream = forward(url, { method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  }
+}
