@@ -7,6 +7,7 @@ import type { Clock } from '../util/clock.js';
 import { trustProxyProblem, type TrustProxy } from '../http/trust-proxy.js';
 import type { Logger } from 'pino';
 import { isAllowListEntry } from '../streams/origin-policy.js';
+import { COORDINATOR_VERSION, cdnSdkUrl } from './sdk-url.js';
 
 /** Characters a tracker secret needs at least (the tracker refuses shorter ones too). */
 export const MIN_TRACKER_SECRET_LENGTH = 16;
@@ -185,7 +186,10 @@ export interface CoordinatorConfig {
   chatPerMinutePerViewer: number;
   /** Chat messages one address (IPv4 /32, IPv6 /64) may send per minute. @default 60 */
   chatPerMinutePerAddress: number;
-  /** The SDK script the embed snippet loads. */
+  /**
+   * The SDK script the embed snippet loads.
+   * @default jsDelivr's `@streamrp2p/player-sdk@<this version>/dist/browser/streamrp2p.iife.js`
+   */
   publicSdkUrl: string;
   /** The tracker URL the embed snippet points at. @default 'http://127.0.0.1:8090' */
   trackerPublicUrl: string;
@@ -360,7 +364,7 @@ export const DEFAULT_COORDINATOR_CONFIG: Readonly<CoordinatorConfig> = Object.fr
   chatHistoryMessages: 50,
   chatPerMinutePerViewer: 20,
   chatPerMinutePerAddress: 60,
-  publicSdkUrl: 'https://cdn.jsdelivr.net/npm/@streamrp2p/player-sdk/dist/streamrp2p.iife.js',
+  publicSdkUrl: cdnSdkUrl(COORDINATOR_VERSION),
   trackerPublicUrl: 'http://127.0.0.1:8090',
   publicUrl: undefined,
   trustProxy: false,
