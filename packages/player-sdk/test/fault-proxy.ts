@@ -11,7 +11,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = 'pass' | '503' | 'close' | 'hang';
+export type FaultMode = 'pass' | '503' | '429' | 'garbage' | 'close' | 'hang';
 
 export class FaultProxy {
   mode: FaultMode = 'pass';
@@ -46,8 +46,9 @@ export class FaultProxy {
     this.requests.push({ method: req.method ?? '', path: url.pathname });
     if (this.mode === 'hang') return;
     if (this.mode === 'close') return void req.socket.destroy();
-    if (this.mode === '503') {
-      res.writeHead(503, { 'content-type': 'application/json' });
+    if (this.mode === 'garbage') return void res.end('<html>bad gateway</html>');
+    if (this.mode === '503' || this.mode === '429') {
+      res.writeHead(Number(this.mode), { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'outage (fault proxy)' } }));
       return;
     }
