@@ -65,6 +65,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
   };
   private readonly http = new HttpEstimator();
   private destroyed = false;
+  /** Whether swarm joins wait for {@link openConnections} (see {@link deferConnections}). */
+  private connectionsDeferred = false;
 
   constructor(options: EngineOptions) {
     super((error) => console.error('streamrp2p: an engine event listener threw', error));
@@ -147,6 +149,24 @@ export class P2PEngine extends Emitter<EngineEvents> {
     for (const rendition of renditions.slice(0, PREPARED_SWARMS_MAX)) {
       this.swarmFor(rendition);
     }
+  }
+
+  /**
+   * Holds every swarm join, and so every WebRTC connection, until {@link openConnections}.
+   * The player defers them until its first fragment is buffered: setting up connections to
+   * several peers in a few swarms competes with startup for the main thread and the CPU, and
+   * the first segment comes over HTTP anyway. The coordinator session and the tracker
+   * connection still start at once, and segments load over HTTP meanwhile.
+   */
+  deferConnections(): void {
+    if (!this.destroyed) this.connectionsDeferred = true;
+  }
+
+  /** Joins the swarms held back by {@link deferConnections}. Idempotent. */
+  openConnections(): void {
+    if (!this.connectionsDeferred || this.destroyed) return;
+    this.connectionsDeferred = false;
+    if (this.tracker.ready) for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
   }
 
   /** Our peer id, once the tracker assigned it. */
@@ -395,6 +415,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
   }
 
   private joinSwarm(swarm: Swarm): void {
+    if (this.connectionsDeferred) return;
     swarm.join().catch((error: unknown) => this.reportError(error));
   }
 

@@ -175,7 +175,10 @@ function playWithHls(
       Hls.DefaultConfig.loader,
     ) as unknown as HlsConfig['fLoader'],
   });
-  // Peers of the levels ABR may switch to connect while the first segment loads.
+  // Peers connect once the first fragment is buffered, not while it loads (decision 47); then
+  // also those of the levels ABR may switch to.
+  engine.deferConnections();
+  hls.once(Hls.Events.FRAG_BUFFERED, () => engine.openConnections());
   hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) =>
     engine.prepare(renditionsNear(data.levels, data.firstLevel)),
   );

@@ -21,6 +21,13 @@ describe('P2PEngine.prepare', () => {
     await tracker?.close();
   });
 
+  /** Waits until the tracker counts `count` swarm memberships (the test's timeout bounds it). */
+  async function trackerMemberships(count: number): Promise<void> {
+    while ((await tracker.stats()).peers !== count) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   function engine(): P2PEngine {
     const created = new P2PEngine({ streamId: 'prepare-test', trackerUrl, wrtc, iceServers: [] });
     engines.push(created);
@@ -40,6 +47,29 @@ describe('P2PEngine.prepare', () => {
     b.prepare(['180p', '720p']);
     expect(await bothConnected).toEqual(['prepare-test:720p', 'prepare-test:720p']);
     expect(a.getStats().swarms).toEqual(['prepare-test:180p', 'prepare-test:720p']);
+  }, 20_000);
+
+  it('joins no swarm while connections are deferred, and joins them all when they open', async () => {
+    const [a, b] = [engine(), engine()];
+    a.deferConnections();
+    const ready = (which: P2PEngine) =>
+      new Promise<void>((resolve) => which.once('ready', () => resolve()));
+    await Promise.all([ready(a), ready(b)]);
+    a.prepare(['180p', '720p']);
+    b.prepare(['180p']);
+    // b's join reached the tracker; a, ready as long, sent none.
+    await trackerMemberships(1);
+    expect(a.getStats()).toMatchObject({
+      peers: 0,
+      swarms: ['prepare-test:180p', 'prepare-test:720p'],
+    });
+    const connected = new Promise<string>((resolve) =>
+      a.on('peer-connect', ({ swarm }) => resolve(swarm)),
+    );
+    a.openConnections();
+    a.openConnections();
+    expect(await connected).toBe('prepare-test:180p');
+    await trackerMemberships(3);
   }, 20_000);
 
   it(`joins at most ${PREPARED_SWARMS_MAX} swarms, the first given, once each`, () => {
