@@ -61,6 +61,8 @@ describe('CoordinatorClient against the real coordinator', () => {
       trustProxy: 'loopback',
       pointsMinAudience: 0,
       pointsMinWatchSeconds: 0,
+      // Every session of the file comes from one address.
+      liveSessionsPerAddress: 100,
     });
     const { url } = await coordinator.start();
     proxy = await new FaultProxy(url).listen();

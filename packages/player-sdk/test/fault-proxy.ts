@@ -21,7 +21,9 @@ export class FaultProxy {
    */
   forwardedFor: string | undefined;
   url = '';
-  readonly requests: { method: string; path: string }[] = [];
+  /** Every request that reached the proxy; `body` (parsed JSON) is set once it was read. */
+  readonly requests: { method: string; path: string; auth: string | undefined; body?: unknown }[] =
+    [];
   private readonly server = createServer((req, res) => this.handle(req, res));
 
   constructor(private readonly target: string) {}
@@ -43,7 +45,23 @@ export class FaultProxy {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.target);
-    this.requests.push({ method: req.method ?? '', path: url.pathname });
+    const auth = req.headers.authorization?.replace(/^Bearer /, '');
+    const entry: FaultProxy['requests'][number] = {
+      method: req.method ?? '',
+      path: url.pathname,
+      auth,
+    };
+    this.requests.push(entry);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      try {
+        entry.body = text === '' ? undefined : (JSON.parse(text) as unknown);
+      } catch {
+        entry.body = text;
+      }
+    });
     if (this.mode === 'hang') return;
     if (this.mode === 'close') return void req.socket.destroy();
     if (this.mode === 'garbage') return void res.end('<html>bad gateway</html>');
