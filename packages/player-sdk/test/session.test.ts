@@ -88,7 +88,7 @@ const created = (n: number) =>
     referralCode?: string;
   };
 
-async function verifies(publicKey: string, data: Uint8Array, signature: string) {
+async function verifies(publicKey: string, data: Uint8Array<ArrayBuffer>, signature: string) {
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
   const key = await crypto.subtle.importKey('raw', fromBase64Url(publicKey), algorithm, false, [
     'verify',
