@@ -7,7 +7,8 @@ import type { Clock } from '../util/clock.js';
 import { trustProxyProblem, type TrustProxy } from '../http/trust-proxy.js';
 import type { Logger } from 'pino';
 import { isAllowListEntry } from '../streams/origin-policy.js';
-import { COORDINATOR_VERSION, cdnSdkUrl } from './sdk-url.js';
+import { cdnSdkUrl } from './sdk-url.js';
+import { COORDINATOR_VERSION } from './version.js';
 
 /** Characters a tracker secret needs at least (the tracker refuses shorter ones too). */
 export const MIN_TRACKER_SECRET_LENGTH = 16;

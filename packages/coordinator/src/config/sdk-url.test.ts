@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { embedSnippet } from '../streams/embed-snippet.js';
 import { DEFAULT_COORDINATOR_CONFIG } from './config.js';
-import { COORDINATOR_VERSION, SDK_IIFE_PATH } from './sdk-url.js';
+import { SDK_IIFE_PATH } from './sdk-url.js';
+import { COORDINATOR_VERSION } from './version.js';
 
 const manifest = (pkg: string) =>
   JSON.parse(readFileSync(new URL(`../../../${pkg}/package.json`, import.meta.url), 'utf8')) as {

@@ -4,12 +4,6 @@
  * The packages are released in lockstep (one version for all, decision 48), so that release has
  * the coordinator's own version.
  */
-import { createRequire } from 'node:module';
-
-/** This package's version (`package.json` is two levels up from `src/config/` and `dist/config/`). */
-export const COORDINATOR_VERSION: string = (
-  createRequire(import.meta.url)('../../package.json') as { version: string }
-).version;
 
 /** Where the SDK package keeps its script-tag build (it ships that file, see its `files`). */
 export const SDK_IIFE_PATH = 'dist/browser/streamrp2p.iife.js';

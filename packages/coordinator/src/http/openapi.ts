@@ -6,6 +6,7 @@
  */
 import type { TObject, TSchema } from '@sinclair/typebox';
 import * as S from '@streamrp2p/protocol/api-schemas';
+import { COORDINATOR_VERSION } from '../config/version.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Auth =
@@ -990,7 +991,7 @@ export const OPENAPI_DOCUMENT = Object.freeze({
   openapi: '3.1.0',
   info: {
     title: 'StreamrP2P coordinator',
-    version: '0.1.0',
+    version: COORDINATOR_VERSION,
     description:
       'Streams, segment roots, sessions, receipts, challenges and points. Errors are `{ error: { code, message } }`.',
   },
