@@ -22,8 +22,13 @@ export class FaultProxy {
   forwardedFor: string | undefined;
   url = '';
   /** Every request that reached the proxy; `body` (parsed JSON) is set once it was read. */
-  readonly requests: { method: string; path: string; auth: string | undefined; body?: unknown }[] =
-    [];
+  readonly requests: {
+    method: string;
+    path: string;
+    query: URLSearchParams;
+    auth: string | undefined;
+    body?: unknown;
+  }[] = [];
   private readonly server = createServer((req, res) => this.handle(req, res));
 
   constructor(private readonly target: string) {}
@@ -49,6 +54,7 @@ export class FaultProxy {
     const entry: FaultProxy['requests'][number] = {
       method: req.method ?? '',
       path: url.pathname,
+      query: url.searchParams,
       auth,
     };
     this.requests.push(entry);
