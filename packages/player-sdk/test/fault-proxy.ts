@@ -15,6 +15,8 @@ export type FaultMode = 'pass' | '503' | '429' | 'garbage' | 'close' | 'hang';
 
 export class FaultProxy {
   mode: FaultMode = 'pass';
+  /** Paths the mode applies to (all when undefined); the others pass. */
+  failPaths: RegExp | undefined;
   /**
    * Appended to `X-Forwarded-For`, as a reverse proxy does: the address the server (trusting
    * loopback proxies) takes for the client. A header only: nothing is sent to it.
@@ -68,11 +70,12 @@ export class FaultProxy {
         entry.body = text;
       }
     });
-    if (this.mode === 'hang') return;
-    if (this.mode === 'close') return void req.socket.destroy();
-    if (this.mode === 'garbage') return void res.end('<html>bad gateway</html>');
-    if (this.mode === '503' || this.mode === '429') {
-      res.writeHead(Number(this.mode), { 'content-type': 'application/json' });
+    const mode = this.failPaths && !this.failPaths.test(url.pathname) ? 'pass' : this.mode;
+    if (mode === 'hang') return;
+    if (mode === 'close') return void req.socket.destroy();
+    if (mode === 'garbage') return void res.end('<html>bad gateway</html>');
+    if (mode === '503' || mode === '429') {
+      res.writeHead(Number(mode), { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'outage (fault proxy)' } }));
       return;
     }
