@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpRequest } from './http-client.js';
@@ -107,6 +108,7 @@ describe('streamrp2p-live-origin', () => {
     ) as {
       bin: Record<string, string>;
     };
-    expect(manifest.bin['streamrp2p-live-origin']).toBe('./dist/cli.js');
+    // npm writes the path without `./` (`npm pkg fix`); either form names the built CLI.
+    expect(normalize(manifest.bin['streamrp2p-live-origin'] ?? '')).toBe(normalize('dist/cli.js'));
   });
 });
