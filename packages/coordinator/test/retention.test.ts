@@ -120,8 +120,9 @@ describeWithDatabases('retention', (t: TestDatabase) => {
       other.coordinator.runRetention(),
     ]);
     expect(result.receipts + alongside.receipts).toBe(15);
-    expect(result.supporterHours).toBeGreaterThanOrEqual(2);
-    expect(result.addresses).toBeGreaterThan(0);
+    // Either process may have taken any row: only their sums are known.
+    expect(result.supporterHours + alongside.supporterHours).toBeGreaterThanOrEqual(2);
+    expect(result.addresses + alongside.addresses).toBeGreaterThan(0);
     expect(await receiptsOf(a.sessionId)).toBe(0);
     expect(await receiptsOf(b.sessionId)).toBe(0);
     expect(await receiptsOf(c.sessionId)).toBe(3);
