@@ -5,7 +5,7 @@
  * from them and must not move; the sessions lose every address, key and secret.
  */
 import { sql } from 'kysely';
-import { changed, erasedMark, onePage, type TableRule } from './table-rule.js';
+import { changed, erasedMark, onePage, renamedViewerRule, type TableRule } from './table-rule.js';
 import { SOCIAL_RULES } from './rules-social.js';
 
 /** Receipts per export page: a long history streams instead of loading whole. */
@@ -102,83 +102,23 @@ export const ACTIVITY_RULES: Readonly<Record<string, TableRule>> = {
           .execute()),
       ]),
   },
-  pending_credits: {
-    erasure: 'anonymise',
-    why: 'credit not yet rolled up; the roll-up moves it to the (pseudonymised) supporter credit',
-    exportRows: (db, s) =>
-      onePage(
-        db.selectFrom('pending_credits').selectAll().where('viewer_id', '=', s.viewerId).execute(),
-      ),
-    erase: async (trx, t) =>
-      changed(
-        await trx
-          .updateTable('pending_credits')
-          .set({ viewer_id: t.pseudonym })
-          .where('viewer_id', '=', t.viewerId)
-          .execute(),
-      ),
-  },
-  supporter_credits: {
-    erasure: 'anonymise',
-    why: 'the viewer credited bytes: totals of the stream rest on it',
-    exportRows: (db, s) =>
-      onePage(
-        db
-          .selectFrom('supporter_credits')
-          .selectAll()
-          .where('viewer_id', '=', s.viewerId)
-          .execute(),
-      ),
-    erase: async (trx, t) =>
-      changed(
-        await trx
-          .updateTable('supporter_credits')
-          .set({ viewer_id: t.pseudonym })
-          .where('viewer_id', '=', t.viewerId)
-          .execute(),
-      ),
-  },
-  trust_hold_sessions: {
-    erasure: 'anonymise',
-    why: "the viewer's sessions in a review hold: the hold still freezes or releases their credit",
-    exportRows: (db, s) =>
-      onePage(
-        db
-          .selectFrom('trust_hold_sessions')
-          .selectAll()
-          .where('viewer_id', '=', s.viewerId)
-          .execute(),
-      ),
-    erase: async (trx, t) =>
-      changed(
-        await trx
-          .updateTable('trust_hold_sessions')
-          .set({ viewer_id: t.pseudonym })
-          .where('viewer_id', '=', t.viewerId)
-          .execute(),
-      ),
-  },
-  stream_supporter_hours: {
-    erasure: 'anonymise',
-    why: "the streamer's analytics roll-up of bytes per supporter and hour: its totals must not move",
-    exportRows: (db, s) =>
-      onePage(
-        db
-          .selectFrom('stream_supporter_hours')
-          .selectAll()
-          .where('viewer_id', '=', s.viewerId)
-          .orderBy('bucket_start')
-          .execute(),
-      ),
-    erase: async (trx, t) =>
-      changed(
-        await trx
-          .updateTable('stream_supporter_hours')
-          .set({ viewer_id: t.pseudonym })
-          .where('viewer_id', '=', t.viewerId)
-          .execute(),
-      ),
-  },
+  pending_credits: renamedViewerRule(
+    'pending_credits',
+    'credit not yet rolled up; the roll-up moves it to the (pseudonymised) supporter credit',
+  ),
+  supporter_credits: renamedViewerRule(
+    'supporter_credits',
+    'the viewer credited bytes: totals of the stream rest on it',
+  ),
+  trust_hold_sessions: renamedViewerRule(
+    'trust_hold_sessions',
+    "the viewer's sessions in a review hold: the hold still freezes or releases their credit",
+  ),
+  stream_supporter_hours: renamedViewerRule(
+    'stream_supporter_hours',
+    "the streamer's analytics roll-up of bytes per supporter and hour: its totals must not move",
+    'bucket_start',
+  ),
   viewer_points: {
     erasure: 'delete',
     why: "the viewer's points history: nothing of anyone else rests on it, and leaving it would keep the viewer on the points leaderboards",

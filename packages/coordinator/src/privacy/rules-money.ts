@@ -7,25 +7,13 @@
  */
 import { sql } from 'kysely';
 import { supporterAccount } from '../ledger/accounts.js';
-import { changed, onePage, type TableRule } from './table-rule.js';
+import { changed, onePage, renamedViewerRule, type TableRule } from './table-rule.js';
 
 export const MONEY_RULES: Readonly<Record<string, TableRule>> = {
-  settlement_marks: {
-    erasure: 'anonymise',
-    why: "how far each of the viewer's sessions is settled: the next period close reads it",
-    exportRows: (db, s) =>
-      onePage(
-        db.selectFrom('settlement_marks').selectAll().where('viewer_id', '=', s.viewerId).execute(),
-      ),
-    erase: async (trx, t) =>
-      changed(
-        await trx
-          .updateTable('settlement_marks')
-          .set({ viewer_id: t.pseudonym })
-          .where('viewer_id', '=', t.viewerId)
-          .execute(),
-      ),
-  },
+  settlement_marks: renamedViewerRule(
+    'settlement_marks',
+    "how far each of the viewer's sessions is settled: the next period close reads it",
+  ),
   period_supporters: {
     erasure: 'keep-pseudonymised',
     why: "the viewer's statement lines (earnings per period): a payment record, kept with its figures under the pseudonym",

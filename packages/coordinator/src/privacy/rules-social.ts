@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import { communityText } from '../community/community-text.js';
-import { changed, onePage, type TableRule } from './table-rule.js';
+import { changed, onePage, renamedViewerRule, type TableRule } from './table-rule.js';
 
 /** `supporter:<stream>:<viewer>`, the key of a supporter-joined event (`social-proof.ts`). */
 const supporterKey = (viewer: string) => sql<string>`'supporter:' || stream_id || ':' || ${viewer}`;
@@ -195,20 +195,8 @@ export const SOCIAL_RULES: Readonly<Record<string, TableRule>> = {
           .execute()),
       ]),
   },
-  referral_rewards: {
-    erasure: 'anonymise',
-    why: 'rewards paid to the viewer: their money is in the ledger (pseudonymised the same way)',
-    exportRows: (db, s) =>
-      onePage(
-        db.selectFrom('referral_rewards').selectAll().where('viewer_id', '=', s.viewerId).execute(),
-      ),
-    erase: async (trx, t) =>
-      changed(
-        await trx
-          .updateTable('referral_rewards')
-          .set({ viewer_id: t.pseudonym })
-          .where('viewer_id', '=', t.viewerId)
-          .execute(),
-      ),
-  },
+  referral_rewards: renamedViewerRule(
+    'referral_rewards',
+    'rewards paid to the viewer: their money is in the ledger (pseudonymised the same way)',
+  ),
 };

@@ -51,3 +51,40 @@ export async function* onePage(
 
 /** An expression that stands for "erased" in a not-null text column that must stay unique. */
 export const erasedMark = (column: string) => sql<string>`'erased:' || ${sql.ref(column)}`;
+
+/** The tables whose only viewer data is a `viewer_id` column that erasure renames. */
+export type RenamedViewerTable =
+  | 'pending_credits'
+  | 'supporter_credits'
+  | 'trust_hold_sessions'
+  | 'stream_supporter_hours'
+  | 'settlement_marks'
+  | 'referral_rewards';
+
+/**
+ * The rule of a table whose rows stay at erasure with only `viewer_id` replaced by the
+ * pseudonym (`anonymise`): exported whole, optionally in `orderBy` order.
+ */
+export function renamedViewerRule(
+  table: RenamedViewerTable,
+  why: string,
+  orderBy?: string,
+): TableRule {
+  const order = orderBy === undefined ? sql`` : sql` order by ${sql.ref(orderBy)}`;
+  return {
+    erasure: 'anonymise',
+    why,
+    exportRows: (db, s) =>
+      onePage(
+        sql<object>`select * from ${sql.table(table)} where viewer_id = ${s.viewerId}${order}`
+          .execute(db)
+          .then((result) => result.rows),
+      ),
+    erase: async (trx, t) => {
+      const result = await sql`
+        update ${sql.table(table)} set viewer_id = ${t.pseudonym}
+        where viewer_id = ${t.viewerId}`.execute(trx);
+      return Number(result.numAffectedRows ?? 0n);
+    },
+  };
+}
