@@ -51,6 +51,15 @@ export interface EngineConfig {
    */
   acceptUnverified: boolean;
   /**
+   * Startup first: the tracker connection and the coordinator session wait for the first
+   * `loadSegment` (they start once its HTTP request is on its way), and swarm joins, and so
+   * every WebRTC connection, wait for `openConnections()`. The player sets it and opens
+   * connections once its first fragment is loaded (decisions 47 and 50), so none of it competes
+   * with the first segment for the network, the main thread or the CPU.
+   * @default false
+   */
+  deferConnections: boolean;
+  /**
    * Fault injection for integrity tests: serve peers altered bytes. Never set it in production.
    * Not public API: left out of the published types (`stripInternal`).
    * @default false
@@ -148,6 +157,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'tr
     rootWaitMs: 2000,
     heartbeatMs: 60_000,
     acceptUnverified: false,
+    deferConnections: false,
     debugCorruptUploads: false,
     wrtc: undefined,
     iceServers: [{ urls: 'stun:stun.l.google.com:19302' }],
@@ -231,6 +241,9 @@ export function mergeEngineConfig(options: EngineOptions): EngineConfig {
   }
   if (config.consumeOnly === true && options.maxUploadKbps !== undefined) {
     throw invalid('consumeOnly uploads nothing, so maxUploadKbps contradicts it: set one of them');
+  }
+  if (typeof config.deferConnections !== 'boolean') {
+    throw invalid(`deferConnections must be true or false, got ${String(config.deferConnections)}`);
   }
   if (!Array.isArray(config.iceServers)) throw invalid('iceServers must be an array');
   if (config.coordinatorUrl !== undefined && !/^https?:\/\//.test(config.coordinatorUrl)) {

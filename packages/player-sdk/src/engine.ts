@@ -65,8 +65,12 @@ export class P2PEngine extends Emitter<EngineEvents> {
   };
   private readonly http = new HttpEstimator();
   private destroyed = false;
-  /** Whether swarm joins wait for {@link openConnections} (see {@link deferConnections}). */
-  private connectionsDeferred = false;
+  /** Whether swarm joins wait for {@link openConnections} (the `deferConnections` option). */
+  private connectionsDeferred: boolean;
+  /** Whether the tracker connection and coordinator session were started. */
+  private networkStarted = false;
+  /** What `startWatchHeartbeats` was given, for a session started later. */
+  private isPlaying: (() => boolean) | undefined;
 
   constructor(options: EngineOptions) {
     super((error) => console.error('streamrp2p: an engine event listener threw', error));
@@ -82,14 +86,19 @@ export class P2PEngine extends Emitter<EngineEvents> {
     this.store.on('removed', ({ swarm, sequence }) => this.announce(swarm, sequence, 'dropped'));
     const rate = limiterRate(this.config.maxUploadKbps);
     this.limiter = rate && new TokenBucket(rate.ratePerSecond, rate.capacity);
+    this.connectionsDeferred = this.config.deferConnections;
     this.coordinator = this.config.coordinatorUrl
       ? this.linkCoordinator(this.config.coordinatorUrl)
       : undefined;
-    this.tracker = new TrackerClient(this.config.trackerUrl, async () =>
-      this.coordinator
-        ? this.coordinator.trackerAuth()
-        : { token: this.config.trackerToken, peerId: this.config.peerId },
+    this.tracker = new TrackerClient(
+      this.config.trackerUrl,
+      async () =>
+        this.coordinator
+          ? this.coordinator.trackerAuth()
+          : { token: this.config.trackerToken, peerId: this.config.peerId },
+      false,
     );
+    if (!this.connectionsDeferred) this.startNetwork();
     this.tracker.on('ready', ({ peerId }) => {
       this.scheduleTicketRenewal();
       this.emit('ready', { peerId });
@@ -152,20 +161,13 @@ export class P2PEngine extends Emitter<EngineEvents> {
   }
 
   /**
-   * Holds every swarm join, and so every WebRTC connection, until {@link openConnections}.
-   * The player defers them until its first fragment is buffered: setting up connections to
-   * several peers in a few swarms competes with startup for the main thread and the CPU, and
-   * the first segment comes over HTTP anyway. The coordinator session and the tracker
-   * connection still start at once, and segments load over HTTP meanwhile.
+   * Joins the swarms held back by the `deferConnections` option (and starts the tracker
+   * connection and coordinator session if no segment was requested yet). Idempotent.
    */
-  deferConnections(): void {
-    if (!this.destroyed) this.connectionsDeferred = true;
-  }
-
-  /** Joins the swarms held back by {@link deferConnections}. Idempotent. */
   openConnections(): void {
     if (!this.connectionsDeferred || this.destroyed) return;
     this.connectionsDeferred = false;
+    this.startNetwork();
     if (this.tracker.ready) for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
   }
 
@@ -182,6 +184,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
     if (this.destroyed) throw new SdkError(SdkErrorCode.Destroyed, 'the engine was destroyed');
     const swarm = this.swarmFor(request.rendition);
     swarm.lastUsed = Date.now();
+    // Deferred: the first segment's request goes out first, the tracker and session after it.
+    if (!this.networkStarted) setTimeout(() => this.startNetwork(), 0);
     const result = await loadSegment(
       {
         config: this.config,
@@ -318,7 +322,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
 
   /** Sends watch-time heartbeats to the coordinator while `isPlaying()` (the player calls it). */
   startWatchHeartbeats(isPlaying: () => boolean): void {
-    this.coordinator?.startHeartbeats(isPlaying);
+    this.isPlaying = isPlaying;
+    if (this.networkStarted) this.coordinator?.startHeartbeats(isPlaying);
   }
 
   private linkCoordinator(url: string): CoordinatorLink {
@@ -345,12 +350,23 @@ export class P2PEngine extends Emitter<EngineEvents> {
       this.tickets.clear();
       this.tracker.reconnect();
     });
-    link.start().catch((error: unknown) => this.reportError(error));
-    // Challenges name a stream, rendition and sequence; the store is keyed by swarm.
-    link.startChallenges((rendition, sequence) =>
-      this.store.get(swarmKey({ streamId: this.config.streamId, rendition }), sequence),
-    );
     return link;
+  }
+
+  /** Connects to the tracker and starts the coordinator session (once). */
+  private startNetwork(): void {
+    if (this.networkStarted || this.destroyed) return;
+    this.networkStarted = true;
+    const link = this.coordinator;
+    if (link) {
+      link.start().catch((error: unknown) => this.reportError(error));
+      // Challenges name a stream, rendition and sequence; the store is keyed by swarm.
+      link.startChallenges((rendition, sequence) =>
+        this.store.get(swarmKey({ streamId: this.config.streamId, rendition }), sequence),
+      );
+      if (this.isPlaying) link.startHeartbeats(this.isPlaying);
+    }
+    this.tracker.connect();
   }
 
   private swarmFor(rendition: string): Swarm {

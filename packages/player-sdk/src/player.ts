@@ -163,6 +163,8 @@ function playWithHls(
     streamId: options.streamId,
     trackerUrl: options.tracker,
     coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
+    // Peers, tracker and session wait for the first fragment (decisions 47 and 50).
+    deferConnections: options.p2p?.deferConnections ?? true,
   });
   // Every engine event is a player event: forwarded as they come, no list to keep.
   const unsubscribe = [engine.onAny((tagged) => emitter.emit(tagged.event, tagged.payload))];
@@ -175,10 +177,9 @@ function playWithHls(
       Hls.DefaultConfig.loader,
     ) as unknown as HlsConfig['fLoader'],
   });
-  // Peers connect once the first fragment is buffered, not while it loads (decision 47); then
-  // also those of the levels ABR may switch to.
-  engine.deferConnections();
-  hls.once(Hls.Events.FRAG_BUFFERED, () => engine.openConnections());
+  // Peers connect once the first fragment is loaded, not while it loads (decisions 47 and 50);
+  // then also those of the levels ABR may switch to.
+  hls.once(Hls.Events.FRAG_LOADED, () => engine.openConnections());
   hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) =>
     engine.prepare(renditionsNear(data.levels, data.firstLevel)),
   );

@@ -40,10 +40,16 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
   /**
    * @param auth called before every (re)connection, so a short-lived token is always fresh;
    *   when it fails, the tracker refuses the connection and socket.io tries again later.
+   * @param autoConnect connect at once; otherwise on {@link connect}.
    */
-  constructor(url: string, auth: () => Promise<{ token?: string; peerId?: string }>) {
+  constructor(
+    url: string,
+    auth: () => Promise<{ token?: string; peerId?: string }>,
+    autoConnect = true,
+  ) {
     super();
     this.socket = io(url, {
+      autoConnect,
       transports: ['websocket'],
       auth: (callback) => {
         auth().then(
@@ -150,6 +156,11 @@ export class TrackerClient extends Emitter<TrackerClientEvents> {
       this.socket.emit('ticket', { swarm, peerId, ticket }, ack),
     );
     this.emit('ticket', { swarm, peerId, ticket: result.ticket });
+  }
+
+  /** Connects, when the client was created without `autoConnect`. Idempotent. */
+  connect(): void {
+    if (!this.closed && !this.socket.connected && !this.socket.active) this.socket.connect();
   }
 
   /** Reconnects at once (new credentials: a renewed session brings a new peer id). */
