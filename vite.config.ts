@@ -38,7 +38,7 @@ export default defineConfig({
     lib:
       bundle === 'embed'
         ? {
-            entry: 'src/embed.ts',
+            entry: 'src/player/embed.ts',
             formats: ['iife'],
             name: 'StreamrP2P',
             fileName: () => 'streamrp2p.iife.js',

@@ -29,7 +29,8 @@ const PACKED_DIRS = ['packages/protocol', 'packages/player-sdk'].map((dir) => jo
 /** What a user writes: a player, the engine, an error class and a protocol helper. */
 const MAIN_TS = `
 import Hls from 'hls.js';
-import { createPlayer, P2PEngine, SdkError, type PlayerOptions } from '@streamrp2p/player-sdk';
+import { P2PEngine, SdkError } from '@streamrp2p/player-sdk';
+import { createPlayer, type PlayerOptions } from '@streamrp2p/player-sdk/player';
 import { leafCountFor } from '@streamrp2p/protocol';
 
 const options: PlayerOptions = {

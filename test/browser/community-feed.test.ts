@@ -17,12 +17,12 @@ import {
   insertReceivers,
   insertSupporter,
 } from '../../packages/coordinator/test/economics-setup.js';
-import type { mountCommunity } from '../../packages/player-sdk/src/community/community-ui.js';
+import type { mountCommunity } from '../../packages/player-sdk/src/player/community/community-ui.js';
 import { browserAvailable, launchBrowser, logPageProblems, waitFor } from '../support/browser.js';
 
 const SHOTS = 'test-results/community';
 const CHUNK = fileURLToPath(
-  new URL('../../packages/player-sdk/src/community/community-ui.ts', import.meta.url),
+  new URL('../../packages/player-sdk/src/player/community/community-ui.ts', import.meta.url),
 );
 
 /** The chunk as an IIFE exposing `window.Community.mountCommunity`. */

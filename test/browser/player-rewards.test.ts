@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
-import type { PlayerStats } from '@streamrp2p/player-sdk';
+import type { PlayerStats } from '@streamrp2p/player-sdk/player';
 import { browserAvailable, launchBrowser, logPageProblems, waitFor } from '../support/browser.js';
 import { openSdkPage } from '../support/sdk-page.js';
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import type { DemoStack } from '@streamrp2p/demo';
-import type { PlayerStats } from '@streamrp2p/player-sdk';
+import type { PlayerStats } from '@streamrp2p/player-sdk/player';
 import { logPageProblems, playbackState, waitFor, type PlaybackState } from './browser.js';
 
 /** What a test reads from an SDK page (`sdk.html`). */

@@ -1,13 +1,8 @@
-export * from './config.js';
-export * from './engine.js';
-export type * from './engine-types.js';
+/**
+ * `@streamrp2p/player-sdk`: the P2P engine, its hls.js integration and the coordinator client.
+ * It does not import hls.js at runtime; the whole player is `@streamrp2p/player-sdk/player`.
+ */
+export * from './p2p/index.js';
+export * from './hlsjs/index.js';
 export * from './coordinator/index.js';
-export type { Verification } from './coordinator-link.js';
-export * from './errors.js';
-export type { HttpReason, SegmentRequest, SegmentResult, SegmentSource } from './load-segment.js';
-export type { ByteRange } from './http-fetch.js';
-
-export { renditionId, createFragmentLoader } from './hls-loader.js';
-export { createPlayer } from './player.js';
-export type { PlayerEvents, PlayerHandle, PlayerOptions, PlayerStats } from './player.js';
-export { canPlayHlsNatively, type PlaybackMode } from './native-playback.js';
+export type { Verification } from './coordinator/coordinator-link.js';

@@ -5,9 +5,10 @@
  * vitest from reporting an empty file.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { CoordinatorClient, CoordinatorEvents, P2PEngine, PlayerHandle } from './index.js';
-import type { EngineEvents } from './engine-types.js';
-import type { PlayerEvents } from './player.js';
+import type { CoordinatorClient, CoordinatorEvents, P2PEngine } from './index.js';
+import type { PlayerHandle } from './player/index.js';
+import type { EngineEvents } from './p2p/engine-types.js';
+import type { PlayerEvents } from './player/player.js';
 
 function engineChecks(engine: P2PEngine): void {
   engine.on('segment-loaded', (event) => {

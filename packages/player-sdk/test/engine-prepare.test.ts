@@ -1,7 +1,7 @@
 import wrtc from '@roamhq/wrtc';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
-import { P2PEngine, PREPARED_SWARMS_MAX } from '../src/engine.js';
+import { P2PEngine, PREPARED_SWARMS_MAX } from '../src/p2p/engine.js';
 
 describe('P2PEngine.prepare', () => {
   let tracker: Tracker;

@@ -2,7 +2,7 @@ import wrtc from '@roamhq/wrtc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
-import { P2PEngine } from '../src/engine.js';
+import { P2PEngine } from '../src/p2p/engine.js';
 import { until } from './engine-events.js';
 
 describe('a full peer answers new offers with busy', () => {

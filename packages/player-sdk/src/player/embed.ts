@@ -1,0 +1,77 @@
+/**
+ * The script-tag build: mounts a player on every element with `data-streamrp2p-src`.
+ *
+ * <div data-streamrp2p-src="https://cdn.example.com/live/master.m3u8"
+ *      data-streamrp2p-stream="my-stream"
+ *      data-streamrp2p-tracker="https://tracker.example.com"
+ *      data-streamrp2p-rewards="false"           (optional: no points, prompts or supporter offer)
+ *      data-streamrp2p-community="false"         (optional: no goals, social proof or squad button)
+ *      data-streamrp2p-chat></div>               (optional: the stream's chat panel)
+ * <script src="https://cdn.example.com/streamrp2p.iife.js"></script>
+ */
+import { createPlayer, type PlayerHandle, type PlayerOptions } from './player.js';
+
+export { createPlayer };
+export * from '../index.js';
+
+/** Players mounted from data attributes, by element. */
+export const players = new Map<HTMLElement, PlayerHandle>();
+
+function numberAttr(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** Reads a player's options from an element's `data-streamrp2p-*` attributes. */
+export function optionsFromElement(el: HTMLElement): PlayerOptions {
+  const data = el.dataset;
+  const consumeOnly = data.streamrp2pConsumeOnly;
+  return {
+    el,
+    src: data.streamrp2pSrc ?? '',
+    streamId: data.streamrp2pStream ?? '',
+    tracker: data.streamrp2pTracker ?? '',
+    coordinator: data.streamrp2pCoordinator || undefined,
+    overlay: data.streamrp2pOverlay !== 'false',
+    rewards: data.streamrp2pRewards !== 'false',
+    supporterPrompt: data.streamrp2pSupporterPrompt !== 'false',
+    // A bare attribute turns it on, as for consume-only.
+    chat: data.streamrp2pChat === undefined ? undefined : data.streamrp2pChat !== 'false',
+    // On by default with a coordinator (decision 41): only "false" turns it off.
+    community: data.streamrp2pCommunity === 'false' ? false : undefined,
+    p2p: {
+      maxUploadKbps: numberAttr(data.streamrp2pMaxUploadKbps),
+      consumeOnly:
+        consumeOnly === undefined
+          ? undefined
+          : consumeOnly === 'auto'
+            ? 'auto'
+            : consumeOnly !== 'false',
+      maxPeers: numberAttr(data.streamrp2pMaxPeers),
+    },
+  };
+}
+
+/** Mounts players on every `[data-streamrp2p-src]` element under `root` not mounted yet. */
+export function mountAll(root: ParentNode = document): PlayerHandle[] {
+  const mounted: PlayerHandle[] = [];
+  root.querySelectorAll<HTMLElement>('[data-streamrp2p-src]').forEach((el) => {
+    if (players.has(el)) return;
+    try {
+      const player = createPlayer(optionsFromElement(el));
+      players.set(el, player);
+      mounted.push(player);
+    } catch (error) {
+      console.error('streamrp2p: could not mount a player on', el, error);
+      el.dataset.streamrp2pError = String(error);
+    }
+  });
+  return mounted;
+}
+
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', () => mountAll());
+  else mountAll();
+}

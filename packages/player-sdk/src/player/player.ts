@@ -1,0 +1,333 @@
+import Hls, { type HlsConfig } from 'hls.js';
+import type { EngineOptions } from '../p2p/config.js';
+import { EventBus } from '../emitter.js';
+import { P2PEngine } from '../p2p/engine.js';
+import type { EngineEvents, EngineStats, UploadPolicyState } from '../p2p/engine-types.js';
+import { SdkError, SdkErrorCode } from '../errors.js';
+import { createFragmentLoader, renditionsNear } from '../hlsjs/hls-loader.js';
+import { nativeStats, playNatively, type PlaybackMode } from './native-playback.js';
+import { StatsOverlay } from './overlay.js';
+import { startRewards } from './rewards/start-rewards.js';
+import { startCommunity } from './community/start-community.js';
+import { startChat } from './chat/start-chat.js';
+import type { ChatErrorBody, ChatMessage } from '@streamrp2p/protocol';
+import type { UploadPolicy } from '../p2p/upload-policy.js';
+
+/** Options of {@link createPlayer}. */
+export interface PlayerOptions {
+  /** A `<video>` element, or a container the player creates one in. */
+  el: HTMLElement;
+  /** URL of the HLS master (or media) playlist. */
+  src: string;
+  /** Viewers with the same stream id share segments. */
+  streamId: string;
+  /** socket.io URL of the tracker. */
+  tracker: string;
+  /**
+   * URL of the coordinator: integrity checks, receipts, challenges and points (watch-time
+   * heartbeats every 60 s while playing).
+   * @default undefined (open mode)
+   */
+  coordinator?: string;
+  /**
+   * Show the stats overlay.
+   * @default true
+   */
+  overlay?: boolean;
+  /**
+   * Start playing (muted) as soon as possible.
+   * @default true
+   */
+  autoplay?: boolean;
+  /**
+   * Show the viewer its points ("+10" when awarded), a supporter its bytes served, credit and
+   * estimated earnings, and the soft account prompt at 100 points. Needs a coordinator; loaded
+   * and shown only once playback started, never in the way of it.
+   * @default true
+   */
+  rewards?: boolean;
+  /**
+   * Offer "become a supporter" (uploading on, with a cap the viewer sets) when the viewer opens
+   * its balance and at VIP (1000 points), with the stream's real supporter count. Only with
+   * `rewards`, and never while the engine uploads already.
+   * @default true
+   */
+  supporterPrompt?: boolean;
+  /**
+   * The rewards' own account form: at 100 points "Create account" opens it to claim an account
+   * for this viewer (email, password, display name), and "Sign in" brings an account's points to
+   * this device. Set false where the site runs its own account UI: "Create account" then only
+   * emits `rewards-action`. Only with `rewards`.
+   * @default true
+   */
+  accountForm?: boolean;
+  /**
+   * The stream's chat panel (a "Chat" button on the player): messages with names and supporter
+   * badges, the streamer's slow mode and mutes, social proof. Needs a coordinator; loaded once
+   * playback started, never in the way of it.
+   * @default false
+   */
+  chat?: boolean;
+  /**
+   * The community feed: the streamer's savings goals as progress bars, social-proof toasts from
+   * real events ("X is now helping power this stream", each GB shared, goals reached) and a
+   * "Join squad" button. Needs a coordinator; loaded once playback started, polled while the tab
+   * is visible. On by default: it shows only what really happened and costs one cacheable read
+   * every 20 s.
+   * @default true
+   */
+  community?: boolean;
+  /** Engine options (upload cap, consume-only, peers...); see `EngineConfig`. */
+  p2p?: Omit<Partial<EngineOptions>, 'streamId' | 'trackerUrl'>;
+  /** Extra hls.js settings; the fragment loader is ours. */
+  hlsConfig?: Partial<HlsConfig>;
+}
+
+/** A player's stats: the engine's, and how it plays. */
+export interface PlayerStats extends EngineStats {
+  /** `mse`: hls.js with P2P; `native`: the browser's own HLS playback, without P2P. */
+  playback: PlaybackMode;
+}
+
+/** Events of a player: the engine's, plus how it plays and fatal playback errors. */
+export interface PlayerEvents extends EngineEvents {
+  'playback-error': { type: string; details: string; fatal: true };
+  /**
+   * How the player plays, once, right after `createPlayer` returns: with hls.js and P2P, or
+   * natively without P2P (no Media Source Extensions), with the reason.
+   */
+  'playback-mode': { mode: PlaybackMode; p2p: boolean; reason: string };
+  /** The viewer pressed "Create account" in the rewards: the site opens its sign-up. */
+  'rewards-action': { action: 'create-account' };
+  /** A chat message shown in the panel (a viewer's, or a system message). Only with `chat`. */
+  'chat-message': ChatMessage;
+  /** The chat refused a message (muted, slow mode, too long, too many) or the connection. */
+  'chat-error': ChatErrorBody;
+}
+
+/** What {@link createPlayer} returns. */
+export interface PlayerHandle {
+  readonly video: HTMLVideoElement;
+  /** The hls.js instance; undefined in native playback. */
+  readonly hls: Hls | undefined;
+  /** The P2P engine; undefined in native playback. */
+  readonly engine: P2PEngine | undefined;
+  readonly playback: PlaybackMode;
+  on<E extends keyof PlayerEvents>(
+    event: E,
+    listener: (payload: PlayerEvents[E]) => void,
+  ): () => void;
+  off<E extends keyof PlayerEvents>(event: E, listener: (payload: PlayerEvents[E]) => void): void;
+  getStats(): PlayerStats;
+  /**
+   * Changes uploading while playing, without reload (see `P2PEngine.setUploadPolicy`): returns
+   * what is in force, or undefined in native playback (no P2P).
+   *
+   * @example
+   * player.setOptions({ consumeOnly: 'auto', maxUploadKbps: 1500 });
+   */
+  setOptions(options: Partial<UploadPolicy>): UploadPolicyState | undefined;
+  /** Stops playback and releases the engine, hls.js, the overlay and every listener. */
+  destroy(): Promise<void>;
+}
+
+/** One way of playing: hls.js with the engine, or the browser's own HLS. */
+interface Playback {
+  mode: PlaybackMode;
+  hls: Hls | undefined;
+  engine: P2PEngine | undefined;
+  reason: string;
+  stats(): EngineStats;
+  destroy(): Promise<void>;
+}
+
+/** The `<video>` to play in: the element itself, or a new one in the container. */
+function mountVideo(options: PlayerOptions): { video: HTMLVideoElement; owned: boolean } {
+  if (options.el instanceof HTMLVideoElement) return { video: options.el, owned: false };
+  const video = document.createElement('video');
+  video.controls = true;
+  video.playsInline = true;
+  video.style.width = '100%';
+  video.style.height = '100%';
+  options.el.appendChild(video);
+  return { video, owned: true };
+}
+
+function playWithHls(
+  options: PlayerOptions,
+  video: HTMLVideoElement,
+  emitter: EventBus<PlayerEvents>,
+): Playback {
+  const engine = new P2PEngine({
+    ...options.p2p,
+    streamId: options.streamId,
+    trackerUrl: options.tracker,
+    coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
+    // Peers, tracker and session wait for the first fragment (decisions 47 and 50).
+    deferConnections: options.p2p?.deferConnections ?? true,
+  });
+  // Every engine event is a player event: forwarded as they come, no list to keep.
+  const unsubscribe = [engine.onAny((tagged) => emitter.emit(tagged.event, tagged.payload))];
+  let hls: Hls | undefined;
+  hls = new Hls({
+    ...options.hlsConfig,
+    fLoader: createFragmentLoader(
+      engine,
+      () => hls,
+      Hls.DefaultConfig.loader,
+    ) as unknown as HlsConfig['fLoader'],
+  });
+  // Peers connect once the first fragment is loaded, not while it loads (decisions 47 and 50);
+  // then also those of the levels ABR may switch to.
+  hls.once(Hls.Events.FRAG_LOADED, () => engine.openConnections());
+  hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) =>
+    engine.prepare(renditionsNear(data.levels, data.firstLevel)),
+  );
+  hls.on(Hls.Events.ERROR, (_event, data) => {
+    if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) engine.reportStall();
+    if (data.fatal)
+      emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
+  });
+  // Watch time counts only while the video really plays (not paused, ended or buffering).
+  engine.startWatchHeartbeats(() => !video.paused && !video.ended && video.readyState >= 3);
+  hls.loadSource(options.src);
+  hls.attachMedia(video);
+  const instance = hls;
+  return {
+    mode: 'mse',
+    hls: instance,
+    engine,
+    reason: 'hls.js on Media Source Extensions, segments shared with peers',
+    stats: () => engine.getStats(),
+    async destroy() {
+      unsubscribe.forEach((off) => off());
+      instance.destroy();
+      hls = undefined;
+      await engine.destroy();
+    },
+  };
+}
+
+function playNativeHls(options: PlayerOptions, video: HTMLVideoElement): Playback {
+  const native = playNatively(video, options.src);
+  return {
+    mode: 'native',
+    hls: undefined,
+    engine: undefined,
+    reason: 'no Media Source Extensions: the browser plays HLS itself, without P2P',
+    stats: nativeStats,
+    destroy: async () => native.stop(),
+  };
+}
+
+/**
+ * Creates an hls.js player whose viewers share segments over WebRTC. Where hls.js cannot run
+ * (no Media Source Extensions), the browser plays the stream itself, without P2P, and the
+ * player says so (`playback-mode` event, `getStats().playback`).
+ *
+ * @example
+ * const player = createPlayer({
+ *   el: document.querySelector('#player'),
+ *   src: 'https://cdn.example.com/live/master.m3u8',
+ *   streamId: 'my-stream',
+ *   tracker: 'https://tracker.example.com',
+ * });
+ * player.on('segment-loaded', (e) => console.log(e.source, e.bytes));
+ */
+export function createPlayer(options: PlayerOptions): PlayerHandle {
+  if (!options.el)
+    throw new SdkError(SdkErrorCode.InvalidConfig, 'createPlayer needs an element (el)');
+  if (typeof options.src !== 'string' || options.src === '') {
+    throw new SdkError(SdkErrorCode.InvalidConfig, 'createPlayer needs a playlist URL (src)');
+  }
+  const emitter = new EventBus<PlayerEvents>((error) =>
+    console.error('streamrp2p: a player listener threw', error),
+  );
+  const { video, owned } = mountVideo(options);
+  if (options.autoplay ?? true) {
+    video.muted = true;
+    video.autoplay = true;
+  }
+  let playback: Playback;
+  try {
+    playback = Hls.isSupported()
+      ? playWithHls(options, video, emitter)
+      : playNativeHls(options, video);
+  } catch (error) {
+    if (owned) video.remove();
+    throw error;
+  }
+  const stats = (): PlayerStats => ({ ...playback.stats(), playback: playback.mode });
+  const overlayHost = owned ? options.el : video.parentElement;
+  const overlay =
+    (options.overlay ?? true) && overlayHost ? new StatsOverlay(overlayHost, stats) : undefined;
+  // The player's own panels: each needs a coordinator and a container, and loads lazily.
+  const coordinator = playback.engine?.coordinator;
+  const panels =
+    coordinator !== undefined && overlayHost ? { coordinator, overlayHost } : undefined;
+  const rewards =
+    (options.rewards ?? true) && panels && playback.engine
+      ? startRewards({
+          video,
+          container: panels.overlayHost,
+          engine: playback.engine,
+          coordinator: panels.coordinator,
+          supporterPrompt: options.supporterPrompt ?? true,
+          streamId: options.streamId,
+          accountForm: options.accountForm ?? true,
+          requestAccount: () => emitter.emit('rewards-action', { action: 'create-account' }),
+        })
+      : undefined;
+  const community =
+    (options.community ?? true) && panels
+      ? startCommunity({
+          video,
+          container: panels.overlayHost,
+          coordinator: panels.coordinator,
+          streamId: options.streamId,
+        })
+      : undefined;
+  const chatUrl = options.coordinator ?? options.p2p?.coordinatorUrl;
+  const chat =
+    options.chat === true && panels && chatUrl !== undefined
+      ? startChat({
+          video,
+          container: panels.overlayHost,
+          url: chatUrl,
+          auth: () => panels.coordinator.chatAuth(),
+          onMessage: (message) => emitter.emit('chat-message', message),
+          onError: (error) => emitter.emit('chat-error', error),
+        })
+      : undefined;
+  // After the caller had the chance to subscribe.
+  queueMicrotask(() =>
+    emitter.emit('playback-mode', {
+      mode: playback.mode,
+      p2p: playback.engine !== undefined,
+      reason: playback.reason,
+    }),
+  );
+
+  let destroyed = false;
+  return {
+    video,
+    hls: playback.hls,
+    engine: playback.engine,
+    playback: playback.mode,
+    on: (event, listener) => emitter.on(event, listener),
+    off: (event, listener) => emitter.off(event, listener),
+    getStats: stats,
+    setOptions: (change) => playback.engine?.setUploadPolicy(change),
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      overlay?.destroy();
+      rewards?.destroy();
+      community?.destroy();
+      chat?.destroy();
+      emitter.removeAllListeners();
+      if (owned) video.remove();
+      await playback.destroy();
+    },
+  };
+}
