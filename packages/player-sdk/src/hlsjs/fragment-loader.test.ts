@@ -1,4 +1,5 @@
 import type {
+  FragmentLoaderContext,
   HlsConfig,
   Loader,
   LoaderCallbacks,
@@ -76,14 +77,17 @@ class RecordingDefaultLoader implements Loader<LoaderContext> {
   destroy(): void {}
 }
 
-function context(sn: number | 'initSegment', range: [number, number] = [0, 0]): LoaderContext {
+function context(
+  sn: number | 'initSegment',
+  range: [number, number] = [0, 0],
+): FragmentLoaderContext {
   return {
     url: 'http://origin/live/360p/seq-5.ts',
     responseType: 'arraybuffer',
     rangeStart: range[0],
     rangeEnd: range[1],
     frag: { sn, level: 0, type: 'main', start: 10, baseurl: 'http://origin/live/360p/index.m3u8' },
-  } as unknown as LoaderContext;
+  } as unknown as FragmentLoaderContext;
 }
 
 const CONFIG = { loadPolicy: { maxLoadTimeMs: 60_000 }, timeout: 60_000 } as LoaderConfiguration;
@@ -101,7 +105,7 @@ function startLoad(engine: LoaderEngine, config = CONFIG) {
   const Loader = createFragmentLoader(engine, () => HLS, RecordingDefaultLoader);
   const loader = new Loader({} as HlsConfig);
   const cbs = callbacks();
-  loader.load(context(5), config, cbs as unknown as LoaderCallbacks<LoaderContext>);
+  loader.load(context(5), config, cbs as unknown as LoaderCallbacks<FragmentLoaderContext>);
   return { loader, cbs };
 }
 
@@ -206,7 +210,7 @@ describe('the hls.js fragment loader', () => {
     new Loader({} as HlsConfig).load(
       context(5, [1000, 2000]),
       CONFIG,
-      callbacks() as unknown as LoaderCallbacks<LoaderContext>,
+      callbacks() as unknown as LoaderCallbacks<FragmentLoaderContext>,
     );
     expect(loads[0]!.request.range).toEqual({ start: 1000, end: 2000 });
   });
@@ -256,7 +260,7 @@ describe('the hls.js fragment loader', () => {
     loader.load(
       context('initSegment'),
       CONFIG,
-      callbacks() as unknown as LoaderCallbacks<LoaderContext>,
+      callbacks() as unknown as LoaderCallbacks<FragmentLoaderContext>,
     );
     expect(RecordingDefaultLoader.created).toBe(created + 1);
     expect(loads).toHaveLength(0);

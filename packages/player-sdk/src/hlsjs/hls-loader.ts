@@ -1,5 +1,6 @@
 import type Hls from 'hls.js';
 import type {
+  FragmentLoaderConstructor,
   FragmentLoaderContext,
   HlsConfig,
   Loader,
@@ -20,7 +21,9 @@ import {
   type ReferenceRate,
 } from './loader-stats.js';
 
-type LoaderClass = new (config: HlsConfig) => Loader<LoaderContext>;
+/** hls.js' general loader (`config.loader`), or a fragment loader (`config.fLoader`). */
+type FallbackLoaderClass =
+  (new (config: HlsConfig) => Loader<LoaderContext>) | FragmentLoaderConstructor;
 
 export { renditionId };
 
@@ -91,14 +94,14 @@ export function requestedRange(context: LoaderContext): ByteRange | undefined {
 export function createFragmentLoader(
   engine: LoaderEngine,
   getHls: () => LoaderHls | undefined,
-  DefaultLoader: LoaderClass,
-): LoaderClass {
-  return class StreamrFragmentLoader implements Loader<LoaderContext> {
-    context: LoaderContext | null = null;
+  DefaultLoader: FallbackLoaderClass,
+): FragmentLoaderConstructor {
+  return class StreamrFragmentLoader implements Loader<FragmentLoaderContext> {
+    context: FragmentLoaderContext | null = null;
     stats: LoaderStats = emptyStats();
-    private fallback: Loader<LoaderContext> | undefined;
+    private fallback: Loader<FragmentLoaderContext> | undefined;
     private controller: AbortController | undefined;
-    private callbacks: LoaderCallbacks<LoaderContext> | undefined;
+    private callbacks: LoaderCallbacks<FragmentLoaderContext> | undefined;
     private timeout: ReturnType<typeof setTimeout> | undefined;
     private requestedAt = 0;
     /** Whether `stats.loading` still floats with the clock (no HTTP transfer began). */
@@ -107,21 +110,16 @@ export function createFragmentLoader(
     constructor(private readonly hlsConfig: HlsConfig) {}
 
     load(
-      context: LoaderContext,
+      context: FragmentLoaderContext,
       config: LoaderConfiguration,
-      callbacks: LoaderCallbacks<LoaderContext>,
+      callbacks: LoaderCallbacks<FragmentLoaderContext>,
     ): void {
       this.context = context;
-      const frag = (context as FragmentLoaderContext).frag;
+      const frag = context.frag;
       const hls = getHls();
-      if (
-        !hls ||
-        !frag ||
-        typeof frag.sn !== 'number' ||
-        frag.type !== 'main' ||
-        (context as FragmentLoaderContext).part
-      ) {
-        this.fallback = new DefaultLoader(this.hlsConfig);
+      if (!hls || !frag || typeof frag.sn !== 'number' || frag.type !== 'main' || context.part) {
+        // hls.js' general loader is its default fragment loader too (hls.js does the same).
+        this.fallback = new DefaultLoader(this.hlsConfig) as Loader<FragmentLoaderContext>;
         this.stats = this.fallback.stats;
         this.fallback.load(context, config, callbacks);
         return;

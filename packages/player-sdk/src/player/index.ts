@@ -3,5 +3,11 @@
  * rewards, chat and community panels). Imports hls.js.
  */
 export { createPlayer } from './player.js';
-export type { PlayerEvents, PlayerHandle, PlayerOptions, PlayerStats } from './player.js';
+export type {
+  PlayerEvents,
+  PlayerHandle,
+  PlayerOptions,
+  PlayerRuntimeOptions,
+  PlayerStats,
+} from './player.js';
 export { canPlayHlsNatively, type PlaybackMode } from './native-playback.js';

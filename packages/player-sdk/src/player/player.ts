@@ -1,10 +1,10 @@
 import Hls, { type HlsConfig } from 'hls.js';
 import type { EngineOptions } from '../p2p/config.js';
 import { EventBus } from '../emitter.js';
-import { P2PEngine } from '../p2p/engine.js';
+import type { P2PEngine } from '../p2p/engine.js';
 import type { EngineEvents, EngineStats, UploadPolicyState } from '../p2p/engine-types.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
-import { createFragmentLoader, renditionsNear } from '../hlsjs/hls-loader.js';
+import { addP2P, type HlsP2P } from '../hlsjs/hls-p2p.js';
 import { nativeStats, playNatively, type PlaybackMode } from './native-playback.js';
 import { StatsOverlay } from './overlay.js';
 import { startRewards } from './rewards/start-rewards.js';
@@ -77,10 +77,19 @@ export interface PlayerOptions {
    * @default true
    */
   community?: boolean;
-  /** Engine options (upload cap, consume-only, peers...); see `EngineConfig`. */
+  /**
+   * Engine options (upload cap, consume-only, peers...); see `EngineConfig`. `deferConnections`
+   * defaults to true, as with `addP2P`.
+   */
   p2p?: Omit<Partial<EngineOptions>, 'streamId' | 'trackerUrl'>;
-  /** Extra hls.js settings; the fragment loader is ours. */
+  /** Extra hls.js settings; an `fLoader` of yours serves what P2P does not (init segments...). */
   hlsConfig?: Partial<HlsConfig>;
+}
+
+/** The options a player changes while playing (`PlayerHandle.setOptions`). */
+export interface PlayerRuntimeOptions extends Partial<UploadPolicy> {
+  /** Show (true) or hide (false) the stats overlay. */
+  overlay?: boolean;
 }
 
 /** A player's stats: the engine's, and how it plays. */
@@ -120,13 +129,14 @@ export interface PlayerHandle {
   off<E extends keyof PlayerEvents>(event: E, listener: (payload: PlayerEvents[E]) => void): void;
   getStats(): PlayerStats;
   /**
-   * Changes uploading while playing, without reload (see `P2PEngine.setUploadPolicy`): returns
-   * what is in force, or undefined in native playback (no P2P).
+   * Changes what may change while playing, without reload: uploading (see
+   * `P2PEngine.setUploadPolicy`) and the stats overlay. Returns the upload policy in force, or
+   * undefined in native playback (no P2P).
    *
    * @example
-   * player.setOptions({ consumeOnly: 'auto', maxUploadKbps: 1500 });
+   * player.setOptions({ consumeOnly: 'auto', maxUploadKbps: 1500, overlay: false });
    */
-  setOptions(options: Partial<UploadPolicy>): UploadPolicyState | undefined;
+  setOptions(options: PlayerRuntimeOptions): UploadPolicyState | undefined;
   /** Stops playback and releases the engine, hls.js, the overlay and every listener. */
   destroy(): Promise<void>;
 }
@@ -158,52 +168,39 @@ function playWithHls(
   video: HTMLVideoElement,
   emitter: EventBus<PlayerEvents>,
 ): Playback {
-  const engine = new P2PEngine({
-    ...options.p2p,
-    streamId: options.streamId,
-    trackerUrl: options.tracker,
-    coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
-    // Peers, tracker and session wait for the first fragment (decisions 47 and 50).
-    deferConnections: options.p2p?.deferConnections ?? true,
-  });
+  const hls = new Hls(options.hlsConfig);
+  let p2p: HlsP2P;
+  try {
+    // The same integration a developer adds to their own hls.js: loader, engine lifecycle,
+    // prepared swarms, connections after the first fragment, stalls, watch heartbeats.
+    p2p = addP2P(hls, {
+      ...options.p2p,
+      streamId: options.streamId,
+      trackerUrl: options.tracker,
+      coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
+    });
+  } catch (error) {
+    hls.destroy();
+    throw error;
+  }
   // Every engine event is a player event: forwarded as they come, no list to keep.
-  const unsubscribe = [engine.onAny((tagged) => emitter.emit(tagged.event, tagged.payload))];
-  let hls: Hls | undefined;
-  hls = new Hls({
-    ...options.hlsConfig,
-    fLoader: createFragmentLoader(
-      engine,
-      () => hls,
-      Hls.DefaultConfig.loader,
-    ) as unknown as HlsConfig['fLoader'],
-  });
-  // Peers connect once the first fragment is loaded, not while it loads (decisions 47 and 50);
-  // then also those of the levels ABR may switch to.
-  hls.once(Hls.Events.FRAG_LOADED, () => engine.openConnections());
-  hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) =>
-    engine.prepare(renditionsNear(data.levels, data.firstLevel)),
-  );
+  const unsubscribe = p2p.engine.onAny((tagged) => emitter.emit(tagged.event, tagged.payload));
   hls.on(Hls.Events.ERROR, (_event, data) => {
-    if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) engine.reportStall();
     if (data.fatal)
       emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
   });
-  // Watch time counts only while the video really plays (not paused, ended or buffering).
-  engine.startWatchHeartbeats(() => !video.paused && !video.ended && video.readyState >= 3);
   hls.loadSource(options.src);
   hls.attachMedia(video);
-  const instance = hls;
   return {
     mode: 'mse',
-    hls: instance,
-    engine,
+    hls,
+    engine: p2p.engine,
     reason: 'hls.js on Media Source Extensions, segments shared with peers',
-    stats: () => engine.getStats(),
+    stats: () => p2p.getStats(),
     async destroy() {
-      unsubscribe.forEach((off) => off());
-      instance.destroy();
-      hls = undefined;
-      await engine.destroy();
+      unsubscribe();
+      hls.destroy();
+      await p2p.destroy();
     },
   };
 }
@@ -259,8 +256,14 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
   }
   const stats = (): PlayerStats => ({ ...playback.stats(), playback: playback.mode });
   const overlayHost = owned ? options.el : video.parentElement;
-  const overlay =
-    (options.overlay ?? true) && overlayHost ? new StatsOverlay(overlayHost, stats) : undefined;
+  let overlay: StatsOverlay | undefined;
+  const showOverlay = (show: boolean) => {
+    if (show && !overlay && overlayHost) overlay = new StatsOverlay(overlayHost, stats);
+    if (show) return;
+    overlay?.destroy();
+    overlay = undefined;
+  };
+  showOverlay(options.overlay ?? true);
   // The player's own panels: each needs a coordinator and a container, and loads lazily.
   const coordinator = playback.engine?.coordinator;
   const panels =
@@ -317,7 +320,10 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
     on: (event, listener) => emitter.on(event, listener),
     off: (event, listener) => emitter.off(event, listener),
     getStats: stats,
-    setOptions: (change) => playback.engine?.setUploadPolicy(change),
+    setOptions: ({ overlay: show, ...upload }) => {
+      if (show !== undefined && !destroyed) showOverlay(show);
+      return playback.engine?.setUploadPolicy(upload);
+    },
     async destroy() {
       if (destroyed) return;
       destroyed = true;
