@@ -4,29 +4,22 @@
  * 5xx, 429, hangs, cut connections and non-JSON answers retryable, close() aborting.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '@streamrp2p/coordinator';
 import { SdkError, SdkErrorCode } from '../src/errors.js';
 import { ApiClient } from '../src/coordinator/api-client.js';
 import { CoordinatorErrorCode, isRetryable } from '../src/coordinator/errors.js';
-import { FaultProxy } from './fault-proxy.js';
 import { until } from './engine-events.js';
+import { startRealCoordinator, type RealCoordinator } from './real-coordinator.js';
 
-let coordinator: Coordinator;
-let proxy: FaultProxy;
+let real: RealCoordinator;
 let api: ApiClient;
 
 beforeAll(async () => {
-  // The stream's origin is never fetched by a test: a closed port on loopback.
-  coordinator = createCoordinator({ dataDir: 'memory://', originAllowList: ['127.0.0.1'] });
-  proxy = await new FaultProxy((await coordinator.start()).url).listen();
+  real = await startRealCoordinator();
 });
-afterAll(async () => {
-  await proxy?.close();
-  await coordinator?.close();
-});
+afterAll(() => real?.close());
 beforeEach(() => {
-  proxy.mode = 'pass';
-  api = new ApiClient({ baseUrl: `${proxy.url}/`, timeoutMs: 300 });
+  real.proxy.reset();
+  api = new ApiClient({ baseUrl: `${real.proxy.url}/`, timeoutMs: 300 });
 });
 afterEach(() => api.close());
 
@@ -62,7 +55,7 @@ describe('ApiClient', () => {
       query: { rendition: '720p', from: 0, to: 5 },
     });
     expect(roots).toMatchObject({ rendition: '720p', roots: [] });
-    expect(proxy.requests.at(-1)).toMatchObject({ path: `/api/streams/${streamId}/roots` });
+    expect(real.proxy.requests.at(-1)).toMatchObject({ path: `/api/streams/${streamId}/roots` });
   });
 
   it('turns a 4xx error body into a final error with status and server code', async () => {
@@ -76,7 +69,7 @@ describe('ApiClient', () => {
   });
 
   it.each(['503', '429'] as const)('treats %s as retryable', async (mode) => {
-    proxy.mode = mode;
+    real.proxy.mode = mode;
     const error = await failure(api.request({ method: 'GET', path: '/api/anything' }));
     expect(error.code).toBe(CoordinatorErrorCode.Unavailable);
     expect(error.details).toMatchObject({ status: Number(mode), serverCode: 'UNAVAILABLE' });
@@ -84,7 +77,7 @@ describe('ApiClient', () => {
   });
 
   it.each(['hang', 'close', 'garbage'] as const)('treats %s as retryable', async (mode) => {
-    proxy.mode = mode;
+    real.proxy.mode = mode;
     const error = await failure(api.request({ method: 'GET', path: '/api/anything' }));
     expect(error.code).toBe(CoordinatorErrorCode.Unavailable);
     expect(isRetryable(error)).toBe(true);
@@ -92,12 +85,12 @@ describe('ApiClient', () => {
   });
 
   it('close() aborts requests in flight and refuses new ones', async () => {
-    proxy.mode = 'hang';
-    const before = proxy.requests.length;
+    real.proxy.mode = 'hang';
+    const before = real.proxy.requests.length;
     const pending = failure(
       api.request({ method: 'GET', path: '/api/anything', timeoutMs: 10_000 }),
     );
-    await until(() => proxy.requests.length > before, 'the request to reach the proxy');
+    await until(() => real.proxy.requests.length > before, 'the request to reach the proxy');
     api.close();
     expect((await pending).code).toBe(SdkErrorCode.Aborted);
     const later = await failure(api.request({ method: 'GET', path: '/api/anything' }));

@@ -6,19 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '@streamrp2p/coordinator';
-import { buildMerkleTree, bytesToHex } from '@streamrp2p/protocol';
 import type { SdkError } from '../src/errors.js';
 import { ApiClient } from '../src/coordinator/api-client.js';
 import { ChallengeResponder } from '../src/coordinator/challenges.js';
 import type { ChallengeEvent } from '../src/coordinator/events.js';
 import { Session } from '../src/coordinator/session.js';
-import { FaultProxy } from './fault-proxy.js';
 import { until } from './engine-events.js';
+import { startRealCoordinator, type RealCoordinator } from './real-coordinator.js';
 
-let coordinator: Coordinator;
-let proxy: FaultProxy;
-let streamId: string;
+let real: RealCoordinator;
 let api: ApiClient;
 let session: Session;
 let responder: ChallengeResponder;
@@ -30,25 +26,9 @@ function segment(sequence: number, length: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 13 + sequence * 7) & 255);
 }
 
-/** Indexes a segment as the coordinator's indexer does. */
-async function index(rendition: string, sequence: number, bytes: Uint8Array): Promise<void> {
-  const root = bytesToHex((await buildMerkleTree(bytes)).root);
-  await coordinator.db
-    .insertInto('segment_roots')
-    .values({
-      stream_id: streamId,
-      rendition,
-      sequence,
-      root,
-      byte_length: bytes.length,
-      indexed_at: new Date(),
-    })
-    .execute();
-}
-
 async function hold(rendition: string, sequence: number, length: number): Promise<void> {
   const bytes = segment(sequence, length);
-  await index(rendition, sequence, bytes);
+  await real.indexSegment(rendition, sequence, bytes);
   store.set(`${rendition}/${sequence}`, bytes);
 }
 
@@ -56,12 +36,12 @@ async function hold(rendition: string, sequence: number, length: number): Promis
 async function challenge(rendition: string, sequence: number, leafIndex: number): Promise<string> {
   const id = randomUUID();
   const now = Date.now();
-  await coordinator.db
+  await real.coordinator.db
     .insertInto('challenges')
     .values({
       id,
       session_id: session.sessionId,
-      stream_id: streamId,
+      stream_id: real.streamId,
       rendition,
       sequence,
       leaf_index: leafIndex,
@@ -74,7 +54,7 @@ async function challenge(rendition: string, sequence: number, leafIndex: number)
 
 /** The coordinator's verdicts on this session's challenges. */
 async function answers() {
-  return coordinator.db
+  return real.coordinator.db
     .selectFrom('challenges')
     .select(['id', 'passed', 'reason'])
     .where('session_id', '=', session.sessionId)
@@ -85,40 +65,15 @@ async function answers() {
 const getSegment = (rendition: string, sequence: number) => store.get(`${rendition}/${sequence}`);
 
 beforeAll(async () => {
-  coordinator = createCoordinator({
-    dataDir: 'memory://',
-    // The stream's origin is never fetched by a test: a closed port on loopback.
-    originAllowList: ['127.0.0.1'],
-    // A test lays out several challenges at once.
-    maxPendingChallenges: 10,
-    liveSessionsPerAddress: 100,
-  });
-  proxy = await new FaultProxy((await coordinator.start()).url).listen();
-  const setup = new ApiClient({ baseUrl: proxy.url, timeoutMs: 2000 });
-  const { apiKey } = (await setup.request({
-    method: 'POST',
-    path: '/api/streamers',
-    body: { name: 'challenges test' },
-  })) as { apiKey: string };
-  ({ streamId } = (await setup.request({
-    method: 'POST',
-    path: '/api/streams',
-    bearer: apiKey,
-    body: { hlsUrl: 'http://127.0.0.1:9/live/master.m3u8', title: 't' },
-  })) as { streamId: string });
-  setup.close();
+  // A test lays out several challenges at once.
+  real = await startRealCoordinator({ config: { maxPendingChallenges: 10 } });
 });
-afterAll(async () => {
-  await proxy?.close();
-  await coordinator?.close();
-});
+afterAll(() => real?.close());
 beforeEach(async () => {
-  proxy.mode = 'pass';
-  proxy.failPaths = undefined;
-  proxy.requests.length = 0;
-  api = new ApiClient({ baseUrl: proxy.url, timeoutMs: 500 });
+  real.proxy.reset();
+  api = new ApiClient({ baseUrl: real.proxy.url, timeoutMs: 500 });
   session = await Session.create(api, {
-    streamId,
+    streamId: real.streamId,
     viewerId: undefined,
     storage: undefined,
     now: () => Date.now(),
@@ -128,7 +83,7 @@ beforeEach(async () => {
   events = [];
   errors = [];
   responder = new ChallengeResponder(api, session, {
-    streamId,
+    streamId: real.streamId,
     challengePollMs: 50,
     now: () => Date.now(),
     emit: (event, payload) =>
@@ -155,12 +110,12 @@ describe('ChallengeResponder', () => {
     expect(new Set(events.map((e) => e.challengeId))).toEqual(new Set(ids));
     expect(events.every((e) => e.passed)).toBe(true);
     expect(responder.stats).toMatchObject({ answered: 4, passed: 4, failed: 0 });
-    const answer = proxy.requests.find((r) => r.path.endsWith(`/challenges/${ids[0]}`))!;
+    const answer = real.proxy.requests.find((r) => r.path.endsWith(`/challenges/${ids[0]}`))!;
     expect(answer.auth).toBe(session.secret);
   });
 
   it('skips a challenge for a segment no longer held, and keeps polling', async () => {
-    await index('720p', 20, segment(20, 30_000)); // indexed, but not in our store
+    await real.indexSegment('720p', 20, segment(20, 30_000)); // indexed, but not in our store
     await challenge('720p', 20, 1);
     responder.start(getSegment);
     await until(() => responder.stats.polls >= 3, 'three polls');
@@ -192,12 +147,12 @@ describe('ChallengeResponder', () => {
   it('retries an answer whose request failed, and reports the outage once', async () => {
     await hold('720p', 50, 20_000);
     await challenge('720p', 50, 1);
-    proxy.mode = '503';
-    proxy.failPaths = /\/challenges\/[^/]+$/;
+    real.proxy.mode = '503';
+    real.proxy.failPaths = /\/challenges\/[^/]+$/;
     responder.start(getSegment);
-    await until(() => proxy.count('POST', /\/challenges\//) >= 3, 'three tries');
+    await until(() => real.proxy.count('POST', /\/challenges\//) >= 3, 'three tries');
     expect(errors).toHaveLength(1);
-    proxy.mode = 'pass';
+    real.proxy.mode = 'pass';
     await until(() => events.length === 1, 'the answer to get through');
     expect(await answers()).toMatchObject([{ passed: true }]);
   });

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '@streamrp2p/coordinator';
 import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { parseMediaPlaylist, renditionId, renditionUrls, swarmKey } from '@streamrp2p/protocol';
 import { issueMeetingTicket } from '@streamrp2p/protocol/node';
@@ -17,14 +16,8 @@ import {
   type CoordinatorEvents,
   type CoordinatorOptions,
 } from '../src/index.js';
-import { FaultProxy } from './fault-proxy.js';
 import { until } from './engine-events.js';
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+import { startRealCoordinator, type RealCoordinator } from './real-coordinator.js';
 
 function memoryStorage() {
   const data = new Map<string, string>();
@@ -40,43 +33,31 @@ describe('CoordinatorClient against the real coordinator', () => {
   /** Added to the coordinator's clock and the clients': how a test moves time forward. */
   let skewMs = 0;
   let origin: LiveOrigin;
-  let coordinator: Coordinator;
-  let proxy: FaultProxy;
+  let real: RealCoordinator;
+  let proxy: RealCoordinator['proxy'];
   let streamId: string;
   let clients: CoordinatorClient[] = [];
   let events: { name: string; payload: unknown }[] = [];
 
   beforeAll(async () => {
     origin = await startLiveOrigin();
-    coordinator = createCoordinator({
-      dataDir: 'memory://',
-      trackerSecret: secret,
-      trackerTokenTtlSeconds: 60,
-      // Everything runs on 127.0.0.1, the origin too.
-      receiptsSameIpAllowed: true,
-      originAllowList: ['127.0.0.1'],
-      clock: () => Date.now() + skewMs,
-      // Viewers come through the fault proxy from another address than the streamer's (points
-      // never pay a stream's owner); one viewer is audience enough, and any watch time counts.
-      trustProxy: 'loopback',
-      pointsMinAudience: 0,
-      pointsMinWatchSeconds: 0,
-      // Every session of the file comes from one address.
-      liveSessionsPerAddress: 100,
+    real = await startRealCoordinator({
+      hlsUrl: `${origin.url}/live/master.m3u8`,
+      config: {
+        trackerSecret: secret,
+        trackerTokenTtlSeconds: 60,
+        // Everything runs on 127.0.0.1, the origin too.
+        receiptsSameIpAllowed: true,
+        clock: () => Date.now() + skewMs,
+        // Viewers come through the fault proxy from another address than the streamer's (points
+        // never pay a stream's owner); one viewer is audience enough, and any watch time counts.
+        trustProxy: 'loopback',
+        pointsMinAudience: 0,
+        pointsMinWatchSeconds: 0,
+      },
     });
-    const { url } = await coordinator.start();
-    proxy = await new FaultProxy(url).listen();
+    ({ proxy, streamId } = real);
     proxy.forwardedFor = '198.51.100.7';
-    const { apiKey } = await json<{ apiKey: string }>(`${url}/api/streamers`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'sdk client test' }),
-    });
-    ({ streamId } = await json<{ streamId: string }>(`${url}/api/streams`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ hlsUrl: `${origin.url}/live/master.m3u8`, title: 'live' }),
-    }));
   });
 
   afterEach(async () => {
@@ -87,8 +68,7 @@ describe('CoordinatorClient against the real coordinator', () => {
   });
 
   afterAll(async () => {
-    await proxy?.close();
-    await coordinator?.close();
+    await real?.close();
     await origin?.close();
   });
 
@@ -254,7 +234,7 @@ describe('CoordinatorClient against the real coordinator', () => {
   it('reports a session the coordinator ended as expired, once', async () => {
     const viewer = client({ challengePollMs: 30 });
     const { sessionId } = await viewer.start();
-    await coordinator.db
+    await real.coordinator.db
       .updateTable('sessions')
       .set({ ended_at: new Date(Date.now() + skewMs) })
       .where('id', '=', sessionId)
@@ -269,7 +249,7 @@ describe('CoordinatorClient against the real coordinator', () => {
     const { sessionId } = await viewer.start();
     await viewer.receiptFor('nobody-here', 'r', 1, 'cd'.repeat(32), 100);
     expect(await viewer.destroy()).toEqual({ unsentReceipts: 0, sessionEnded: true });
-    const row = await coordinator.db
+    const row = await real.coordinator.db
       .selectFrom('sessions')
       .select('ended_at')
       .where('id', '=', sessionId)

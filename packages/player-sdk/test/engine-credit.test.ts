@@ -7,24 +7,18 @@
 import { randomBytes } from 'node:crypto';
 import wrtc from '@roamhq/wrtc';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '@streamrp2p/coordinator';
 import { startLiveOrigin, type LiveOrigin } from '@streamrp2p/live-origin';
 import { parseMediaPlaylist, renditionId, renditionUrls } from '@streamrp2p/protocol';
 import { createTracker, type Tracker } from '@streamrp2p/tracker';
 import { P2PEngine } from '../src/index.js';
 import { nextEvent, untilPeerSays } from './engine-events.js';
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+import { startRealCoordinator, type RealCoordinator } from './real-coordinator.js';
 
 describe('meeting tickets between two engines', () => {
   const secret = randomBytes(24).toString('base64url');
   let origin: LiveOrigin;
   let tracker: Tracker;
-  let coordinator: Coordinator;
+  let real: RealCoordinator;
   let trackerUrl: string;
   let coordinatorUrl: string;
   let streamId: string;
@@ -35,24 +29,15 @@ describe('meeting tickets between two engines', () => {
     // Renewals every second, so the test sees connected pairs renew their tickets.
     tracker = createTracker({ secret, maxPeersPerIpPerSwarm: 10, meetingTicketRenewMs: 1000 });
     trackerUrl = (await tracker.start()).url;
-    coordinator = createCoordinator({
-      dataDir: 'memory://',
-      trackerSecret: secret,
-      // Both engines run on 127.0.0.1, and so does the origin.
-      receiptsSameIpAllowed: true,
-      originAllowList: ['127.0.0.1'],
+    real = await startRealCoordinator({
+      hlsUrl: `${origin.url}/live/master.m3u8`,
+      config: {
+        trackerSecret: secret,
+        // Both engines run on 127.0.0.1, and so does the origin.
+        receiptsSameIpAllowed: true,
+      },
     });
-    coordinatorUrl = (await coordinator.start()).url;
-    const { apiKey } = await json<{ apiKey: string }>(`${coordinatorUrl}/api/streamers`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'engine credit test' }),
-    });
-    ({ streamId } = await json<{ streamId: string }>(`${coordinatorUrl}/api/streams`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ hlsUrl: `${origin.url}/live/master.m3u8`, title: 'live' }),
-    }));
+    ({ url: coordinatorUrl, streamId } = real);
   });
 
   afterEach(async () => {
@@ -61,7 +46,7 @@ describe('meeting tickets between two engines', () => {
   });
 
   afterAll(async () => {
-    await coordinator?.close();
+    await real?.close();
     await tracker?.close();
     await origin?.close();
   });
@@ -89,7 +74,7 @@ describe('meeting tickets between two engines', () => {
     for (;;) {
       const media = parseMediaPlaylist(await (await fetch(mediaUrl)).text(), mediaUrl);
       const [older, newer] = media.segments.slice(-2);
-      const indexed = await coordinator.db
+      const indexed = await real.coordinator.db
         .selectFrom('segment_roots')
         .select('sequence')
         .where('stream_id', '=', streamId)
@@ -102,8 +87,8 @@ describe('meeting tickets between two engines', () => {
   }
 
   async function creditedBytes(peerId: string): Promise<number> {
-    await coordinator.flushCredits();
-    const row = await coordinator.db
+    await real.coordinator.flushCredits();
+    const row = await real.coordinator.db
       .selectFrom('sessions')
       .select('credited_bytes')
       .where('peer_id', '=', peerId)
@@ -152,7 +137,7 @@ describe('meeting tickets between two engines', () => {
     expect(await creditedBytes(uploader.peerId!)).toBe(held.bytes.length);
 
     // The receipt carries the receiver's delivery time (decision 33)...
-    const [receipt] = await coordinator.db
+    const [receipt] = await real.coordinator.db
       .selectFrom('receipts')
       .select(['delivery_ms', 'byte_length'])
       .where('stream_id', '=', streamId)
@@ -161,7 +146,7 @@ describe('meeting tickets between two engines', () => {
     expect(receipt?.delivery_ms).toBeGreaterThanOrEqual(0);
     // ...and closing sends the usage not reported yet: one segment over HTTP, one from a peer.
     await receiver.destroy();
-    const usage = await coordinator.db
+    const usage = await real.coordinator.db
       .selectFrom('stream_metrics_minute')
       .selectAll()
       .where('stream_id', '=', streamId)

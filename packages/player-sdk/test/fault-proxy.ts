@@ -11,7 +11,11 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultMode = 'pass' | '503' | '429' | 'garbage' | 'close' | 'hang';
+/**
+ * `lose`: the request reaches the server, which acts on it, but its answer is cut off (what a
+ * client sees when the connection drops after the server did the work).
+ */
+export type FaultMode = 'pass' | '503' | '429' | 'garbage' | 'close' | 'hang' | 'lose';
 
 export class FaultProxy {
   mode: FaultMode = 'pass';
@@ -29,6 +33,10 @@ export class FaultProxy {
     path: string;
     query: URLSearchParams;
     auth: string | undefined;
+    /** What the proxy did with it. */
+    mode: FaultMode;
+    /** When it arrived (`performance.now()`). */
+    at: number;
     body?: unknown;
   }[] = [];
   private readonly server = createServer((req, res) => this.handle(req, res));
@@ -45,6 +53,13 @@ export class FaultProxy {
     return this.requests.filter((r) => r.method === method && path.test(r.path)).length;
   }
 
+  /** Passes everything again and forgets the requests seen (between tests). */
+  reset(): void {
+    this.mode = 'pass';
+    this.failPaths = undefined;
+    this.requests.length = 0;
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));
@@ -53,11 +68,14 @@ export class FaultProxy {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', this.target);
     const auth = req.headers.authorization?.replace(/^Bearer /, '');
+    const mode = this.failPaths && !this.failPaths.test(url.pathname) ? 'pass' : this.mode;
     const entry: FaultProxy['requests'][number] = {
       method: req.method ?? '',
       path: url.pathname,
       query: url.searchParams,
       auth,
+      mode,
+      at: performance.now(),
     };
     this.requests.push(entry);
     const chunks: Buffer[] = [];
@@ -70,7 +88,6 @@ export class FaultProxy {
         entry.body = text;
       }
     });
-    const mode = this.failPaths && !this.failPaths.test(url.pathname) ? 'pass' : this.mode;
     if (mode === 'hang') return;
     if (mode === 'close') return void req.socket.destroy();
     if (mode === 'garbage') return void res.end('<html>bad gateway</html>');
@@ -82,6 +99,10 @@ export class FaultProxy {
     const headers = { ...req.headers };
     if (this.forwardedFor) headers['x-forwarded-for'] = this.forwardedFor;
     const upstream = forward(url, { method: req.method, headers }, (answer) => {
+      if (mode === 'lose') {
+        answer.resume();
+        return void answer.on('end', () => req.socket.destroy());
+      }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });

@@ -4,17 +4,13 @@
  * segment's Merkle root), at the sequences a test needs: no origin to wait for.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '@streamrp2p/coordinator';
-import { buildMerkleTree, bytesToHex } from '@streamrp2p/protocol';
 import type { SdkError } from '../src/errors.js';
 import { ApiClient } from '../src/coordinator/api-client.js';
 import { RootsCache, type RootsCacheOptions } from '../src/coordinator/roots.js';
-import { FaultProxy } from './fault-proxy.js';
 import { until } from './engine-events.js';
+import { startRealCoordinator, type RealCoordinator } from './real-coordinator.js';
 
-let coordinator: Coordinator;
-let proxy: FaultProxy;
-let streamId: string;
+let real: RealCoordinator;
 let api: ApiClient;
 let cache: RootsCache;
 const errors: SdkError[] = [];
@@ -27,26 +23,9 @@ function segment(sequence: number, length = 40_000): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 7 + sequence) & 255);
 }
 
-/** Indexes a segment as the coordinator's indexer does. */
-async function addSegment(rendition: string, sequence: number, bytes: Uint8Array) {
-  const root = bytesToHex((await buildMerkleTree(bytes)).root);
-  await coordinator.db
-    .insertInto('segment_roots')
-    .values({
-      stream_id: streamId,
-      rendition,
-      sequence,
-      root,
-      byte_length: bytes.length,
-      indexed_at: new Date(),
-    })
-    .execute();
-  return { sequence, root, byteLength: bytes.length };
-}
-
 function makeCache(overrides: Partial<RootsCacheOptions> = {}): RootsCache {
   return new RootsCache(api, {
-    streamId,
+    streamId: real.streamId,
     pollMs: 30,
     clock: () => performance.now(),
     onError: (error) => errors.push(error),
@@ -55,34 +34,15 @@ function makeCache(overrides: Partial<RootsCacheOptions> = {}): RootsCache {
 }
 
 beforeAll(async () => {
-  // The stream's origin is never fetched by a test: a closed port on loopback.
-  coordinator = createCoordinator({ dataDir: 'memory://', originAllowList: ['127.0.0.1'] });
-  proxy = await new FaultProxy((await coordinator.start()).url).listen();
-  const setup = new ApiClient({ baseUrl: proxy.url, timeoutMs: 2000 });
-  const { apiKey } = (await setup.request({
-    method: 'POST',
-    path: '/api/streamers',
-    body: { name: 'roots test' },
-  })) as { apiKey: string };
-  ({ streamId } = (await setup.request({
-    method: 'POST',
-    path: '/api/streams',
-    bearer: apiKey,
-    body: { hlsUrl: 'http://127.0.0.1:9/live/master.m3u8', title: 't' },
-  })) as { streamId: string });
-  setup.close();
+  real = await startRealCoordinator();
 });
-afterAll(async () => {
-  await proxy?.close();
-  await coordinator?.close();
-});
+afterAll(() => real?.close());
 beforeEach(() => {
   run += 1;
   r720 = `720p-${run}`;
   r360 = `360p-${run}`;
-  proxy.mode = 'pass';
-  proxy.requests.length = 0;
-  api = new ApiClient({ baseUrl: proxy.url, timeoutMs: 500 });
+  real.proxy.reset();
+  api = new ApiClient({ baseUrl: real.proxy.url, timeoutMs: 500 });
   cache = makeCache();
   errors.length = 0;
 });
@@ -93,12 +53,12 @@ afterEach(() => {
 
 /** Roots requests of this test's renditions (a closed cache's last poll may still arrive). */
 const rootRequests = () =>
-  proxy.requests.filter(
+  real.proxy.requests.filter(
     (r) => r.path.endsWith('/roots') && [r720, r360].includes(r.query.get('rendition') ?? ''),
   ).length;
 describe('RootsCache', () => {
   it('verifies consecutive sequences with few batched requests', async () => {
-    for (let s = 100; s < 120; s++) await addSegment(r720, s, segment(s));
+    for (let s = 100; s < 120; s++) await real.indexSegment(r720, s, segment(s));
     // Concurrent checks share the request that covers them.
     const first = await Promise.all(
       [100, 101, 102, 103].map((s) => cache.verify(r720, s, segment(s), 1000)),
@@ -109,13 +69,13 @@ describe('RootsCache', () => {
       expect((await cache.verify(r720, s, segment(s), 1000)).status).toBe('ok');
     }
     expect(rootRequests()).toBe(2); // 98..110, then 111..123
-    expect(proxy.requests[0]!.path).toBe(`/api/streams/${streamId}/roots`);
+    expect(real.proxy.requests[0]!.path).toBe(`/api/streams/${real.streamId}/roots`);
     expect(cache.stats).toMatchObject({ ok: 20, mismatch: 0, unknown: 0, requests: 2 });
   });
 
   it('keeps renditions apart', async () => {
-    await addSegment(r720, 5, segment(5));
-    await addSegment(r360, 5, segment(6));
+    await real.indexSegment(r720, 5, segment(5));
+    await real.indexSegment(r360, 5, segment(6));
     expect((await cache.verify(r720, 5, segment(5), 500)).status).toBe('ok');
     expect((await cache.verify(r360, 5, segment(5), 500)).status).toBe('mismatch');
   });
@@ -123,7 +83,7 @@ describe('RootsCache', () => {
   it('waits for a root the indexer adds later', async () => {
     // Indexed once the cache has asked in vain.
     void until(() => rootRequests() >= 1, 'a first roots request').then(() =>
-      addSegment(r720, 7, segment(7)),
+      real.indexSegment(r720, 7, segment(7)),
     );
     const check = await cache.verify(r720, 7, segment(7), 2000);
     expect(check).toMatchObject({ status: 'ok', root: { sequence: 7, byteLength: 40_000 } });
@@ -139,7 +99,7 @@ describe('RootsCache', () => {
   });
 
   it('with waitMs 0 answers from the cache and prefetches', async () => {
-    await addSegment(r720, 1, segment(1));
+    await real.indexSegment(r720, 1, segment(1));
     expect(await cache.get(r720, 1, 0)).toBeUndefined();
     await until(() => cache.size > 0, 'the prefetch');
     expect(await cache.get(r720, 1, 0)).toMatchObject({ sequence: 1 });
@@ -147,7 +107,7 @@ describe('RootsCache', () => {
   });
 
   it('detects a wrong byte length and a wrong root', async () => {
-    await addSegment(r720, 3, segment(3));
+    await real.indexSegment(r720, 3, segment(3));
     const shorter = await cache.verify(r720, 3, segment(3, 39_999), 500);
     expect(shorter).toMatchObject({ status: 'mismatch', reason: 'byte-length' });
     const tampered = segment(3);
@@ -160,18 +120,18 @@ describe('RootsCache', () => {
   });
 
   it('answers unknown while the coordinator is down, reporting one error per outage', async () => {
-    await addSegment(r720, 3, segment(3));
-    proxy.mode = '503';
+    await real.indexSegment(r720, 3, segment(3));
+    real.proxy.mode = '503';
     expect((await cache.verify(r720, 3, segment(3), 200)).status).toBe('unknown');
     expect(rootRequests()).toBeGreaterThan(1);
     expect(errors).toHaveLength(1);
-    proxy.mode = 'pass';
+    real.proxy.mode = 'pass';
     expect((await cache.verify(r720, 3, segment(3), 200)).status).toBe('ok');
   });
 
   it('bounds its memory, dropping the oldest roots', async () => {
     const small = makeCache({ maxEntries: 20 });
-    for (let s = 0; s < 60; s++) await addSegment(r720, s, segment(s, 100));
+    for (let s = 0; s < 60; s++) await real.indexSegment(r720, s, segment(s, 100));
     for (let s = 0; s < 60; s += 13) await small.get(r720, s, 500);
     expect(small.size).toBeLessThanOrEqual(20);
     const before = rootRequests();

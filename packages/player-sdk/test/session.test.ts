@@ -5,62 +5,38 @@
  * the session's end.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCoordinator, type Coordinator } from '@streamrp2p/coordinator';
 import { isLowS, RECEIPT_SIGNATURE_ALGORITHM } from '@streamrp2p/protocol';
 import { ApiClient } from '../src/coordinator/api-client.js';
 import { fromBase64Url } from '../src/coordinator/base64url.js';
 import { Session, type SessionOptions } from '../src/coordinator/session.js';
 import { VIEWER_ID_STORAGE_KEY, viewerSecretKey } from '../src/coordinator/viewer-id.js';
-import { FaultProxy } from './fault-proxy.js';
+import { startRealCoordinator, type RealCoordinator } from './real-coordinator.js';
 
 const TOKEN_TTL_MS = 300_000;
 let clock = Date.now();
-let coordinator: Coordinator;
-let proxy: FaultProxy;
-let streamId: string;
+let real: RealCoordinator;
 let api: ApiClient;
 
 beforeAll(async () => {
-  coordinator = createCoordinator({
-    dataDir: 'memory://',
-    clock: () => clock,
-    trackerTokenTtlSeconds: TOKEN_TTL_MS / 1000,
-    // The clock jumps by minutes between requests: sessions must not expire meanwhile.
-    sessionTtlSeconds: 3600,
-    // Every session of the file comes from one address.
-    liveSessionsPerAddress: 100,
-    // The stream's origin is never fetched by a test: a closed port on loopback.
-    originAllowList: ['127.0.0.1'],
+  real = await startRealCoordinator({
+    config: {
+      clock: () => clock,
+      trackerTokenTtlSeconds: TOKEN_TTL_MS / 1000,
+      // The clock jumps by minutes between requests: sessions must not expire meanwhile.
+      sessionTtlSeconds: 3600,
+    },
   });
-  proxy = await new FaultProxy((await coordinator.start()).url).listen();
-  const setup = new ApiClient({ baseUrl: proxy.url, timeoutMs: 2000 });
-  const { apiKey } = (await setup.request({
-    method: 'POST',
-    path: '/api/streamers',
-    body: { name: 'session test' },
-  })) as { apiKey: string };
-  ({ streamId } = (await setup.request({
-    method: 'POST',
-    path: '/api/streams',
-    bearer: apiKey,
-    body: { hlsUrl: 'http://127.0.0.1:9/live/master.m3u8', title: 't' },
-  })) as { streamId: string });
-  setup.close();
 });
-afterAll(async () => {
-  await proxy?.close();
-  await coordinator?.close();
-});
+afterAll(() => real?.close());
 beforeEach(() => {
-  proxy.mode = 'pass';
-  proxy.requests.length = 0;
-  api = new ApiClient({ baseUrl: proxy.url, timeoutMs: 1000 });
+  real.proxy.reset();
+  api = new ApiClient({ baseUrl: real.proxy.url, timeoutMs: 1000 });
 });
 afterEach(() => api.close());
 
 function options(overrides: Partial<SessionOptions> = {}): SessionOptions {
   return {
-    streamId,
+    streamId: real.streamId,
     viewerId: undefined,
     storage: undefined,
     now: () => clock,
@@ -80,7 +56,7 @@ function memoryStorage() {
 
 /** The body of the n-th session creation the proxy saw. */
 const created = (n: number) =>
-  proxy.requests.filter((r) => r.method === 'POST' && r.path === '/api/sessions')[n]!.body as {
+  real.proxy.requests.filter((r) => r.method === 'POST' && r.path === '/api/sessions')[n]!.body as {
     streamId: string;
     publicKey: string;
     viewerId?: string;
@@ -101,7 +77,7 @@ describe('Session', () => {
   it('registers a raw P-256 public key that verifies its low-S signatures', async () => {
     const session = await Session.create(api, options());
     const sent = created(0);
-    expect(sent.streamId).toBe(streamId);
+    expect(sent.streamId).toBe(real.streamId);
     expect(fromBase64Url(sent.publicKey)).toHaveLength(65);
     for (let i = 0; i < 12; i++) {
       const data = new TextEncoder().encode(`batch ${i}`);
@@ -165,21 +141,21 @@ describe('Session', () => {
     const first = await session.trackerToken();
     clock += TOKEN_TTL_MS - 100_000; // 100 s left: still outside the 60 s margin
     expect(await session.trackerToken()).toBe(first);
-    expect(proxy.count('POST', /\/token$/)).toBe(0);
+    expect(real.proxy.count('POST', /\/token$/)).toBe(0);
     clock += 50_000; // 50 s left
     const [a, b] = await Promise.all([session.trackerToken(), session.trackerToken()]);
     expect(a).not.toBe(first);
     expect(b).toBe(a);
-    expect(proxy.count('POST', /\/token$/)).toBe(1);
+    expect(real.proxy.count('POST', /\/token$/)).toBe(1);
     expect(session.trackerTokenExpiresAt).toBe(Math.floor(clock / 1000) * 1000 + TOKEN_TTL_MS);
     expect(await session.trackerToken()).toBe(a);
-    expect(proxy.count('POST', /\/token$/)).toBe(1);
+    expect(real.proxy.count('POST', /\/token$/)).toBe(1);
   });
 
   it('keeps a still-valid token when the refresh fails, and fails once it expired', async () => {
     const session = await Session.create(api, options());
     const first = await session.trackerToken();
-    proxy.mode = '503';
+    real.proxy.mode = '503';
     clock += TOKEN_TTL_MS - 10_000;
     expect(await session.trackerToken()).toBe(first);
     clock += 20_000;
@@ -190,11 +166,11 @@ describe('Session', () => {
 
   it('ends the session with DELETE, and says false when the coordinator is away', async () => {
     const session = await Session.create(api, options());
-    proxy.mode = 'close';
+    real.proxy.mode = 'close';
     expect(await session.end(500)).toBe(false);
-    proxy.mode = 'pass';
+    real.proxy.mode = 'pass';
     expect(await session.end(500)).toBe(true);
-    const row = await coordinator.db
+    const row = await real.coordinator.db
       .selectFrom('sessions')
       .select('ended_at')
       .where('id', '=', session.sessionId)
