@@ -202,7 +202,7 @@ describe('WatchHeartbeat', () => {
     heartbeat.start(() => playing);
     mono += 7000;
     clock += 7000;
-    await until(() => sent().length === 1, 'the first heartbeat');
+    await until(() => heartbeat.stats.sentSeconds === 7, 'the first heartbeat');
     expect(sent()[0]!.duration_seconds).toBe(7);
     heartbeat.stop();
     mono += 7000;
@@ -213,7 +213,8 @@ describe('WatchHeartbeat', () => {
     for (const n of [1, 2]) {
       mono += 2000;
       clock += 2000;
-      await until(() => control.stats.heartbeats === n, `heartbeat ${n} of the control`);
+      // Answered, not only sent: its request is in the proxy's log.
+      await until(() => control.stats.sentSeconds === 2 * n, `heartbeat ${n} of the control`);
     }
     control.stop();
     expect(heartbeat.stats.heartbeats).toBe(1);
