@@ -1,4 +1,3 @@
-import SimplePeer from 'simple-peer';
 import {
   chunkSegment,
   decodePeerMessage,
@@ -9,7 +8,8 @@ import {
 } from '@streamrp2p/protocol';
 import { Emitter } from '../emitter.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
-import { sleep, type TokenBucket } from './token-bucket.js';
+import type { CreatePeerTransport, PeerTransport } from './peer-transport.js';
+import type { TokenBucket } from './token-bucket.js';
 
 /** Data-channel send buffer watermarks: pause above HIGH, resume below LOW. */
 const BUFFER_HIGH = 1024 * 1024;
@@ -33,6 +33,8 @@ export interface PeerConnectionOptions {
   initiator: boolean;
   wrtc: unknown;
   iceServers: RTCIceServer[];
+  /** Opens the data channel under the protocol (see `WebRtcTransport`). */
+  createTransport: CreatePeerTransport;
   source: UploadSource;
   responseTimeoutMs: number;
   stallTimeoutMs: number;
@@ -84,7 +86,7 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
   readonly swarm: string;
   readonly initiator: boolean;
   readonly score: PeerScore = { speed: 0, failures: 0, successes: 0 };
-  private readonly peer: SimplePeer.Instance;
+  private readonly transport: PeerTransport;
   private readonly held = new Set<number>();
   private readonly fetching = new Set<number>();
   private readonly downloads = new Map<number, Download>();
@@ -104,20 +106,18 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
     this.peerId = options.peerId;
     this.swarm = options.swarm;
     this.initiator = options.initiator;
-    this.peer = new SimplePeer({
-      initiator: options.initiator,
-      trickle: true,
-      config: { iceServers: options.iceServers },
-      wrtc: options.wrtc as SimplePeer.Options['wrtc'],
-    });
-    this.peer.on('signal', (data: SignalData) => this.emit('signal', data));
-    this.peer.on('connect', () => {
-      this.isConnected = true;
-      this.emit('connect', undefined);
-    });
-    this.peer.on('data', (data: Uint8Array) => this.onData(data));
-    this.peer.on('close', () => this.close('closed by remote'));
-    this.peer.on('error', (error: Error) => this.close(`webrtc error: ${error.message}`));
+    this.transport = options.createTransport(
+      { initiator: options.initiator, iceServers: options.iceServers, wrtc: options.wrtc },
+      {
+        onSignal: (data) => this.emit('signal', data),
+        onConnect: () => {
+          this.isConnected = true;
+          this.emit('connect', undefined);
+        },
+        onData: (data) => this.onData(data),
+        onClose: (reason) => this.close(reason),
+      },
+    );
   }
 
   get connected(): boolean {
@@ -131,7 +131,7 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
 
   /** Feeds signalling data relayed by the tracker. */
   signal(data: SignalData): void {
-    if (!this.closed) this.peer.signal(data as SimplePeer.SignalData);
+    if (!this.closed) this.transport.signal(data);
   }
 
   /** Whether the remote shares segments at all (it has announced one). */
@@ -210,7 +210,7 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
     for (const upload of this.uploads.values()) upload.cancelled = true;
     this.uploadQueue.forEach((start) => start());
     this.uploadQueue = [];
-    this.peer.destroy();
+    this.transport.close();
     this.emit('close', { reason });
     this.removeAllListeners();
   }
@@ -238,7 +238,7 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
   private sendRaw(bytes: Uint8Array): void {
     if (!this.connected) return;
     try {
-      this.peer.send(bytes);
+      this.transport.send(bytes);
     } catch (error) {
       this.close(`send failed: ${String(error)}`);
     }
@@ -397,8 +397,6 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
 
   /** Waits while the data channel's send buffer is above the high watermark. */
   private async drain(): Promise<void> {
-    const channel = (this.peer as unknown as { _channel?: { bufferedAmount: number } })._channel;
-    if (!channel || channel.bufferedAmount < BUFFER_HIGH) return;
-    while (this.connected && channel.bufferedAmount > BUFFER_LOW) await sleep(5);
+    if (this.transport.bufferedAmount >= BUFFER_HIGH) await this.transport.drained(BUFFER_LOW);
   }
 }

@@ -3,6 +3,7 @@ import { Emitter } from '../emitter.js';
 import type { EngineConfig } from './config.js';
 import { PeerConnection, type UploadSource } from './peer-connection.js';
 import type { TrackerClient } from './tracker-client.js';
+import { createWebRtcTransport } from './webrtc-transport.js';
 
 /** Time a WebRTC connection has to open before it is dropped. */
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -163,6 +164,7 @@ export class Swarm extends Emitter<SwarmEvents> {
       initiator,
       wrtc: config.wrtc,
       iceServers: config.iceServers,
+      createTransport: createWebRtcTransport,
       source,
       responseTimeoutMs: config.peerResponseTimeoutMs,
       stallTimeoutMs: config.peerStallTimeoutMs,
