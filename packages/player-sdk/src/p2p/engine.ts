@@ -4,11 +4,12 @@ import { CoordinatorLink } from '../coordinator/coordinator-link.js';
 import { Emitter } from '../emitter.js';
 import type { EngineEvents, EngineStats, UploadPolicyState } from './engine-types.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
-import { loadSegment, type SegmentRequest, type SegmentResult } from './load-segment.js';
+import type { SegmentRequest, SegmentResult } from './load-segment.js';
+import type { LoadReport, LoaderServices } from './loader-services.js';
 import { HttpEstimator } from './http-estimator.js';
 import { MeetingTickets } from './meeting-tickets.js';
 import { isMeteredConnection } from './metered.js';
-import type { PeerConnection } from './peer-connection.js';
+import { SegmentLoader } from './segment-loader.js';
 import { SegmentStore } from './segment-store.js';
 import { Swarm } from './swarm.js';
 import { TokenBucket } from './token-bucket.js';
@@ -47,7 +48,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
   private readonly store: SegmentStore;
   private limiter: TokenBucket | undefined;
   private readonly swarms = new Map<string, Swarm>();
-  private readonly fetching = new Map<string, Set<number>>();
+  /** Each swarm's segment loader, by swarm key (created and left with the swarm). */
+  private readonly loaders = new Map<string, SegmentLoader>();
   private readonly banned = new Set<string>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
   /** The tracker's meeting tickets, sent with the receipts they cover (decision 22). */
@@ -156,7 +158,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
   prepare(renditions: readonly string[]): void {
     if (this.destroyed) return;
     for (const rendition of renditions.slice(0, PREPARED_SWARMS_MAX)) {
-      this.swarmFor(rendition);
+      this.loaderFor(rendition);
     }
   }
 
@@ -182,53 +184,11 @@ export class P2PEngine extends Emitter<EngineEvents> {
    */
   async loadSegment(request: SegmentRequest): Promise<SegmentResult> {
     if (this.destroyed) throw new SdkError(SdkErrorCode.Destroyed, 'the engine was destroyed');
-    const swarm = this.swarmFor(request.rendition);
-    swarm.lastUsed = Date.now();
+    const loader = this.loaderFor(request.rendition);
+    loader.swarm.lastUsed = Date.now();
     // Deferred: the first segment's request goes out first, the tracker and session after it.
     if (!this.networkStarted) setTimeout(() => this.startNetwork(), 0);
-    const result = await loadSegment(
-      {
-        config: this.config,
-        swarm,
-        selfId: () => this.tracker.peerId ?? '',
-        cached: (sequence) => this.store.get(swarm.key, sequence),
-        estimatedHttpMs: () => this.http.estimateMs(swarm.key),
-        estimatedSegmentBytes: () => this.http.segmentSize(swarm.key),
-        recordHttp: (bytes, totalMs, ttfbMs) => this.http.record(swarm.key, bytes, totalMs, ttfbMs),
-        countBytes: (from, bytes) => {
-          if (from === 'http') this.totals.httpBytes += bytes;
-          else this.totals.p2pBytes += bytes;
-        },
-        setFetching: (sequence, fetching) => this.setFetching(swarm.key, sequence, fetching),
-        complete: (sequence, bytes) => {
-          this.store.put(swarm.key, sequence, bytes);
-          if (
-            this.fetching.get(swarm.key)?.delete(sequence) &&
-            !this.store.has(swarm.key, sequence)
-          ) {
-            // Too large to keep: tell peers waiting on our download not to.
-            this.announce(swarm.key, sequence, 'dropped');
-          }
-        },
-        verify: async (sequence, bytes, waitMs) =>
-          this.coordinator
-            ? this.coordinator.verify(request.rendition, sequence, bytes, waitMs)
-            : { status: 'ok', root: undefined },
-        acceptUnverified: this.config.acceptUnverified,
-        consumeOnly: this.uploadOff,
-        reportPeerFailure: (peer, error) => this.onPeerFailure(peer, error),
-        reportIntegrityFailure: (peerId, sequence) => {
-          this.ban(peerId, `segment ${sequence} failed its integrity check`);
-          this.emit('integrity-failure', { peerId, rendition: request.rendition, sequence });
-        },
-        reportUnverified: (sequence) =>
-          this.reportError(
-            new SdkError(SdkErrorCode.IntegrityUnknown, `no root for segment ${sequence} in time`),
-          ),
-      },
-      request,
-    );
-    this.http.recordSize(swarm.key, result.bytes.byteLength);
+    const result = await loader.load(request);
     if (result.verified && result.peerId && result.root && this.coordinator) {
       this.verifiedP2PBytes += result.bytes.byteLength;
       this.coordinator.receipt(
@@ -369,13 +329,14 @@ export class P2PEngine extends Emitter<EngineEvents> {
     this.tracker.connect();
   }
 
-  private swarmFor(rendition: string): Swarm {
+  /** The loader of a rendition's swarm, joining the swarm first if we are not in it. */
+  private loaderFor(rendition: string): SegmentLoader {
     const key = swarmKey({ streamId: this.config.streamId, rendition });
-    let swarm = this.swarms.get(key);
-    if (swarm) return swarm;
+    const existing = this.loaders.get(key);
+    if (existing) return existing;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the source's getter reads it
     const engine = this;
-    swarm = new Swarm(key, this.config.streamId, rendition, {
+    const swarm: Swarm = new Swarm(key, this.config.streamId, rendition, {
       config: this.config,
       tracker: this.tracker,
       source: {
@@ -394,7 +355,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       localState: () =>
         this.uploadOff
           ? { held: [], fetching: [] }
-          : { held: this.store.sequences(key), fetching: [...(this.fetching.get(key) ?? [])] },
+          : { held: this.store.sequences(key), fetching: loader.fetching() },
       isBanned: (peerId) => this.banned.has(peerId),
     });
     swarm.on('peer-connect', ({ peerId }) => this.emit('peer-connect', { peerId, swarm: key }));
@@ -408,9 +369,30 @@ export class P2PEngine extends Emitter<EngineEvents> {
       this.totals.uploadedBytes += bytes;
       this.emit('uploaded', { peerId, swarm: key, sequence, bytes });
     });
+    const loader: SegmentLoader = new SegmentLoader(swarm, this.loaderServices());
     this.swarms.set(key, swarm);
+    this.loaders.set(key, loader);
     if (this.tracker.ready) this.joinSwarm(swarm);
-    return swarm;
+    return loader;
+  }
+
+  /**
+   * What every swarm's loader asks of the engine: the store, the HTTP estimator, who we are,
+   * announcements, verification and reporting (decision 53).
+   */
+  private loaderServices(): LoaderServices {
+    return {
+      config: this.config,
+      store: this.store,
+      http: this.http,
+      self: () => ({ peerId: this.tracker.peerId ?? '', consumeOnly: this.uploadOff }),
+      announce: (swarm, sequence, state) => this.announce(swarm, sequence, state),
+      verify: (rendition, sequence, bytes, waitMs) =>
+        this.coordinator
+          ? this.coordinator.verify(rendition, sequence, bytes, waitMs)
+          : Promise.resolve({ status: 'ok', root: undefined }),
+      report: (report) => this.onLoadReport(report),
+    };
   }
 
   /** Renews the tickets of connected pairs as often as the tracker's `welcome` asks. */
@@ -442,7 +424,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       this.swarms.delete(key);
       void swarm.close();
       this.store.dropSwarm(key);
-      this.fetching.delete(key);
+      this.loaders.delete(key);
     }
   }
 
@@ -450,17 +432,29 @@ export class P2PEngine extends Emitter<EngineEvents> {
     if (!this.uploadOff) this.swarms.get(swarm)?.announce(sequence, state);
   }
 
-  private setFetching(swarm: string, sequence: number, fetching: boolean): void {
-    let set = this.fetching.get(swarm);
-    if (!set) this.fetching.set(swarm, (set = new Set()));
-    if (fetching) set.add(sequence);
-    else set.delete(sequence);
-    this.announce(swarm, sequence, fetching ? 'fetching' : 'dropped');
-  }
-
-  private onPeerFailure(peer: PeerConnection, error: SdkError): void {
-    peer.score.failures += 1;
-    this.reportError(error);
+  /** Counts a load's bytes as they arrive; reports its trouble as events. */
+  private onLoadReport(report: LoadReport): void {
+    switch (report.type) {
+      case 'bytes':
+        if (report.from === 'http') this.totals.httpBytes += report.bytes;
+        else this.totals.p2pBytes += report.bytes;
+        return;
+      case 'peer-failure':
+        return this.reportError(report.error);
+      case 'integrity-failure': {
+        const { peerId, rendition, sequence } = report;
+        this.ban(peerId, `segment ${sequence} failed its integrity check`);
+        this.emit('integrity-failure', { peerId, rendition, sequence });
+        return;
+      }
+      case 'unverified':
+        return this.reportError(
+          new SdkError(
+            SdkErrorCode.IntegrityUnknown,
+            `no root for segment ${report.sequence} in time`,
+          ),
+        );
+    }
   }
 
   private reportError(error: unknown): void {

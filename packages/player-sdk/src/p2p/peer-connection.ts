@@ -8,6 +8,7 @@ import {
 } from '@streamrp2p/protocol';
 import { Emitter } from '../emitter.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
+import { PeerScore } from './peer-score.js';
 import type { CreatePeerTransport, PeerTransport } from './peer-transport.js';
 import type { TokenBucket } from './token-bucket.js';
 
@@ -69,14 +70,6 @@ interface Download {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** Measured quality of a peer, for choosing whom to ask. */
-export interface PeerScore {
-  /** Smoothed download speed from this peer, bytes per ms (0 until measured). */
-  speed: number;
-  failures: number;
-  successes: number;
-}
-
 /**
  * One WebRTC data channel to one peer of a swarm: keeps what the remote holds, downloads
  * segments from it, and serves it ours under the upload cap with backpressure.
@@ -85,7 +78,8 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
   readonly peerId: string;
   readonly swarm: string;
   readonly initiator: boolean;
-  readonly score: PeerScore = { speed: 0, failures: 0, successes: 0 };
+  /** How well the remote has served our downloads: the loader records, the scheduler ranks. */
+  readonly score = new PeerScore();
   private readonly transport: PeerTransport;
   private readonly held = new Set<number>();
   private readonly fetching = new Set<number>();

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { decide, p2pFallsBehind, rankFor, type SchedulerInput } from './scheduler.js';
+import { PeerScore } from './peer-score.js';
+import {
+  decide,
+  estimatedPeerMs,
+  p2pFallsBehind,
+  pickHolder,
+  rankAmongSharers,
+  rankFor,
+  type PeerView,
+  type SchedulerInput,
+} from './scheduler.js';
 
 /**
  * A load that started at t=1000 with its deadline at t=10000. With a 1500 ms margin and a
@@ -297,5 +307,84 @@ describe('p2pFallsBehind', () => {
     expect(
       p2pFallsBehind({ ...base, deadline: Infinity, received: 1, total: 1_000_000, now: 1e9 }),
     ).toBe(false);
+  });
+});
+
+/** A peer that holds `held`, with a score built from its downloads. */
+function peer(
+  peerId: string,
+  options: {
+    held?: number[];
+    busy?: number;
+    downloads?: Array<[bytes: number, ms: number]>;
+    failures?: number;
+    sharing?: boolean;
+  } = {},
+): PeerView {
+  const score = new PeerScore();
+  for (const [bytes, ms] of options.downloads ?? []) score.recordSuccess(bytes, ms);
+  for (let i = 0; i < (options.failures ?? 0); i++) score.recordFailure();
+  const held = new Set(options.held ?? [7]);
+  return {
+    peerId,
+    sharing: options.sharing ?? true,
+    activeDownloads: options.busy ?? 0,
+    score,
+    has: (sequence) => held.has(sequence),
+    isFetching: () => false,
+  };
+}
+
+describe('pickHolder', () => {
+  it('asks the least busy holder first, however fast the busy one is', () => {
+    const fastBusy = peer('fast', { busy: 1, downloads: [[100_000, 10]] });
+    const slowIdle = peer('slow', { downloads: [[100_000, 1000]] });
+    expect(pickHolder([fastBusy, slowIdle], 7, new Set())?.peerId).toBe('slow');
+  });
+
+  it('then the fastest, then the one with fewer failures', () => {
+    const slow = peer('slow', { downloads: [[100_000, 1000]] });
+    const fast = peer('fast', { downloads: [[100_000, 100]] });
+    expect(pickHolder([slow, fast], 7, new Set())?.peerId).toBe('fast');
+    const flaky = peer('flaky', { failures: 2 });
+    const steady = peer('steady', { failures: 1 });
+    expect(pickHolder([flaky, steady], 7, new Set())?.peerId).toBe('steady');
+  });
+
+  it('skips peers that do not hold the segment or failed it in this load', () => {
+    const failedOne = peer('failed', { downloads: [[100_000, 10]] });
+    const other = peer('other', { held: [8] });
+    const holder = peer('holder');
+    expect(pickHolder([failedOne, other, holder], 7, new Set(['failed']))?.peerId).toBe('holder');
+    expect(pickHolder([failedOne, other], 7, new Set(['failed']))).toBeUndefined();
+  });
+});
+
+describe('estimatedPeerMs', () => {
+  it('is the expected size at the fastest fetcher’s measured speed (bytes per ms)', () => {
+    const fetchers = [peer('a', { downloads: [[200, 1]] }), peer('b', { downloads: [[500, 1]] })];
+    expect(estimatedPeerMs(1_000_000, 2500, fetchers)).toBe(2000);
+  });
+
+  it('is the HTTP estimate before the size or any fetcher’s speed is known', () => {
+    expect(estimatedPeerMs(undefined, 2500, [peer('a', { downloads: [[500, 1]] })])).toBe(2500);
+    expect(estimatedPeerMs(1_000_000, 2500, [peer('a')])).toBe(2500);
+    expect(estimatedPeerMs(1_000_000, 2500, [])).toBe(2500);
+  });
+});
+
+describe('rankAmongSharers', () => {
+  const neighbours = [peer('a'), peer('b'), peer('c', { sharing: false })];
+
+  it('is our rank among the sharing neighbours, plus a jitter below 1', () => {
+    const rank = rankAmongSharers('me', neighbours, 7, false);
+    const base = rankFor('me', ['a', 'b'], 7);
+    expect(rank).toBeGreaterThanOrEqual(base);
+    expect(rank).toBeLessThan(base + 1);
+  });
+
+  it('is 0 with no sharing neighbour, and after every sharer when consume-only', () => {
+    expect(rankAmongSharers('me', [peer('c', { sharing: false })], 7, false)).toBe(0);
+    expect(rankAmongSharers('me', neighbours, 7, true)).toBe(3);
   });
 });

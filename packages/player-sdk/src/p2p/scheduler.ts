@@ -1,3 +1,5 @@
+import { PeerScore } from './peer-score.js';
+
 /** What the engine knows about one segment it must deliver. */
 export interface SchedulerInput {
   /** Current time, ms. */
@@ -60,6 +62,68 @@ export function decide(input: SchedulerInput): SchedulerDecision {
   const staggerEnd = Math.min(latestHttpStart, input.startedAt + input.rank * input.httpStaggerMs);
   if (input.now < staggerEnd) return { action: 'wait', until: staggerEnd, reason: 'stagger' };
   return { action: 'http', reason: 'stagger-over' };
+}
+
+/** What the scheduler knows of a connected peer. */
+export interface PeerView {
+  peerId: string;
+  /** Whether the peer shares segments at all (it has announced one). */
+  sharing: boolean;
+  /** Downloads from this peer in progress. */
+  activeDownloads: number;
+  score: PeerScore;
+  has(sequence: number): boolean;
+  isFetching(sequence: number): boolean;
+}
+
+/**
+ * The peer to download a segment from: among those that hold it and have not failed this load,
+ * the least busy, then the best scored (see {@link PeerScore.compare}), then any.
+ */
+export function pickHolder<Peer extends PeerView>(
+  peers: readonly Peer[],
+  sequence: number,
+  failed: ReadonlySet<string>,
+): Peer | undefined {
+  const holders = peers.filter((peer) => peer.has(sequence) && !failed.has(peer.peerId));
+  holders.sort(
+    (a, b) =>
+      a.activeDownloads - b.activeDownloads ||
+      PeerScore.compare(a.score, b.score) ||
+      Math.random() - 0.5,
+  );
+  return holders[0];
+}
+
+/**
+ * How long the segment's transfer from the fastest of `fetchers` should take once it has it:
+ * the expected size at that peer's measured speed, or the HTTP time before either is known.
+ */
+export function estimatedPeerMs(
+  segmentBytes: number | undefined,
+  estimatedHttpMs: number,
+  fetchers: readonly Pick<PeerView, 'score'>[],
+): number {
+  const bytesPerMs = Math.max(0, ...fetchers.map((peer) => peer.score.speed));
+  if (segmentBytes === undefined || bytesPerMs === 0) return estimatedHttpMs;
+  return segmentBytes / bytesPerMs;
+}
+
+/**
+ * Our turn to fetch a segment nobody has, among the neighbours that share. A consume-only viewer
+ * cannot pass a segment on, so it goes last: the others fetch, and it takes the segment from them.
+ */
+export function rankAmongSharers(
+  selfId: string,
+  peers: readonly Pick<PeerView, 'peerId' | 'sharing'>[],
+  sequence: number,
+  consumeOnly: boolean,
+): number {
+  const sharers = peers.filter((peer) => peer.sharing).map((peer) => peer.peerId);
+  // After every sharer's turn, jitter included.
+  if (consumeOnly) return sharers.length + 1;
+  if (sharers.length === 0) return 0;
+  return rankFor(selfId, sharers, sequence) + rankJitter(selfId, sequence);
 }
 
 /**

@@ -1,0 +1,314 @@
+import { createServer, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Verification } from '../coordinator/coordinator-link.js';
+import { EventBus } from '../emitter.js';
+import { SdkError, SdkErrorCode } from '../errors.js';
+import { mergeEngineConfig } from './config.js';
+import type { LoaderServices, LoadReport } from './loader-services.js';
+import type { PeerConnection } from './peer-connection.js';
+import { PeerScore } from './peer-score.js';
+import { SegmentLoader } from './segment-loader.js';
+import type { Swarm, SwarmEvents } from './swarm.js';
+
+const SEGMENT = Uint8Array.from({ length: 64_000 }, (_, i) => i % 253);
+
+/**
+ * An origin that sends the first half of the segment, then holds the rest until `release()`:
+ * long enough for a root to arrive during the transfer, or not.
+ */
+let server: Server;
+let url: string;
+let held: ServerResponse[] = [];
+let closedEarly = 0;
+
+function release(): void {
+  for (const res of held.splice(0)) res.end(SEGMENT.subarray(SEGMENT.byteLength / 2));
+}
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-length': SEGMENT.byteLength });
+    res.write(SEGMENT.subarray(0, SEGMENT.byteLength / 2));
+    res.on('close', () => {
+      if (!res.writableEnded) closedEarly += 1;
+    });
+    held.push(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/seg.ts`;
+});
+
+afterAll(async () => {
+  release();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  held = [];
+  closedEarly = 0;
+});
+
+/** A connected peer; by default it holds the segment and sends it at once. */
+function fakePeer(overrides: Partial<Record<'has' | 'isFetching', () => boolean>> = {}) {
+  return {
+    peerId: 'uploader',
+    sharing: true,
+    activeDownloads: 0,
+    score: new PeerScore(),
+    has: () => true,
+    isFetching: () => false,
+    download: (
+      _sequence: number,
+      _offset: number,
+      handlers: { onHeader(length: number): void; onChunk(bytes: Uint8Array): void },
+    ) => {
+      handlers.onHeader(SEGMENT.byteLength);
+      handlers.onChunk(SEGMENT);
+      return Promise.resolve();
+    },
+    ...overrides,
+  };
+}
+
+/** A swarm of the given peers whose events a test raises. */
+class FakeSwarm extends EventBus<SwarmEvents> {
+  readonly key = 's/720p';
+  readonly rendition = '720p';
+  constructor(readonly peers: ReturnType<typeof fakePeer>[]) {
+    super();
+  }
+  connected(): PeerConnection[] {
+    return this.peers as unknown as PeerConnection[];
+  }
+}
+
+/**
+ * A loader of one swarm around `peers`, with an in-memory store and a recording of what it
+ * reports and announces. `verify` answers the first check (the one bounded by the deadline)
+ * with `first`; later checks with `later`.
+ */
+function loaderWith(options: {
+  peers?: ReturnType<typeof fakePeer>[];
+  first?: Verification;
+  later?: Promise<Verification>;
+  keeps?: boolean;
+}) {
+  const peers = options.peers ?? [fakePeer()];
+  const swarm = new FakeSwarm(peers);
+  const stored = new Map<number, Uint8Array>();
+  const verifyCalls: number[] = [];
+  const reports: LoadReport[] = [];
+  const announced: string[] = [];
+  const services: LoaderServices = {
+    config: mergeEngineConfig({ streamId: 's', trackerUrl: 'http://127.0.0.1:1' }),
+    store: {
+      get: (_swarm, sequence) => stored.get(sequence),
+      put: (_swarm, sequence, bytes) => {
+        if (options.keeps !== false) stored.set(sequence, bytes);
+      },
+      has: (_swarm, sequence) => stored.has(sequence),
+    },
+    http: {
+      estimateMs: () => 200,
+      segmentSize: () => undefined,
+      record: () => undefined,
+      recordSize: () => undefined,
+    },
+    self: () => ({ peerId: 'me', consumeOnly: false }),
+    announce: (_swarm, sequence, state) => announced.push(`${sequence} ${state}`),
+    verify: (_rendition, _sequence, _bytes, waitMs) => {
+      verifyCalls.push(waitMs);
+      if (verifyCalls.length === 1) return Promise.resolve(options.first ?? { status: 'unknown' });
+      return options.later ?? Promise.resolve({ status: 'unknown' });
+    },
+    report: (report) => reports.push(report),
+  };
+  const loader = new SegmentLoader(swarm as unknown as Swarm, services);
+  const reported = () => ({
+    unverified: reports.filter((r) => r.type === 'unverified').map((r) => r.sequence),
+    integrity: reports.flatMap((r) => (r.type === 'integrity-failure' ? [r.peerId] : [])),
+  });
+  const counted = () => {
+    const total = { http: 0, p2p: 0 };
+    for (const r of reports) if (r.type === 'bytes') total[r.from] += r.bytes;
+    return total;
+  };
+  return { loader, swarm, services, stored, verifyCalls, reports, reported, counted, announced };
+}
+
+/** A loader whose first root check answers "unknown" and whose later one is `lateRoot`. */
+const contextWith = (lateRoot: Promise<Verification>) => loaderWith({ later: lateRoot });
+
+/** A request whose deadline leaves no time to wait for a root (a small buffer). */
+const request = () => ({ rendition: '720p', sequence: 7, url, deadlineMs: 1000, live: true });
+
+const waitFor = (check: () => boolean) => vi.waitFor(() => expect(check()).toBe(true));
+
+describe('loadSegment: peer bytes whose root is not indexed in time', () => {
+  it("uses the peer's bytes when their root arrives during the HTTP refetch, and cancels it", async () => {
+    let arrive!: (verification: Verification) => void;
+    const { loader, services, verifyCalls, reported } = contextWith(
+      new Promise((resolve) => (arrive = resolve)),
+    );
+    const loading = loader.load(request());
+    await waitFor(() => held.length === 1);
+    arrive({ status: 'ok', root: 'ab'.repeat(32) });
+    const result = await loading;
+
+    expect(verifyCalls).toEqual([0, services.config.rootWaitMs]);
+    expect(result).toMatchObject({
+      source: 'p2p',
+      peerId: 'uploader',
+      verified: true,
+      root: 'ab'.repeat(32),
+      httpReason: undefined,
+      p2pBytes: SEGMENT.byteLength,
+      httpBytes: 0,
+    });
+    expect(result.bytes).toEqual(SEGMENT);
+    await waitFor(() => closedEarly === 1);
+    expect(reported()).toEqual({ unverified: [], integrity: [] });
+  });
+
+  it('plays the HTTP bytes when the root does not come before the transfer ends', async () => {
+    let arrive!: (verification: Verification) => void;
+    const { loader, reported } = contextWith(new Promise((resolve) => (arrive = resolve)));
+    const loading = loader.load(request());
+    await waitFor(() => held.length === 1);
+    release();
+    const result = await loading;
+    expect(result).toMatchObject({
+      source: 'http',
+      peerId: undefined,
+      verified: false,
+      httpReason: 'verification-failed',
+      httpBytes: SEGMENT.byteLength,
+      p2pBytes: 0,
+    });
+    expect(result.bytes).toEqual(SEGMENT);
+    expect(result.http?.endedAt).toBeGreaterThan(0);
+    // Still unknown once the full wait is over: reported as before.
+    arrive({ status: 'unknown' });
+    await waitFor(() => reported().unverified.length === 1);
+    expect(reported().integrity).toEqual([]);
+  });
+
+  it('reports a peer whose bytes turn out not to match, and keeps the HTTP transfer', async () => {
+    const { loader, reported, counted } = contextWith(Promise.resolve({ status: 'mismatch' }));
+    const loading = loader.load(request());
+    await waitFor(() => reported().integrity.length === 1);
+    expect(reported().integrity).toEqual(['uploader']);
+    release();
+    const result = await loading;
+    expect(result).toMatchObject({ source: 'http', peerId: undefined, verified: false });
+    expect(result.bytes).toEqual(SEGMENT);
+    expect(counted()).toEqual({ http: SEGMENT.byteLength, p2p: SEGMENT.byteLength });
+    expect(closedEarly).toBe(0);
+  });
+
+  it('refetches at once, without a second wait, when the whole root wait was spent', async () => {
+    const { loader, services, verifyCalls } = contextWith(
+      Promise.resolve({ status: 'ok', root: 'cd' }),
+    );
+    const loading = loader.load({ ...request(), deadlineMs: 60_000 });
+    await waitFor(() => held.length === 1);
+    release();
+    const result = await loading;
+    expect(verifyCalls).toEqual([services.config.rootWaitMs]);
+    expect(result).toMatchObject({ source: 'http', httpReason: 'verification-failed' });
+  });
+});
+
+describe('SegmentLoader: peers, scores and claims', () => {
+  const vod = () => ({ ...request(), deadlineMs: 60_000, live: false });
+
+  it('takes a held segment from the peer, scores the peer and keeps the segment', async () => {
+    const peer = fakePeer();
+    const { loader, stored, announced } = loaderWith({
+      peers: [peer],
+      first: { status: 'ok', root: 'ef' },
+    });
+    const result = await loader.load(vod());
+    expect(result).toMatchObject({ source: 'p2p', peerId: 'uploader', verified: true, root: 'ef' });
+    expect(peer.score.successes).toBe(1);
+    expect(peer.score.failures).toBe(0);
+    expect(peer.score.speed).toBeGreaterThan(0);
+    expect(stored.get(7)).toEqual(SEGMENT);
+    // Claimed while downloading; the store announces "held" itself.
+    expect(announced).toEqual(['7 fetching']);
+    expect(loader.fetching()).toEqual([]);
+  });
+
+  it('serves a stored segment from the cache, without asking peers or HTTP', async () => {
+    const peer = fakePeer();
+    const { loader, stored, reports } = loaderWith({ peers: [peer] });
+    stored.set(7, SEGMENT);
+    const result = await loader.load(vod());
+    expect(result).toMatchObject({ source: 'cache', httpBytes: 0, p2pBytes: 0 });
+    expect(peer.score.successes).toBe(0);
+    expect(reports).toEqual([]);
+  });
+
+  it('counts a failed download against the peer, reports it and fetches over HTTP', async () => {
+    const peer = {
+      ...fakePeer(),
+      download: () => Promise.reject(new SdkError(SdkErrorCode.PeerAbsent, 'not here')),
+    };
+    const { loader, reports } = loaderWith({ peers: [peer] });
+    const loading = loader.load(vod());
+    await waitFor(() => held.length === 1);
+    release();
+    const result = await loading;
+    expect(result).toMatchObject({ source: 'http', httpReason: 'no-peers', peerId: undefined });
+    expect(peer.score.failures).toBe(1);
+    expect(peer.score.successes).toBe(0);
+    expect(reports.filter((r) => r.type === 'peer-failure')).toMatchObject([
+      { peerId: 'uploader', error: { code: SdkErrorCode.PeerAbsent } },
+    ]);
+  });
+
+  it('does not count an abort of the load against the peer', async () => {
+    const controller = new AbortController();
+    const peer = {
+      ...fakePeer(),
+      download: (_s: number, _o: number, _h: unknown, signal?: AbortSignal) =>
+        new Promise<void>((_resolve, reject) =>
+          signal?.addEventListener('abort', () =>
+            reject(new SdkError(SdkErrorCode.Aborted, 'download aborted')),
+          ),
+        ),
+    };
+    const { loader, reports } = loaderWith({ peers: [peer] });
+    const loading = loader.load({ ...vod(), signal: controller.signal });
+    controller.abort();
+    await expect(loading).rejects.toMatchObject({ code: SdkErrorCode.Aborted });
+    expect(peer.score.failures).toBe(0);
+    expect(reports.filter((r) => r.type === 'peer-failure')).toEqual([]);
+  });
+
+  it('claims a segment a neighbour is fetching while it waits, then takes it from that neighbour', async () => {
+    let holds = false;
+    const peer = fakePeer({ has: () => holds, isFetching: () => !holds });
+    const { loader, swarm, announced } = loaderWith({
+      peers: [peer],
+      first: { status: 'ok', root: 'ef' },
+    });
+    const loading = loader.load(vod());
+    await waitFor(() => announced.length === 1);
+    expect(announced).toEqual(['7 fetching']);
+    expect(loader.fetching()).toEqual([7]);
+    holds = true;
+    swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
+    const result = await loading;
+    expect(result).toMatchObject({ source: 'p2p', peerId: 'uploader' });
+    expect(announced).toEqual(['7 fetching']);
+    expect(loader.fetching()).toEqual([]);
+  });
+
+  it('announces "dropped" for a delivered segment the store could not keep', async () => {
+    const { loader, announced } = loaderWith({ first: { status: 'ok', root: 'ef' }, keeps: false });
+    await loader.load(vod());
+    expect(announced).toEqual(['7 fetching', '7 dropped']);
+  });
+});
