@@ -2,8 +2,12 @@
  * Builds the player SDK for browsers (run from packages/player-sdk by its `build` script):
  * - `SDK_BUNDLE=embed` (default): `streamrp2p.iife.js`, the script-tag embed with hls.js inside;
  *   it mounts players from `data-streamrp2p-*` attributes and exposes `window.StreamrP2P`.
- * - `SDK_BUNDLE=esm`: `streamrp2p.esm.js`, one ES module without hls.js (a peer dependency),
- *   for pages that load their own hls.js; also the figure the bundle-size budget watches.
+ * - `SDK_BUNDLE=esm`: `streamrp2p.esm.js`, the root entry as one ES module without hls.js (a
+ *   peer dependency), for pages that load their own hls.js.
+ * - `SDK_BUNDLE=p2p`: `streamrp2p-p2p.esm.js`, the P2P core (`./p2p`) as a page's bundler makes
+ *   it: what is imported on demand (the coordinator client) goes to chunks of its own.
+ * Each writes `.vite/<bundle>-manifest.json`, from which scripts/bundle-size.mjs tells an entry's
+ * own code from its lazy chunks and checks them against bundle-budget.json.
  * The npm package's per-file ESM build and type declarations come from `tsc`.
  */
 import { createRequire } from 'node:module';
@@ -12,7 +16,19 @@ import { defineConfig } from 'vite';
 
 const require = createRequire(import.meta.url);
 const sdkDir = fileURLToPath(new URL('./packages/player-sdk/', import.meta.url));
-const bundle = process.env.SDK_BUNDLE === 'esm' ? 'esm' : 'embed';
+const bundles = {
+  embed: {
+    entry: 'src/player/embed.ts',
+    formats: ['iife'],
+    name: 'StreamrP2P',
+    fileName: () => 'streamrp2p.iife.js',
+  },
+  esm: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'streamrp2p.esm.js' },
+  p2p: { entry: 'src/p2p/index.ts', formats: ['es'], fileName: () => 'streamrp2p-p2p.esm.js' },
+} as const;
+const requested = process.env.SDK_BUNDLE ?? 'embed';
+if (!(requested in bundles)) throw new Error(`SDK_BUNDLE must be one of ${Object.keys(bundles)}`);
+const bundle = requested as keyof typeof bundles;
 
 export default defineConfig({
   root: sdkDir,
@@ -23,9 +39,6 @@ export default defineConfig({
       // injects (its ES module build has none and would transmux on the main thread, unlike the
       // plain hls.js a site would otherwise load).
       ...(bundle === 'embed' ? { 'hls.js': require.resolve('hls.js/dist/hls.min.js') } : {}),
-      // simple-peer's own browser build carries the Node globals it needs (Buffer, streams),
-      // which a plain bundle of its source would lack; measured at about 28 KB gzipped.
-      'simple-peer': require.resolve('simple-peer/simplepeer.min.js'),
     },
   },
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
@@ -35,16 +48,23 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2020',
     minify: true,
-    lib:
+    manifest: `.vite/${bundle}-manifest.json`,
+    lib: { ...bundles[bundle], formats: [...bundles[bundle].formats] },
+    rollupOptions:
       bundle === 'embed'
-        ? {
-            entry: 'src/player/embed.ts',
-            formats: ['iife'],
-            name: 'StreamrP2P',
-            fileName: () => 'streamrp2p.iife.js',
-          }
-        : { entry: 'src/index.ts', formats: ['es'], fileName: () => 'streamrp2p.esm.js' },
-    rollupOptions: bundle === 'esm' ? { external: ['hls.js'] } : {},
+        ? {}
+        : {
+            external: ['hls.js'],
+            // What the entry and a lazy chunk share stays in the entry, as an app's bundler
+            // does, rather than in a third file every page loads.
+            preserveEntrySignatures: 'allow-extension',
+            onwarn(warning, warn) {
+              // The root entry exports the coordinator client, so there the link's on-demand
+              // import of it cannot split it off; in the P2P core it must.
+              if (bundle === 'esm' && warning.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
+              warn(warning);
+            },
+          },
   },
   logLevel: 'warn',
 });
