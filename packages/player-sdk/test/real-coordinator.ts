@@ -1,8 +1,9 @@
 /**
  * A real coordinator for the SDK's tests: the coordinator on embedded PGlite in memory (or on
- * PostgreSQL in a fresh schema, when asked), on port 0, with a streamer and a stream registered
- * through its API, and a fault proxy in front (clients that should see outages use
- * `proxy.url`, the others `url`). One per test file: PGlite takes seconds to start.
+ * PostgreSQL in a fresh schema, when asked: `SDK_TEST_DATABASE=postgres`), on port 0, with a
+ * streamer and a stream registered through its API, and a fault proxy in front (clients that
+ * should see outages use `proxy.url`, the others `url`). One per test file: PGlite takes 4 to
+ * 18 s to start here (PostgreSQL well under one), so the files share nothing else.
  *
  * @example
  * const real = await startRealCoordinator({ config: { sessionTtlSeconds: 3600 } });
@@ -53,7 +54,10 @@ export interface RealCoordinator {
   /** The registered streamer's API key and its stream. */
   readonly apiKey: string;
   readonly streamId: string;
-  /** Indexes a segment of the stream as the coordinator's indexer does (its Merkle root). */
+  /**
+   * Indexes a segment of the stream as the coordinator's indexer does (its Merkle root), at the
+   * wall-clock time: a file that moves the coordinator's clock far should not rely on it.
+   */
   indexSegment(rendition: string, sequence: number, bytes: Uint8Array): Promise<SegmentRoot>;
   /** Indexes roots as given, in one statement, for tests that never check the bytes. */
   indexRoots(rendition: string, roots: readonly SegmentRoot[]): Promise<void>;
