@@ -3,7 +3,7 @@
  * PostgreSQL in a fresh schema, when asked: `SDK_TEST_DATABASE=postgres`), on port 0, with a
  * streamer and a stream registered through its API, and a fault proxy in front (clients that
  * should see outages use `proxy.url`, the others `url`). One per test file: PGlite takes 4 to
- * 18 s to start here (PostgreSQL well under one), so the files share nothing else.
+ * 18 s to start here (PostgreSQL well under one), so the tests of a file share one.
  *
  * @example
  * const real = await startRealCoordinator({ config: { sessionTtlSeconds: 3600 } });
