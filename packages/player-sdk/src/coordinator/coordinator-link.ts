@@ -193,7 +193,9 @@ export class CoordinatorLink extends Emitter<CoordinatorLinkEvents> {
   /** The client in use, created when its module has loaded. Rejects once destroyed. */
   private async current(): Promise<CoordinatorClient> {
     const Client = await this.loading;
-    if (this.destroyed) throw new SdkError(SdkErrorCode.Destroyed, 'the coordinator link is closed');
+    if (this.destroyed) {
+      throw new SdkError(SdkErrorCode.Destroyed, 'the coordinator link is closed');
+    }
     return (this.client ??= this.createClient(Client));
   }
 
