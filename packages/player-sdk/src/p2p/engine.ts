@@ -50,6 +50,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
   private readonly swarms = new Map<string, Swarm>();
   /** Each swarm's segment loader, by swarm key (created and left with the swarm). */
   private readonly loaders = new Map<string, SegmentLoader>();
+  /** What every loader asks of the engine: one set, made with the first swarm. */
+  private services: LoaderServices | undefined;
   private readonly banned = new Set<string>();
   private readonly idleTimer: ReturnType<typeof setInterval>;
   /** The tracker's meeting tickets, sent with the receipts they cover (decision 22). */
@@ -381,7 +383,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
    * announcements, verification and reporting (decision 53).
    */
   private loaderServices(): LoaderServices {
-    return {
+    return (this.services ??= {
       config: this.config,
       store: this.store,
       http: this.http,
@@ -392,7 +394,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
           ? this.coordinator.verify(rendition, sequence, bytes, waitMs)
           : Promise.resolve({ status: 'ok', root: undefined }),
       report: (report) => this.onLoadReport(report),
-    };
+    });
   }
 
   /** Renews the tickets of connected pairs as often as the tracker's `welcome` asks. */
