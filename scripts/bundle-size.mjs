@@ -32,7 +32,9 @@ function reach(manifest, keys, field, seen = new Set()) {
 
 const results = {};
 const over = [];
-for (const [name, { label, maxGzipBytes }] of Object.entries(budget.bundles)) {
+for (const [name, { label, maxGzipBytes, forbiddenImports = [] }] of Object.entries(
+  budget.bundles,
+)) {
   const manifestFile = join(outDir, `.vite/${name}-manifest.json`);
   if (!existsSync(manifestFile))
     throw new Error(`no ${manifestFile}: build with SDK_BUNDLE=${name}`);
@@ -48,6 +50,15 @@ for (const [name, { label, maxGzipBytes }] of Object.entries(budget.bundles)) {
     }
   }
   const files = [...initial].map((key) => measure(manifest[key].file));
+  // An external module shows as an import of its bare name; anything in `lazy` counts too.
+  for (const key of [...initial, ...lazy]) {
+    const code = readFileSync(join(outDir, manifest[key].file), 'utf8');
+    for (const module of forbiddenImports) {
+      const quoted = `["']${module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`;
+      if (new RegExp(`(?:from|import)\\s*\\(?\\s*${quoted}`).test(code))
+        over.push(`${label}: ${manifest[key].file} imports ${module}`);
+    }
+  }
   const gzipBytes = files.reduce((sum, file) => sum + file.gzipBytes, 0);
   const bytes = files.reduce((sum, file) => sum + file.bytes, 0);
   const lazyChunks = [...lazy].map((key) => measure(manifest[key].file));
@@ -70,7 +81,7 @@ writeFileSync(
 );
 if (over.length > 0) {
   console.error(
-    `\nBundle budget exceeded (packages/player-sdk/bundle-budget.json):\n${over.join('\n')}`,
+    `\nBundle budget exceeded or a forbidden import (packages/player-sdk/bundle-budget.json):\n${over.join('\n')}`,
   );
   process.exit(1);
 }
