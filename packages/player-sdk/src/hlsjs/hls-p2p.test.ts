@@ -97,7 +97,7 @@ describe('addP2P', () => {
     expect(OwnFragmentLoader.loads).toEqual([init]);
   });
 
-  it('prepares the ladder on MANIFEST_PARSED, opens connections on the first FRAG_LOADED only, counts stalls', () => {
+  it('prepares the ladder on MANIFEST_PARSED, opens connections on the first FRAG_LOADED only (no media: at once), counts stalls', () => {
     hls = new Hls();
     p2p = addP2P(hls, OPTIONS);
     const prepare = vi.spyOn(p2p.engine, 'prepare');
@@ -115,6 +115,22 @@ describe('addP2P', () => {
     hls.trigger(Hls.Events.ERROR, stall(ErrorDetails.BUFFER_STALLED_ERROR));
     hls.trigger(Hls.Events.ERROR, stall(ErrorDetails.BUFFER_NUDGE_ON_STALL));
     expect(reportStall).toHaveBeenCalledOnce();
+  });
+
+  it('opens connections at the first frame when the first fragment comes before it', () => {
+    hls = new Hls();
+    p2p = addP2P(hls, OPTIONS);
+    const open = vi.spyOn(p2p.engine, 'openConnections').mockImplementation(() => {});
+    // A media element that has loaded nothing yet (hls.js keeps the attached one in `_media`).
+    const media = Object.assign(new EventTarget(), { readyState: 1 });
+    (hls as unknown as { _media: unknown })._media = media;
+
+    hls.trigger(Hls.Events.FRAG_LOADED, fragLoaded());
+    expect(open).not.toHaveBeenCalled();
+    media.readyState = 2;
+    media.dispatchEvent(new Event('loadeddata'));
+    expect(open).toHaveBeenCalledOnce();
+    (hls as unknown as { _media: unknown })._media = null;
   });
 
   it('is destroyed with the hls.js instance', async () => {

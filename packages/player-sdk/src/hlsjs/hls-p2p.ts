@@ -28,6 +28,9 @@ export type P2PHlsInstance = Pick<
  */
 export type HlsP2POptions = EngineOptions;
 
+/** `HTMLMediaElement.HAVE_CURRENT_DATA`: the current frame is there (not defined in Node). */
+const HAVE_CURRENT_DATA = 2;
+
 /** Whether the media element really plays: not paused, ended or waiting for data. */
 function isPlaying(media: HTMLMediaElement | null): boolean {
   return media !== null && !media.paused && !media.ended && media.readyState >= 3;
@@ -45,6 +48,8 @@ export class HlsP2P {
   /** The fragment loader the instance had before, restored by {@link destroy}. */
   private readonly previousLoader: FragmentLoaderConstructor | undefined;
   private attached = true;
+  /** The media element awaited for its first frame, if it was not there at the first fragment. */
+  private firstFrameMedia: HTMLMediaElement | undefined;
   private destroyed: Promise<void> | undefined;
 
   constructor(hls: P2PHlsInstance, options: HlsP2POptions) {
@@ -120,6 +125,7 @@ export class HlsP2P {
     const hls = this.hls;
     hls.off(HLS_EVENTS.MANIFEST_PARSED, this.onManifestParsed);
     hls.off(HLS_EVENTS.FRAG_LOADED, this.onFirstFragment);
+    this.firstFrameMedia?.removeEventListener('loadeddata', this.onFirstFrame);
     hls.off(HLS_EVENTS.ERROR, this.onError);
     hls.off(HLS_EVENTS.DESTROYING, this.onDestroying);
     hls.config.fLoader = this.previousLoader;
@@ -131,8 +137,22 @@ export class HlsP2P {
   private readonly onManifestParsed = (_event: string, data: ManifestParsedData): void =>
     this.engine.prepare(renditionsNear(data.levels, data.firstLevel));
 
-  /** Peers connect once the first fragment is loaded, not while it loads (decision 47). */
-  private readonly onFirstFragment = (): void => this.engine.openConnections();
+  /**
+   * The tracker, the session and the peers start once the first frame is there (decision 50):
+   * segments asked for before it go over HTTP anyway (nothing is buffered), and any of that
+   * work during the first segment's transfer or its transmux delayed the first frame.
+   */
+  private readonly onFirstFragment = (): void => {
+    const media = this.hls.media;
+    if (!media || media.readyState >= HAVE_CURRENT_DATA) return this.engine.openConnections();
+    this.firstFrameMedia = media;
+    media.addEventListener('loadeddata', this.onFirstFrame, { once: true });
+  };
+
+  private readonly onFirstFrame = (): void => {
+    this.firstFrameMedia = undefined;
+    this.engine.openConnections();
+  };
 
   private readonly onError = (_event: string, data: ErrorData): void => {
     if (data.details === BUFFER_STALLED_ERROR) this.engine.reportStall();

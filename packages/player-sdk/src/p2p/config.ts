@@ -51,11 +51,11 @@ export interface EngineConfig {
    */
   acceptUnverified: boolean;
   /**
-   * Startup first: the tracker connection and the coordinator session wait for the first
-   * `loadSegment` (they start once its HTTP request is on its way), and swarm joins, and so
-   * every WebRTC connection, wait for `openConnections()`. The player sets it and opens
-   * connections once its first fragment is loaded (decisions 47 and 50), so none of it competes
-   * with the first segment for the network, the main thread or the CPU.
+   * Startup first: the tracker connection, the coordinator session and every swarm join (and
+   * so every WebRTC connection) wait for `openConnections()`; segments load over HTTP
+   * meanwhile. `addP2P` and the player set it and open connections once the first frame is
+   * there (decision 50), so none of it competes with the first segment for the network, the
+   * main thread or the CPU.
    * @default false
    */
   deferConnections: boolean;

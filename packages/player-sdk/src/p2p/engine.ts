@@ -165,8 +165,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
   }
 
   /**
-   * Joins the swarms held back by the `deferConnections` option (and starts the tracker
-   * connection and coordinator session if no segment was requested yet). Idempotent.
+   * Starts what the `deferConnections` option held back: the tracker connection, the
+   * coordinator session and the swarm joins. Idempotent.
    */
   openConnections(): void {
     if (!this.connectionsDeferred || this.destroyed) return;
@@ -188,8 +188,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
     if (this.destroyed) throw new SdkError(SdkErrorCode.Destroyed, 'the engine was destroyed');
     const loader = this.loaderFor(request.rendition);
     loader.swarm.lastUsed = Date.now();
-    // Deferred: the first segment's request goes out first, the tracker and session after it.
-    if (!this.networkStarted) setTimeout(() => this.startNetwork(), 0);
     const result = await loader.load(request);
     if (result.verified && result.peerId && result.root && this.coordinator) {
       this.verifiedP2PBytes += result.bytes.byteLength;
