@@ -68,12 +68,16 @@ describe('P2PEngine.prepare', () => {
       peers: 0,
       swarms: ['prepare-test:180p', 'prepare-test:720p'],
     });
+    // connect() brings the tracker connection (a peer id) but still no swarm join.
+    a.connect();
+    await aReady;
+    expect(a.peerId).toBeDefined();
+    expect(a.getStats().peers).toBe(0);
     const connected = new Promise<string>((resolve) =>
       a.on('peer-connect', ({ swarm }) => resolve(swarm)),
     );
     a.openConnections();
     a.openConnections();
-    await aReady;
     expect(await connected).toBe('prepare-test:180p');
     await trackerMemberships(3);
   }, 20_000);

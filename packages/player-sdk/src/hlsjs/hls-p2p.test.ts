@@ -117,15 +117,17 @@ describe('addP2P', () => {
     expect(reportStall).toHaveBeenCalledOnce();
   });
 
-  it('opens connections at the first frame when the first fragment comes before it', () => {
+  it('connects at the first fragment and opens peer connections at the first frame after it', () => {
     hls = new Hls();
     p2p = addP2P(hls, OPTIONS);
     const open = vi.spyOn(p2p.engine, 'openConnections').mockImplementation(() => {});
+    const connect = vi.spyOn(p2p.engine, 'connect').mockImplementation(() => {});
     // A media element that has loaded nothing yet (hls.js keeps the attached one in `_media`).
     const media = Object.assign(new EventTarget(), { readyState: 1 });
     (hls as unknown as { _media: unknown })._media = media;
 
     hls.trigger(Hls.Events.FRAG_LOADED, fragLoaded());
+    expect(connect).toHaveBeenCalledOnce();
     expect(open).not.toHaveBeenCalled();
     media.readyState = 2;
     media.dispatchEvent(new Event('loadeddata'));

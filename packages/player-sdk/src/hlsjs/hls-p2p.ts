@@ -138,11 +138,14 @@ export class HlsP2P {
     this.engine.prepare(renditionsNear(data.levels, data.firstLevel));
 
   /**
-   * The tracker, the session and the peers start once the first frame is there (decision 50):
-   * segments asked for before it go over HTTP anyway (nothing is buffered), and any of that
-   * work during the first segment's transfer or its transmux delayed the first frame.
+   * The tracker connection and the session start once the first fragment is loaded (while it
+   * is transmuxed, mostly off the main thread), the peers once the first frame is there
+   * (decision 50): segments asked for before it go over HTTP anyway (nothing is buffered), and
+   * that work during the first segment's transfer or WebRTC set-up before the first frame
+   * delayed it.
    */
   private readonly onFirstFragment = (): void => {
+    this.engine.connect();
     const media = this.hls.media;
     if (!media || media.readyState >= HAVE_CURRENT_DATA) return this.engine.openConnections();
     this.firstFrameMedia = media;

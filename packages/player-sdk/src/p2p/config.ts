@@ -51,9 +51,10 @@ export interface EngineConfig {
    */
   acceptUnverified: boolean;
   /**
-   * Startup first: the tracker connection, the coordinator session and every swarm join (and
-   * so every WebRTC connection) wait for `openConnections()`; segments load over HTTP
-   * meanwhile. `addP2P` and the player set it and open connections once the first frame is
+   * Startup first: the tracker connection and the coordinator session wait for `connect()` or
+   * `openConnections()`, every swarm join (and so every WebRTC connection) for
+   * `openConnections()`; segments load over HTTP meanwhile. `addP2P` and the player set it,
+   * connect once the first fragment is loaded and open connections once the first frame is
    * there (decision 50), so none of it competes with the first segment for the network, the
    * main thread or the CPU.
    * @default false

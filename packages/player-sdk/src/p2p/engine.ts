@@ -313,6 +313,14 @@ export class P2PEngine extends Emitter<EngineEvents> {
     return link;
   }
 
+  /**
+   * Connects to the tracker and starts the coordinator session, without joining swarms yet
+   * (with `deferConnections`, `openConnections()` does both). Idempotent.
+   */
+  connect(): void {
+    this.startNetwork();
+  }
+
   /** Connects to the tracker and starts the coordinator session (once). */
   private startNetwork(): void {
     if (this.networkStarted || this.destroyed) return;
