@@ -5,7 +5,7 @@
  * vitest from reporting an empty file.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { CoordinatorClient, CoordinatorEvents, P2PEngine } from './index.js';
+import type { CoordinatorClient, CoordinatorEvents, HlsP2P, P2PEngine } from './index.js';
 import type { PlayerHandle } from './player/index.js';
 import type { EngineEvents } from './p2p/engine-types.js';
 import type { PlayerEvents } from './player/player.js';
@@ -41,6 +41,16 @@ function playerChecks(player: PlayerHandle): void {
   player.on('chat-message', (message: string) => message);
 }
 
+function hlsP2PChecks(p2p: HlsP2P): void {
+  p2p.on('peer-connect', ({ peerId }) => expectTypeOf(peerId).toBeString());
+  // @ts-expect-error: no such event
+  p2p.on('segment-laoded', () => {});
+  // @ts-expect-error: `uploaded` carries an object, not bytes
+  p2p.once('uploaded', (bytes: number) => bytes);
+  // @ts-expect-error: `consumeOnly` is true, false or 'auto'
+  p2p.setOptions({ consumeOnly: 'sometimes' });
+}
+
 function coordinatorChecks(client: CoordinatorClient): void {
   client.on('points', ({ awarded }) => expectTypeOf(awarded).toBeNumber());
   // @ts-expect-error: no such event
@@ -54,6 +64,6 @@ describe('event maps', () => {
     expectTypeOf<'segment-laoded'>().not.toMatchTypeOf<keyof EngineEvents>();
     expectTypeOf<'playback-eror'>().not.toMatchTypeOf<keyof PlayerEvents>();
     expectTypeOf<'point'>().not.toMatchTypeOf<keyof CoordinatorEvents>();
-    expect([engineChecks, playerChecks, coordinatorChecks]).toHaveLength(3);
+    expect([engineChecks, playerChecks, hlsP2PChecks, coordinatorChecks]).toHaveLength(4);
   });
 });
