@@ -115,6 +115,10 @@ export class WebRtcTransport implements PeerTransport {
     if (this.closed) return;
     this.closed = true;
     this.wakeDrainers();
+    this.release();
+  }
+
+  private release(): void {
     this.channel?.close();
     this.pc.close();
   }
@@ -166,7 +170,12 @@ export class WebRtcTransport implements PeerTransport {
 
   private fail(reason: string): void {
     if (this.closed) return;
-    this.close();
+    this.closed = true;
+    this.wakeDrainers();
+    // Out of the event handler that reported the failure first: closing a connection from
+    // inside its own channel or ICE callback can crash wrtc's native code in Node (a test
+    // worker of the engine suite died that way once in CI).
+    setTimeout(() => this.release(), 0);
     this.handlers.onClose(reason);
   }
 }
