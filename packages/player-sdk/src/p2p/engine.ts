@@ -102,7 +102,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
           : { token: this.config.trackerToken, peerId: this.config.peerId },
       false,
     );
-    if (!this.connectionsDeferred) this.startNetwork();
+    if (!this.connectionsDeferred) this.connect();
     this.tracker.on('ready', ({ peerId }) => {
       this.scheduleTicketRenewal();
       this.emit('ready', { peerId });
@@ -171,7 +171,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
   openConnections(): void {
     if (!this.connectionsDeferred || this.destroyed) return;
     this.connectionsDeferred = false;
-    this.startNetwork();
+    this.connect();
     if (this.tracker.ready) for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
   }
 
@@ -318,11 +318,6 @@ export class P2PEngine extends Emitter<EngineEvents> {
    * (with `deferConnections`, `openConnections()` does both). Idempotent.
    */
   connect(): void {
-    this.startNetwork();
-  }
-
-  /** Connects to the tracker and starts the coordinator session (once). */
-  private startNetwork(): void {
     if (this.networkStarted || this.destroyed) return;
     this.networkStarted = true;
     const link = this.coordinator;
