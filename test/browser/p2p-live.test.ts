@@ -1,10 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
-import { browserAvailable, launchBrowser, playbackState } from '../support/browser.js';
+import { browserAvailable, launchBrowser, playbackState, waitFor } from '../support/browser.js';
 import { openSdkPage, sdkState } from '../support/sdk-page.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer in Chromium', () => {
   let demo: DemoStack;
@@ -23,7 +21,14 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
   it('three pages play 30 s with P2P bytes each; the origin serves less than three viewers’ worth; closing one never stalls the others', async () => {
     const pages: Page[] = [];
     for (const client of ['a', 'b', 'c']) pages.push(await openSdkPage(browser, demo, client));
-    await sleep(32_000);
+    await waitFor(
+      async () =>
+        (await Promise.all(pages.map(playbackState))).every(
+          (p) => p.currentTime > 25 || p.fatalError,
+        ),
+      60_000,
+      'three pages to play 25 s',
+    );
 
     const states = await Promise.all(pages.map(sdkState));
     for (const state of states) {
@@ -53,7 +58,16 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
     );
     const before = await Promise.all(pages.map(playbackState));
     await pages[uploader]!.close();
-    await sleep(12_000);
+    const others = pages.filter((_, i) => i !== uploader);
+    const othersBefore = before.filter((_, i) => i !== uploader);
+    await waitFor(
+      async () =>
+        (await Promise.all(others.map(playbackState))).every(
+          (p, i) => p.currentTime - othersBefore[i]!.currentTime > 9 || p.fatalError,
+        ),
+      30_000,
+      'the others to play 9 s after the uploader left',
+    );
     for (const [i, page] of pages.entries()) {
       if (i === uploader) continue;
       const after = await playbackState(page);
@@ -67,7 +81,17 @@ describe.skipIf(!browserAvailable())('viewers share a live stream peer to peer i
   it('a consume-only page downloads from peers and uploads nothing', async () => {
     const sharing = await openSdkPage(browser, demo, 'sharing');
     const consumer = await openSdkPage(browser, demo, 'consumer', { consumeOnly: '1' });
-    await sleep(24_000);
+    await waitFor(
+      async () => {
+        const [state, playback] = await Promise.all([sdkState(consumer), playbackState(sharing)]);
+        return (
+          (state.stats.p2pBytes > 300_000 && playback.currentTime > 15) ||
+          !!state.playback.fatalError
+        );
+      },
+      60_000,
+      'the consumer to download from peers',
+    );
     const [sharingState, consumerState] = await Promise.all([
       sdkState(sharing),
       sdkState(consumer),

@@ -1,6 +1,7 @@
 /**
  * The supporter page (issue 12): a tab that serves the live stream without playing it keeps
- * serving, and its credit keeps growing, while hidden behind another tab for two minutes.
+ * serving, and its credit keeps growing, while hidden behind another tab: 40 s in the suite, the
+ * issue's two minutes with `npm run test:long` (`SUPPORTER_HIDDEN_S=120`).
  *
  * Chromium runs here as a user's would: without the flags the other browser tests use to turn
  * background throttling off, and without Playwright's focus emulation, which makes every page
@@ -28,8 +29,8 @@ import {
 import { checkAndShoot } from '../support/page-checks.js';
 import { openSdkPage } from '../support/sdk-page.js';
 
-/** How long the supporter page stays hidden: what the issue asks for. */
-const HIDDEN_MS = 120_000;
+/** How long the supporter page stays hidden (the issue asks for two minutes: `npm run test:long`). */
+const HIDDEN_MS = Number(process.env.SUPPORTER_HIDDEN_S ?? 40) * 1000;
 
 /** What the test reads of the supporter page (`window.__support`). */
 interface SupportState {
@@ -151,7 +152,7 @@ describe.skipIf(!browserAvailable())('the supporter page serves while hidden', (
   });
 
   it(
-    'credit grows and bytes are served for two minutes behind another tab',
+    `credit grows and bytes are served for ${HIDDEN_MS / 1000} s behind another tab`,
     { timeout: HIDDEN_MS + 120_000 },
     async () => {
       // The default context: no focus emulation, so a tab behind another is hidden.
@@ -189,7 +190,7 @@ describe.skipIf(!browserAvailable())('the supporter page serves while hidden', (
       const creditBefore = await credit(demo, before.viewerId!);
       const hiddenAt = Date.now();
 
-      // Two minutes hidden; check every few seconds that it stays so.
+      // Hidden all that time; check every few seconds that it stays so.
       let stillHidden = true;
       await waitFor(
         async () => {
@@ -197,7 +198,7 @@ describe.skipIf(!browserAvailable())('the supporter page serves while hidden', (
           return !stillHidden || Date.now() - hiddenAt >= HIDDEN_MS;
         },
         HIDDEN_MS + 10_000,
-        'two minutes hidden',
+        `${HIDDEN_MS / 1000} s hidden`,
       );
       expect(stillHidden).toBe(true);
       const after = await supportState(support);
@@ -209,12 +210,12 @@ describe.skipIf(!browserAvailable())('the supporter page serves while hidden', (
       expect(after.served).toBeGreaterThan(before.served);
       expect(creditAfter.creditedBytes).toBeGreaterThan(creditBefore.creditedBytes);
       // ... through the whole time, not only at its start: the page's own samples, taken on its
-      // clock while hidden, show credit growing in the last minute too.
+      // clock while hidden, show credit growing in the second half too.
       const hiddenSamples = after.samples.filter((s) => s.hidden && s.at >= hiddenAt);
       expect(hiddenSamples.length).toBeGreaterThan(HIDDEN_MS / 3000 / 2);
-      const lastMinute = hiddenSamples.filter((s) => s.at >= hiddenAt + HIDDEN_MS / 2);
-      expect(lastMinute.at(-1)!.creditedBytes).toBeGreaterThan(lastMinute[0]!.creditedBytes);
-      expect(lastMinute.at(-1)!.servedBytes).toBeGreaterThan(lastMinute[0]!.servedBytes);
+      const secondHalf = hiddenSamples.filter((s) => s.at >= hiddenAt + HIDDEN_MS / 2);
+      expect(secondHalf.at(-1)!.creditedBytes).toBeGreaterThan(secondHalf[0]!.creditedBytes);
+      expect(secondHalf.at(-1)!.servedBytes).toBeGreaterThan(secondHalf[0]!.servedBytes);
       // Its follow loop kept up with the live edge: ticks about once a second, and the newest
       // segment it holds is the origin's newest, or nearly.
       expect(after.hiddenTicks - before.hiddenTicks).toBeGreaterThan((HIDDEN_MS / 1000) * 0.8);
