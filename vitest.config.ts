@@ -11,10 +11,6 @@ const conditions = ['@streamrp2p/source', ...defaultServerConditions];
 export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
-    // Vitest's default is one worker fewer than the cores: on a 2-core machine one worker, and
-    // the two lanes below ran one after the other (unit 24 s, browser 615 s, integration 630 s).
-    // Three workers let both lanes run beside each other and the unit files beside them.
-    maxWorkers: 3,
     projects: [
       {
         extends: true,
@@ -25,10 +21,11 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
-      // Two lanes of heavy files, each one file at a time, running beside each other (and beside
-      // the unit files at the start): the browser files, which mostly wait on media and peers,
-      // and the Node integration files (servers, databases, WebRTC in Node). One lane of both
-      // kinds took the sum of their times on a 2-core machine.
+      // Two lanes of heavy files, each one file at a time: the Node integration files (servers,
+      // databases, WebRTC in Node) and the browser files, which mostly wait on media and peers.
+      // Vitest 4 puts every one-worker project in one sequential group, so `npm test` runs the
+      // browser lane in a second vitest process beside the first (scripts/test-lanes.mjs): one
+      // lane of both kinds took the sum of their times on a 2-core machine.
       {
         extends: true,
         test: {
