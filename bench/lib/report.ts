@@ -95,6 +95,15 @@ export function trialSummary(trial: TrialResult): string {
       `note: origin sent ${mb(o.originMinusReportedHttp)} MB more segment bytes than the engine reports as HTTP`,
     );
   }
+  const busy = trial.viewers
+    .filter((v) => v.mainThread !== null && v.playedSeconds > 0)
+    .map((v) => v.mainThread!.taskSeconds / v.playedSeconds)
+    .sort((a, b) => a - b);
+  if (busy.length > 0) {
+    lines.push(
+      `page main thread busy (median viewer): ${pct(busy[Math.floor(busy.length / 2)]!)} of the time played`,
+    );
+  }
   const reasons = httpReasons(trial);
   if (reasons) lines.push(`HTTP segments by reason: ${JSON.stringify(reasons)}`);
   const repeats = repeatedHttp(trial);

@@ -49,9 +49,12 @@ export interface ViewerResult extends LevelFigures {
   diagnostics: unknown;
   /** Where the page's startup went (`PAGE_TIMING` in `page-snippets.ts`), ms from navigation. */
   pageTiming: unknown;
+  /** The page's main thread: seconds busy in tasks and in script since it opened. */
+  mainThread: { taskSeconds: number; scriptSeconds: number } | null;
   /**
    * Every second: [t s, currentTime, stall s, p2p bytes, http bytes, uploaded bytes, peers,
-   * playing level index (-1: none), latency s (-1: unknown)].
+   * playing level index (-1: none), latency s (-1: unknown), hls.js' bandwidth estimate kbit/s
+   * (-1: unknown)].
    */
   timeline: number[][];
 }
@@ -122,6 +125,7 @@ export function viewerResult(
   origin: OriginStats,
   diagnostics: unknown,
   pageTiming: unknown = null,
+  mainThread: ViewerResult['mainThread'] = null,
 ): ViewerResult {
   const last = viewer.last;
   const traffic = origin.clients[viewer.id];
@@ -157,6 +161,7 @@ export function viewerResult(
     failedSamples: viewer.failedSamples,
     diagnostics,
     pageTiming,
+    mainThread,
     ...levelFigures(viewer.samples),
     timeline: viewer.samples.map((s) => [
       Math.round(s.t / 100) / 10,
@@ -168,6 +173,7 @@ export function viewerResult(
       s.traffic?.peers ?? 0,
       s.levelIndex ?? -1,
       s.latency === null ? -1 : Math.round(s.latency * 10) / 10,
+      s.bandwidthEstimate === null ? -1 : Math.round(s.bandwidthEstimate / 1000),
     ]),
   };
 }

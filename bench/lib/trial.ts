@@ -137,8 +137,9 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       ),
     );
     const timings = await Promise.all(viewers.map((viewer) => viewer.evaluate(PAGE_TIMING)));
+    const mainThreads = await Promise.all(viewers.map((viewer) => viewer.mainThread()));
     const results = viewers.map((viewer, i) =>
-      viewerResult(viewer, origin, diagnostics[i], timings[i]),
+      viewerResult(viewer, origin, diagnostics[i], timings[i], mainThreads[i]),
     );
     return {
       engine: engine.name,

@@ -2,7 +2,7 @@
  * One viewer: its own browser context (no shared HTTP cache or storage), one page of the
  * engine's demo page, and the samples read from it every second.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { EngineDefinition } from './engines.js';
 import { KEEP_RESOURCE_TIMINGS } from './page-snippets.js';
 
@@ -44,6 +44,8 @@ export interface ViewerSample {
   latency: number | null;
   /** The latency hls.js aims at (`hls.targetLatency`). */
   targetLatency: number | null;
+  /** hls.js' ABR bandwidth estimate (`hls.bandwidthEstimate`), bits per second. */
+  bandwidthEstimate: number | null;
   /** Playing levels in order, from the probe's LEVEL_SWITCHED log (repeats removed). */
   levelSwitches: number[];
 }
@@ -84,6 +86,7 @@ function sampleScript(engine: EngineDefinition): string {
       bitrate: level && level.bitrate ? level.bitrate : null,
       latency: h && h.latency > 0 ? h.latency : null,
       targetLatency: h && typeof h.targetLatency === 'number' ? h.targetLatency : null,
+      bandwidthEstimate: h && h.bandwidthEstimate > 0 ? Math.round(h.bandwidthEstimate) : null,
       levelSwitches: Array.isArray(p.levelSwitches) ? p.levelSwitches.slice() : [],
     };
   })()`;
@@ -107,6 +110,8 @@ export class Viewer {
   private ready = false;
   private context: BrowserContext | undefined;
   private page: Page | undefined;
+  /** The page's DevTools session, for its main thread's busy time. */
+  private cdp: CDPSession | undefined;
   private readonly script: string;
   private loggedConsoleErrors = 0;
 
@@ -130,6 +135,8 @@ export class Viewer {
       await this.context.addInitScript(KEEP_RESOURCE_TIMINGS);
       if (this.engine.initScript !== null) await this.context.addInitScript(this.engine.initScript);
       this.page = await this.context.newPage();
+      this.cdp = await this.context.newCDPSession(this.page);
+      await this.cdp.send('Performance.enable');
       this.page.on('pageerror', (error) => this.noteBrowserError(`page error: ${error.message}`));
       this.page.on('response', (response) => {
         if (response.status() >= 400) {
@@ -171,10 +178,30 @@ export class Viewer {
     }
   }
 
+  /**
+   * Seconds the page's main thread spent in tasks (Chromium's `TaskDuration`) and in script
+   * (`ScriptDuration`) since it opened: what the engine and the player cost the page.
+   */
+  async mainThread(): Promise<{ taskSeconds: number; scriptSeconds: number } | null> {
+    if (this.cdp === undefined || !this.ready) return null;
+    try {
+      const { metrics } = await withTimeout(
+        this.cdp.send('Performance.getMetrics'),
+        EVALUATE_TIMEOUT_MS,
+        `main thread of ${this.id}`,
+      );
+      const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+      return { taskSeconds: metric('TaskDuration'), scriptSeconds: metric('ScriptDuration') };
+    } catch {
+      return null;
+    }
+  }
+
   async close(): Promise<void> {
     const context = this.context;
     this.context = undefined;
     this.page = undefined;
+    this.cdp = undefined;
     this.ready = false;
     await context?.close().catch(() => undefined);
   }
