@@ -117,20 +117,25 @@ describe('addP2P', () => {
     expect(reportStall).toHaveBeenCalledOnce();
   });
 
-  it('connects at the first fragment and opens peer connections at the first frame after it', () => {
+  it('starts nothing of P2P until a task after the first frame plays', async () => {
     hls = new Hls();
     p2p = addP2P(hls, OPTIONS);
     const open = vi.spyOn(p2p.engine, 'openConnections').mockImplementation(() => {});
     const connect = vi.spyOn(p2p.engine, 'connect').mockImplementation(() => {});
     // A media element that has loaded nothing yet (hls.js keeps the attached one in `_media`).
-    const media = Object.assign(new EventTarget(), { readyState: 1 });
+    const media = Object.assign(new EventTarget(), { readyState: 1, paused: true });
     (hls as unknown as { _media: unknown })._media = media;
 
     hls.trigger(Hls.Events.FRAG_LOADED, fragLoaded());
-    expect(connect).toHaveBeenCalledOnce();
-    expect(open).not.toHaveBeenCalled();
     media.readyState = 2;
     media.dispatchEvent(new Event('loadeddata'));
+    expect(connect).not.toHaveBeenCalled();
+    expect(open).not.toHaveBeenCalled();
+    media.paused = false;
+    media.dispatchEvent(new Event('playing'));
+    // Not inside the `playing` event: the frame's own listeners run first.
+    expect(open).not.toHaveBeenCalled();
+    await new Promise((resolve) => setTimeout(resolve, 0));
     expect(open).toHaveBeenCalledOnce();
     (hls as unknown as { _media: unknown })._media = null;
   });

@@ -23,8 +23,8 @@ export type P2PHlsInstance = Pick<
 
 /**
  * Options of {@link addP2P}: the engine's (see `EngineConfig`). `deferConnections` defaults to
- * true here: peers, tracker and coordinator session wait for the first fragment, so they do not
- * compete with the manifest and the first frame (decisions 47 and 50).
+ * true here: peers, tracker and coordinator session wait until the first frame plays, so they do
+ * not compete with the manifest, the first segment and the first frame (decisions 47, 50, 54).
  */
 export type HlsP2POptions = EngineOptions;
 
@@ -48,7 +48,7 @@ export class HlsP2P {
   /** The fragment loader the instance had before, restored by {@link destroy}. */
   private readonly previousLoader: FragmentLoaderConstructor | undefined;
   private attached = true;
-  /** The media element awaited for its first frame, if it was not there at the first fragment. */
+  /** The media element awaited for its first `playing`, if it was not playing at the first fragment. */
   private firstFrameMedia: HTMLMediaElement | undefined;
   private destroyed: Promise<void> | undefined;
 
@@ -125,7 +125,7 @@ export class HlsP2P {
     const hls = this.hls;
     hls.off(HLS_EVENTS.MANIFEST_PARSED, this.onManifestParsed);
     hls.off(HLS_EVENTS.FRAG_LOADED, this.onFirstFragment);
-    this.firstFrameMedia?.removeEventListener('loadeddata', this.onFirstFrame);
+    this.firstFrameMedia?.removeEventListener('playing', this.onFirstFrame);
     hls.off(HLS_EVENTS.ERROR, this.onError);
     hls.off(HLS_EVENTS.DESTROYING, this.onDestroying);
     hls.config.fLoader = this.previousLoader;
@@ -138,23 +138,27 @@ export class HlsP2P {
     this.engine.prepare(renditionsNear(data.levels, data.firstLevel));
 
   /**
-   * The tracker connection and the session start once the first fragment is loaded (while it
-   * is transmuxed, mostly off the main thread), the peers once the first frame is there
-   * (decision 50): segments asked for before it go over HTTP anyway (nothing is buffered), and
-   * that work during the first segment's transfer or WebRTC set-up before the first frame
-   * delayed it.
+   * Nothing of P2P starts before the first frame plays (decision 54): segments asked for before
+   * it go over HTTP anyway (nothing is buffered), and the session, the tracker handshake and
+   * WebRTC set-up on the main thread while the first segment was transmuxed and appended
+   * delayed it. They start a task after `playing`, so the frame's own event goes first.
    */
   private readonly onFirstFragment = (): void => {
-    this.engine.connect();
     const media = this.hls.media;
-    if (!media || media.readyState >= HAVE_CURRENT_DATA) return this.engine.openConnections();
+    if (!media || (!media.paused && media.readyState >= HAVE_CURRENT_DATA)) {
+      return this.startNetwork();
+    }
     this.firstFrameMedia = media;
-    media.addEventListener('loadeddata', this.onFirstFrame, { once: true });
+    media.addEventListener('playing', this.onFirstFrame, { once: true });
   };
 
   private readonly onFirstFrame = (): void => {
     this.firstFrameMedia = undefined;
-    this.engine.openConnections();
+    setTimeout(this.startNetwork, 0);
+  };
+
+  private readonly startNetwork = (): void => {
+    if (this.attached) this.engine.openConnections();
   };
 
   private readonly onError = (_event: string, data: ErrorData): void => {

@@ -53,10 +53,9 @@ export interface EngineConfig {
   /**
    * Startup first: the tracker connection and the coordinator session wait for `connect()` or
    * `openConnections()`, every swarm join (and so every WebRTC connection) for
-   * `openConnections()`; segments load over HTTP meanwhile. `addP2P` and the player set it,
-   * connect once the first fragment is loaded and open connections once the first frame is
-   * there (decision 50), so none of it competes with the first segment for the network, the
-   * main thread or the CPU.
+   * `openConnections()`; segments load over HTTP meanwhile. `addP2P` and the player set it and
+   * open connections a task after the first frame plays (decisions 50 and 54), so none of it
+   * competes with the first segment for the network, the main thread or the CPU.
    * @default false
    */
   deferConnections: boolean;

@@ -172,7 +172,7 @@ function playWithHls(
   let p2p: HlsP2P;
   try {
     // The same integration a developer adds to their own hls.js: loader, engine lifecycle,
-    // prepared swarms, connections after the first fragment, stalls, watch heartbeats.
+    // prepared swarms, connections after the first frame, stalls, watch heartbeats.
     p2p = addP2P(hls, {
       ...options.p2p,
       streamId: options.streamId,
