@@ -23,7 +23,8 @@ const vitest = (args, prefix) => {
 };
 
 const exited = (child) =>
-  new Promise((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  // A lane killed by a signal has no exit code: it failed.
+  new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 
 const args = process.argv.slice(2);
 if (args.length > 0) process.exit(await exited(vitest(args)));

@@ -6,6 +6,7 @@ import type { SwarmParams } from './args.js';
 import { engineByName } from './engines.js';
 import { formatSecondsByLevel } from './levels.js';
 import type { MachineInfo } from './machine.js';
+import { median } from './stats.js';
 import type { ComparedFigure, EngineSummary, Spread, TrialResult } from './results.js';
 import type { Table } from './table.js';
 
@@ -95,14 +96,13 @@ export function trialSummary(trial: TrialResult): string {
       `note: origin sent ${mb(o.originMinusReportedHttp)} MB more segment bytes than the engine reports as HTTP`,
     );
   }
-  const busy = trial.viewers
-    .filter((v) => v.mainThread !== null && v.playedSeconds > 0)
-    .map((v) => v.mainThread!.taskSeconds / v.playedSeconds)
-    .sort((a, b) => a - b);
-  if (busy.length > 0) {
-    lines.push(
-      `page main thread busy (median viewer): ${pct(busy[Math.floor(busy.length / 2)]!)} of the time played`,
-    );
+  const busy = median(
+    trial.viewers
+      .filter((v) => v.mainThread !== null && v.playedSeconds > 0)
+      .map((v) => v.mainThread!.taskSeconds / v.playedSeconds),
+  );
+  if (busy !== null) {
+    lines.push(`page main thread busy (median viewer): ${pct(busy)} of the time played`);
   }
   const reasons = httpReasons(trial);
   if (reasons) lines.push(`HTTP segments by reason: ${JSON.stringify(reasons)}`);
