@@ -20,6 +20,7 @@ import { Closers } from './lib/closers.js';
 import { startCpuLoad } from './lib/cpu-load.js';
 import { choice, integer, parseFlags, UsageError } from './lib/flags.js';
 import { cpuBusyShare, machineInfo, readCpuTicks, type MachineInfo } from './lib/machine.js';
+import { median, medianRatio } from './lib/stats.js';
 import { fixtureDirFor, STREAM_KINDS } from './lib/streams.js';
 import { markdownTable, textTable } from './lib/table.js';
 
@@ -46,11 +47,8 @@ interface PageStartup {
   toFrameMs: number;
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
+/** The median of a non-empty list (every engine opened at least one page). */
+const medianOf = (values: number[]): number => median(values) ?? Number.NaN;
 
 /** Startup of one page, from its playback probe and its first media segment's resource timing. */
 async function measure(page: Page): Promise<Omit<PageStartup, 'engine' | 'round' | 'page'>> {
@@ -137,19 +135,23 @@ async function main(): Promise<void> {
     return {
       engine,
       pages: mine.length,
-      startupMs: median(mine.map((r) => r.startupMs)),
-      toRequestMs: median(mine.map((r) => r.toRequestMs)),
-      transferMs: median(mine.map((r) => r.transferMs)),
-      toFrameMs: median(mine.map((r) => r.toFrameMs)),
+      startupMs: medianOf(mine.map((r) => r.startupMs)),
+      toRequestMs: medianOf(mine.map((r) => r.toRequestMs)),
+      transferMs: medianOf(mine.map((r) => r.transferMs)),
+      toFrameMs: medianOf(mine.map((r) => r.toFrameMs)),
+      // Against plain hls.js' pages, with a 95% bootstrap interval (as bench:swarm's).
+      vsPlain: medianRatio(
+        mine.map((r) => r.startupMs),
+        results.filter((r) => r.engine === 'plain').map((r) => r.startupMs),
+      ),
     };
   });
-  const plain = rows.find((row) => row.engine === 'plain')!;
   const table = {
     headers: [
       'engine',
       'pages',
       'startup med ms',
-      'x plain',
+      'x plain (95% interval)',
       'creation to request',
       'transfer',
       'last byte to frame',
@@ -158,7 +160,9 @@ async function main(): Promise<void> {
       row.engine,
       String(row.pages),
       row.startupMs.toFixed(0),
-      (row.startupMs / plain.startupMs).toFixed(2),
+      row.engine === 'plain' || row.vsPlain === null
+        ? '1.00'
+        : `${row.vsPlain.ratio.toFixed(2)} (${row.vsPlain.low.toFixed(2)}–${row.vsPlain.high.toFixed(2)})`,
       row.toRequestMs.toFixed(0),
       row.transferMs.toFixed(0),
       row.toFrameMs.toFixed(0),

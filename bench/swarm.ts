@@ -23,6 +23,9 @@ import { machineInfo, type MachineInfo } from './lib/machine.js';
 import { BENCH_POSTGRES_URL, postgresAnswers } from './lib/pg-schema.js';
 import {
   comparisonTable,
+  startupComparisonLines,
+  startupComparisons,
+  type StartupComparison,
   engineSettingsTable,
   parameterLine,
   trialSummary,
@@ -42,6 +45,8 @@ interface SwarmResults {
   machine: MachineInfo | null;
   units: string;
   summary: Record<string, EngineSummary>;
+  /** Each engine's startup against plain hls.js', pooled over all trials (when it ran). */
+  startupVsPlain: Record<string, StartupComparison>;
   trials: TrialResult[];
 }
 
@@ -68,6 +73,20 @@ async function runAll(params: SwarmParams, closers: Closers, results: SwarmResul
   for (const name of params.engines) {
     results.summary[name] = summarize(results.trials.filter((trial) => trial.engine === name));
   }
+  results.startupVsPlain = startupComparisons(results.trials);
+}
+
+function startupSection(results: SwarmResults): string[] {
+  const lines = startupComparisonLines(results.startupVsPlain);
+  if (lines.length === 0) return [];
+  return [
+    '',
+    '### Startup against plain hls.js',
+    '',
+    'Medians over every viewer of every trial, with a 95% bootstrap interval:',
+    '',
+    ...lines.map((line) => `- ${line}`),
+  ];
 }
 
 function markdown(results: SwarmResults): string {
@@ -79,6 +98,7 @@ function markdown(results: SwarmResults): string {
     '## Comparison',
     '',
     markdownTable(comparisonTable(results.summary)),
+    ...startupSection(results),
     '',
     '## Engine settings',
     '',
@@ -148,6 +168,7 @@ async function main(): Promise<number> {
     machine: null,
     units: 'bytes; MB in tables = 10^6 bytes; shares 0..1; times ms unless named seconds',
     summary: {},
+    startupVsPlain: {},
     trials: [],
   };
   const abort = async (message: string, code: number) => {
@@ -181,6 +202,9 @@ async function main(): Promise<number> {
   }
   log(`\n== comparison: ${parameterLine(params, results.machine)}`);
   log(textTable(comparisonTable(results.summary)));
+  const startupLines = startupComparisonLines(results.startupVsPlain);
+  if (startupLines.length > 0)
+    log(`\nstartup, all viewers of all trials:\n${startupLines.join('\n')}`);
   log(`\n== engine settings\n${recordList(engineSettingsTable(params))}`);
   write(results);
   return 0;

@@ -6,7 +6,7 @@ import type { SwarmParams } from './args.js';
 import { engineByName } from './engines.js';
 import { formatSecondsByLevel } from './levels.js';
 import type { MachineInfo } from './machine.js';
-import { median } from './stats.js';
+import { median, medianRatio, type MedianRatio } from './stats.js';
 import type { ComparedFigure, EngineSummary, Spread, TrialResult } from './results.js';
 import type { Table } from './table.js';
 
@@ -236,4 +236,55 @@ export function parameterLine(params: SwarmParams, machine: MachineInfo | null):
     (params.engines.includes('streamrp2p') ? `, coordinator on ${params.database}` : '');
   if (machine === null) return run;
   return `${run}; ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, ${machine.chromium}`;
+}
+
+/** The engine every other engine's startup is compared with. */
+export const STARTUP_BASELINE = 'hlsjs';
+
+/** One engine's startup against the baseline's, over every viewer of every trial. */
+export interface StartupComparison extends MedianRatio {
+  medianMs: number;
+  baselineMedianMs: number;
+  viewers: number;
+  baselineViewers: number;
+}
+
+/**
+ * Each engine's startup against plain hls.js': the ratio of the medians over every viewer of
+ * every trial (the per-trial medians of the table move by a tenth or more between runs), with
+ * a 95% bootstrap interval saying how far noise alone may move it. Empty without the baseline.
+ */
+export function startupComparisons(trials: TrialResult[]): Record<string, StartupComparison> {
+  const startups = (engine: string) =>
+    trials
+      .filter((trial) => trial.engine === engine)
+      .flatMap((trial) => trial.viewers.map((viewer) => viewer.startupMs))
+      .filter((ms): ms is number => ms !== null);
+  const baseline = startups(STARTUP_BASELINE);
+  const out: Record<string, StartupComparison> = {};
+  if (baseline.length === 0) return out;
+  for (const engine of new Set(trials.map((trial) => trial.engine))) {
+    if (engine === STARTUP_BASELINE) continue;
+    const own = startups(engine);
+    const ratio = medianRatio(own, baseline);
+    if (ratio === null) continue;
+    out[engine] = {
+      ...ratio,
+      medianMs: median(own)!,
+      baselineMedianMs: median(baseline)!,
+      viewers: own.length,
+      baselineViewers: baseline.length,
+    };
+  }
+  return out;
+}
+
+/** One line per engine: `streamrp2p: 1.25x plain hls.js' startup (95% interval 1.08–1.41; ...)`. */
+export function startupComparisonLines(comparisons: Record<string, StartupComparison>): string[] {
+  return Object.entries(comparisons).map(
+    ([engine, c]) =>
+      `${engine}: ${c.ratio.toFixed(2)}x plain hls.js' startup (95% interval ` +
+      `${c.low.toFixed(2)}–${c.high.toFixed(2)}; median ${ms(c.medianMs)} against ` +
+      `${ms(c.baselineMedianMs)} ms over ${c.viewers} and ${c.baselineViewers} viewers)`,
+  );
 }

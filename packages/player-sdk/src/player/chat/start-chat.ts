@@ -1,8 +1,8 @@
 /**
  * The player's optional chat panel (`chat: true`, decision 40): loads its UI (its own chunk in
- * the ESM build, like the rewards) once the video first plays, so it never delays playback. The
- * socket reuses socket.io-client, which the tracker link already carries. A failure is only
- * logged.
+ * the ESM build, like the rewards) once the video first plays, so it never delays playback (see
+ * `mountAfterFirstFrame`). The socket reuses socket.io-client, which the tracker link already
+ * carries. A failure is only logged.
  */
 import {
   CHAT_PATH,
@@ -12,6 +12,7 @@ import {
   type ChatServerEvents,
 } from '@streamrp2p/protocol';
 import { io, type Socket } from 'socket.io-client';
+import { mountAfterFirstFrame, type MountedPanel } from '../panel-loader.js';
 
 export type ChatSocket = Socket<ChatServerEvents, ChatClientEvents>;
 
@@ -44,27 +45,12 @@ function openSocket(options: StartChatOptions): ChatSocket {
   });
 }
 
-export function startChat(options: StartChatOptions): { destroy(): void } {
-  const { video, container } = options;
-  let ui: { destroy(): void } | undefined;
-  let destroyed = false;
-  const load = () => {
-    import('./chat-ui.js')
-      .then(({ mountChat }) => {
-        if (destroyed) return;
-        if (getComputedStyle(container).position === 'static') {
-          container.style.position = 'relative';
-        }
-        ui = mountChat(options, () => openSocket(options));
-      })
-      .catch((error: unknown) => console.warn('streamrp2p: the chat could not load', error));
-  };
-  video.addEventListener('playing', load, { once: true });
-  return {
-    destroy() {
-      destroyed = true;
-      video.removeEventListener('playing', load);
-      ui?.destroy();
-    },
-  };
+export function startChat(options: StartChatOptions): MountedPanel {
+  return mountAfterFirstFrame(options.video, options.container, 'chat', () =>
+    import('./chat-ui.js').then(
+      ({ mountChat }) =>
+        () =>
+          mountChat(options, () => openSocket(options)),
+    ),
+  );
 }

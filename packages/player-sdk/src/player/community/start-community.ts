@@ -1,9 +1,10 @@
 /**
  * The player's community feed (`community` option, decision 41): loads its UI (its own chunk in
  * the ESM build, like the rewards and the chat) once the video first plays, so it never delays
- * playback. A failure is only logged.
+ * playback (see `mountAfterFirstFrame`). A failure is only logged.
  */
 import type { CoordinatorLink } from '../../coordinator/coordinator-link.js';
+import { mountAfterFirstFrame, type MountedPanel } from '../panel-loader.js';
 
 export interface StartCommunityOptions {
   video: HTMLVideoElement;
@@ -14,57 +15,41 @@ export interface StartCommunityOptions {
   pollMs?: number;
 }
 
-export function startCommunity(options: StartCommunityOptions): { destroy(): void } {
+export function startCommunity(options: StartCommunityOptions): MountedPanel {
   const { video, container, coordinator, streamId } = options;
-  let ui: { destroy(): void } | undefined;
-  let destroyed = false;
   const squadPath = (streamerId: string) => `/squads/${encodeURIComponent(streamerId)}`;
-  const load = () => {
-    import('./community-ui.js')
-      .then(({ mountCommunity }) => {
-        if (destroyed) return;
-        if (getComputedStyle(container).position === 'static') {
-          container.style.position = 'relative';
-        }
-        ui = mountCommunity({
-          container,
-          pollMs: options.pollMs,
-          fetchFeed: () =>
-            coordinator.publicRequest({
-              method: 'GET',
-              path: `/api/streams/${encodeURIComponent(streamId)}/community`,
-            }),
-          squad: {
-            isMember: async (streamerId) => {
-              const answer = (await coordinator.viewerRequest({
+  return mountAfterFirstFrame(video, container, 'community feed', () =>
+    import('./community-ui.js').then(
+      ({ mountCommunity }) =>
+        () =>
+          mountCommunity({
+            container,
+            pollMs: options.pollMs,
+            fetchFeed: () =>
+              coordinator.publicRequest({
                 method: 'GET',
-                path: squadPath(streamerId),
-              })) as { member?: unknown };
-              return answer.member === true;
+                path: `/api/streams/${encodeURIComponent(streamId)}/community`,
+              }),
+            squad: {
+              isMember: async (streamerId) => {
+                const answer = (await coordinator.viewerRequest({
+                  method: 'GET',
+                  path: squadPath(streamerId),
+                })) as { member?: unknown };
+                return answer.member === true;
+              },
+              join: async (streamerId) => {
+                await coordinator.viewerRequest({
+                  method: 'POST',
+                  path: squadPath(streamerId),
+                  body: { streamId },
+                });
+              },
+              leave: async (streamerId) => {
+                await coordinator.viewerRequest({ method: 'DELETE', path: squadPath(streamerId) });
+              },
             },
-            join: async (streamerId) => {
-              await coordinator.viewerRequest({
-                method: 'POST',
-                path: squadPath(streamerId),
-                body: { streamId },
-              });
-            },
-            leave: async (streamerId) => {
-              await coordinator.viewerRequest({ method: 'DELETE', path: squadPath(streamerId) });
-            },
-          },
-        });
-      })
-      .catch((error: unknown) =>
-        console.warn('streamrp2p: the community feed could not load', error),
-      );
-  };
-  video.addEventListener('playing', load, { once: true });
-  return {
-    destroy() {
-      destroyed = true;
-      video.removeEventListener('playing', load);
-      ui?.destroy();
-    },
-  };
+          }),
+    ),
+  );
 }
