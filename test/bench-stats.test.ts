@@ -1,8 +1,10 @@
 /**
  * The swarm benchmark's startup ratio against plain hls.js (bench/lib/stats.ts): the figure the
- * startup target is read from, so its interval must cover what noise can do and no more.
+ * startup target is read from, so its interval must cover what noise can do and no more. And its
+ * lockstep figure (bench/lib/lockstep.ts), which tells why P2P pages start slower on one machine.
  */
 import { describe, expect, it } from 'vitest';
+import { appendGapMs, type MediaAppend } from '../bench/lib/lockstep.js';
 import { median, medianRatio } from '../bench/lib/stats.js';
 
 describe('medianRatio', () => {
@@ -38,5 +40,36 @@ describe('medianRatio', () => {
     expect(medianRatio([1], [])).toBeNull();
     expect(medianRatio([1], [0])).toBeNull();
     expect(median([])).toBeNull();
+  });
+});
+
+describe('appendGapMs', () => {
+  const KB = 1024;
+  /** A page appending a 100 KB segment every 2 s from `start`, `count` times, plus audio. */
+  const page = (start: number, count = 6): MediaAppend[] =>
+    Array.from({ length: count }, (_, i) => [
+      [start + i * 2000, 100 * KB] as const,
+      [start + i * 2000 + 1, 4 * KB] as const,
+    ]).flat();
+
+  it('is small when the pages append each segment together, large when each keeps its pace', () => {
+    const lockstep = [page(0), page(5), page(12), page(20)];
+    expect(appendGapMs(lockstep)).toBeLessThanOrEqual(10);
+    const ownPace = [page(0), page(500), page(1000), page(1500)];
+    expect(appendGapMs(ownPace)).toBe(500);
+  });
+
+  it('leaves out small appends and the time before every page appended', () => {
+    // Audio appends 1 ms after each video append would make any pages look in lockstep.
+    const pages = [page(0), page(700)];
+    expect(appendGapMs(pages)).toBe(700);
+    // A page that started late: the others' earlier appends are not measured against it.
+    const late = [page(0, 6), page(10_000 + 900, 1)];
+    expect(appendGapMs(late)).toBe(900);
+  });
+
+  it('is null with fewer than two pages appending media', () => {
+    expect(appendGapMs([])).toBeNull();
+    expect(appendGapMs([page(0), [[5, 2 * KB]]])).toBeNull();
   });
 });

@@ -26,6 +26,25 @@ export const RTC_CONNECTION_STATES =
 export const KEEP_RESOURCE_TIMINGS = 'performance.setResourceTimingBufferSize(5000);';
 
 /**
+ * Statement run in every viewer page first: logs each Media Source append as
+ * `[epoch ms, bytes]` (at most 5000), read back with {@link MEDIA_APPENDS}. Every engine here
+ * appends through `SourceBuffer.appendBuffer` on the main thread, so the log says when each
+ * page processed each segment, in one clock for all pages.
+ */
+export const LOG_MEDIA_APPENDS = `{
+      const appends = [];
+      window.__benchAppends = appends;
+      const append = SourceBuffer.prototype.appendBuffer;
+      SourceBuffer.prototype.appendBuffer = function (data) {
+        if (appends.length < 5000) appends.push([performance.timeOrigin + performance.now(), data.byteLength]);
+        return append.call(this, data);
+      };
+    }`;
+
+/** Expression: the page's Media Source appends logged by {@link LOG_MEDIA_APPENDS}. */
+export const MEDIA_APPENDS = 'window.__benchAppends || []';
+
+/**
  * Expression: where a page's startup went, ms from navigation start: the document, each script
  * (fetched, from the resource timings; evaluated before the next script starts), the probe's
  * creation (the page's player code ran), the first three media requests (init segment or

@@ -78,7 +78,8 @@ export function trialSummary(trial: TrialResult): string {
       `http ${mb(o.httpBytes)} MB, uploaded ${mb(o.uploadedBytes)} MB`,
     `startup median ${ms(o.startupMedianMs)} ms, max ${ms(o.startupMaxMs)} ms; ` +
       `stalls ${o.stalls} (${secs(o.stallSeconds)} s); failed viewers ${o.viewersFailed}; ` +
-      `CPU busy ${pct(o.cpuBusy)} (servers' process ${pct(o.serverCpu)})`,
+      `CPU busy ${pct(o.cpuBusy)} (servers' process ${pct(o.serverCpu)}); pages' media appends ` +
+      `${ms(o.appendGapMs)} ms from another page's (median)`,
     `played (median viewer): ${formatSecondsByLevel(o.secondsByLevel)}, ` +
       `${orDash(o.avgBitrateKbps, String)} kb/s, level switches ${orDash(o.levelSwitches, String)}, ` +
       `latency ${orDash(o.latencySeconds, secs)} s behind the live edge`,
@@ -186,6 +187,7 @@ const FIGURE_COLUMNS: {
   { figure: 'latencySeconds', header: 'latency s', format: secs },
   { figure: 'cpuBusy', header: 'CPU busy', format: pct },
   { figure: 'serverCpu', header: 'of it servers', format: pct },
+  { figure: 'appendGapMs', header: 'append gap ms', format: ms },
 ];
 
 function spread(value: Spread, format: (value: number) => string, repeated: boolean): string {

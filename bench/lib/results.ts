@@ -97,6 +97,11 @@ export interface TrialOverall {
   cpuBusy: number | null;
   /** Of that, the benchmark process: origin, tracker and coordinator (servers, not viewers). */
   serverCpu: number | null;
+  /**
+   * Median ms from a page's media append to another page's nearest one (`lockstep.ts`): small
+   * when the pages process each segment at the same moment.
+   */
+  appendGapMs: number | null;
   /** Medians over viewers that started of their average played bitrate, switches and latency. */
   avgBitrateKbps: number | null;
   levelSwitches: number | null;
@@ -183,6 +188,7 @@ export function trialOverall(
   origin: OriginStats,
   cpuBusy: number | null,
   serverCpu: number | null,
+  appendGapMs: number | null,
 ): TrialOverall {
   const started = viewers.filter((v) => v.startupMs !== null);
   const failed = viewers.filter(
@@ -219,6 +225,7 @@ export function trialOverall(
     stallSeconds: sum(viewers.map((v) => v.stallSeconds)),
     cpuBusy,
     serverCpu,
+    appendGapMs,
     ...trialLevelFigures(started),
   };
 }
@@ -248,6 +255,7 @@ export const COMPARED_FIGURES = [
   'latencySeconds',
   'cpuBusy',
   'serverCpu',
+  'appendGapMs',
 ] as const satisfies readonly (keyof TrialOverall)[];
 
 export type ComparedFigure = (typeof COMPARED_FIGURES)[number];

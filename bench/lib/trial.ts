@@ -11,7 +11,8 @@ import type { Closers } from './closers.js';
 import { startCpuLoad } from './cpu-load.js';
 import type { EngineDefinition, EngineServices } from './engines.js';
 import { cpuBusyShare, ownCpuShare, readCpuTicks } from './machine.js';
-import { PAGE_TIMING } from './page-snippets.js';
+import { appendGapMs, type MediaAppend } from './lockstep.js';
+import { MEDIA_APPENDS, PAGE_TIMING } from './page-snippets.js';
 import { createBenchSchema } from './pg-schema.js';
 import { trialOverall, viewerResult, type TrialResult } from './results.js';
 import { fixtureDirFor } from './streams.js';
@@ -138,6 +139,7 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
     );
     const timings = await Promise.all(viewers.map((viewer) => viewer.evaluate(PAGE_TIMING)));
     const mainThreads = await Promise.all(viewers.map((viewer) => viewer.mainThread()));
+    const appends = await Promise.all(viewers.map((viewer) => viewer.evaluate(MEDIA_APPENDS)));
     const results = viewers.map((viewer, i) =>
       viewerResult(viewer, origin, diagnostics[i], timings[i], mainThreads[i]),
     );
@@ -147,7 +149,13 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - t0),
       viewers: results,
-      overall: trialOverall(results, origin, cpuBusy, serverCpu),
+      overall: trialOverall(
+        results,
+        origin,
+        cpuBusy,
+        serverCpu,
+        appendGapMs(appends.map((list) => (Array.isArray(list) ? (list as MediaAppend[]) : []))),
+      ),
     };
   } finally {
     await stopCpuLoad?.();

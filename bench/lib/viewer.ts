@@ -4,7 +4,7 @@
  */
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { EngineDefinition } from './engines.js';
-import { KEEP_RESOURCE_TIMINGS } from './page-snippets.js';
+import { KEEP_RESOURCE_TIMINGS, LOG_MEDIA_APPENDS } from './page-snippets.js';
 
 /** P2P counters an engine reports in its page. */
 export interface PeerTraffic {
@@ -133,6 +133,7 @@ export class Viewer {
     try {
       this.context = await browser.newContext();
       await this.context.addInitScript(KEEP_RESOURCE_TIMINGS);
+      await this.context.addInitScript(LOG_MEDIA_APPENDS);
       if (this.engine.initScript !== null) await this.context.addInitScript(this.engine.initScript);
       this.page = await this.context.newPage();
       this.cdp = await this.context.newCDPSession(this.page);
