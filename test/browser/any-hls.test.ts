@@ -61,6 +61,15 @@ function describeStack(
   });
 }
 
+/** hls.js' `enableWorker` as the page's player left it. */
+function workerEnabled(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __player: { hls: { config: { enableWorker: boolean } } } }).__player
+        .hls.config.enableWorker,
+  );
+}
+
 let openPages: Page[] = [];
 afterEach(async () => {
   await Promise.all(openPages.map((page) => page.close()));
@@ -92,6 +101,8 @@ describeStack(
       }
       const loaded = states.flatMap((s) => s.segments.map((segment) => segment.sequence));
       expect(loaded.every((sequence) => Number.isInteger(sequence))).toBe(true);
+      // fMP4 needs no transmuxing: the player turned hls.js' worker off (decision 57).
+      for (const page of pages) expect(await workerEnabled(page)).toBe(false);
     });
   },
 );
@@ -125,6 +136,8 @@ describeStack(
       const sizes = new Set(states.flatMap((s) => s.segments.map((segment) => segment.bytes)));
       expect(sizes.size).toBeGreaterThan(1);
       expect(states.some((s) => s.integrityFailures.length > 0)).toBe(false);
+      // MPEG-TS keeps hls.js' worker: transmuxing stays off the main thread.
+      for (const page of pages) expect(await workerEnabled(page)).toBe(true);
     });
   },
 );

@@ -82,7 +82,11 @@ export interface PlayerOptions {
    * defaults to true, as with `addP2P`.
    */
   p2p?: Omit<Partial<EngineOptions>, 'streamId' | 'trackerUrl'>;
-  /** Extra hls.js settings; an `fLoader` of yours serves what P2P does not (init segments...). */
+  /**
+   * Extra hls.js settings; an `fLoader` of yours serves what P2P does not (init segments...).
+   * Unless you set `enableWorker`, the player turns hls.js' worker off on fMP4 streams (there
+   * it only passes the bytes through, and starting it delays the first frame; decision 57).
+   */
   hlsConfig?: Partial<HlsConfig>;
 }
 
@@ -189,6 +193,7 @@ function playWithHls(
     if (data.fatal)
       emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
   });
+  if (options.hlsConfig?.enableWorker === undefined) skipWorkerOnFmp4(hls);
   hls.loadSource(options.src);
   hls.attachMedia(video);
   return {
@@ -203,6 +208,19 @@ function playWithHls(
       await p2p.destroy();
     },
   };
+}
+
+/**
+ * Turns hls.js' transmuxing worker off when the first media playlist is fMP4 (`#EXT-X-MAP`),
+ * before the first fragment creates the transmuxer (hls.js reads `enableWorker` then): fMP4
+ * needs no transmuxing, only a pass through, and building the worker from its Blob and
+ * compiling it there cost a fifth of plain hls.js' startup with five pages on two cores
+ * (decision 57). MPEG-TS keeps the worker, which takes its transmuxing off the main thread.
+ */
+function skipWorkerOnFmp4(hls: Hls): void {
+  hls.once(Hls.Events.LEVEL_LOADED, (_event, data) => {
+    if (data.details.fragments[0]?.initSegment) hls.config.enableWorker = false;
+  });
 }
 
 function playNativeHls(options: PlayerOptions, video: HTMLVideoElement): Playback {
