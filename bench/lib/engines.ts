@@ -58,7 +58,8 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
   {
     name: 'streamrp2p',
     label: 'StreamrP2P SDK (sdk.html)',
-    hlsSettings: 'otherwise hls.js 1.7.4 defaults (worker on, maxBufferLength 30)',
+    hlsSettings:
+      'otherwise hls.js 1.7.4 defaults (maxBufferLength 30; worker on for MPEG-TS, off on fMP4 as the player sets it)',
     p2pSettings:
       'SDK defaults: socket.io tracker, integrity checks and receipts against the coordinator (database: see the run parameters), iceServers []',
     page: 'sdk.html',
