@@ -1,6 +1,7 @@
 // The hls.js settings a page takes from its query string, read the same way on every demo and
 // benchmark page: liveSync=<n> (liveSyncDurationCount: how many target durations behind the
-// live edge to play, hls.js' default 3) and worker=0 (no hls.js worker).
+// live edge to play, hls.js' default 3) and worker=0|1 (hls.js' worker off or on; without it,
+// hls.js' default, or the player's: off on fMP4 streams).
 (function () {
   function hlsConfigFromQuery(params) {
     const config = {};
@@ -13,6 +14,7 @@
       config.liveSyncDurationCount = count;
     }
     if (params.get('worker') === '0') config.enableWorker = false;
+    if (params.get('worker') === '1') config.enableWorker = true;
     return config;
   }
   window.hlsConfigFromQuery = hlsConfigFromQuery;
