@@ -103,6 +103,10 @@ describeStack(
       expect(loaded.every((sequence) => Number.isInteger(sequence))).toBe(true);
       // fMP4 needs no transmuxing: the player turned hls.js' worker off (decision 57).
       for (const page of pages) expect(await workerEnabled(page)).toBe(false);
+      // ... unless the page chose (`hlsConfig.enableWorker`, here through `?worker=1`).
+      const chosen = await openSdkPage(browser, demo, 'f4', { worker: '1' });
+      openPages.push(chosen);
+      expect(await workerEnabled(chosen)).toBe(true);
     });
   },
 );
