@@ -165,7 +165,15 @@ describe.skipIf(!browserAvailable())('verified delivery, receipts and points in 
     pages.push(await openSdkPage(browser, demo, 'honest2'));
     const tamperer = await openSdkPage(browser, demo, 'tamperer', { corrupt: '1' });
     pages.push(tamperer);
-    const tampererId = (await sdkState(tamperer)).stats.peerId!;
+    // The tracker assigns the peer id once P2P starts, a task after the first frame (decision
+    // 54): read right after `playing`, it can still be missing on a slow machine.
+    let assigned: string | undefined;
+    await waitFor(
+      async () => (assigned = (await sdkState(tamperer)).stats.peerId) !== undefined,
+      30_000,
+      'the tamperer to get its peer id from the tracker',
+    );
+    const tampererId = assigned!;
     const before = await Promise.all(pages.slice(0, 2).map(playbackState));
     // Until an honest page caught the tamperer's bytes and banned it, and both played on 25 s.
     await waitFor(
