@@ -38,6 +38,8 @@ export class FaultProxy {
     /** When it arrived (`performance.now()`). */
     at: number;
     body?: unknown;
+    /** Whether the whole answer went back to the client (false if it gave up first). */
+    answered: boolean;
   }[] = [];
   private readonly server = createServer((req, res) => this.handle(req, res));
 
@@ -76,8 +78,10 @@ export class FaultProxy {
       auth,
       mode,
       at: performance.now(),
+      answered: false,
     };
     this.requests.push(entry);
+    res.on('finish', () => (entry.answered = true));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {

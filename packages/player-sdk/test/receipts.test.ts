@@ -134,10 +134,11 @@ function addMany(target: ReceiptQueue, count: number, from = 0, uploaderPeerId =
   );
 }
 
-/** Receipt requests that reached the coordinator, each as the number of receipts it carried. */
-const delivered = () =>
+/** The receipt count of each batch that reached the coordinator (or of those answered, or not). */
+const delivered = (filter: { answered?: boolean } = {}) =>
   real.proxy.requests
     .filter((r) => r.path === '/api/receipts' && (r.mode === 'pass' || r.mode === 'lose'))
+    .filter((r) => filter.answered === undefined || r.answered === filter.answered)
     .map((r) => (r.body as PostReceiptsRequest).receipts.length);
 
 /** The sequences the coordinator credited to this test's receiver, ascending. */
@@ -309,9 +310,16 @@ describe('ReceiptQueue', () => {
     real.proxy.mode = 'pass';
     await until(() => patient.pending === 0, 'the queue to drain');
     expect(await credited()).toEqual(range(0, 35));
-    // Nothing sent again once credited (a retry already on its way may carry the first 30 alone).
-    expect(delivered().reduce((a, b) => a + b, 0)).toBe(35);
-    expect(patient.stats).toMatchObject({ credited: 35, duplicates: 0, rejected: 0 });
+    // Nothing sent again once the client had the answer (a retry already on its way may carry
+    // the first 30 alone). On a loaded machine the coordinator may take longer than the 300 ms
+    // to answer: the client gives up, and the retry carries receipts already credited, which the
+    // coordinator counts as duplicates. Those are the only repeats allowed.
+    const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+    expect(sum(delivered({ answered: true }))).toBe(35);
+    const unanswered = sum(delivered({ answered: false }));
+    const { credited: firstTime, duplicates, rejected } = patient.stats;
+    expect({ total: firstTime + duplicates, rejected }).toEqual({ total: 35, rejected: 0 });
+    expect(duplicates).toBeLessThanOrEqual(unanswered);
     impatient.close();
   });
 
