@@ -1,5 +1,6 @@
 import type Hls from 'hls.js';
 import type { ErrorData, FragmentLoaderConstructor, ManifestParsedData } from 'hls.js';
+import { afterFirstFrame } from '../first-frame.js';
 import type { EngineOptions } from '../p2p/config.js';
 import { P2PEngine } from '../p2p/engine.js';
 import type { EngineEvents, EngineStats, UploadPolicyState } from '../p2p/engine-types.js';
@@ -28,9 +29,6 @@ export type P2PHlsInstance = Pick<
  */
 export type HlsP2POptions = EngineOptions;
 
-/** `HTMLMediaElement.HAVE_CURRENT_DATA`: the current frame is there (not defined in Node). */
-const HAVE_CURRENT_DATA = 2;
-
 /** Whether the media element really plays: not paused, ended or waiting for data. */
 function isPlaying(media: HTMLMediaElement | null): boolean {
   return media !== null && !media.paused && !media.ended && media.readyState >= 3;
@@ -48,8 +46,8 @@ export class HlsP2P {
   /** The fragment loader the instance had before, restored by {@link destroy}. */
   private readonly previousLoader: FragmentLoaderConstructor | undefined;
   private attached = true;
-  /** The media element awaited for its first `playing`, if it was not playing at the first fragment. */
-  private firstFrameMedia: HTMLMediaElement | undefined;
+  /** Cancels the wait for the first frame (see {@link onFirstFragment}). */
+  private cancelFirstFrame: (() => void) | undefined;
   private destroyed: Promise<void> | undefined;
 
   constructor(hls: P2PHlsInstance, options: HlsP2POptions) {
@@ -125,7 +123,7 @@ export class HlsP2P {
     const hls = this.hls;
     hls.off(HLS_EVENTS.MANIFEST_PARSED, this.onManifestParsed);
     hls.off(HLS_EVENTS.FRAG_LOADED, this.onFirstFragment);
-    this.firstFrameMedia?.removeEventListener('playing', this.onFirstFrame);
+    this.cancelFirstFrame?.();
     hls.off(HLS_EVENTS.ERROR, this.onError);
     hls.off(HLS_EVENTS.DESTROYING, this.onDestroying);
     hls.config.fLoader = this.previousLoader;
@@ -141,20 +139,13 @@ export class HlsP2P {
    * Nothing of P2P starts before the first frame plays (decision 54): segments asked for before
    * it go over HTTP anyway (nothing is buffered), and the session, the tracker handshake and
    * WebRTC set-up on the main thread while the first segment was transmuxed and appended
-   * delayed it. They start a task after `playing`, so the frame's own event goes first.
+   * delayed it. They start a task after `playing` ({@link afterFirstFrame}), so the frame's own
+   * event goes first; with no media element attached there is no frame to wait for: at once.
    */
   private readonly onFirstFragment = (): void => {
     const media = this.hls.media;
-    if (!media || (!media.paused && media.readyState >= HAVE_CURRENT_DATA)) {
-      return this.startNetwork();
-    }
-    this.firstFrameMedia = media;
-    media.addEventListener('playing', this.onFirstFrame, { once: true });
-  };
-
-  private readonly onFirstFrame = (): void => {
-    this.firstFrameMedia = undefined;
-    setTimeout(this.startNetwork, 0);
+    if (!media) return this.startNetwork();
+    this.cancelFirstFrame = afterFirstFrame(media, this.startNetwork);
   };
 
   private readonly startNetwork = (): void => {

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mountAfterFirstFrame, type MountedPanel } from './panel-loader.js';
 
-/** A `<video>` as far as the loader uses it: an event target. */
-const fakeVideo = () => new EventTarget() as unknown as HTMLVideoElement;
+/** A `<video>` as far as the loader uses it: an event target, not playing yet. */
+const fakeVideo = () =>
+  Object.assign(new EventTarget(), { paused: true, readyState: 0 }) as unknown as HTMLVideoElement;
 /** A container whose computed position the test sets. */
 const fakeContainer = () => ({ style: { position: '' } }) as unknown as HTMLElement;
 
