@@ -43,9 +43,18 @@ export interface SwarmParams {
   byteRanges: boolean;
   /** The origin ignores `Range` and answers 200 with the whole resource. @default false */
   ignoreRange: boolean;
+  /**
+   * `shared`: every viewer a browser context of one Chromium, which relays all of their WebRTC
+   * and HTTP traffic through its one browser process. `per-viewer`: a Chromium each, as viewers
+   * on their own machines have (at the cost of more memory). @default 'shared'
+   */
+  browsers: BrowserMode;
   /** Results folder. @default bench/results of this repository */
   out: string;
 }
+
+export const BROWSER_MODES = ['shared', 'per-viewer'] as const;
+export type BrowserMode = (typeof BROWSER_MODES)[number];
 
 export const DEFAULT_OUT_DIR = new URL('../results/', import.meta.url).pathname;
 
@@ -63,6 +72,7 @@ export const DEFAULT_SWARM_PARAMS: Readonly<SwarmParams> = Object.freeze({
   database: 'auto',
   byteRanges: false,
   ignoreRange: false,
+  browsers: 'shared',
   out: DEFAULT_OUT_DIR,
 });
 
@@ -83,6 +93,8 @@ Options:
   --join-interval-ms <n>   delay between two viewers joining (default ${DEFAULT_SWARM_PARAMS.joinIntervalMs})
   --byte-ranges            playlists address segments as #EXT-X-BYTERANGE of one file per rendition
   --ignore-range           the origin ignores Range and answers 200 with the whole resource
+  --browsers <b>           shared (one Chromium, a context per viewer) or per-viewer (a Chromium
+                           each) (default ${DEFAULT_SWARM_PARAMS.browsers})
   --repeat <n>             run the whole comparison n times, report median and spread (default ${DEFAULT_SWARM_PARAMS.repeat})
   --database <d>           coordinator database for streamrp2p: auto, postgres or pglite (default auto:
                            PostgreSQL at DATABASE_URL_BENCH or the local test database when it answers)
@@ -126,6 +138,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     'byte-ranges': { type: 'boolean' },
     'ignore-range': { type: 'boolean' },
     database: { type: 'string' },
+    browsers: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -157,6 +170,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     ),
     repeat: integer('repeat', values.repeat, d.repeat, 1, 100),
     database: choice('database', values.database, d.database, ['auto', 'postgres', 'pglite']),
+    browsers: choice('browsers', values.browsers, d.browsers, BROWSER_MODES),
     byteRanges: values['byte-ranges'] ?? d.byteRanges,
     ignoreRange: values['ignore-range'] ?? d.ignoreRange,
     // npm runs scripts from the repository root; a relative --out means relative to where the user typed it.

@@ -234,7 +234,7 @@ export function parameterLine(params: SwarmParams, machine: MachineInfo | null):
     `${params.peers} viewers, ${params.seconds} s after the last join, join every ` +
     `${params.joinIntervalMs} ms, origin ${params.bandwidthKbps} kbit/s per connection + ` +
     `${params.latencyMs} ms, ${params.stream} stream, live sync ${params.liveSync} segments, ` +
-    `CPU load ${params.cpuLoad} busy loops, repeat ${params.repeat}` +
+    `CPU load ${params.cpuLoad} busy loops, ${params.browsers === 'per-viewer' ? 'a Chromium per viewer' : 'one Chromium'}, repeat ${params.repeat}` +
     (params.engines.includes('streamrp2p') ? `, coordinator on ${params.database}` : '');
   if (machine === null) return run;
   return `${run}; ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, ${machine.chromium}`;

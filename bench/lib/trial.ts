@@ -91,9 +91,14 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
   try {
     // Started with the browser, so the load covers the joins as well as the playing window.
     stopCpuLoad = startCpuLoad(params.cpuLoad, closers);
-    const browser: Browser = await launchBrowser();
-    closeBrowser = closers.add(`${engine.name} browser`, () => browser.close());
-    ctx.onBrowser?.(browser.version());
+    // Every Chromium is up before the first join, so none starts beside a joining page.
+    const browsers: Browser[] = [];
+    const browserCount = params.browsers === 'shared' ? 1 : params.peers;
+    closeBrowser = closers.add(`${engine.name} browsers`, async () => {
+      await Promise.all(browsers.map((b) => b.close()));
+    });
+    for (let i = 0; i < browserCount; i += 1) browsers.push(await launchBrowser());
+    ctx.onBrowser?.(browsers[0]!.version());
     const t0 = performance.now();
     const since = () => performance.now() - t0;
 
@@ -113,7 +118,11 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
       viewers.push(viewer);
       closeViewers.push(closers.add(`${engine.name} ${viewer.id}`, () => viewer.close()));
       joins.push(
-        viewer.open(browser, viewerUrl(stack, engine, viewer.id, extra, params.liveSync), since()),
+        viewer.open(
+          browsers[(k - 1) % browsers.length]!,
+          viewerUrl(stack, engine, viewer.id, extra, params.liveSync),
+          since(),
+        ),
       );
     }
     await Promise.all(joins);
