@@ -1,7 +1,9 @@
 /**
  * Builds the player SDK for browsers (run from packages/player-sdk by its `build` script):
  * - `SDK_BUNDLE=embed` (default): `streamrp2p.iife.js`, the script-tag embed with hls.js inside;
- *   it mounts players from `data-streamrp2p-*` attributes and exposes `window.StreamrP2P`.
+ *   it mounts players from `data-streamrp2p-*` attributes and exposes `window.StreamrP2P`. Beside
+ *   it, `hls.worker-<version>.js`: hls.js' own worker build, which the embed's players run as
+ *   their transmuxing worker (decision 58).
  * - `SDK_BUNDLE=esm`: `streamrp2p.esm.js`, the root entry as one ES module without hls.js (a
  *   peer dependency), for pages that load their own hls.js.
  * - `SDK_BUNDLE=p2p`: `streamrp2p-p2p.esm.js`, the P2P core (`./p2p`) as a page's bundler makes
@@ -10,9 +12,10 @@
  * own code from its lazy chunks and checks them against bundle-budget.json.
  * The npm package's per-file ESM build and type declarations come from `tsc`.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const require = createRequire(import.meta.url);
 const sdkDir = fileURLToPath(new URL('./packages/player-sdk/', import.meta.url));
@@ -30,6 +33,26 @@ const requested = process.env.SDK_BUNDLE ?? 'embed';
 if (!(requested in bundles)) throw new Error(`SDK_BUNDLE must be one of ${Object.keys(bundles)}`);
 const bundle = requested as keyof typeof bundles;
 
+/**
+ * Emits hls.js' worker build as `hls.worker-<version>.js` (the name the embed asks for, from
+ * `Hls.version`; a new hls.js is a new file, never a stale cached one), without its source map
+ * comment (the map is not shipped).
+ */
+function hlsWorkerFile(): Plugin {
+  return {
+    name: 'streamrp2p:hls-worker',
+    generateBundle() {
+      const { version } = require('hls.js/package.json') as { version: string };
+      const source = readFileSync(require.resolve('hls.js/dist/hls.worker.js'), 'utf8');
+      this.emitFile({
+        type: 'asset',
+        fileName: `hls.worker-${version}.js`,
+        source: source.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
+      });
+    },
+  };
+}
+
 export default defineConfig({
   root: sdkDir,
   resolve: {
@@ -42,6 +65,7 @@ export default defineConfig({
     },
   },
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  plugins: bundle === 'embed' ? [hlsWorkerFile()] : [],
   build: {
     outDir: 'dist/browser',
     emptyOutDir: bundle === 'embed',

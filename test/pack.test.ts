@@ -117,6 +117,15 @@ describe('the packed SDK in a user project', () => {
       /^\/npm\/@streamrp2p\/player-sdk@([^/]+)\/(.+)$/.exec(url.pathname) ?? [];
     expect(version).toBe(sdk.version);
     expect(sdk.files.map((file) => file.path)).toContain(path);
+    // ... and beside it the hls.js worker it runs on MPEG-TS streams (decision 58).
+    const hlsVersion = (
+      JSON.parse(readFileSync(join(REPO, 'node_modules/hls.js/package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    expect(sdk.files.map((file) => file.path)).toContain(
+      path!.replace(/[^/]+$/, `hls.worker-${hlsVersion}.js`),
+    );
   });
 
   it('type-checks an import with moduleResolution node16 and bundler, from dist/', async () => {

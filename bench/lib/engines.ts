@@ -124,6 +124,21 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
     diagnosticsExpression: null,
     logConsoleErrors: false,
   },
+  {
+    // What plain hls.js starts in with the worker the embed uses (decision 58): the SDK's
+    // startup against this one is its P2P machinery's cost alone.
+    name: 'hlsjs-workerfile',
+    label: "plain hls.js with the embed's worker file (plain.html?worker=file)",
+    hlsSettings: "as plain hls.js, but workerPath: the SDK's hls.worker-<version>.js",
+    p2pSettings: '–',
+    page: 'plain.html',
+    query: { worker: 'file' },
+    trafficExpression: null,
+    hlsExpression: "typeof hls !== 'undefined' ? hls : null",
+    initScript: null,
+    diagnosticsExpression: null,
+    logConsoleErrors: false,
+  },
 ]);
 
 export const ENGINE_NAMES: readonly string[] = ENGINES.map((engine) => engine.name);

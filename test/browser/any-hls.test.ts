@@ -70,6 +70,13 @@ function workerEnabled(page: Page): Promise<boolean> {
   );
 }
 
+/** The scripts hls.js' transmuxing worker loaded (none for a worker built from a Blob of hls.js). */
+async function workerScripts(page: Page): Promise<string[]> {
+  const [worker] = page.workers();
+  if (worker === undefined) return [];
+  return worker.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+}
+
 let openPages: Page[] = [];
 afterEach(async () => {
   await Promise.all(openPages.map((page) => page.close()));
@@ -140,8 +147,21 @@ describeStack(
       const sizes = new Set(states.flatMap((s) => s.segments.map((segment) => segment.bytes)));
       expect(sizes.size).toBeGreaterThan(1);
       expect(states.some((s) => s.integrityFailures.length > 0)).toBe(false);
-      // MPEG-TS keeps hls.js' worker: transmuxing stays off the main thread.
-      for (const page of pages) expect(await workerEnabled(page)).toBe(true);
+      // MPEG-TS keeps hls.js' worker: transmuxing stays off the main thread. The embed runs it
+      // from hls.js' worker build beside itself, not from a Blob of all hls.js (decision 58).
+      for (const page of pages) {
+        expect(await workerEnabled(page)).toBe(true);
+        expect(await workerScripts(page)).toEqual([
+          expect.stringMatching(/\/sdk\/hls\.worker-\d+\.\d+\.\d+[\w.-]*\.js$/),
+        ]);
+      }
+      // Without that file a page plays on, hls.js transmuxing on the main thread.
+      const blocked = await openSdkPage(browser, demo, 'r3', {}, (page) =>
+        page.route('**/hls.worker-*.js', (route) => route.abort()),
+      );
+      openPages.push(blocked);
+      expect(await workerEnabled(blocked)).toBe(false);
+      expect((await sdkState(blocked)).playback.fatalError).toBeNull();
     });
   },
 );

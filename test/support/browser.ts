@@ -14,8 +14,11 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--autoplay-policy=no-user-gesture-required',
-  // Plain ICE host candidates instead of mDNS names, so peers on loopback can connect.
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // Plain ICE host candidates instead of mDNS names, so peers on loopback can connect. And no
+  // omnibox popups: Chromium 156 preloads two WebUI pages (chrome://omnibox-popup.top-chrome/)
+  // in a renderer of their own for every browser context, headless too, which took as much
+  // CPU as the page itself while each viewer joined (see ../shared/ENVIRONMENT.md).
+  '--disable-features=WebRtcHideLocalIpsWithMdns,WebUIOmniboxPopup,WebUIOmniboxAimPopup',
   // Background tabs must keep playing and sharing like foreground ones.
   '--disable-background-timer-throttling',
   '--disable-renderer-backgrounding',

@@ -30,9 +30,12 @@ export async function openSdkPage(
   demo: DemoStack,
   client: string,
   extra: Record<string, string> = {},
+  /** Runs before the page loads (to route its requests, say). */
+  prepare?: (page: Page) => Promise<unknown>,
 ): Promise<Page> {
   const page = await browser.newPage();
   logPageProblems(page, client);
+  await prepare?.(page);
   const query = new URLSearchParams({
     src: `${demo.origin.url}/live/master.m3u8?client=${client}`,
     ...extra,

@@ -9,10 +9,32 @@
  *      data-streamrp2p-chat></div>               (optional: the stream's chat panel)
  * <script src="https://cdn.example.com/streamrp2p.iife.js"></script>
  */
-import { createPlayer, type PlayerHandle, type PlayerOptions } from './player.js';
+import Hls from 'hls.js';
+import {
+  createPlayer as createPlayerWith,
+  type PlayerHandle,
+  type PlayerOptions,
+} from './player.js';
+import { withWorkerScript, workerScriptUrl } from './worker-script.js';
 
-export { createPlayer };
 export * from '../index.js';
+
+/** hls.js' worker file next to this script (read while the script runs; decision 58). */
+const workerScript = workerScriptUrl(
+  typeof document === 'undefined'
+    ? undefined
+    : (document.currentScript as HTMLScriptElement | null)?.src,
+  Hls.version,
+);
+
+/**
+ * A player on `options.el` (see `createPlayer` of the npm package). Here, hls.js runs its
+ * transmuxing worker from the `hls.worker-<version>.js` next to this script unless
+ * `hlsConfig` says otherwise.
+ */
+export function createPlayer(options: PlayerOptions): PlayerHandle {
+  return createPlayerWith(withWorkerScript(options, workerScript));
+}
 
 /** Players mounted from data attributes, by element. */
 export const players = new Map<HTMLElement, PlayerHandle>();
