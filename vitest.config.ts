@@ -25,15 +25,18 @@ export default defineConfig({
       // databases, WebRTC in Node) and the browser files, which mostly wait on media and peers.
       // Vitest 4 puts every one-worker project in one sequential group, so `npm test` runs the
       // browser lane in a second vitest process beside the first (scripts/test-lanes.mjs): one
-      // lane of both kinds took the sum of their times on a 2-core machine. The whole-system Node
-      // files at the top of test/ (the adversary simulation, economics end to end, the packed
-      // tarballs: about 130 s) run in the browser lane's process as project `e2e`, so that the
-      // two lanes (about 1000 and 550 s before) end closer together.
+      // lane of both kinds took the sum of their times on a 2-core machine. So that the two lanes
+      // end close together (1150 and 820 s in CI on a slow day, 2026-11-30), the browser lane's
+      // process also runs project `e2e`: the whole-system Node files at the top of test/ (the
+      // adversary simulation, economics end to end, the packed tarballs: about 130 s) and the
+      // SDK's and supporter node's Node integration files (engines over WebRTC in Node: about
+      // 150 s). `integration` keeps the coordinator's, tracker's and examples' files.
       {
         extends: true,
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          exclude: ['packages/player-sdk/test/**', 'packages/supporter-node/test/**'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,
@@ -44,7 +47,11 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['test/*.test.ts'],
+          include: [
+            'test/*.test.ts',
+            'packages/player-sdk/test/**/*.test.ts',
+            'packages/supporter-node/test/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 60_000,

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`'s test step: the unit and Node integration files in one vitest process and the
-// browser and whole-system (e2e) files in a second one beside it, each lane one file at a time (see vitest.config.ts:
-// vitest 4 runs every one-worker project in one sequential group, so in one process the two
-// lanes took the sum of their times). Each line of output is prefixed with its lane; the exit
+// browser files and the e2e project (whole-system and SDK Node files) in a second one beside
+// it, each lane one file at a time (see vitest.config.ts: vitest 4 runs every one-worker project
+// in one sequential group, so in one process the two lanes took the sum of their times). Each line of output is prefixed with its lane; the exit
 // code is the first failing lane's. With arguments (`npm test -- test/browser/x.test.ts`), it
 // runs one `vitest run` with them instead.
 import { spawn } from 'node:child_process';
@@ -32,7 +32,7 @@ if (args.length > 0) process.exit(await exited(vitest(args)));
 const started = Date.now();
 const lanes = [
   { name: 'node', args: ['--project', 'unit', '--project', 'integration'] },
-  // The browser files, then the whole-system Node files (see vitest.config.ts).
+  // The browser files, then the whole-system and SDK Node files (see vitest.config.ts).
   { name: 'browser', args: ['--project', 'browser', '--project', 'e2e'] },
 ].map((lane) => ({ ...lane, child: vitest(lane.args, `[${lane.name}]`) }));
 for (const signal of ['SIGINT', 'SIGTERM']) {
