@@ -8,6 +8,14 @@ import { defineConfig } from 'vitest/config';
  */
 const conditions = ['@streamrp2p/source', ...defaultServerConditions];
 
+/** The heavy lanes' settings: one file at a time, generous timeouts for servers and browsers. */
+const ONE_FILE_AT_A_TIME = {
+  environment: 'node',
+  testTimeout: 120_000,
+  hookTimeout: 60_000,
+  fileParallelism: false,
+} as const;
+
 export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
@@ -37,10 +45,7 @@ export default defineConfig({
           name: 'integration',
           include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           exclude: ['packages/player-sdk/test/**', 'packages/supporter-node/test/**'],
-          environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
+          ...ONE_FILE_AT_A_TIME,
         },
       },
       {
@@ -52,10 +57,7 @@ export default defineConfig({
             'packages/player-sdk/test/**/*.test.ts',
             'packages/supporter-node/test/**/*.test.ts',
           ],
-          environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
+          ...ONE_FILE_AT_A_TIME,
         },
       },
       {
@@ -63,10 +65,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 120_000,
-          hookTimeout: 60_000,
-          fileParallelism: false,
+          ...ONE_FILE_AT_A_TIME,
         },
       },
     ],
