@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { hlsWorkerFileName } from './packages/player-sdk/src/player/worker-script.js';
 
 const require = createRequire(import.meta.url);
 const sdkDir = fileURLToPath(new URL('./packages/player-sdk/', import.meta.url));
@@ -34,9 +35,9 @@ if (!(requested in bundles)) throw new Error(`SDK_BUNDLE must be one of ${Object
 const bundle = requested as keyof typeof bundles;
 
 /**
- * Emits hls.js' worker build as `hls.worker-<version>.js` (the name the embed asks for, from
- * `Hls.version`; a new hls.js is a new file, never a stale cached one), without its source map
- * comment (the map is not shipped).
+ * Emits hls.js' worker build as `hls.worker-<version>.js` (`hlsWorkerFileName`, the name the
+ * embed asks for with `Hls.version`; a new hls.js is a new file, never a stale cached one),
+ * without its source map comment (the map is not shipped).
  */
 function hlsWorkerFile(): Plugin {
   return {
@@ -46,7 +47,7 @@ function hlsWorkerFile(): Plugin {
       const source = readFileSync(require.resolve('hls.js/dist/hls.worker.js'), 'utf8');
       this.emitFile({
         type: 'asset',
-        fileName: `hls.worker-${version}.js`,
+        fileName: hlsWorkerFileName(version),
         source: source.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'),
       });
     },

@@ -2,9 +2,9 @@
 // `npm test`'s test step: the unit and Node integration files in one vitest process and the
 // browser files and the e2e project (whole-system and SDK Node files) in a second one beside
 // it, each lane one file at a time (see vitest.config.ts: vitest 4 runs every one-worker project
-// in one sequential group, so in one process the two lanes took the sum of their times). Each line of output is prefixed with its lane; the exit
-// code is the first failing lane's. With arguments (`npm test -- test/browser/x.test.ts`), it
-// runs one `vitest run` with them instead.
+// in one sequential group, so in one process the two lanes took the sum of their times). Each
+// line of output is prefixed with its lane; the exit code is the first failing lane's. With
+// arguments (`npm test -- test/browser/x.test.ts`), it runs one `vitest run` with them instead.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 

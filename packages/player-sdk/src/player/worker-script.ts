@@ -11,6 +11,11 @@ import type { PlayerOptions } from './player.js';
  * worker fails and hls.js transmuxes on the main thread, as it does without a worker.
  */
 
+/** The name of the worker file for `hlsVersion`, as the embed build emits it beside the embed. */
+export function hlsWorkerFileName(hlsVersion: string): string {
+  return `hls.worker-${hlsVersion}.js`;
+}
+
 /** The worker file next to the embed script at `embedSrc`, or undefined without one. */
 export function workerScriptUrl(
   embedSrc: string | null | undefined,
@@ -18,7 +23,7 @@ export function workerScriptUrl(
 ): string | undefined {
   if (!embedSrc || !/^\d+\.\d+\.\d+[\w.-]*$/.test(hlsVersion)) return undefined;
   try {
-    return new URL(`hls.worker-${hlsVersion}.js`, embedSrc).href;
+    return new URL(hlsWorkerFileName(hlsVersion), embedSrc).href;
   } catch {
     return undefined;
   }
