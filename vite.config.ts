@@ -4,6 +4,9 @@
  *   it mounts players from `data-streamrp2p-*` attributes and exposes `window.StreamrP2P`. Beside
  *   it, `hls.worker-<version>.js`: hls.js' own worker build, which the embed's players run as
  *   their transmuxing worker (decision 58).
+ * - `SDK_BUNDLE=embed-p2p`: `streamrp2p-p2p.iife.js`, the embed's second file: P2P, the
+ *   coordinator client and the panels, which the embed's players load after their first frame
+ *   (decision 60); it sets `window.StreamrP2PParts`.
  * - `SDK_BUNDLE=esm`: `streamrp2p.esm.js`, the root entry as one ES module without hls.js (a
  *   peer dependency), for pages that load their own hls.js.
  * - `SDK_BUNDLE=p2p`: `streamrp2p-p2p.esm.js`, the P2P core (`./p2p`) as a page's bundler makes
@@ -16,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { PARTS_GLOBAL, PARTS_SCRIPT } from './packages/player-sdk/src/player/parts-script.js';
 import { hlsWorkerFileName } from './packages/player-sdk/src/player/worker-script.js';
 
 const require = createRequire(import.meta.url);
@@ -26,6 +30,13 @@ const bundles = {
     formats: ['iife'],
     name: 'StreamrP2P',
     fileName: () => 'streamrp2p.iife.js',
+  },
+  // The embed's second file, loaded by its players after their first frame (decision 60).
+  'embed-p2p': {
+    entry: 'src/player/embed-parts.ts',
+    formats: ['iife'],
+    name: PARTS_GLOBAL,
+    fileName: () => PARTS_SCRIPT,
   },
   esm: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'streamrp2p.esm.js' },
   p2p: { entry: 'src/p2p/index.ts', formats: ['es'], fileName: () => 'streamrp2p-p2p.esm.js' },
@@ -76,7 +87,7 @@ export default defineConfig({
     manifest: `.vite/${bundle}-manifest.json`,
     lib: { ...bundles[bundle], formats: [...bundles[bundle].formats] },
     rollupOptions:
-      bundle === 'embed'
+      bundle === 'embed' || bundle === 'embed-p2p'
         ? {}
         : {
             external: ['hls.js'],

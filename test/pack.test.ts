@@ -117,7 +117,11 @@ describe('the packed SDK in a user project', () => {
       /^\/npm\/@streamrp2p\/player-sdk@([^/]+)\/(.+)$/.exec(url.pathname) ?? [];
     expect(version).toBe(sdk.version);
     expect(sdk.files.map((file) => file.path)).toContain(path);
-    // ... and beside it the hls.js worker it runs on MPEG-TS streams (decision 58).
+    // ... and beside it the hls.js worker it runs on MPEG-TS streams (decision 58) and the P2P
+    // file its players load after their first frame (decision 60).
+    expect(sdk.files.map((file) => file.path)).toContain(
+      path!.replace(/[^/]+$/, 'streamrp2p-p2p.iife.js'),
+    );
     const hlsVersion = (
       JSON.parse(readFileSync(join(REPO, 'node_modules/hls.js/package.json'), 'utf8')) as {
         version: string;

@@ -24,6 +24,13 @@ export interface SwarmParams {
   liveSync: number;
   /** Busy-loop child processes running through each trial (a loaded viewer machine). @default 0 */
   cpuLoad: number;
+  /**
+   * Niceness of the viewers' side: Chromium (every process it starts) and the `--cpu-load`
+   * loops. The servers (origin, page server, tracker, coordinator) run in the benchmark's own
+   * process at its priority: with a positive value they answer as promptly as servers on other
+   * machines would, however busy the viewers keep this one. @default 0 (all equal)
+   */
+  viewerNice: number;
   /** Origin body rate per connection in kbit/s (0 = unlimited). @default 4000 */
   bandwidthKbps: number;
   /** Origin delay before each media response, in ms. @default 50 */
@@ -49,6 +56,13 @@ export interface SwarmParams {
    * on their own machines have (at the cost of more memory). @default 'shared'
    */
   browsers: BrowserMode;
+  /**
+   * Records a CPU profile of every viewer page's main thread, from before it opens to the end of
+   * the trial, as `profiles/<engine>-run<n>-<viewer>.cpuprofile` in the results folder (open it
+   * in Chrome DevTools' Performance panel, or summarise it with `npm run bench:profile`).
+   * Sampling costs the pages a little CPU: leave it off for the figures. @default false
+   */
+  cpuProfile: boolean;
   /** Results folder. @default bench/results of this repository */
   out: string;
 }
@@ -65,6 +79,7 @@ export const DEFAULT_SWARM_PARAMS: Readonly<SwarmParams> = Object.freeze({
   stream: 'ts',
   liveSync: 3,
   cpuLoad: 0,
+  viewerNice: 0,
   bandwidthKbps: 4000,
   latencyMs: 50,
   joinIntervalMs: 1000,
@@ -73,6 +88,7 @@ export const DEFAULT_SWARM_PARAMS: Readonly<SwarmParams> = Object.freeze({
   byteRanges: false,
   ignoreRange: false,
   browsers: 'shared',
+  cpuProfile: false,
   out: DEFAULT_OUT_DIR,
 });
 
@@ -88,6 +104,8 @@ Options:
   --stream <s>             origin fixture: ${STREAM_KINDS.join(' or ')} (default ${DEFAULT_SWARM_PARAMS.stream})
   --live-sync <n>          hls.js liveSyncDurationCount on every engine's page, 1..10 (default ${DEFAULT_SWARM_PARAMS.liveSync})
   --cpu-load <n>           busy-loop processes running through each trial, 0..8 (default ${DEFAULT_SWARM_PARAMS.cpuLoad})
+  --viewer-nice <n>        run Chromium and the --cpu-load loops at niceness n, 0..19, below the
+                           servers (default ${DEFAULT_SWARM_PARAMS.viewerNice}: all at one priority)
   --bandwidth-kbps <n>     origin rate per connection in kbit/s, 0 = unlimited (default ${DEFAULT_SWARM_PARAMS.bandwidthKbps})
   --latency-ms <n>         origin delay before each media response (default ${DEFAULT_SWARM_PARAMS.latencyMs})
   --join-interval-ms <n>   delay between two viewers joining (default ${DEFAULT_SWARM_PARAMS.joinIntervalMs})
@@ -98,6 +116,8 @@ Options:
   --repeat <n>             run the whole comparison n times, report median and spread (default ${DEFAULT_SWARM_PARAMS.repeat})
   --database <d>           coordinator database for streamrp2p: auto, postgres or pglite (default auto:
                            PostgreSQL at DATABASE_URL_BENCH or the local test database when it answers)
+  --cpu-profile            record each page's main-thread CPU profile into <out>/profiles
+                           (summarise with npm run bench:profile; costs the pages some CPU)
   --out <dir>              results folder (default bench/results)
   -h, --help               show this help
 `;
@@ -131,6 +151,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     stream: { type: 'string' },
     'live-sync': { type: 'string' },
     'cpu-load': { type: 'string' },
+    'viewer-nice': { type: 'string' },
     'bandwidth-kbps': { type: 'string' },
     'latency-ms': { type: 'string' },
     'join-interval-ms': { type: 'string' },
@@ -139,6 +160,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     'ignore-range': { type: 'boolean' },
     database: { type: 'string' },
     browsers: { type: 'string' },
+    'cpu-profile': { type: 'boolean' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -153,6 +175,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     stream: choice('stream', values.stream, d.stream, STREAM_KINDS),
     liveSync: integer('live-sync', values['live-sync'], d.liveSync, 1, 10),
     cpuLoad: integer('cpu-load', values['cpu-load'], d.cpuLoad, 0, 8),
+    viewerNice: integer('viewer-nice', values['viewer-nice'], d.viewerNice, 0, 19),
     bandwidthKbps: integer(
       'bandwidth-kbps',
       values['bandwidth-kbps'],
@@ -173,6 +196,7 @@ export function parseSwarmArgs(argv: string[]): SwarmParams | 'help' {
     browsers: choice('browsers', values.browsers, d.browsers, BROWSER_MODES),
     byteRanges: values['byte-ranges'] ?? d.byteRanges,
     ignoreRange: values['ignore-range'] ?? d.ignoreRange,
+    cpuProfile: values['cpu-profile'] ?? d.cpuProfile,
     // npm runs scripts from the repository root; a relative --out means relative to where the user typed it.
     out: isAbsolute(out) ? out : resolve(process.env.INIT_CWD ?? process.cwd(), out),
   };

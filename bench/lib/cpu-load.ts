@@ -5,6 +5,7 @@
  * tenth of a second once its parent is gone, so even a killed benchmark leaves none behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import type { Closers } from './closers.js';
 
 /** Spins for 100 ms at a time, then checks that the process that started it still exists. */
@@ -24,10 +25,11 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts `count` busy processes (none for 0); returns the function that stops them now. They
+ * Starts `count` busy processes (none for 0), at niceness `nice` (the viewers' machine, see
+ * `--viewer-nice`); returns the function that stops them now. They
  * are registered before they start, so a spawn that fails half-way leaves nothing running.
  */
-export function startCpuLoad(count: number, closers: Closers): () => Promise<void> {
+export function startCpuLoad(count: number, closers: Closers, nice = 0): () => Promise<void> {
   const children: ChildProcess[] = [];
   const close = closers.add(`cpu load (${count} processes)`, async () => {
     await Promise.all(children.map(stop));
@@ -35,6 +37,7 @@ export function startCpuLoad(count: number, closers: Closers): () => Promise<voi
   for (let i = 0; i < count; i += 1) {
     const child = spawn(process.execPath, ['-e', BUSY_LOOP], { stdio: 'ignore' });
     child.on('error', (error) => console.error(`cpu load process: ${error.message}`));
+    if (nice > 0 && child.pid !== undefined) setPriority(child.pid, nice);
     children.push(child);
   }
   return close;

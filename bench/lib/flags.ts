@@ -13,8 +13,21 @@ type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** The flags' values (no positionals allowed); an unknown or malformed flag is a UsageError. */
 export function parseFlags<O extends FlagOptions>(argv: string[], options: O) {
+  return parseCommandLine(argv, options, false).values;
+}
+
+/** The flags' values and the other arguments (file names, say), checked as {@link parseFlags}. */
+export function parseFlagsAndArguments<O extends FlagOptions>(argv: string[], options: O) {
+  return parseCommandLine(argv, options, true);
+}
+
+function parseCommandLine<O extends FlagOptions, P extends boolean>(
+  argv: string[],
+  options: O,
+  allowPositionals: P,
+) {
   try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values;
+    return parseArgs({ args: argv, strict: true, allowPositionals, options });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }

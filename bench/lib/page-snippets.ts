@@ -47,7 +47,7 @@ export const MEDIA_APPENDS = 'window.__benchAppends || []';
 /**
  * Expression: where a page's startup went, ms from navigation start: the document, each script
  * (fetched, from the resource timings; evaluated before the next script starts), the probe's
- * creation (the page's player code ran), the first three media requests (init segment or
+ * creation (the page's player code ran), the first three playlists, the first three media requests (init segment or
  * segment: path, start, first byte, end, initiator, request sent: the origin's
  * `Timing-Allow-Origin` lets the page see the first byte and the queueing before the request)
  * and the first frame. Splits "slow to start" into page load, script, player and
@@ -62,6 +62,11 @@ export const PAGE_TIMING = `(() => {
     .filter((r) => r.initiatorType === 'script')
     .map((r) => [path(r.name), ms(r.startTime), ms(r.responseEnd), r.encodedBodySize]);
   const media = resources.filter((r) => /\\.(ts|m4s|mp4)$/.test(path(r.name)));
+  // The first playlists (master, then the first level's): [path, start, end].
+  const playlists = resources
+    .filter((r) => /\\.m3u8$/.test(path(r.name)))
+    .slice(0, 3)
+    .map((r) => [path(r.name), ms(r.startTime), ms(r.responseEnd)]);
   const firstMedia = media
     .slice(0, 3)
     .map((r) => [
@@ -82,6 +87,7 @@ export const PAGE_TIMING = `(() => {
     probeCreated: p ? ms(p.createdAt) : null,
     firstMediaRequest: firstMedia[0] ?? null,
     firstMedia,
+    playlists,
     playing: p && p.startupMs !== null ? ms(p.createdAt + p.startupMs) : null,
     marks: performance.getEntriesByType('mark').map((m) => [m.name, ms(m.startTime)]),
   };

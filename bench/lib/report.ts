@@ -3,6 +3,7 @@
  * trial, then one comparison row per engine (median and min–max spread over repetitions).
  */
 import type { SwarmParams } from './args.js';
+import { PROCESS_KINDS } from './browser-cpu.js';
 import { engineByName } from './engines.js';
 import { formatSecondsByLevel } from './levels.js';
 import type { MachineInfo } from './machine.js';
@@ -97,6 +98,16 @@ export function trialSummary(trial: TrialResult): string {
       `note: origin sent ${mb(o.originMinusReportedHttp)} MB more segment bytes than the engine reports as HTTP`,
     );
   }
+  const join = o.joinCpu;
+  if (join !== null) {
+    const kinds = join.byProcess
+      ? PROCESS_KINDS.map((kind) => `${kind} ${pct(join.byProcess![kind])}`).join(', ')
+      : 'not read';
+    lines.push(
+      `while viewers joined (${secs(join.seconds)} s to the last one's start): CPU busy ` +
+        `${pct(join.busy)}, servers' process ${pct(join.servers)}; Chromium: ${kinds}`,
+    );
+  }
   const busy = median(
     trial.viewers
       .filter((v) => v.mainThread !== null && v.playedSeconds > 0)
@@ -188,6 +199,10 @@ const FIGURE_COLUMNS: {
   { figure: 'cpuBusy', header: 'CPU busy', format: pct },
   { figure: 'serverCpu', header: 'of it servers', format: pct },
   { figure: 'appendGapMs', header: 'append gap ms', format: ms },
+  { figure: 'joinCpuBusy', header: 'joins: CPU busy', format: pct },
+  { figure: 'joinRendererCpu', header: 'joins: renderers', format: pct },
+  { figure: 'joinBrowserCpu', header: 'joins: browser process', format: pct },
+  { figure: 'joinNetworkCpu', header: 'joins: network service', format: pct },
 ];
 
 function spread(value: Spread, format: (value: number) => string, repeated: boolean): string {
@@ -234,7 +249,7 @@ export function parameterLine(params: SwarmParams, machine: MachineInfo | null):
     `${params.peers} viewers, ${params.seconds} s after the last join, join every ` +
     `${params.joinIntervalMs} ms, origin ${params.bandwidthKbps} kbit/s per connection + ` +
     `${params.latencyMs} ms, ${params.stream} stream, live sync ${params.liveSync} segments, ` +
-    `CPU load ${params.cpuLoad} busy loops, ${params.browsers === 'per-viewer' ? 'a Chromium per viewer' : 'one Chromium'}, repeat ${params.repeat}` +
+    `CPU load ${params.cpuLoad} busy loops${params.viewerNice > 0 ? `, viewers at nice ${params.viewerNice}` : ''}, ${params.browsers === 'per-viewer' ? 'a Chromium per viewer' : 'one Chromium'}, repeat ${params.repeat}` +
     (params.engines.includes('streamrp2p') ? `, coordinator on ${params.database}` : '');
   if (machine === null) return run;
   return `${run}; ${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}, ${machine.chromium}`;

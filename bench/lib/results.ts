@@ -10,6 +10,7 @@ import {
   trialLevelFigures,
   type LevelFigures,
 } from './levels.js';
+import type { ProcessKind } from './browser-cpu.js';
 import { median, sum } from './stats.js';
 import type { Viewer } from './viewer.js';
 
@@ -59,6 +60,18 @@ export interface ViewerResult extends LevelFigures {
   timeline: number[][];
 }
 
+/**
+ * CPU use from the first join to the first sample at which every viewer played: the machine's
+ * busy share, the benchmark process' (servers), and Chromium's by kind of process, each a share
+ * of all cores.
+ */
+export interface JoinCpu {
+  seconds: number;
+  busy: number | null;
+  servers: number | null;
+  byProcess: Record<ProcessKind, number> | null;
+}
+
 /** Figures of one trial (one engine, one repetition). */
 export interface TrialOverall {
   viewers: number;
@@ -102,6 +115,13 @@ export interface TrialOverall {
    * when the pages process each segment at the same moment.
    */
   appendGapMs: number | null;
+  /** CPU while the viewers joined; null when some viewer never started. */
+  joinCpu: JoinCpu | null;
+  /** From {@link joinCpu}, for the comparison across engines. */
+  joinCpuBusy: number | null;
+  joinRendererCpu: number | null;
+  joinBrowserCpu: number | null;
+  joinNetworkCpu: number | null;
   /** Medians over viewers that started of their average played bitrate, switches and latency. */
   avgBitrateKbps: number | null;
   levelSwitches: number | null;
@@ -189,6 +209,7 @@ export function trialOverall(
   cpuBusy: number | null,
   serverCpu: number | null,
   appendGapMs: number | null,
+  joinCpu: JoinCpu | null = null,
 ): TrialOverall {
   const started = viewers.filter((v) => v.startupMs !== null);
   const failed = viewers.filter(
@@ -226,6 +247,11 @@ export function trialOverall(
     cpuBusy,
     serverCpu,
     appendGapMs,
+    joinCpu,
+    joinCpuBusy: joinCpu?.busy ?? null,
+    joinRendererCpu: joinCpu?.byProcess?.renderers ?? null,
+    joinBrowserCpu: joinCpu?.byProcess?.browser ?? null,
+    joinNetworkCpu: joinCpu?.byProcess?.network ?? null,
     ...trialLevelFigures(started),
   };
 }
@@ -256,6 +282,10 @@ export const COMPARED_FIGURES = [
   'cpuBusy',
   'serverCpu',
   'appendGapMs',
+  'joinCpuBusy',
+  'joinRendererCpu',
+  'joinBrowserCpu',
+  'joinNetworkCpu',
 ] as const satisfies readonly (keyof TrialOverall)[];
 
 export type ComparedFigure = (typeof COMPARED_FIGURES)[number];

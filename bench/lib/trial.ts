@@ -4,21 +4,37 @@
  * every second.
  */
 import { startDemoStack, type DemoStack } from '@streamrp2p/demo';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../../test/support/browser.js';
 import type { SwarmParams } from './args.js';
 import type { Closers } from './closers.js';
+import { BrowserCpu, cpuByKind } from './browser-cpu.js';
 import { startCpuLoad } from './cpu-load.js';
 import type { EngineDefinition, EngineServices } from './engines.js';
 import { cpuBusyShare, ownCpuShare, readCpuTicks } from './machine.js';
 import { appendGapMs, type MediaAppend } from './lockstep.js';
 import { MEDIA_APPENDS, PAGE_TIMING } from './page-snippets.js';
 import { createBenchSchema } from './pg-schema.js';
-import { trialOverall, viewerResult, type TrialResult } from './results.js';
+import { trialOverall, viewerResult, type JoinCpu, type TrialResult } from './results.js';
 import { fixtureDirFor } from './streams.js';
 import { Viewer } from './viewer.js';
 
 const SAMPLE_EVERY_MS = 1000;
+
+/** Writes each viewer's CPU profile as `<out>/profiles/<prefix>-<viewer>.cpuprofile`. */
+async function saveProfiles(viewers: Viewer[], out: string, prefix: string): Promise<void> {
+  const folder = join(out, 'profiles');
+  await mkdir(folder, { recursive: true });
+  for (const viewer of viewers) {
+    const profile = await viewer.stopProfile();
+    if (profile !== null)
+      await writeFile(join(folder, `${prefix}-${viewer.id}.cpuprofile`), JSON.stringify(profile));
+  }
+}
+const cores = os.cpus().length;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,23 +106,44 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
   let stopCpuLoad: (() => Promise<void>) | undefined;
   try {
     // Started with the browser, so the load covers the joins as well as the playing window.
-    stopCpuLoad = startCpuLoad(params.cpuLoad, closers);
+    stopCpuLoad = startCpuLoad(params.cpuLoad, closers, params.viewerNice);
     // Every Chromium is up before the first join, so none starts beside a joining page.
     const browsers: Browser[] = [];
     const browserCount = params.browsers === 'shared' ? 1 : params.peers;
     closeBrowser = closers.add(`${engine.name} browsers`, async () => {
       await Promise.all(browsers.map((b) => b.close()));
     });
-    for (let i = 0; i < browserCount; i += 1) browsers.push(await launchBrowser());
+    for (let i = 0; i < browserCount; i += 1)
+      browsers.push(await launchBrowser({ nice: params.viewerNice }));
     ctx.onBrowser?.(browsers[0]!.version());
+    const browserCpu = await BrowserCpu.attach(browsers);
+    const joinStart = {
+      processes: await browserCpu.read(),
+      ticks: readCpuTicks(),
+      own: process.cpuUsage(),
+    };
     const t0 = performance.now();
     const since = () => performance.now() - t0;
+    // The joins' window: from the first join to the first sample at which every viewer plays,
+    // where one page's startup competes with the others' work.
+    let joinCpu: JoinCpu | null = null;
+    const allStarted = () =>
+      viewers.length === params.peers && viewers.every((v) => v.last?.startupMs != null);
 
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         const tick = since();
         await Promise.all(viewers.map((viewer) => viewer.sample(tick)));
+        if (joinCpu === null && allStarted()) {
+          const wallMs = since();
+          joinCpu = {
+            seconds: wallMs / 1000,
+            busy: cpuBusyShare(joinStart.ticks, readCpuTicks()),
+            servers: ownCpuShare(joinStart.own, wallMs),
+            byProcess: cpuByKind(joinStart.processes, await browserCpu.read(), wallMs, cores),
+          };
+        }
         await sleep(Math.max(0, SAMPLE_EVERY_MS - (since() - tick)));
       }
     })();
@@ -122,6 +159,7 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
           browsers[(k - 1) % browsers.length]!,
           viewerUrl(stack, engine, viewer.id, extra, params.liveSync),
           since(),
+          { profile: params.cpuProfile },
         ),
       );
     }
@@ -149,6 +187,8 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
     const timings = await Promise.all(viewers.map((viewer) => viewer.evaluate(PAGE_TIMING)));
     const mainThreads = await Promise.all(viewers.map((viewer) => viewer.mainThread()));
     const appends = await Promise.all(viewers.map((viewer) => viewer.evaluate(MEDIA_APPENDS)));
+    if (params.cpuProfile)
+      await saveProfiles(viewers, params.out, `${engine.name}-run${ctx.repeat}`);
     const results = viewers.map((viewer, i) =>
       viewerResult(viewer, origin, diagnostics[i], timings[i], mainThreads[i]),
     );
@@ -164,6 +204,7 @@ export async function runTrial(engine: EngineDefinition, ctx: TrialContext): Pro
         cpuBusy,
         serverCpu,
         appendGapMs(appends.map((list) => (Array.isArray(list) ? (list as MediaAppend[]) : []))),
+        joinCpu,
       ),
     };
   } finally {

@@ -51,6 +51,8 @@ export interface ViewerSample {
 }
 
 const EVALUATE_TIMEOUT_MS = 5_000;
+/** CPU profile sampling interval, in microseconds (DevTools' default is 1000). */
+const PROFILE_SAMPLE_US = 500;
 const KEEP_PAGE_ERRORS = 10;
 /** Console errors a viewer prints to the bench log at most (engines with `logConsoleErrors`). */
 const LOG_CONSOLE_ERRORS = 20;
@@ -127,8 +129,16 @@ export class Viewer {
     return this.samples.at(-1);
   }
 
-  /** Opens the page; a failure is recorded on the viewer, never thrown. */
-  async open(browser: Browser, url: string, joinedAtMs: number): Promise<void> {
+  /**
+   * Opens the page; a failure is recorded on the viewer, never thrown. With `profile`, the
+   * page's main thread is CPU-profiled from before navigation until {@link stopProfile}.
+   */
+  async open(
+    browser: Browser,
+    url: string,
+    joinedAtMs: number,
+    { profile = false }: { profile?: boolean } = {},
+  ): Promise<void> {
     this.joinedAtMs = joinedAtMs;
     try {
       this.context = await browser.newContext();
@@ -138,6 +148,11 @@ export class Viewer {
       this.page = await this.context.newPage();
       this.cdp = await this.context.newCDPSession(this.page);
       await this.cdp.send('Performance.enable');
+      if (profile) {
+        await this.cdp.send('Profiler.enable');
+        await this.cdp.send('Profiler.setSamplingInterval', { interval: PROFILE_SAMPLE_US });
+        await this.cdp.send('Profiler.start');
+      }
       this.page.on('pageerror', (error) => this.noteBrowserError(`page error: ${error.message}`));
       this.page.on('response', (response) => {
         if (response.status() >= 400) {
@@ -193,6 +208,21 @@ export class Viewer {
       );
       const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
       return { taskSeconds: metric('TaskDuration'), scriptSeconds: metric('ScriptDuration') };
+    } catch {
+      return null;
+    }
+  }
+
+  /** The CPU profile recorded since `open({ profile: true })`, or null without one. */
+  async stopProfile(): Promise<unknown> {
+    if (this.cdp === undefined || !this.ready) return null;
+    try {
+      const { profile } = await withTimeout(
+        this.cdp.send('Profiler.stop'),
+        EVALUATE_TIMEOUT_MS * 4,
+        `profile of ${this.id}`,
+      );
+      return profile;
     } catch {
       return null;
     }

@@ -70,11 +70,30 @@ function workerEnabled(page: Page): Promise<boolean> {
   );
 }
 
+/** hls.js' `workerPath` as the page's player left it. */
+function hlsWorkerPath(page: Page): Promise<string | undefined> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __player: { hls: { config: { workerPath?: string } } } }).__player.hls
+        .config.workerPath,
+  );
+}
+
 /** The scripts hls.js' transmuxing worker loaded (none for a worker built from a Blob of hls.js). */
 async function workerScripts(page: Page): Promise<string[]> {
   const [worker] = page.workers();
   if (worker === undefined) return [];
   return worker.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+}
+
+/** The page's resource loads so far: URL and what started each (`fetch`, `script`...). */
+function pageResources(page: Page): Promise<{ name: string; initiatorType: string }[]> {
+  return page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({
+      name: e.name,
+      initiatorType: e.initiatorType,
+    })),
+  );
 }
 
 let openPages: Page[] = [];
@@ -99,17 +118,20 @@ describeStack(
       expect(received).toBeGreaterThan(0);
       // Init segments never go through the engine: hls.js' own loader fetched each page's.
       for (const page of pages) {
-        const inits = await page.evaluate(
-          () =>
-            performance.getEntriesByType('resource').filter((e) => e.name.includes('/init.mp4'))
-              .length,
-        );
-        expect(inits).toBeGreaterThan(0);
+        const inits = (await pageResources(page)).filter((e) => e.name.includes('/init.mp4'));
+        expect(inits.length).toBeGreaterThan(0);
       }
       const loaded = states.flatMap((s) => s.segments.map((segment) => segment.sequence));
       expect(loaded.every((sequence) => Number.isInteger(sequence))).toBe(true);
-      // fMP4 needs no transmuxing: the player turned hls.js' worker off (decision 57).
-      for (const page of pages) expect(await workerEnabled(page)).toBe(false);
+      // fMP4 needs no transmuxing: the player turned hls.js' worker off (decision 57), and
+      // the page never fetched the worker file (decision 63).
+      for (const page of pages) {
+        expect(await workerEnabled(page)).toBe(false);
+        const workerFiles = (await pageResources(page)).filter((e) =>
+          e.name.includes('/hls.worker-'),
+        );
+        expect(workerFiles).toEqual([]);
+      }
       // ... unless the page chose (`hlsConfig.enableWorker`, here through `?worker=1`).
       const chosen = await openSdkPage(browser, demo, 'f4', { worker: '1' });
       openPages.push(chosen);
@@ -148,12 +170,18 @@ describeStack(
       expect(sizes.size).toBeGreaterThan(1);
       expect(states.some((s) => s.integrityFailures.length > 0)).toBe(false);
       // MPEG-TS keeps hls.js' worker: transmuxing stays off the main thread. The embed runs it
-      // from hls.js' worker build beside itself, not from a Blob of all hls.js (decision 58).
+      // from hls.js' worker build beside itself, not from a Blob of all hls.js (decision 58):
+      // the page's copy of the file, fetched while the first segment loaded (decision 63), or, where
+      // the first fragment came first, the file itself, imported by the worker.
+      const workerFile = /\/sdk\/hls\.worker-\d+\.\d+\.\d+[\w.-]*\.js$/;
       for (const page of pages) {
         expect(await workerEnabled(page)).toBe(true);
-        expect(await workerScripts(page)).toEqual([
-          expect.stringMatching(/\/sdk\/hls\.worker-\d+\.\d+\.\d+[\w.-]*\.js$/),
-        ]);
+        const fetched = (await pageResources(page))
+          .filter((e) => e.initiatorType === 'fetch')
+          .map((e) => e.name);
+        expect(fetched).toContainEqual(expect.stringMatching(workerFile));
+        const imported = await workerScripts(page);
+        expect(imported).toEqual(imported.length === 0 ? [] : [expect.stringMatching(workerFile)]);
       }
       // Without that file a page plays on, hls.js transmuxing on the main thread.
       const blocked = await openSdkPage(browser, demo, 'r3', {}, (page) =>
@@ -162,6 +190,55 @@ describeStack(
       openPages.push(blocked);
       expect(await workerEnabled(blocked)).toBe(false);
       expect((await sdkState(blocked)).playback.fatalError).toBeNull();
+      // The page fetches that file once the first media playlist is in; when it is there before
+      // the first fragment, the worker hls.js starts then runs the page's copy and makes no
+      // request of its own (decision 63). Media is held back 1 s here so that it surely is.
+      const preloaded = await openSdkPage(browser, demo, 'r5', {}, (page) =>
+        page.route(
+          (url) => url.pathname.endsWith('.ts'),
+          (route) => setTimeout(() => void route.continue().catch(() => undefined), 1000),
+        ),
+      );
+      openPages.push(preloaded);
+      expect(await workerEnabled(preloaded)).toBe(true);
+      const [worker] = preloaded.workers();
+      expect(worker?.url()).toBe(await hlsWorkerPath(preloaded));
+      expect(worker?.url()).toMatch(/^blob:/);
+      expect(await workerScripts(preloaded)).toEqual([]);
+      expect((await sdkState(preloaded)).playback.fatalError).toBeNull();
+
+      // The embed's P2P file is requested only after the first frame (decision 60) ...
+      for (const page of pages) {
+        const { requestedAt, playingAt } = await page.evaluate(() => {
+          const entry = performance
+            .getEntriesByType('resource')
+            .find((e) => e.name.endsWith('/sdk/streamrp2p-p2p.iife.js'));
+          const probe = (
+            window as unknown as { __playback: { createdAt: number; startupMs: number } }
+          ).__playback;
+          return { requestedAt: entry?.startTime, playingAt: probe.createdAt + probe.startupMs };
+        });
+        expect(requestedAt).toBeGreaterThanOrEqual(playingAt);
+      }
+      // ... and without it a page plays on over HTTP alone, and says why.
+      const noP2P = await openSdkPage(browser, demo, 'r4', {}, (page) =>
+        page.route('**/streamrp2p-p2p.iife.js', (route) => route.abort()),
+      );
+      openPages.push(noP2P);
+      await waitFor(
+        async () => (await sdkState(noP2P)).errors.some((e) => e.code === 'P2P_UNAVAILABLE'),
+        10_000,
+        'the P2P_UNAVAILABLE error',
+      );
+      await waitFor(
+        async () => (await sdkState(noP2P)).stats.httpSegments >= 3,
+        30_000,
+        'three segments over HTTP without P2P',
+      );
+      const alone = await sdkState(noP2P);
+      expect(alone.playback.fatalError).toBeNull();
+      expect(alone.stats.p2pBytes).toBe(0);
+      expect(alone.stats.httpBytes).toBeGreaterThan(0);
     });
   },
 );

@@ -10,7 +10,9 @@
 // Query parameters: src (master playlist), stream, cap (kbit/s, 0 for none), rendition,
 // clock=page (page timers instead of the worker: to measure what the worker saves).
 /* global StreamrP2P */ // the SDK's script-tag build, loaded before this file
-(function () {
+(async function () {
+  // The engine's API comes in the embed's P2P file, which the embed loads on demand.
+  const sdk = await StreamrP2P.loadP2P();
   const config = window.DEMO_CONFIG;
   const params = new URLSearchParams(location.search);
   const masterUrl = params.get('src') ?? `${config.origin}/live/master.m3u8`;
@@ -53,7 +55,7 @@
   const capKbps = () => (capSelect.value === '' ? undefined : Number(capSelect.value));
 
   function createEngine() {
-    const created = new StreamrP2P.P2PEngine({
+    const created = new sdk.P2PEngine({
       streamId,
       trackerUrl: config.tracker,
       coordinatorUrl: config.coordinator,
@@ -94,7 +96,7 @@
         bandwidth = Number(/BANDWIDTH=(\d+)/.exec(line)?.[1] ?? 0);
       } else if (!line.startsWith('#') && bandwidth !== undefined) {
         const playlist = new URL(line, url).href;
-        renditions.push({ id: StreamrP2P.renditionId(playlist), url: playlist, bandwidth });
+        renditions.push({ id: sdk.renditionId(playlist), url: playlist, bandwidth });
         bandwidth = undefined;
       }
     }

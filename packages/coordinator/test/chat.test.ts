@@ -393,7 +393,7 @@ describeWithDatabases('chat', (t) => {
         console.warn(
           `!!! Redis at ${REDIS_URL} is unreachable (${problem}): the shared-room test is SKIPPED !!!`,
         );
-        ctx.skip();
+        ctx.skip(`Redis at ${REDIS_URL} is unreachable: ${problem}`);
       }
       const first = await pointsSetup(t, { redisUrl: REDIS_URL });
       const second = await startCoordinator(t, {

@@ -244,120 +244,122 @@ describeWithDatabases('credit roll-up', (t) => {
     });
   });
 
-  // PGlite is one connection in one process: neither a second process nor a held lock applies.
-  it.skipIf(t.backend === 'pglite')(
-    'two coordinators on one PostgreSQL roll up without double counting',
-    async () => {
-      const second = await openDatabase({ dataDir: 'unused', databaseUrl: t.url! });
-      try {
-        const a = await startCoordinator(t, { indexerEnabled: false, creditRollupIntervalMs: 1 });
-        const b = await startCoordinator(t, {
-          indexerEnabled: false,
-          creditRollupIntervalMs: 1,
-          database: second,
-        });
-        const { streamId, segments, post } = await stream(a.api, a.coordinator.db, 10);
-        const uploaders = [
-          await createSession(a.api, streamId),
-          await createSession(b.api, streamId),
-          await createSession(a.api, streamId),
-        ];
-        const receivers: TestSession[] = [];
-        for (let i = 0; i < 6; i++) receivers.push(await createSession(b.api, streamId));
-        // Each receiver's batch goes to both coordinators at once (a retry through another
-        // process), while both roll up every millisecond and flush on demand too.
-        const batches = await Promise.all(
-          receivers.map(async (receiver, r) => ({
-            receiver,
-            receipts: await Promise.all(
-              segments.map((s, i) =>
-                receiptBody(receiptFor(uploaders[(i + r) % uploaders.length]!, s, streamId)),
-              ),
+  it('two coordinators on one PostgreSQL roll up without double counting', async (ctx) => {
+    ctx.skip(
+      t.backend === 'pglite',
+      'PGlite is one connection in one process: neither a second process nor a held lock applies.',
+    );
+    const second = await openDatabase({ dataDir: 'unused', databaseUrl: t.url! });
+    try {
+      const a = await startCoordinator(t, { indexerEnabled: false, creditRollupIntervalMs: 1 });
+      const b = await startCoordinator(t, {
+        indexerEnabled: false,
+        creditRollupIntervalMs: 1,
+        database: second,
+      });
+      const { streamId, segments, post } = await stream(a.api, a.coordinator.db, 10);
+      const uploaders = [
+        await createSession(a.api, streamId),
+        await createSession(b.api, streamId),
+        await createSession(a.api, streamId),
+      ];
+      const receivers: TestSession[] = [];
+      for (let i = 0; i < 6; i++) receivers.push(await createSession(b.api, streamId));
+      // Each receiver's batch goes to both coordinators at once (a retry through another
+      // process), while both roll up every millisecond and flush on demand too.
+      const batches = await Promise.all(
+        receivers.map(async (receiver, r) => ({
+          receiver,
+          receipts: await Promise.all(
+            segments.map((s, i) =>
+              receiptBody(receiptFor(uploaders[(i + r) % uploaders.length]!, s, streamId)),
             ),
-          })),
-        );
-        const responses = await Promise.all([
-          ...batches.flatMap(({ receiver, receipts }) => [
-            post(receipts, receiver, a.api),
-            post(receipts, receiver, b.api),
-          ]),
-          a.coordinator.flushCredits(),
-          b.coordinator.flushCredits(),
-        ]);
-        const posts = responses.filter((r) => 'status' in r);
-        expect(posts.map((r) => r.status)).toEqual(posts.map(() => 200));
-        expect(posts.reduce((sum, r) => sum + r.body.credited, 0)).toBe(6 * 10);
-        await Promise.all([a.coordinator.flushCredits(), b.coordinator.flushCredits()]);
-        const totals = await ledger(t.database.db, streamId);
-        expect(totals).toMatchObject({ sessionMismatches: 0, viewerMismatches: 0, pendingRows: 0 });
-        expect(totals.sessionBytes).toBe(totals.receiptBytes);
-        expect(totals.receiptBytes).toBe(6 * segments.reduce((sum, s) => sum + s.byteLength, 0));
-      } finally {
-        await second.destroy();
-      }
-    },
-  );
+          ),
+        })),
+      );
+      const responses = await Promise.all([
+        ...batches.flatMap(({ receiver, receipts }) => [
+          post(receipts, receiver, a.api),
+          post(receipts, receiver, b.api),
+        ]),
+        a.coordinator.flushCredits(),
+        b.coordinator.flushCredits(),
+      ]);
+      const posts = responses.filter((r) => 'status' in r);
+      expect(posts.map((r) => r.status)).toEqual(posts.map(() => 200));
+      expect(posts.reduce((sum, r) => sum + r.body.credited, 0)).toBe(6 * 10);
+      await Promise.all([a.coordinator.flushCredits(), b.coordinator.flushCredits()]);
+      const totals = await ledger(t.database.db, streamId);
+      expect(totals).toMatchObject({ sessionMismatches: 0, viewerMismatches: 0, pendingRows: 0 });
+      expect(totals.sessionBytes).toBe(totals.receiptBytes);
+      expect(totals.receiptBytes).toBe(6 * segments.reduce((sum, s) => sum + s.byteLength, 0));
+    } finally {
+      await second.destroy();
+    }
+  });
 
-  // PGlite runs one transaction at a time: another session can never hold the roll-up lock.
-  it.skipIf(t.backend === 'pglite')(
-    'runs one roll-up at a time: a tick skips while another holds the lock, a flush waits',
-    async () => {
-      const second = await openDatabase({ dataDir: 'unused', databaseUrl: t.url! });
-      try {
-        const { api, coordinator } = await startCoordinator(t, {
-          indexerEnabled: false,
-          creditRollupIntervalMs: 0,
-          database: second,
-        });
-        const { streamId, segments, post, receiptsFor } = await stream(api, coordinator.db, 2);
-        const uploader = await createSession(api, streamId);
-        const receiver = await createSession(api, streamId);
-        await post(receiptsFor(uploader, segments), receiver);
-        const owed = segments.reduce((sum, s) => sum + s.byteLength, 0);
+  it('runs one roll-up at a time: a tick skips while another holds the lock, a flush waits', async (ctx) => {
+    ctx.skip(
+      t.backend === 'pglite',
+      'PGlite runs one transaction at a time: another session can never hold the roll-up lock.',
+    );
+    const second = await openDatabase({ dataDir: 'unused', databaseUrl: t.url! });
+    try {
+      const { api, coordinator } = await startCoordinator(t, {
+        indexerEnabled: false,
+        creditRollupIntervalMs: 0,
+        database: second,
+      });
+      const { streamId, segments, post, receiptsFor } = await stream(api, coordinator.db, 2);
+      const uploader = await createSession(api, streamId);
+      const receiver = await createSession(api, streamId);
+      await post(receiptsFor(uploader, segments), receiver);
+      const owed = segments.reduce((sum, s) => sum + s.byteLength, 0);
 
-        let release!: () => void;
-        const released = new Promise<void>((resolve) => (release = resolve));
-        let held!: () => void;
-        const isHeld = new Promise<void>((resolve) => (held = resolve));
-        // Another process's roll-up, holding the lock (on the other pool).
-        const other = t.database.db.transaction().execute(async (trx) => {
-          await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK_KEY})`.execute(trx);
-          held();
-          await released;
-        });
-        await isHeld;
-        expect(await rollUpCredits(second.db, { wait: false })).toEqual({
-          ran: false,
-          rows: 0,
-          bytes: 0,
-        });
-        let flushed = false;
-        const flush = coordinator.flushCredits().then((result) => {
-          flushed = true;
-          return result;
-        });
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        expect(flushed).toBe(false);
-        expect(await storedCounters(t.database.db, uploader)).toEqual({ session: 0, viewer: 0 });
-        release();
-        await other;
-        expect(await flush).toMatchObject({ ran: true, rows: 1, bytes: owed });
-        expect(await storedCounters(t.database.db, uploader)).toEqual({
-          session: owed,
-          viewer: owed,
-        });
-      } finally {
-        await second.destroy();
-      }
-    },
-  );
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let held!: () => void;
+      const isHeld = new Promise<void>((resolve) => (held = resolve));
+      // Another process's roll-up, holding the lock (on the other pool).
+      const other = t.database.db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK_KEY})`.execute(trx);
+        held();
+        await released;
+      });
+      await isHeld;
+      expect(await rollUpCredits(second.db, { wait: false })).toEqual({
+        ran: false,
+        rows: 0,
+        bytes: 0,
+      });
+      let flushed = false;
+      const flush = coordinator.flushCredits().then((result) => {
+        flushed = true;
+        return result;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(flushed).toBe(false);
+      expect(await storedCounters(t.database.db, uploader)).toEqual({ session: 0, viewer: 0 });
+      release();
+      await other;
+      expect(await flush).toMatchObject({ ran: true, rows: 1, bytes: owed });
+      expect(await storedCounters(t.database.db, uploader)).toEqual({
+        session: owed,
+        viewer: owed,
+      });
+    } finally {
+      await second.destroy();
+    }
+  });
 
-  // Needs the database outside the killed process: PGlite lives inside it (its crash recovery
-  // is covered by "counts credits a stopped or crashed coordinator left pending" on both backends).
-  it.skipIf(t.backend === 'pglite')(
+  it(
     'loses and doubles nothing when the coordinator process is killed mid-ingestion',
     { timeout: 60_000 },
-    async () => {
+    async (ctx) => {
+      ctx.skip(
+        t.backend === 'pglite',
+        'Needs the database outside the killed process: PGlite lives inside it (its crash recovery is covered by "counts credits a stopped or crashed coordinator left pending" on both backends).',
+      );
       const run = runPackageCli(fileURLToPath(new URL('..', import.meta.url)), ['--port', '0'], {
         DATABASE_URL: t.url!,
         TRACKER_SECRET,

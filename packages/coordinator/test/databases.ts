@@ -98,7 +98,11 @@ export function describeWithDatabases(name: string, fn: (t: TestDatabase) => voi
             throw new Error(`PostgreSQL at ${POSTGRES_URL} is unreachable in CI: ${unreachable}`);
           });
         });
-      } else describe.skip(title, () => fn(placeholder(backend)));
+      } else {
+        // Named with its reason, so the reporter's skipped suite says why.
+        describe.skip(`${title}: PostgreSQL unreachable (${unreachable})`, () =>
+          fn(placeholder(backend)));
+      }
       continue;
     }
     describe(title, () => {

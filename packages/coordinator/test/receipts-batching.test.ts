@@ -154,69 +154,69 @@ describeWithDatabases('receipt batches', (t) => {
     }
   });
 
-  // PGlite runs one transaction at a time, so an open transaction blocks every other request.
-  it.skipIf(t.backend === 'pglite')(
-    'answers a heartbeat and a challenge poll while a receipt insert of the session is in flight',
-    async () => {
-      const { api, stream, segments, uploaders, coordinator } = await setup(1, 1);
-      const uploader = uploaders[0]!;
-      const receiver = await createSession(api, stream.streamId);
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      // A receipt insert crediting the uploader, held open (it used to lock the uploader's row).
-      const transaction = coordinator.db
-        .transaction()
-        .execute(async (trx) => {
-          await trx
-            .insertInto('receipts')
-            .values({
-              stream_id: stream.streamId,
-              rendition: segments[0]!.rendition,
-              sequence: segments[0]!.sequence,
-              receiver_viewer_id: receiver.viewerId,
-              receiver_session_id: receiver.sessionId,
-              uploader_session_id: uploader.sessionId,
-              uploader_viewer_id: uploader.viewerId,
-              byte_length: segments[0]!.byteLength,
-              signed_at: Date.now(),
-              credited_at: new Date(),
-            })
-            .execute();
-          locked();
-          await held;
-          throw new Error('roll back');
-        })
-        .catch(() => undefined);
-      await isLocked;
-      try {
-        const heartbeat = api.post(
-          '/api/viewers/points',
-          {
-            viewer_id: uploader.viewerId,
+  it('answers a heartbeat and a challenge poll while a receipt insert of the session is in flight', async (ctx) => {
+    ctx.skip(
+      t.backend === 'pglite',
+      'PGlite runs one transaction at a time, so an open transaction blocks every other request.',
+    );
+    const { api, stream, segments, uploaders, coordinator } = await setup(1, 1);
+    const uploader = uploaders[0]!;
+    const receiver = await createSession(api, stream.streamId);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // A receipt insert crediting the uploader, held open (it used to lock the uploader's row).
+    const transaction = coordinator.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .insertInto('receipts')
+          .values({
             stream_id: stream.streamId,
-            action: 'watch_time',
-            duration_seconds: 60,
-            timestamp: Date.now(),
-          },
-          { token: uploader.sessionSecret },
-        );
-        const challenges = api.get(`/api/sessions/${uploader.sessionId}/challenges`, {
-          token: uploader.sessionSecret,
-        });
-        const timeout = new Promise<'blocked'>((resolve) =>
-          setTimeout(() => resolve('blocked'), 5000),
-        );
-        const answered = await Promise.race([
-          Promise.all([heartbeat, challenges]).then((r) => r.map((res) => res.status)),
-          timeout,
-        ]);
-        expect(answered).toEqual([200, 200]);
-      } finally {
-        release();
-        await transaction;
-      }
-    },
-  );
+            rendition: segments[0]!.rendition,
+            sequence: segments[0]!.sequence,
+            receiver_viewer_id: receiver.viewerId,
+            receiver_session_id: receiver.sessionId,
+            uploader_session_id: uploader.sessionId,
+            uploader_viewer_id: uploader.viewerId,
+            byte_length: segments[0]!.byteLength,
+            signed_at: Date.now(),
+            credited_at: new Date(),
+          })
+          .execute();
+        locked();
+        await held;
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    await isLocked;
+    try {
+      const heartbeat = api.post(
+        '/api/viewers/points',
+        {
+          viewer_id: uploader.viewerId,
+          stream_id: stream.streamId,
+          action: 'watch_time',
+          duration_seconds: 60,
+          timestamp: Date.now(),
+        },
+        { token: uploader.sessionSecret },
+      );
+      const challenges = api.get(`/api/sessions/${uploader.sessionId}/challenges`, {
+        token: uploader.sessionSecret,
+      });
+      const timeout = new Promise<'blocked'>((resolve) =>
+        setTimeout(() => resolve('blocked'), 5000),
+      );
+      const answered = await Promise.race([
+        Promise.all([heartbeat, challenges]).then((r) => r.map((res) => res.status)),
+        timeout,
+      ]);
+      expect(answered).toEqual([200, 200]);
+    } finally {
+      release();
+      await transaction;
+    }
+  });
 });

@@ -18,6 +18,11 @@ export const SdkErrorCode = {
   CoordinatorUnavailable: 'COORDINATOR_UNAVAILABLE',
   /** The coordinator answered 4xx: the same request would fail again. */
   CoordinatorRejected: 'COORDINATOR_REJECTED',
+  /**
+   * The player's P2P part (loaded after the first frame, decision 60) could not be loaded or
+   * started: the player plays on over HTTP alone.
+   */
+  P2PUnavailable: 'P2P_UNAVAILABLE',
   Aborted: 'ABORTED',
   Destroyed: 'DESTROYED',
 } as const;

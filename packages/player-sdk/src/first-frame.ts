@@ -1,5 +1,5 @@
 /** `HTMLMediaElement.HAVE_CURRENT_DATA`: the current frame is there (not defined in Node). */
-const HAVE_CURRENT_DATA = 2;
+export const HAVE_CURRENT_DATA = 2;
 
 /** What {@link afterFirstFrame} reads of a media element. */
 export type FirstFrameMedia = Pick<

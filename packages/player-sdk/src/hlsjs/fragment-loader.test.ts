@@ -9,12 +9,8 @@ import type {
 } from 'hls.js';
 import { describe, expect, it, vi } from 'vitest';
 import { SdkError, SdkErrorCode } from '../errors.js';
-import {
-  createFragmentLoader,
-  requestedRange,
-  type LoaderEngine,
-  type LoaderHls,
-} from './hls-loader.js';
+import { createFragmentLoader, type LoaderEngine, type LoaderHls } from './hls-loader.js';
+import { requestedRange } from './requested-range.js';
 import type { HttpTransfer, SegmentRequest, SegmentResult } from '../p2p/load-segment.js';
 import { emptyStats } from './loader-stats.js';
 

@@ -11,8 +11,8 @@ import type {
 } from 'hls.js';
 import { renditionId } from '@streamrp2p/protocol';
 import { isAbort } from '../errors.js';
-import type { ByteRange } from '../p2p/http-fetch.js';
 import type { SegmentRequest, SegmentResult } from '../p2p/load-segment.js';
+import { requestedRange } from './requested-range.js';
 import {
   deliveredTiming,
   emptyStats,
@@ -70,16 +70,6 @@ export function renditionsNear(levels: readonly { uri: string }[], start: number
         Math.sign(b.index - from) - Math.sign(a.index - from),
     );
   return [...new Set(order.map(({ level }) => renditionId(level.uri)))];
-}
-
-/**
- * The byte range hls.js asks for, if any. hls.js sets `rangeStart: 0, rangeEnd: 0` on every
- * fragment; only `rangeEnd > 0` (`#EXT-X-BYTERANGE`) is a real range, end exclusive.
- */
-export function requestedRange(context: LoaderContext): ByteRange | undefined {
-  const { rangeStart, rangeEnd } = context;
-  if (!rangeEnd || rangeStart === undefined || rangeEnd <= rangeStart) return undefined;
-  return { start: rangeStart, end: rangeEnd };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type Hls from 'hls.js';
 import type { ErrorData, FragmentLoaderConstructor, ManifestParsedData } from 'hls.js';
-import { afterFirstFrame } from '../first-frame.js';
+import { afterFirstFrame, HAVE_CURRENT_DATA } from '../first-frame.js';
 import type { EngineOptions } from '../p2p/config.js';
 import { P2PEngine } from '../p2p/engine.js';
 import type { EngineEvents, EngineStats, UploadPolicyState } from '../p2p/engine-types.js';
@@ -65,7 +65,10 @@ export class HlsP2P {
       this.previousLoader ?? hls.config.loader,
     );
     hls.on(HLS_EVENTS.MANIFEST_PARSED, this.onManifestParsed);
-    hls.once(HLS_EVENTS.FRAG_LOADED, this.onFirstFragment);
+    // Added to a player that plays already (the player attaches P2P after its first frame,
+    // decision 60): no first fragment to wait for.
+    if ((hls.media?.readyState ?? 0) >= HAVE_CURRENT_DATA) this.onFirstFragment();
+    else hls.once(HLS_EVENTS.FRAG_LOADED, this.onFirstFragment);
     hls.on(HLS_EVENTS.ERROR, this.onError);
     hls.on(HLS_EVENTS.DESTROYING, this.onDestroying);
     // Added after loadSource: the ladder is known already.

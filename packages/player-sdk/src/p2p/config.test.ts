@@ -30,6 +30,7 @@ describe('mergeEngineConfig', () => {
       peerStallTimeoutMs: 2000,
       httpStaggerMs: 800,
       maxPeerWaitMs: 4000,
+      neighbourSettleMs: 3000,
       deadlineMarginMs: 1500,
     });
     expect(Object.isFrozen(DEFAULT_ENGINE_CONFIG)).toBe(true);
@@ -127,6 +128,7 @@ describe('mergeEngineConfig', () => {
     ['keepBehindSegments negative', { keepBehindSegments: -1 }, 'keepBehindSegments'],
     ['httpStaggerMs NaN', { httpStaggerMs: Number.NaN }, 'httpStaggerMs'],
     ['maxPeerWaitMs negative', { maxPeerWaitMs: -1 }, 'maxPeerWaitMs'],
+    ['neighbourSettleMs negative', { neighbourSettleMs: -1 }, 'neighbourSettleMs'],
     ['deadlineMarginMs negative', { deadlineMarginMs: -1 }, 'deadlineMarginMs'],
     ['deadlineMarginMs null', { deadlineMarginMs: null }, 'deadlineMarginMs'],
     ['consumeOnly a string', { consumeOnly: 'yes' }, 'consumeOnly'],

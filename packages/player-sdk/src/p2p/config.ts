@@ -136,6 +136,14 @@ export interface EngineConfig {
    */
   maxPeerWaitMs: number;
   /**
+   * After a swarm is joined (or P2P starts, whichever is later), how long a segment nobody is
+   * known to hold may wait for the neighbours still connecting: the tracker's answer, a WebRTC
+   * connection, a peer's first `have`. A viewer that just added P2P would otherwise fetch over
+   * HTTP what those neighbours hold. Within the deadline's slack, like every wait; 0 turns it off.
+   * @default 3000
+   */
+  neighbourSettleMs: number;
+  /**
    * Margin kept before the playback deadline: P2P that would finish later falls back to HTTP.
    * @default 1500
    */
@@ -171,6 +179,7 @@ export const DEFAULT_ENGINE_CONFIG: Readonly<Omit<EngineConfig, 'streamId' | 'tr
     peerStallTimeoutMs: 2000,
     httpStaggerMs: 800,
     maxPeerWaitMs: 4000,
+    neighbourSettleMs: 3000,
     deadlineMarginMs: 1500,
   });
 
@@ -228,6 +237,7 @@ export function mergeEngineConfig(options: EngineOptions): EngineConfig {
     'servedKeepMs',
     'httpStaggerMs',
     'maxPeerWaitMs',
+    'neighbourSettleMs',
     'deadlineMarginMs',
   ] as const) {
     requirePositive(config, key, true);

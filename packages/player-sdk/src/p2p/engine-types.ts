@@ -78,3 +78,17 @@ export interface UploadPolicyState {
   /** Whether the connection looks metered (data saver, cellular). */
   metered: boolean;
 }
+
+/** A media segment a player loaded over HTTP before its engine was there (decision 60). */
+export interface EarlierHttpLoad {
+  /** Its rendition (`renditionId` of its playlist URL). */
+  rendition: string;
+  /** Its media sequence number. */
+  sequence: number;
+  bytes: number;
+  /** The segment itself, for the engine to hold and serve peers; without it, only counted. */
+  data?: Uint8Array;
+  /** Request to last byte, and request to first byte, ms. */
+  totalMs: number;
+  ttfbMs: number;
+}

@@ -2,7 +2,12 @@ import { swarmKey } from '@streamrp2p/protocol';
 import { mergeEngineConfig, type EngineConfig, type EngineOptions } from './config.js';
 import { CoordinatorLink } from '../coordinator/coordinator-link.js';
 import { Emitter } from '../emitter.js';
-import type { EngineEvents, EngineStats, UploadPolicyState } from './engine-types.js';
+import type {
+  EngineEvents,
+  EngineStats,
+  UploadPolicyState,
+  EarlierHttpLoad,
+} from './engine-types.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
 import type { SegmentRequest, SegmentResult } from './load-segment.js';
 import type { LoadReport, LoaderServices } from './loader-services.js';
@@ -71,6 +76,8 @@ export class P2PEngine extends Emitter<EngineEvents> {
   private destroyed = false;
   /** Whether swarm joins wait for {@link openConnections} (the `deferConnections` option). */
   private connectionsDeferred: boolean;
+  /** When swarm joins were allowed to start (`performance.now()`): now, or at `openConnections`. */
+  private connectionsOpenedAt: number | undefined;
   /** Whether the tracker connection and coordinator session were started. */
   private networkStarted = false;
   /** What `startWatchHeartbeats` was given, for a session started later. */
@@ -102,7 +109,10 @@ export class P2PEngine extends Emitter<EngineEvents> {
           : { token: this.config.trackerToken, peerId: this.config.peerId },
       false,
     );
-    if (!this.connectionsDeferred) this.connect();
+    if (!this.connectionsDeferred) {
+      this.connectionsOpenedAt = performance.now();
+      this.connect();
+    }
     this.tracker.on('ready', ({ peerId }) => {
       this.scheduleTicketRenewal();
       this.emit('ready', { peerId });
@@ -171,6 +181,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
   openConnections(): void {
     if (!this.connectionsDeferred || this.destroyed) return;
     this.connectionsDeferred = false;
+    this.connectionsOpenedAt = performance.now();
     this.connect();
     if (this.tracker.ready) for (const swarm of this.swarms.values()) this.joinSwarm(swarm);
   }
@@ -273,6 +284,26 @@ export class P2PEngine extends Emitter<EngineEvents> {
     this.tracker.close();
     this.store.clear();
     this.removeAllListeners();
+  }
+
+  /**
+   * Takes over segments the player loaded over HTTP before the engine was attached to it (the
+   * player attaches it after the first frame, decision 60): counts them in the stats and the
+   * usage reports as if the engine had loaded them, measures HTTP on them (the rate peer
+   * deliveries are reported to hls.js at, `httpRate`, and the scheduler's HTTP estimate start
+   * from them), and holds those given with their bytes for peers, as it holds what it loads.
+   */
+  adoptEarlierHttpLoads(loads: readonly EarlierHttpLoad[]): void {
+    for (const { rendition, sequence, bytes, data, totalMs, ttfbMs } of loads) {
+      this.totals.httpBytes += bytes;
+      this.totals.httpSegments += 1;
+      const swarm = swarmKey({ streamId: this.config.streamId, rendition });
+      this.http.record(swarm, bytes, totalMs, ttfbMs);
+      if (data) {
+        this.http.recordSize(swarm, data.byteLength);
+        this.store.put(swarm, sequence, data);
+      }
+    }
   }
 
   /** Counts a playback stall (the player calls it on hls.js' BUFFER_STALLED_ERROR). */
@@ -389,6 +420,7 @@ export class P2PEngine extends Emitter<EngineEvents> {
       store: this.store,
       http: this.http,
       self: () => ({ peerId: this.tracker.peerId ?? '', consumeOnly: this.uploadOff }),
+      connectionsOpenedAt: () => this.connectionsOpenedAt,
       announce: (swarm, sequence, state) => this.announce(swarm, sequence, state),
       verify: (rendition, sequence, bytes, waitMs) =>
         this.coordinator

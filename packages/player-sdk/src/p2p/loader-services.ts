@@ -23,6 +23,8 @@ export interface LoaderServices {
   readonly http: Pick<HttpEstimator, 'estimateMs' | 'segmentSize' | 'record' | 'recordSize'>;
   /** Our peer id (`''` until the tracker assigned one) and whether we upload nothing, now. */
   self(): { peerId: string; consumeOnly: boolean };
+  /** When swarm joins could start (`performance.now()`); undefined while they are deferred. */
+  connectionsOpenedAt(): number | undefined;
   /** Tells a swarm's peers about one of our segments (nothing while consume-only). */
   announce(swarm: string, sequence: number, state: 'fetching' | 'dropped'): void;
   /** Checks bytes from peers against the segment's root, waiting up to `waitMs` for it. */

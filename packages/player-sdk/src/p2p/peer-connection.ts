@@ -92,6 +92,8 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
    * not be counted on to fetch a segment for the others.
    */
   private shares = false;
+  /** Whether the remote's first `have` arrived: until then we do not know what it holds. */
+  private stateReceived = false;
   private isConnected = false;
   private closed = false;
 
@@ -126,6 +128,11 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
   /** Feeds signalling data relayed by the tracker. */
   signal(data: SignalData): void {
     if (!this.closed) this.transport.signal(data);
+  }
+
+  /** Whether we know what the remote holds: connected, and its first `have` arrived. */
+  get stateKnown(): boolean {
+    return this.connected && this.stateReceived;
   }
 
   /** Whether the remote shares segments at all (it has announced one). */
@@ -258,6 +265,7 @@ export class PeerConnection extends Emitter<PeerConnectionEvents> {
         message.sequences.forEach((s) => this.held.add(s));
         message.fetching.forEach((s) => this.fetching.add(s));
         this.shares ||= this.held.size > 0 || this.fetching.size > 0;
+        this.stateReceived = true;
         this.emit('state', { sequence: undefined });
         return;
       case 'update':

@@ -23,6 +23,7 @@ const BASE: SchedulerInput = {
   holders: 0,
   fetchers: 0,
   rank: 0,
+  neighboursSettleBy: 0,
   estimatedHttpMs: 1000,
   estimatedPeerMs: 500,
   httpStaggerMs: 800,
@@ -47,6 +48,38 @@ describe('decide', () => {
       { action: 'http', reason: 'no-peers' },
     ],
     ['live, ranked first', { live: true, rank: 0 }, { action: 'http', reason: 'no-peers' }],
+
+    // Neighbours still connecting (a swarm just joined): wait for them, within the slack.
+    [
+      'neighbours connecting: wait until they settle',
+      { neighboursSettleBy: 3000 },
+      { action: 'wait', until: 3000, reason: 'peers-joining' },
+    ],
+    [
+      'neighbours connecting, live and ranked first: still wait for them',
+      { live: true, rank: 0, neighboursSettleBy: 3000, now: 2000 },
+      { action: 'wait', until: 3000, reason: 'peers-joining' },
+    ],
+    [
+      'neighbours connecting past the latest HTTP start: wait only until it',
+      { neighboursSettleBy: 9000 },
+      { action: 'wait', until: LATEST_HTTP_START, reason: 'peers-joining' },
+    ],
+    [
+      'neighbours settled (the settle time passed): HTTP',
+      { neighboursSettleBy: 3000, now: 3000 },
+      { action: 'http', reason: 'no-peers' },
+    ],
+    [
+      'neighbours connecting, but a holder: p2p at once',
+      { neighboursSettleBy: 3000, holders: 1 },
+      { action: 'p2p' },
+    ],
+    [
+      'neighbours connecting, nothing buffered: HTTP at once',
+      { neighboursSettleBy: 3000, deadline: 1000 },
+      { action: 'http', reason: 'buffer-empty' },
+    ],
 
     // A peer is fetching it: wait until startedAt + maxPeerWaitMs = 5000.
     [
@@ -168,6 +201,7 @@ describe('decide', () => {
         holders: 0,
         fetchers: random() < 0.3 ? 1 : 0,
         rank: Math.floor(random() * 6),
+        neighboursSettleBy: random() < 0.3 ? startedAt + Math.floor(random() * 6000) : 0,
         estimatedHttpMs: Math.floor(random() * 3000),
         estimatedPeerMs: Math.floor(random() * 3000),
         httpStaggerMs: Math.floor(random() * 1500),

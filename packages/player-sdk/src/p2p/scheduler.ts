@@ -15,6 +15,12 @@ export interface SchedulerInput {
   fetchers: number;
   /** Our position for this segment among ourselves and our neighbours: 0 goes first. */
   rank: number;
+  /**
+   * Until when (ms) neighbours may still turn up holding the segment: the swarm was just joined
+   * and the tracker's answer, a connection or a peer's first `have` is on its way. At or before
+   * `now` once they settled.
+   */
+  neighboursSettleBy: number;
   /** Expected time of an HTTP download of the segment, ms. */
   estimatedHttpMs: number;
   /** Expected time of the segment's transfer from the fastest fetching peer once it has it, ms. */
@@ -31,7 +37,7 @@ export type SchedulerDecision =
       action: 'http';
       reason: 'buffer-empty' | 'no-peers' | 'deadline' | 'stagger-over' | 'wait-over';
     }
-  | { action: 'wait'; until: number; reason: 'peer-fetching' | 'stagger' };
+  | { action: 'wait'; until: number; reason: 'peer-fetching' | 'peers-joining' | 'stagger' };
 
 /**
  * Decides how to get one segment. Never lets waiting on peers eat into the time an HTTP
@@ -43,6 +49,9 @@ export type SchedulerDecision =
  * - A peer is downloading it: wait for that peer, within the slack, for as long as its HTTP
  *   download and its transfer to us are expected to take (at least `maxPeerWaitMs`): a fixed
  *   cap gave up on a large segment that a paced origin delivers slowly, for a second HTTP copy.
+ * - Nobody has it, but the swarm was just joined and neighbours are still connecting: wait for
+ *   them (within the slack, until `neighboursSettleBy`). Without it a viewer that has just added
+ *   P2P fetches the segments its neighbours hold over HTTP, for it knows none of them yet.
  * - Live and nobody has it: wait `rank x httpStaggerMs` (within the slack) so that one
  *   neighbour, the one ranked first, fetches it over HTTP and the others get it from it.
  * - Otherwise: HTTP.
@@ -58,6 +67,8 @@ export function decide(input: SchedulerInput): SchedulerDecision {
     if (input.now < waitEnd) return { action: 'wait', until: waitEnd, reason: 'peer-fetching' };
     return { action: 'http', reason: 'wait-over' };
   }
+  const settleEnd = Math.min(latestHttpStart, input.neighboursSettleBy);
+  if (input.now < settleEnd) return { action: 'wait', until: settleEnd, reason: 'peers-joining' };
   if (!input.live || input.rank === 0) return { action: 'http', reason: 'no-peers' };
   const staggerEnd = Math.min(latestHttpStart, input.startedAt + input.rank * input.httpStaggerMs);
   if (input.now < staggerEnd) return { action: 'wait', until: staggerEnd, reason: 'stagger' };

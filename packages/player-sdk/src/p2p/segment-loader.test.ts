@@ -49,6 +49,9 @@ beforeEach(() => {
   closedEarly = 0;
 });
 
+/** A fake peer's `download`: the real one's signature. */
+type FakeDownload = PeerConnection['download'];
+
 /** A connected peer; by default it holds the segment and sends it at once. */
 function fakePeer(overrides: Partial<Record<'has' | 'isFetching', () => boolean>> = {}) {
   return {
@@ -58,15 +61,11 @@ function fakePeer(overrides: Partial<Record<'has' | 'isFetching', () => boolean>
     score: new PeerScore(),
     has: () => true,
     isFetching: () => false,
-    download: (
-      _sequence: number,
-      _offset: number,
-      handlers: { onHeader(length: number): void; onChunk(bytes: Uint8Array): void },
-    ) => {
+    download: ((_sequence, _offset, handlers) => {
       handlers.onHeader(SEGMENT.byteLength);
       handlers.onChunk(SEGMENT);
       return Promise.resolve();
-    },
+    }) as FakeDownload,
     ...overrides,
   };
 }
@@ -75,11 +74,17 @@ function fakePeer(overrides: Partial<Record<'has' | 'isFetching', () => boolean>
 class FakeSwarm extends EventBus<SwarmEvents> {
   readonly key = 's/720p';
   readonly rendition = '720p';
+  readonly createdAt = performance.now();
+  /** Whether every neighbour is connected and has said what it holds. */
+  settled = true;
   constructor(readonly peers: ReturnType<typeof fakePeer>[]) {
     super();
   }
   connected(): PeerConnection[] {
     return this.peers as unknown as PeerConnection[];
+  }
+  unsettled(): boolean {
+    return !this.settled;
   }
 }
 
@@ -93,6 +98,8 @@ function loaderWith(options: {
   first?: Verification;
   later?: Promise<Verification>;
   keeps?: boolean;
+  /** When connections opened (`performance.now()`); undefined: still deferred. */
+  openedAt?: number;
 }) {
   const peers = options.peers ?? [fakePeer()];
   const swarm = new FakeSwarm(peers);
@@ -116,6 +123,7 @@ function loaderWith(options: {
       recordSize: () => undefined,
     },
     self: () => ({ peerId: 'me', consumeOnly: false }),
+    connectionsOpenedAt: () => options.openedAt,
     announce: (_swarm, sequence, state) => announced.push(`${sequence} ${state}`),
     verify: (_rendition, _sequence, _bytes, waitMs) => {
       verifyCalls.push(waitMs);
@@ -310,5 +318,91 @@ describe('SegmentLoader: peers, scores and claims', () => {
     const { loader, announced } = loaderWith({ first: { status: 'ok', root: 'ef' }, keeps: false });
     await loader.load(vod());
     expect(announced).toEqual(['7 fetching', '7 dropped']);
+  });
+
+  it('waits for a neighbour still connecting instead of fetching at once, then takes the segment from it', async () => {
+    const { loader, swarm } = loaderWith({
+      peers: [],
+      first: { status: 'ok', root: 'ef' },
+      openedAt: performance.now(),
+    });
+    swarm.settled = false;
+    const fetches = vi.spyOn(globalThis, 'fetch');
+    const loading = loader.load(vod());
+    // The decision is taken in microtasks: after one turn of the event loop it would have fetched.
+    await new Promise(setImmediate);
+    expect(fetches).not.toHaveBeenCalled();
+    // The neighbour connects and says it holds the segment.
+    swarm.peers.push(fakePeer());
+    swarm.settled = true;
+    swarm.emit('peer-state', { peerId: 'uploader', sequence: undefined });
+    expect(await loading).toMatchObject({ source: 'p2p', peerId: 'uploader' });
+    expect(fetches).not.toHaveBeenCalled();
+    fetches.mockRestore();
+  });
+
+  it('fetches over HTTP once the tracker answers that nobody else is in the swarm', async () => {
+    const { loader, swarm } = loaderWith({ peers: [], openedAt: performance.now() });
+    swarm.settled = false;
+    const fetches = vi.spyOn(globalThis, 'fetch');
+    const loading = loader.load(vod());
+    await new Promise(setImmediate);
+    expect(fetches).not.toHaveBeenCalled();
+    fetches.mockRestore();
+    swarm.settled = true;
+    swarm.emit('joined', undefined);
+    await waitFor(() => held.length === 1);
+    release();
+    expect(await loading).toMatchObject({ source: 'http', httpReason: 'no-peers' });
+  });
+
+  it('does not wait for neighbours while connections are deferred', async () => {
+    const { loader, swarm } = loaderWith({ peers: [] });
+    swarm.settled = false;
+    const loading = loader.load(vod());
+    await waitFor(() => held.length === 1);
+    release();
+    expect(await loading).toMatchObject({ source: 'http', httpReason: 'no-peers' });
+  });
+
+  it('resumes a transfer that fell behind from another holder, before falling back on HTTP', async () => {
+    let secondHolds = false;
+    // Sends 1000 bytes, then nothing until the load gives up on it.
+    const slow = {
+      ...fakePeer(),
+      peerId: 'slow',
+      download: ((_sequence, _offset, handlers, signal) => {
+        handlers.onHeader(SEGMENT.byteLength);
+        handlers.onChunk(SEGMENT.subarray(0, 1000));
+        secondHolds = true;
+        return new Promise<void>((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+        );
+      }) as FakeDownload,
+    };
+    const offsets: number[] = [];
+    const other = {
+      ...fakePeer({ has: () => secondHolds }),
+      peerId: 'other',
+      download: ((_sequence, offset, handlers) => {
+        offsets.push(offset);
+        handlers.onHeader(SEGMENT.byteLength);
+        handlers.onChunk(SEGMENT.subarray(offset));
+        return Promise.resolve();
+      }) as FakeDownload,
+    };
+    const { loader, reports } = loaderWith({
+      peers: [slow, other],
+      first: { status: 'ok', root: 'ef' },
+    });
+    const fetches = vi.spyOn(globalThis, 'fetch');
+    // 2.5 s to the deadline, 1.5 s margin: the slow peer's pace misses it at the first check.
+    const result = await loader.load({ ...request(), deadlineMs: 2500 });
+    expect(fetches).not.toHaveBeenCalled();
+    fetches.mockRestore();
+    expect(offsets).toEqual([1000]);
+    expect(result).toMatchObject({ source: 'p2p', p2pBytes: SEGMENT.byteLength, httpBytes: 0 });
+    expect(result.bytes).toEqual(SEGMENT);
+    expect(reports.filter((r) => r.type === 'peer-failure').map((r) => r.peerId)).toEqual(['slow']);
   });
 });

@@ -5,7 +5,13 @@ import { Assembly } from './assembly.js';
 import { FetchClaim } from './fetch-claim.js';
 import type { HttpReason, HttpTransfer, SegmentRequest, SegmentResult } from './load-segment.js';
 import type { LoaderServices } from './loader-services.js';
-import { decide, estimatedPeerMs, pickHolder, rankAmongSharers } from './scheduler.js';
+import {
+  decide,
+  estimatedPeerMs,
+  p2pFallsBehind,
+  pickHolder,
+  rankAmongSharers,
+} from './scheduler.js';
 import type { Swarm } from './swarm.js';
 import { fromHttp, fromPeer } from './transfers.js';
 import { waitForPeers } from './wait-for-peers.js';
@@ -128,6 +134,7 @@ export class SegmentLoader {
         holders: holder ? 1 : 0,
         fetchers: fetchers.length,
         rank: rankAmongSharers(self.peerId, peers, sequence, self.consumeOnly),
+        neighboursSettleBy: this.neighboursSettleBy(),
         estimatedHttpMs,
         estimatedPeerMs: estimatedPeerMs(segmentBytes, estimatedHttpMs, fetchers),
         httpStaggerMs: config.httpStaggerMs,
@@ -166,12 +173,44 @@ export class SegmentLoader {
           failed.add(holder.peerId);
           this.services.report({ type: 'peer-failure', peerId: holder.peerId, error: sdkError });
           if (sdkError.code !== SdkErrorCode.P2PTooSlow) continue;
+          // A holder busy serving many at once is slow; another (one that got the segment
+          // meanwhile, say) may send the rest in time: resume from it, else HTTP resumes.
+          if (this.otherHolderInTime(sequence, failed, deadline)) continue;
           return { httpReason: 'p2p-too-slow', http: await this.fromHttp(request, assembly) };
         }
       }
       const httpReason = decision.action === 'http' ? decision.reason : 'no-peers';
       return { httpReason, http: await this.fromHttp(request, assembly) };
     }
+  }
+
+  /**
+   * Whether a holder not yet failed for this load is connected, and there is still time to try
+   * it: the same rule that abandons a peer transfer before its first byte (`p2pFallsBehind`).
+   */
+  private otherHolderInTime(sequence: number, failed: ReadonlySet<string>, deadline: number) {
+    if (!pickHolder(this.swarm.connected(), sequence, failed)) return false;
+    const now = performance.now();
+    return !p2pFallsBehind({
+      now,
+      startedAt: now,
+      received: 0,
+      total: undefined,
+      deadline,
+      deadlineMarginMs: this.services.config.deadlineMarginMs,
+      estimatedHttpMs: this.estimatedHttpMs(),
+    });
+  }
+
+  /**
+   * Until when neighbours may still turn up in this swarm: `neighbourSettleMs` after it was
+   * joined (or connections opened, if later), while the tracker's answer, a connection or a
+   * peer's first `have` is on its way. 0 once they settled, or while connections are deferred.
+   */
+  private neighboursSettleBy(): number {
+    const openedAt = this.services.connectionsOpenedAt();
+    if (openedAt === undefined || !this.swarm.unsettled()) return 0;
+    return Math.max(openedAt, this.swarm.createdAt) + this.services.config.neighbourSettleMs;
   }
 
   /**

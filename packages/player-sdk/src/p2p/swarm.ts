@@ -17,6 +17,8 @@ export interface SwarmEvents {
   /** A connected peer's state changed (for `sequence`, or everything when undefined). */
   'peer-state': { peerId: string; sequence: number | undefined };
   'peer-connect': { peerId: string };
+  /** The tracker answered our join (with the peers we now connect to, if any). */
+  joined: undefined;
   'peer-close': { peerId: string; reason: string };
   'peer-violation': { peerId: string; reason: string };
   uploaded: { peerId: string; sequence: number; bytes: number };
@@ -42,6 +44,8 @@ export class Swarm extends Emitter<SwarmEvents> {
   private closed = false;
   /** Last time the swarm was used; unused swarms are left after a while. */
   lastUsed = Date.now();
+  /** When the swarm was made (`performance.now()`): its neighbours settle after it. */
+  readonly createdAt = performance.now();
 
   constructor(
     readonly key: string,
@@ -61,12 +65,23 @@ export class Swarm extends Emitter<SwarmEvents> {
     });
     this.joined = true;
     this.connectTo(result.peers);
+    this.emit('joined', undefined);
     this.refreshTimer ??= setInterval(() => void this.refresh(), REFRESH_INTERVAL_MS);
   }
 
   /** Connected peers. */
   connected(): PeerConnection[] {
     return [...this.peers.values()].filter((peer) => peer.connected);
+  }
+
+  /**
+   * Whether neighbours may still turn up holding segments: the tracker has not answered our
+   * join yet, or a connection is still opening, or a connected peer has not said what it holds.
+   */
+  unsettled(): boolean {
+    if (!this.joined) return true;
+    for (const peer of this.peers.values()) if (!peer.stateKnown) return true;
+    return false;
   }
 
   connectedIds(): string[] {

@@ -2,7 +2,7 @@ import type { Swarm } from './swarm.js';
 
 /**
  * Waits until a peer's state changes for `sequence` (or wholesale), a peer connects or closes,
- * `until` (`performance.now()` clock) passes, or `signal` aborts: anything that can change the
+ * the tracker answers our join, `until` (`performance.now()` clock) passes, or `signal` aborts: anything that can change the
  * scheduler's decision. Never rejects.
  */
 export function waitForPeers(
@@ -17,6 +17,7 @@ export function waitForPeers(
       offState();
       offConnect();
       offClose();
+      offJoined();
       signal?.removeEventListener('abort', done);
       resolve();
     };
@@ -26,6 +27,7 @@ export function waitForPeers(
     });
     const offConnect = swarm.on('peer-connect', done);
     const offClose = swarm.on('peer-close', done);
+    const offJoined = swarm.on('joined', done);
     signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -8,32 +8,52 @@
  *      data-streamrp2p-community="false"         (optional: no goals, social proof or squad button)
  *      data-streamrp2p-chat></div>               (optional: the stream's chat panel)
  * <script src="https://cdn.example.com/streamrp2p.iife.js"></script>
+ *
+ * Beside it, the same folder serves `hls.worker-<version>.js` (decision 58) and
+ * `streamrp2p-p2p.iife.js` (decision 60), which the players load themselves.
  */
 import Hls from 'hls.js';
-import {
-  createPlayer as createPlayerWith,
-  type PlayerHandle,
-  type PlayerOptions,
-} from './player.js';
-import { withWorkerScript, workerScriptUrl } from './worker-script.js';
+import { createPlayerWith, type PlayerHandle, type PlayerOptions } from './player.js';
+import { loadPartsScript, partsScriptUrl, type EmbedPartsModule } from './parts-script.js';
+import { preloadWorkerSource, withWorkerScript, workerScriptUrl } from './worker-script.js';
 
-export * from '../index.js';
+export { SdkError, SdkErrorCode } from '../errors.js';
 
-/** hls.js' worker file next to this script (read while the script runs; decision 58). */
-const workerScript = workerScriptUrl(
+/** This script's own URL, read while it runs: its two companion files sit beside it. */
+const embedSrc =
   typeof document === 'undefined'
     ? undefined
-    : (document.currentScript as HTMLScriptElement | null)?.src,
-  Hls.version,
-);
+    : (document.currentScript as HTMLScriptElement | null)?.src;
+/** hls.js' worker file next to this script (decision 58). */
+const workerScript = workerScriptUrl(embedSrc, Hls.version);
+/** The P2P file next to this script (decision 60). */
+const partsScript = partsScriptUrl(embedSrc);
+
+/**
+ * The SDK's npm API (`P2PEngine`, `addP2P`, `CoordinatorClient`, `renditionId`...), from
+ * `streamrp2p-p2p.iife.js` beside this script, which players load after their first frame.
+ *
+ * @example
+ * const { P2PEngine } = await StreamrP2P.loadP2P();
+ */
+export function loadP2P(): Promise<EmbedPartsModule> {
+  return loadPartsScript(partsScript);
+}
 
 /**
  * A player on `options.el` (see `createPlayer` of the npm package). Here, hls.js runs its
  * transmuxing worker from the `hls.worker-<version>.js` next to this script unless
- * `hlsConfig` says otherwise.
+ * `hlsConfig` says otherwise (fetched while the first segment loads, decision 63), and P2P
+ * comes from `streamrp2p-p2p.iife.js` next to it, loaded once the first frame plays.
  */
 export function createPlayer(options: PlayerOptions): PlayerHandle {
-  return createPlayerWith(withWorkerScript(options, workerScript));
+  const withWorker = withWorkerScript(options, workerScript);
+  const player = createPlayerWith(withWorker, loadP2P);
+  const importingPath = withWorker.hlsConfig?.workerPath;
+  // After the player's own LEVEL_LOADED handler, which turns the worker off on fMP4.
+  if (player.hls && workerScript && importingPath && withWorker !== options)
+    void preloadWorkerSource(player.hls, workerScript, importingPath);
+  return player;
 }
 
 /** Players mounted from data attributes, by element. */

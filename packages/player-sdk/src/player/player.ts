@@ -1,17 +1,31 @@
 import Hls, { type HlsConfig } from 'hls.js';
-import type { EngineOptions } from '../p2p/config.js';
+import { mergeEngineConfig, type EngineOptions } from '../p2p/config.js';
 import { EventBus } from '../emitter.js';
+import { afterFirstFrame } from '../first-frame.js';
 import type { P2PEngine } from '../p2p/engine.js';
-import type { EngineEvents, EngineStats, UploadPolicyState } from '../p2p/engine-types.js';
+import type {
+  EarlierHttpLoad,
+  EngineEvents,
+  EngineStats,
+  UploadPolicyState,
+} from '../p2p/engine-types.js';
 import { SdkError, SdkErrorCode } from '../errors.js';
-import { addP2P, type HlsP2P } from '../hlsjs/hls-p2p.js';
+import type { HlsP2P } from '../hlsjs/hls-p2p.js';
+import { captureEarlyLoads } from './early-loads.js';
 import { nativeStats, playNatively, type PlaybackMode } from './native-playback.js';
 import { StatsOverlay } from './overlay.js';
-import { startRewards } from './rewards/start-rewards.js';
-import { startCommunity } from './community/start-community.js';
-import { startChat } from './chat/start-chat.js';
+import type * as PlayerPartsModule from './parts.js';
 import type { ChatErrorBody, ChatMessage } from '@streamrp2p/protocol';
 import type { UploadPolicy } from '../p2p/upload-policy.js';
+
+/**
+ * Loads what a player adds after its first frame: P2P and its panels (`parts.ts`, decision 60).
+ * The npm player imports it as a chunk; the embed loads it as a script beside itself.
+ */
+export type LoadPlayerParts = () => Promise<PlayerParts>;
+
+/** What `parts.ts` exports. */
+export type PlayerParts = typeof PlayerPartsModule;
 
 /** Options of {@link createPlayer}. */
 export interface PlayerOptions {
@@ -123,7 +137,10 @@ export interface PlayerHandle {
   readonly video: HTMLVideoElement;
   /** The hls.js instance; undefined in native playback. */
   readonly hls: Hls | undefined;
-  /** The P2P engine; undefined in native playback. */
+  /**
+   * The P2P engine: undefined until P2P starts, a moment after the first frame (decision 60),
+   * and in native playback. Its events reach `on()` from the start.
+   */
   readonly engine: P2PEngine | undefined;
   readonly playback: PlaybackMode;
   on<E extends keyof PlayerEvents>(
@@ -135,7 +152,7 @@ export interface PlayerHandle {
   /**
    * Changes what may change while playing, without reload: uploading (see
    * `P2PEngine.setUploadPolicy`) and the stats overlay. Returns the upload policy in force, or
-   * undefined in native playback (no P2P).
+   * undefined in native playback (no P2P) and before P2P starts (the change is then kept for it).
    *
    * @example
    * player.setOptions({ consumeOnly: 'auto', maxUploadKbps: 1500, overlay: false });
@@ -149,9 +166,12 @@ export interface PlayerHandle {
 interface Playback {
   mode: PlaybackMode;
   hls: Hls | undefined;
-  engine: P2PEngine | undefined;
+  /** Whether P2P is (or will be) added. */
+  p2p: boolean;
   reason: string;
+  engine(): P2PEngine | undefined;
   stats(): EngineStats;
+  setUploadPolicy(change: Partial<UploadPolicy>): UploadPolicyState | undefined;
   destroy(): Promise<void>;
 }
 
@@ -167,45 +187,105 @@ function mountVideo(options: PlayerOptions): { video: HTMLVideoElement; owned: b
   return { video, owned: true };
 }
 
+/**
+ * hls.js at once, as plain hls.js plays, and P2P added a moment after the first frame: its
+ * code, its engine and its connections cost the page CPU that the first frame would otherwise
+ * wait for (decision 60). What hls.js loads before over HTTP is counted in the engine's stats
+ * and usage reports once it is there.
+ */
 function playWithHls(
   options: PlayerOptions,
   video: HTMLVideoElement,
   emitter: EventBus<PlayerEvents>,
+  loadParts: LoadPlayerParts,
+  onP2P: (parts: PlayerParts, engine: P2PEngine) => void,
 ): Playback {
+  let p2pOptions: EngineOptions = {
+    ...options.p2p,
+    streamId: options.streamId,
+    trackerUrl: options.tracker,
+    coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
+  };
+  // A wrong option fails here, as it would if the engine were made now.
+  mergeEngineConfig(p2pOptions);
   const hls = new Hls(options.hlsConfig);
-  let p2p: HlsP2P;
-  try {
-    // The same integration a developer adds to their own hls.js: loader, engine lifecycle,
-    // prepared swarms, connections after the first frame, stalls, watch heartbeats.
-    p2p = addP2P(hls, {
-      ...options.p2p,
-      streamId: options.streamId,
-      trackerUrl: options.tracker,
-      coordinatorUrl: options.coordinator ?? options.p2p?.coordinatorUrl,
-    });
-  } catch (error) {
-    hls.destroy();
-    throw error;
-  }
-  // Every engine event is a player event: forwarded as they come, no list to keep.
-  const unsubscribe = p2p.engine.onAny((tagged) => emitter.emit(tagged.event, tagged.payload));
   hls.on(Hls.Events.ERROR, (_event, data) => {
     if (data.fatal)
       emitter.emit('playback-error', { type: data.type, details: data.details, fatal: true });
   });
   if (options.hlsConfig?.enableWorker === undefined) skipWorkerOnFmp4(hls);
+  // Media segments loaded before P2P is added, handed to the engine (decision 60); counted
+  // here while there is none.
+  const early = { bytes: 0, segments: 0, loads: [] as EarlierHttpLoad[] };
+  let p2p: HlsP2P | undefined;
+  let p2pFailed = false;
+  const onEarlyLoad = (load: EarlierHttpLoad) => {
+    if (p2p) return p2p.engine.adoptEarlierHttpLoads([load]);
+    early.bytes += load.bytes;
+    early.segments += 1;
+    if (!p2pFailed) early.loads.push(load);
+  };
+  let stopCapture = captureEarlyLoads(hls, onEarlyLoad);
   hls.loadSource(options.src);
   hls.attachMedia(video);
+
+  let unsubscribe: (() => void) | undefined;
+  let destroyed = false;
+  const addP2PNow = (parts: PlayerParts) => {
+    if (destroyed) return;
+    // P2P's fragment loader falls back on the loader the developer configured, not on ours; a
+    // load still on its way through ours goes to the engine when it arrives.
+    stopCapture();
+    const added = (p2p = parts.addP2P(hls, p2pOptions));
+    added.engine.adoptEarlierHttpLoads(early.loads.splice(0));
+    // Every engine event is a player event: forwarded as they come, no list to keep.
+    unsubscribe = added.engine.onAny((tagged) => emitter.emit(tagged.event, tagged.payload));
+    onP2P(parts, added.engine);
+  };
+  const cancelFirstFrame = afterFirstFrame(video, () => {
+    // Its file missing or P2P unable to start here (no WebRTC, say): hls.js plays on alone.
+    loadParts()
+      .then(addP2PNow)
+      .catch((error: unknown) => {
+        if (destroyed) return;
+        // Still counted in the stats, no longer kept for an engine.
+        p2pFailed = true;
+        early.loads = [];
+        stopCapture();
+        stopCapture = captureEarlyLoads(hls, onEarlyLoad, { keepBytes: false });
+        const message = error instanceof Error ? error.message : String(error);
+        emitter.emit('error', {
+          code: SdkErrorCode.P2PUnavailable,
+          message: `P2P could not start, playing over HTTP alone: ${message}`,
+          fatal: false,
+        });
+      });
+  });
   return {
     mode: 'mse',
     hls,
-    engine: p2p.engine,
+    p2p: true,
     reason: 'hls.js on Media Source Extensions, segments shared with peers',
-    stats: () => p2p.getStats(),
+    engine: () => p2p?.engine,
+    stats: () =>
+      p2p?.getStats() ?? {
+        ...nativeStats(),
+        httpBytes: early.bytes,
+        httpSegments: early.segments,
+      },
+    setUploadPolicy(change) {
+      if (p2p) return p2p.setOptions(change);
+      const next = { ...p2pOptions, ...change };
+      mergeEngineConfig(next);
+      p2pOptions = next;
+      return undefined;
+    },
     async destroy() {
-      unsubscribe();
+      destroyed = true;
+      cancelFirstFrame();
+      unsubscribe?.();
       hls.destroy();
-      await p2p.destroy();
+      await p2p?.destroy();
     },
   };
 }
@@ -228,9 +308,11 @@ function playNativeHls(options: PlayerOptions, video: HTMLVideoElement): Playbac
   return {
     mode: 'native',
     hls: undefined,
-    engine: undefined,
+    p2p: false,
     reason: 'no Media Source Extensions: the browser plays HLS itself, without P2P',
+    engine: () => undefined,
     stats: nativeStats,
+    setUploadPolicy: () => undefined,
     destroy: async () => native.stop(),
   };
 }
@@ -250,6 +332,11 @@ function playNativeHls(options: PlayerOptions, video: HTMLVideoElement): Playbac
  * player.on('segment-loaded', (e) => console.log(e.source, e.bytes));
  */
 export function createPlayer(options: PlayerOptions): PlayerHandle {
+  return createPlayerWith(options, () => import('./parts.js'));
+}
+
+/** {@link createPlayer}, with what loads its P2P part (the embed loads a script instead). */
+export function createPlayerWith(options: PlayerOptions, loadParts: LoadPlayerParts): PlayerHandle {
   if (!options.el)
     throw new SdkError(SdkErrorCode.InvalidConfig, 'createPlayer needs an element (el)');
   if (typeof options.src !== 'string' || options.src === '') {
@@ -263,17 +350,20 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
     video.muted = true;
     video.autoplay = true;
   }
+  const overlayHost = owned ? options.el : video.parentElement;
+  const panels: { destroy(): void }[] = [];
   let playback: Playback;
   try {
     playback = Hls.isSupported()
-      ? playWithHls(options, video, emitter)
+      ? playWithHls(options, video, emitter, loadParts, (parts, engine) =>
+          panels.push(...startPanels(options, parts, engine, video, overlayHost, emitter)),
+        )
       : playNativeHls(options, video);
   } catch (error) {
     if (owned) video.remove();
     throw error;
   }
   const stats = (): PlayerStats => ({ ...playback.stats(), playback: playback.mode });
-  const overlayHost = owned ? options.el : video.parentElement;
   let overlay: StatsOverlay | undefined;
   const showOverlay = (show: boolean) => {
     if (show && !overlay && overlayHost) overlay = new StatsOverlay(overlayHost, stats);
@@ -282,49 +372,11 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
     overlay = undefined;
   };
   showOverlay(options.overlay ?? true);
-  // The player's own panels: each needs a coordinator and a container, and loads lazily.
-  const coordinator = playback.engine?.coordinator;
-  const panels =
-    coordinator !== undefined && overlayHost ? { coordinator, overlayHost } : undefined;
-  const rewards =
-    (options.rewards ?? true) && panels && playback.engine
-      ? startRewards({
-          video,
-          container: panels.overlayHost,
-          engine: playback.engine,
-          coordinator: panels.coordinator,
-          supporterPrompt: options.supporterPrompt ?? true,
-          streamId: options.streamId,
-          accountForm: options.accountForm ?? true,
-          requestAccount: () => emitter.emit('rewards-action', { action: 'create-account' }),
-        })
-      : undefined;
-  const community =
-    (options.community ?? true) && panels
-      ? startCommunity({
-          video,
-          container: panels.overlayHost,
-          coordinator: panels.coordinator,
-          streamId: options.streamId,
-        })
-      : undefined;
-  const chatUrl = options.coordinator ?? options.p2p?.coordinatorUrl;
-  const chat =
-    options.chat === true && panels && chatUrl !== undefined
-      ? startChat({
-          video,
-          container: panels.overlayHost,
-          url: chatUrl,
-          auth: () => panels.coordinator.chatAuth(),
-          onMessage: (message) => emitter.emit('chat-message', message),
-          onError: (error) => emitter.emit('chat-error', error),
-        })
-      : undefined;
   // After the caller had the chance to subscribe.
   queueMicrotask(() =>
     emitter.emit('playback-mode', {
       mode: playback.mode,
-      p2p: playback.engine !== undefined,
+      p2p: playback.p2p,
       reason: playback.reason,
     }),
   );
@@ -333,25 +385,72 @@ export function createPlayer(options: PlayerOptions): PlayerHandle {
   return {
     video,
     hls: playback.hls,
-    engine: playback.engine,
+    get engine() {
+      return playback.engine();
+    },
     playback: playback.mode,
     on: (event, listener) => emitter.on(event, listener),
     off: (event, listener) => emitter.off(event, listener),
     getStats: stats,
     setOptions: ({ overlay: show, ...upload }) => {
       if (show !== undefined && !destroyed) showOverlay(show);
-      return playback.engine?.setUploadPolicy(upload);
+      return playback.setUploadPolicy(upload);
     },
     async destroy() {
       if (destroyed) return;
       destroyed = true;
       overlay?.destroy();
-      rewards?.destroy();
-      community?.destroy();
-      chat?.destroy();
+      panels.forEach((panel) => panel.destroy());
       emitter.removeAllListeners();
       if (owned) video.remove();
       await playback.destroy();
     },
   };
+}
+
+/** The player's own panels, once P2P is there: each needs a coordinator and a container. */
+function startPanels(
+  options: PlayerOptions,
+  parts: PlayerParts,
+  engine: P2PEngine,
+  video: HTMLVideoElement,
+  container: HTMLElement | null,
+  emitter: EventBus<PlayerEvents>,
+): { destroy(): void }[] {
+  const coordinator = engine.coordinator;
+  if (coordinator === undefined || !container) return [];
+  const panels: { destroy(): void }[] = [];
+  if (options.rewards ?? true) {
+    panels.push(
+      parts.startRewards({
+        video,
+        container,
+        engine,
+        coordinator,
+        supporterPrompt: options.supporterPrompt ?? true,
+        streamId: options.streamId,
+        accountForm: options.accountForm ?? true,
+        requestAccount: () => emitter.emit('rewards-action', { action: 'create-account' }),
+      }),
+    );
+  }
+  if (options.community ?? true) {
+    panels.push(
+      parts.startCommunity({ video, container, coordinator, streamId: options.streamId }),
+    );
+  }
+  const chatUrl = options.coordinator ?? options.p2p?.coordinatorUrl;
+  if (options.chat === true && chatUrl !== undefined) {
+    panels.push(
+      parts.startChat({
+        video,
+        container,
+        url: chatUrl,
+        auth: () => coordinator.chatAuth(),
+        onMessage: (message) => emitter.emit('chat-message', message),
+        onError: (error) => emitter.emit('chat-error', error),
+      }),
+    );
+  }
+  return panels;
 }

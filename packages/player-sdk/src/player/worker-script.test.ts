@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PlayerOptions } from './player.js';
-import { withWorkerScript, workerPathFor, workerScriptUrl } from './worker-script.js';
+import { resolveObjectURL } from 'node:buffer';
+import {
+  preloadWorkerSource,
+  withWorkerScript,
+  workerPathFor,
+  workerScriptUrl,
+  type WorkerHls,
+} from './worker-script.js';
 
 const OPTIONS: PlayerOptions = {
   el: {} as HTMLElement,
@@ -55,5 +62,100 @@ describe('withWorkerScript', () => {
     });
     const options = withWorkerScript(OPTIONS, 'https://other.example/hls.worker-1.7.4.js');
     expect(options).toBe(OPTIONS);
+  });
+});
+
+describe('preloadWorkerSource', () => {
+  const IMPORTING = 'blob:importing';
+
+  /** A player's hls.js as far as the preload sees it: its config and the events it awaits. */
+  function fakeHls(config: { workerPath?: string; enableWorker?: boolean } = {}) {
+    const handlers = new Map<string, () => void>();
+    const hls = {
+      config: { workerPath: IMPORTING, enableWorker: true, ...config },
+      once: (event: string, handler: () => void) => handlers.set(event, handler),
+    };
+    const fire = (event: string) => handlers.get(event)?.();
+    return { hls: hls as unknown as WorkerHls, config: hls.config, fire };
+  }
+
+  /** Stubs fetch: each call waits until the test answers it, or its signal aborts it. */
+  function stubFetch() {
+    const calls: { url: string; signal: AbortSignal; answer: (r: Response) => void }[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        (url: string, init: RequestInit) =>
+          new Promise<Response>((resolve, reject) => {
+            const signal = init.signal!;
+            calls.push({ url, signal, answer: resolve });
+            signal.addEventListener('abort', () => reject(new Error('aborted')));
+          }),
+      ),
+    );
+    return calls;
+  }
+
+  const WORKER = 'self.onmessage = () => {};';
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('fetches the file once the first playlist is in, then points workerPath at a Blob of it', async () => {
+    const { hls, config, fire } = fakeHls();
+    const calls = stubFetch();
+    const preloading = preloadWorkerSource(hls, SCRIPT, IMPORTING);
+    expect(calls).toEqual([]);
+    fire('hlsLevelLoaded');
+    expect(calls.map((call) => call.url)).toEqual([SCRIPT]);
+    expect(config.workerPath).toBe(IMPORTING);
+    calls[0]!.answer(new Response(WORKER));
+    await preloading;
+    expect(config.workerPath).toMatch(/^blob:/);
+    expect(await resolveObjectURL(config.workerPath)?.text()).toBe(
+      `${WORKER}\n//# sourceURL=${SCRIPT}`,
+    );
+    // Destroying the player frees the copy.
+    fire('hlsDestroying');
+    expect(resolveObjectURL(config.workerPath)).toBeUndefined();
+  });
+
+  it('fetches nothing when hls.js runs no worker (fMP4) or the page set its own', async () => {
+    const calls = stubFetch();
+    for (const config of [{ enableWorker: false }, { workerPath: '/own.js' }]) {
+      const { hls, fire } = fakeHls(config);
+      const preloading = preloadWorkerSource(hls, SCRIPT, IMPORTING);
+      fire('hlsLevelLoaded');
+      await preloading;
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('stops when the player is destroyed, and leaves workerPath', async () => {
+    const { hls, config, fire } = fakeHls();
+    const calls = stubFetch();
+    const preloading = preloadWorkerSource(hls, SCRIPT, IMPORTING);
+    fire('hlsLevelLoaded');
+    fire('hlsDestroying');
+    expect(calls[0]!.signal.aborted).toBe(true);
+    await preloading;
+    expect(config.workerPath).toBe(IMPORTING);
+  });
+
+  it('leaves the importing worker on a failed fetch, and a path the page set meanwhile', async () => {
+    const calls = stubFetch();
+    const failed = fakeHls();
+    const failing = preloadWorkerSource(failed.hls, SCRIPT, IMPORTING);
+    failed.fire('hlsLevelLoaded');
+    calls[0]!.answer(new Response('gone', { status: 404 }));
+
+    const changed = fakeHls();
+    const overtaken = preloadWorkerSource(changed.hls, SCRIPT, IMPORTING);
+    changed.fire('hlsLevelLoaded');
+    changed.config.workerPath = '/my/worker.js';
+    calls[1]!.answer(new Response(WORKER));
+
+    await Promise.all([failing, overtaken]);
+    expect(failed.config.workerPath).toBe(IMPORTING);
+    expect(changed.config.workerPath).toBe('/my/worker.js');
   });
 });
