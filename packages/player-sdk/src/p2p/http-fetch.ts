@@ -14,6 +14,11 @@ export interface HttpFetchOptions {
   onStart?: (at: number) => void;
   /** Called with each piece of the body as it arrives, before any slicing. */
   onChunk?: (bytes: Uint8Array) => void;
+  /**
+   * Called with the segment's bytes (from `offset` on) as they arrive, in order, cut out of the
+   * body: what a transfer aborted part-way had delivered is known. The bytes may be reused.
+   */
+  onData?: (bytes: Uint8Array) => void;
 }
 
 export interface HttpFetchResult {
@@ -91,53 +96,70 @@ export async function httpFetch(
     await response.body?.cancel().catch(() => undefined);
     throw new SdkError(SdkErrorCode.HttpFailed, `${place} for ${url}`, { url });
   }
-  const body = await readBody(response, options);
+  const { bytes, bodyBytes } = await readBody(response, place, options);
   const expected = Number(response.headers.get('content-length'));
-  if (Number.isFinite(expected) && expected > 0 && body.byteLength !== expected) {
+  if (Number.isFinite(expected) && expected > 0 && bodyBytes !== expected) {
     throw new SdkError(
       SdkErrorCode.HttpFailed,
-      `truncated body: ${body.byteLength} of ${expected} bytes`,
+      `truncated body: ${bodyBytes} of ${expected} bytes`,
       { url },
     );
   }
-  const to = place.to ?? body.byteLength;
-  if (to > body.byteLength || place.from > to) {
+  if (place.from > bodyBytes || (place.to !== undefined && place.to > bodyBytes)) {
     throw new SdkError(
       SdkErrorCode.HttpFailed,
-      `${url} is ${body.byteLength} bytes, shorter than the requested range`,
+      `${url} is ${bodyBytes} bytes, shorter than the requested range`,
       { url },
     );
   }
-  const bytes = place.from === 0 && to === body.byteLength ? body : body.subarray(place.from, to);
-  return { bytes, bodyBytes: body.byteLength, startedAt, firstByteAt, endedAt: performance.now() };
+  return { bytes, bodyBytes, startedAt, firstByteAt, endedAt: performance.now() };
 }
 
-async function readBody(response: Response, options: HttpFetchOptions): Promise<Uint8Array> {
-  if (!response.body) {
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    options.onChunk?.(bytes);
-    return bytes;
-  }
-  const reader = response.body.getReader();
+/**
+ * Reads the body as it streams in, handing each piece to `onChunk` and the part of it within
+ * `place` (body offsets) to `onData`; returns that part, and how long the body was.
+ */
+async function readBody(
+  response: Response,
+  place: { from: number; to: number | undefined },
+  options: HttpFetchOptions,
+): Promise<{ bytes: Uint8Array; bodyBytes: number }> {
   const parts: Uint8Array[] = [];
+  let bodyBytes = 0;
   let length = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      length += value.byteLength;
-      options.onChunk?.(value);
+  const take = (chunk: Uint8Array) => {
+    options.onChunk?.(chunk);
+    const from = Math.max(0, place.from - bodyBytes);
+    const to = Math.min(chunk.byteLength, (place.to ?? Infinity) - bodyBytes);
+    bodyBytes += chunk.byteLength;
+    if (to <= from) return;
+    const data = from === 0 && to === chunk.byteLength ? chunk : chunk.subarray(from, to);
+    parts.push(data);
+    length += data.byteLength;
+    options.onData?.(data);
+  };
+  if (!response.body) {
+    take(new Uint8Array(await response.arrayBuffer()));
+  } else {
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        take(value);
+      }
+    } catch (error) {
+      if (options.signal?.aborted)
+        throw new SdkError(SdkErrorCode.Aborted, 'HTTP download aborted');
+      throw new SdkError(SdkErrorCode.HttpFailed, `HTTP body failed: ${String(error)}`);
     }
-  } catch (error) {
-    if (options.signal?.aborted) throw new SdkError(SdkErrorCode.Aborted, 'HTTP download aborted');
-    throw new SdkError(SdkErrorCode.HttpFailed, `HTTP body failed: ${String(error)}`);
   }
+  if (parts.length === 1 && parts[0]) return { bytes: parts[0], bodyBytes };
   const bytes = new Uint8Array(length);
   let at = 0;
   for (const part of parts) {
     bytes.set(part, at);
     at += part.byteLength;
   }
-  return bytes;
+  return { bytes, bodyBytes };
 }

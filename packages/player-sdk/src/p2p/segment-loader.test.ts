@@ -405,4 +405,121 @@ describe('SegmentLoader: peers, scores and claims', () => {
     expect(result.bytes).toEqual(SEGMENT);
     expect(reports.filter((r) => r.type === 'peer-failure').map((r) => r.peerId)).toEqual(['slow']);
   });
+
+  describe('a holder turning up during an HTTP transfer', () => {
+    /** A neighbour that gets the segment when the test says, and sends it from any offset. */
+    function lateHolder() {
+      const offsets: number[] = [];
+      let holds = false;
+      const peer = {
+        ...fakePeer({ has: () => holds }),
+        download: ((_sequence, offset, handlers) => {
+          offsets.push(offset);
+          handlers.onHeader(SEGMENT.byteLength);
+          handlers.onChunk(SEGMENT.subarray(offset));
+          return Promise.resolve();
+        }) as FakeDownload,
+      };
+      return { peer, offsets, getsIt: () => (holds = true) };
+    }
+
+    it('takes the rest from it where HTTP left off, and stops the HTTP transfer', async () => {
+      const { peer, offsets, getsIt } = lateHolder();
+      const { loader, swarm, counted } = loaderWith({
+        peers: [peer],
+        first: { status: 'ok', root: 'ef' },
+      });
+      const loading = loader.load(vod());
+      // The origin sent half the segment and holds the rest.
+      await waitFor(() => held.length === 1 && counted().http === SEGMENT.byteLength / 2);
+      getsIt();
+      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
+      const result = await loading;
+      expect(offsets).toEqual([SEGMENT.byteLength / 2]);
+      expect(result.bytes).toEqual(SEGMENT);
+      expect(result).toMatchObject({
+        // Half from each: a tie counts as HTTP.
+        source: 'http',
+        httpBytes: SEGMENT.byteLength / 2,
+        p2pBytes: SEGMENT.byteLength / 2,
+        contributors: { uploader: SEGMENT.byteLength / 2 },
+        httpReason: 'no-peers',
+        // Bytes from two sources: no receipt names one uploader for the whole segment.
+        peerId: undefined,
+        verified: true,
+      });
+      // hls.js' bandwidth sample counts the HTTP half with the time it took.
+      expect(result.http).toMatchObject({ loaded: SEGMENT.byteLength / 2 });
+      expect(result.http?.endedAt).toBeGreaterThanOrEqual(result.http?.firstByteAt ?? Infinity);
+      await waitFor(() => closedEarly === 1);
+    });
+
+    it('keeps HTTP when little of the segment is left to come', async () => {
+      const { peer, offsets, getsIt } = lateHolder();
+      const { loader, swarm, services } = loaderWith({ peers: [peer] });
+      // Segments here are known to be a little over this half: most of it has come.
+      services.http.segmentSize = () => (SEGMENT.byteLength / 2) * 1.2;
+      const loading = loader.load(vod());
+      await waitFor(() => held.length === 1);
+      await vi.waitFor(() => expect(loader.fetching()).toEqual([7]));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      getsIt();
+      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
+      release();
+      const result = await loading;
+      expect(offsets).toEqual([]);
+      expect(result).toMatchObject({ source: 'http', httpBytes: SEGMENT.byteLength, p2pBytes: 0 });
+      expect(closedEarly).toBe(0);
+    });
+
+    it('keeps HTTP when a failed peer would leave no time to fetch the rest', async () => {
+      const { peer, offsets, getsIt } = lateHolder();
+      const { loader, swarm, counted } = loaderWith({ peers: [peer] });
+      // 1.6 s to the deadline, 1.5 s margin, 200 ms for HTTP: no time to try a peer first.
+      const loading = loader.load({ ...vod(), deadlineMs: 1600 });
+      await waitFor(() => held.length === 1 && counted().http === SEGMENT.byteLength / 2);
+      getsIt();
+      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
+      release();
+      const result = await loading;
+      expect(offsets).toEqual([]);
+      expect(result).toMatchObject({ source: 'http', p2pBytes: 0 });
+      expect(result.bytes).toEqual(SEGMENT);
+    });
+
+    it('resumes over HTTP from where the peer left off when that peer fails', async () => {
+      let holds = false;
+      const peer = {
+        ...fakePeer({ has: () => holds }),
+        download: ((_sequence, offset, handlers) => {
+          handlers.onHeader(SEGMENT.byteLength);
+          handlers.onChunk(SEGMENT.subarray(offset, offset + 1000));
+          return Promise.reject(new SdkError(SdkErrorCode.PeerProtocol, 'gone'));
+        }) as FakeDownload,
+      };
+      const { loader, swarm, counted } = loaderWith({
+        peers: [peer],
+        first: { status: 'ok', root: 'ef' },
+      });
+      const ranges: (string | null)[] = [];
+      const fetches = vi.spyOn(globalThis, 'fetch');
+      const loading = loader.load(vod());
+      await waitFor(() => held.length === 1 && counted().http === SEGMENT.byteLength / 2);
+      holds = true;
+      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
+      // The resume asks for the bytes after the peer's 1000; this origin sends the whole
+      // segment (ignoring Range, as HTTP allows), half now and half on release.
+      await waitFor(() => held.length === 2);
+      for (const call of fetches.mock.calls) {
+        ranges.push(new Headers(call[1]?.headers).get('range'));
+      }
+      fetches.mockRestore();
+      release();
+      const result = await loading;
+      expect(ranges).toEqual([null, `bytes=${SEGMENT.byteLength / 2 + 1000}-`]);
+      expect(result.bytes).toEqual(SEGMENT);
+      expect(result).toMatchObject({ httpBytes: SEGMENT.byteLength - 1000, p2pBytes: 1000 });
+      expect(peer.score.failures).toBe(1);
+    });
+  });
 });

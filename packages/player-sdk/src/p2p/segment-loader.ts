@@ -18,6 +18,9 @@ import { waitForPeers } from './wait-for-peers.js';
 
 const debug = createDebug('streamrp2p:engine:load');
 
+/** The least part of a segment still to come over HTTP for a holder to take it over. */
+const HANDOVER_MIN_REST = 0.25;
+
 /** How the bytes of a load were obtained and checked. */
 interface Delivery {
   bytes: Uint8Array;
@@ -117,6 +120,8 @@ export class SegmentLoader {
     const { config } = this.services;
     const { sequence } = request;
     const failed = new Set<string>();
+    /** The HTTP transfer a holder took over, if one did. */
+    let handedOver: Pick<Delivery, 'httpReason' | 'http'> | undefined;
     for (;;) {
       checkAbort(request.signal);
       const now = performance.now();
@@ -163,7 +168,7 @@ export class SegmentLoader {
             estimatedHttpMs: () => this.estimatedHttpMs(),
             count: (bytes) => this.services.report({ type: 'bytes', from: 'p2p', bytes }),
           });
-          return { httpReason: undefined, http: undefined };
+          return handedOver ?? { httpReason: undefined, http: undefined };
         } catch (error) {
           checkAbort(request.signal);
           const sdkError =
@@ -180,15 +185,85 @@ export class SegmentLoader {
         }
       }
       const httpReason = decision.action === 'http' ? decision.reason : 'no-peers';
-      return { httpReason, http: await this.fromHttp(request, assembly) };
+      const http = await this.fromHttpUnlessHolder(request, assembly, failed, deadline);
+      if (http.handedOver) {
+        handedOver = { httpReason, http: http.transfer };
+        continue;
+      }
+      return { httpReason, http: http.transfer };
     }
   }
 
   /**
-   * Whether a holder not yet failed for this load is connected, and there is still time to try
-   * it: the same rule that abandons a peer transfer before its first byte (`p2pFallsBehind`).
+   * Fetches the rest of a segment over HTTP; but when a holder turns up while much of it is
+   * still to come (a neighbour connected a moment too late, or finished its own download), the
+   * HTTP transfer stops and the load goes on from that peer where HTTP left off, which spares
+   * the origin the rest (`handedOver`). Only while a failed peer would leave time for HTTP to
+   * fetch the rest before the deadline, as for any peer transfer (`p2pFallsBehind`).
    */
-  private otherHolderInTime(sequence: number, failed: ReadonlySet<string>, deadline: number) {
+  private async fromHttpUnlessHolder(
+    request: SegmentRequest,
+    assembly: Assembly,
+    failed: ReadonlySet<string>,
+    deadline: number,
+  ): Promise<{ transfer: HttpTransfer; handedOver: boolean }> {
+    const { sequence } = request;
+    const stop = new AbortController();
+    const onOuterAbort = () => stop.abort();
+    request.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    const transfer: HttpTransfer = { startedAt: 0, firstByteAt: 0, endedAt: 0, loaded: 0 };
+    let handedOver = false;
+    const consider = () => {
+      if (handedOver || !this.worthHandingOver(sequence, assembly, failed, deadline)) return;
+      handedOver = true;
+      stop.abort();
+    };
+    const offState = this.swarm.on('peer-state', (event) => {
+      if (event.sequence === undefined || event.sequence === sequence) consider();
+    });
+    const offConnect = this.swarm.on('peer-connect', consider);
+    try {
+      await this.fromHttp({ ...request, signal: stop.signal }, assembly, transfer);
+      return { transfer, handedOver: false };
+    } catch (error) {
+      if (!handedOver || request.signal?.aborted) throw error;
+      transfer.endedAt = performance.now();
+      debug('#%d: HTTP handed over to a holder after %d bytes', sequence, assembly.received);
+      return { transfer, handedOver: true };
+    } finally {
+      offState();
+      offConnect();
+      request.signal?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  /**
+   * Whether a holder not yet failed for this load is connected, at least `HANDOVER_MIN_REST` of
+   * the segment is still to come over HTTP, and HTTP could still fetch that rest in time.
+   */
+  private worthHandingOver(
+    sequence: number,
+    assembly: Assembly,
+    failed: ReadonlySet<string>,
+    deadline: number,
+  ): boolean {
+    const size = this.services.http.segmentSize(this.swarm.key);
+    const rest = size === undefined ? 1 : (size - assembly.received) / size;
+    if (rest < HANDOVER_MIN_REST) return false;
+    return this.otherHolderInTime(sequence, failed, deadline, this.estimatedHttpMs() * rest);
+  }
+
+  /**
+   * Whether a holder not yet failed for this load is connected, and there is still time to try
+   * it: the same rule that abandons a peer transfer before its first byte (`p2pFallsBehind`),
+   * for HTTP taking `httpMs` to fetch what is left.
+   */
+  private otherHolderInTime(
+    sequence: number,
+    failed: ReadonlySet<string>,
+    deadline: number,
+    httpMs = this.estimatedHttpMs(),
+  ): boolean {
     if (!pickHolder(this.swarm.connected(), sequence, failed)) return false;
     const now = performance.now();
     return !p2pFallsBehind({
@@ -198,7 +273,7 @@ export class SegmentLoader {
       total: undefined,
       deadline,
       deadlineMarginMs: this.services.config.deadlineMarginMs,
-      estimatedHttpMs: this.estimatedHttpMs(),
+      estimatedHttpMs: httpMs,
     });
   }
 
@@ -342,9 +417,16 @@ export class SegmentLoader {
   }
 
   /** Fetches the rest of a segment over HTTP and feeds the estimator its timing. */
-  private async fromHttp(request: SegmentRequest, assembly: Assembly): Promise<HttpTransfer> {
-    const { transfer, fetched } = await fromHttp(request, assembly, (bytes) =>
-      this.services.report({ type: 'bytes', from: 'http', bytes }),
+  private async fromHttp(
+    request: SegmentRequest,
+    assembly: Assembly,
+    transfer?: HttpTransfer,
+  ): Promise<HttpTransfer> {
+    const { transfer: used, fetched } = await fromHttp(
+      request,
+      assembly,
+      (bytes) => this.services.report({ type: 'bytes', from: 'http', bytes }),
+      transfer,
     );
     this.services.http.record(
       this.swarm.key,
@@ -352,7 +434,7 @@ export class SegmentLoader {
       fetched.endedAt - fetched.startedAt,
       fetched.firstByteAt - fetched.startedAt,
     );
-    return transfer;
+    return used;
   }
 
   private estimatedHttpMs(): number {

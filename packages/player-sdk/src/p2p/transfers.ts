@@ -83,13 +83,17 @@ export async function fromPeer(
   }
 }
 
-/** Fetches the rest of a segment over HTTP, resuming after what peers delivered. */
+/**
+ * Fetches the rest of a segment over HTTP, resuming after what peers delivered. Its bytes go
+ * into `assembly` as they arrive, so a transfer aborted part-way (its rest handed to a peer)
+ * leaves what it got there, and `transfer` (the caller's, or a new one) says how it went.
+ */
 export async function fromHttp(
   request: SegmentRequest,
   assembly: Assembly,
   count: (bytes: number) => void,
+  transfer: HttpTransfer = { startedAt: 0, firstByteAt: 0, endedAt: 0, loaded: 0 },
 ): Promise<{ transfer: HttpTransfer; fetched: HttpFetchResult }> {
-  const transfer: HttpTransfer = { startedAt: 0, firstByteAt: 0, endedAt: 0, loaded: 0 };
   const fetched = await httpFetch(request.url, {
     range: request.range,
     offset: assembly.received,
@@ -104,8 +108,8 @@ export async function fromHttp(
       transfer.loaded += bytes.byteLength;
       request.onHttpProgress?.(transfer);
     },
+    onData: (bytes) => assembly.add(bytes, 'http'),
   });
-  assembly.add(fetched.bytes, 'http');
   assembly.total = assembly.received;
   transfer.firstByteAt = fetched.firstByteAt;
   transfer.endedAt = fetched.endedAt;
