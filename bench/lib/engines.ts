@@ -83,10 +83,13 @@ export const ENGINES: readonly EngineDefinition[] = Object.freeze<EngineDefiniti
           const at = () => Math.round(performance.now());
           value.on('peer-connect', (e) => log.push([at(), 'connect', e.peerId.slice(0, 6), e.swarm]));
           value.on('peer-close', (e) => log.push([at(), 'close', e.peerId.slice(0, 6), e.swarm, e.reason]));
-          // ms:rendition#sequence:source[:reason][<uploader]: which segments came over HTTP twice, and why.
+          // ms:rendition#sequence:source[:reason][:http+p2p bytes, when both][<uploader]: which
+          // segments came over HTTP twice, and why.
           value.on('segment-loaded', (e) => segmentLog.push(
             at() + ':' + e.rendition + '#' + e.sequence + ':' + e.source +
-              (e.httpReason ? ':' + e.httpReason : '') + (e.peerId ? '<' + e.peerId.slice(0, 6) : ''),
+              (e.httpReason ? ':' + e.httpReason : '') +
+              (e.httpBytes > 0 && e.p2pBytes > 0 ? ':' + e.httpBytes + '+' + e.p2pBytes : '') +
+              (e.peerId ? '<' + e.peerId.slice(0, 6) : ''),
           ));
         },
       });

@@ -12,6 +12,8 @@ export interface HttpFetchOptions {
   signal?: AbortSignal;
   /** Called once the request is sent, with its time (`performance.now()`). */
   onStart?: (at: number) => void;
+  /** Called once the response is accepted, with the body's announced length (Content-Length). */
+  onResponse?: (bodyLength: number | undefined) => void;
   /** Called with each piece of the body as it arrives, before any slicing. */
   onChunk?: (bytes: Uint8Array) => void;
   /**
@@ -96,9 +98,11 @@ export async function httpFetch(
     await response.body?.cancel().catch(() => undefined);
     throw new SdkError(SdkErrorCode.HttpFailed, `${place} for ${url}`, { url });
   }
+  const announced = Number(response.headers.get('content-length'));
+  const expected = Number.isFinite(announced) && announced > 0 ? announced : undefined;
+  options.onResponse?.(expected);
   const { bytes, bodyBytes } = await readBody(response, place, options);
-  const expected = Number(response.headers.get('content-length'));
-  if (Number.isFinite(expected) && expected > 0 && bodyBytes !== expected) {
+  if (expected !== undefined && bodyBytes !== expected) {
     throw new SdkError(
       SdkErrorCode.HttpFailed,
       `truncated body: ${bodyBytes} of ${expected} bytes`,

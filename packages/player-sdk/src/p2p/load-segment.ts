@@ -35,6 +35,8 @@ export interface HttpTransfer {
   endedAt: number;
   /** Body bytes received so far (the whole resource when the server ignored our `Range`). */
   loaded: number;
+  /** The body's length as the response announced it (`Content-Length`), once known. */
+  bodyLength?: number | undefined;
 }
 
 /** Where a segment's bytes came from. */

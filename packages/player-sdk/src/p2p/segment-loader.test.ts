@@ -14,22 +14,24 @@ import type { Swarm, SwarmEvents } from './swarm.js';
 const SEGMENT = Uint8Array.from({ length: 64_000 }, (_, i) => i % 253);
 
 /**
- * An origin that sends the first half of the segment, then holds the rest until `release()`:
- * long enough for a root to arrive during the transfer, or not.
+ * An origin that sends the first `sentFirst` bytes of the segment (half, unless a test says),
+ * then holds the rest until `release()`: long enough for a root to arrive during the transfer,
+ * or not.
  */
 let server: Server;
 let url: string;
 let held: ServerResponse[] = [];
 let closedEarly = 0;
+let sentFirst = SEGMENT.byteLength / 2;
 
 function release(): void {
-  for (const res of held.splice(0)) res.end(SEGMENT.subarray(SEGMENT.byteLength / 2));
+  for (const res of held.splice(0)) res.end(SEGMENT.subarray(sentFirst));
 }
 
 beforeAll(async () => {
   server = createServer((_req, res) => {
     res.writeHead(200, { 'content-length': SEGMENT.byteLength });
-    res.write(SEGMENT.subarray(0, SEGMENT.byteLength / 2));
+    res.write(SEGMENT.subarray(0, sentFirst));
     res.on('close', () => {
       if (!res.writableEnded) closedEarly += 1;
     });
@@ -47,6 +49,7 @@ afterAll(async () => {
 beforeEach(() => {
   held = [];
   closedEarly = 0;
+  sentFirst = SEGMENT.byteLength / 2;
 });
 
 /** A fake peer's `download`: the real one's signature. */
@@ -455,14 +458,11 @@ describe('SegmentLoader: peers, scores and claims', () => {
     });
 
     it('keeps HTTP when little of the segment is left to come', async () => {
+      sentFirst = SEGMENT.byteLength * 0.8;
       const { peer, offsets, getsIt } = lateHolder();
-      const { loader, swarm, services } = loaderWith({ peers: [peer] });
-      // Segments here are known to be a little over this half: most of it has come.
-      services.http.segmentSize = () => (SEGMENT.byteLength / 2) * 1.2;
+      const { loader, swarm, counted } = loaderWith({ peers: [peer] });
       const loading = loader.load(vod());
-      await waitFor(() => held.length === 1);
-      await vi.waitFor(() => expect(loader.fetching()).toEqual([7]));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor(() => held.length === 1 && counted().http === sentFirst);
       getsIt();
       swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
       release();
@@ -475,8 +475,9 @@ describe('SegmentLoader: peers, scores and claims', () => {
     it('keeps HTTP when a failed peer would leave no time to fetch the rest', async () => {
       const { peer, offsets, getsIt } = lateHolder();
       const { loader, swarm, counted } = loaderWith({ peers: [peer] });
-      // 1.6 s to the deadline, 1.5 s margin, 200 ms for HTTP: no time to try a peer first.
-      const loading = loader.load({ ...vod(), deadlineMs: 1600 });
+      // 1 s to the deadline, half the 1.5 s margin kept: HTTP would fetch the rest (half of its
+      // 200 ms) after a failed peer's 200 ms too late.
+      const loading = loader.load({ ...vod(), deadlineMs: 1000 });
       await waitFor(() => held.length === 1 && counted().http === SEGMENT.byteLength / 2);
       getsIt();
       swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });

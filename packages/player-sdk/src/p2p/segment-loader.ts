@@ -13,7 +13,7 @@ import {
   rankAmongSharers,
 } from './scheduler.js';
 import type { Swarm } from './swarm.js';
-import { fromHttp, fromPeer } from './transfers.js';
+import { fromHttp, fromPeer, WATCHDOG_MS } from './transfers.js';
 import { waitForPeers } from './wait-for-peers.js';
 
 const debug = createDebug('streamrp2p:engine:load');
@@ -198,8 +198,7 @@ export class SegmentLoader {
    * Fetches the rest of a segment over HTTP; but when a holder turns up while much of it is
    * still to come (a neighbour connected a moment too late, or finished its own download), the
    * HTTP transfer stops and the load goes on from that peer where HTTP left off, which spares
-   * the origin the rest (`handedOver`). Only while a failed peer would leave time for HTTP to
-   * fetch the rest before the deadline, as for any peer transfer (`p2pFallsBehind`).
+   * the origin the rest (`handedOver`). See {@link worthHandingOver} for when.
    */
   private async fromHttpUnlessHolder(
     request: SegmentRequest,
@@ -214,7 +213,7 @@ export class SegmentLoader {
     const transfer: HttpTransfer = { startedAt: 0, firstByteAt: 0, endedAt: 0, loaded: 0 };
     let handedOver = false;
     const consider = () => {
-      if (handedOver || !this.worthHandingOver(sequence, assembly, failed, deadline)) return;
+      if (handedOver || !this.worthHandingOver(sequence, transfer, failed, deadline)) return;
       handedOver = true;
       stop.abort();
     };
@@ -238,32 +237,32 @@ export class SegmentLoader {
   }
 
   /**
-   * Whether a holder not yet failed for this load is connected, at least `HANDOVER_MIN_REST` of
-   * the segment is still to come over HTTP, and HTTP could still fetch that rest in time.
+   * Whether to hand an HTTP transfer in progress over to a holder: one not yet failed for this
+   * load is connected, at least `HANDOVER_MIN_REST` of the body is still to come, and should the
+   * peer fail, HTTP could still fetch that rest with half the deadline margin to spare. (The
+   * scheduler starts HTTP with the whole margin to spare, so a transfer it started at its
+   * deadline could never be handed over at the full margin.) A peer that falls behind is given
+   * up at the transfer's first check, `WATCHDOG_MS` in (see `fromPeer`).
    */
   private worthHandingOver(
     sequence: number,
-    assembly: Assembly,
+    transfer: HttpTransfer,
     failed: ReadonlySet<string>,
     deadline: number,
   ): boolean {
-    const size = this.services.http.segmentSize(this.swarm.key);
-    const rest = size === undefined ? 1 : (size - assembly.received) / size;
+    if (!pickHolder(this.swarm.connected(), sequence, failed)) return false;
+    const length = transfer.bodyLength ?? this.services.http.segmentSize(this.swarm.key);
+    const rest = length === undefined ? 1 : Math.max(0, 1 - transfer.loaded / length);
     if (rest < HANDOVER_MIN_REST) return false;
-    return this.otherHolderInTime(sequence, failed, deadline, this.estimatedHttpMs() * rest);
+    const httpRestEnd = performance.now() + WATCHDOG_MS + this.estimatedHttpMs() * rest;
+    return httpRestEnd <= deadline - this.services.config.deadlineMarginMs / 2;
   }
 
   /**
    * Whether a holder not yet failed for this load is connected, and there is still time to try
-   * it: the same rule that abandons a peer transfer before its first byte (`p2pFallsBehind`),
-   * for HTTP taking `httpMs` to fetch what is left.
+   * it: the same rule that abandons a peer transfer before its first byte (`p2pFallsBehind`).
    */
-  private otherHolderInTime(
-    sequence: number,
-    failed: ReadonlySet<string>,
-    deadline: number,
-    httpMs = this.estimatedHttpMs(),
-  ): boolean {
+  private otherHolderInTime(sequence: number, failed: ReadonlySet<string>, deadline: number) {
     if (!pickHolder(this.swarm.connected(), sequence, failed)) return false;
     const now = performance.now();
     return !p2pFallsBehind({
@@ -273,7 +272,7 @@ export class SegmentLoader {
       total: undefined,
       deadline,
       deadlineMarginMs: this.services.config.deadlineMarginMs,
-      estimatedHttpMs: httpMs,
+      estimatedHttpMs: this.estimatedHttpMs(),
     });
   }
 

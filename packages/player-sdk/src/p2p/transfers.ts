@@ -6,7 +6,7 @@ import type { PeerConnection } from './peer-connection.js';
 import { p2pFallsBehind } from './scheduler.js';
 
 /** How often a peer transfer is checked against its deadline. */
-const WATCHDOG_MS = 200;
+export const WATCHDOG_MS = 200;
 
 /** What a peer transfer is held to, and where its bytes are counted. */
 export interface PeerTransferLimits {
@@ -102,6 +102,7 @@ export async function fromHttp(
       transfer.startedAt = at;
       request.onHttpProgress?.(transfer);
     },
+    onResponse: (bodyLength) => (transfer.bodyLength = bodyLength),
     onChunk: (bytes) => {
       count(bytes.byteLength);
       transfer.firstByteAt ||= performance.now();
