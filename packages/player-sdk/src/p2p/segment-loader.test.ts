@@ -472,6 +472,23 @@ describe('SegmentLoader: peers, scores and claims', () => {
       expect(closedEarly).toBe(0);
     });
 
+    it("judges what is left by the segment's byte range when the origin sends the whole file", async () => {
+      const { peer, offsets, getsIt } = lateHolder();
+      const { loader, swarm, counted } = loaderWith({ peers: [peer] });
+      // The segment is the file's first half, which has all come; this origin ignores Range
+      // and goes on sending the rest of the file.
+      const range = { start: 0, end: SEGMENT.byteLength / 2 };
+      const loading = loader.load({ ...vod(), range });
+      await waitFor(() => held.length === 1 && counted().http === SEGMENT.byteLength / 2);
+      getsIt();
+      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
+      release();
+      const result = await loading;
+      expect(offsets).toEqual([]);
+      expect(result.bytes).toEqual(SEGMENT.subarray(0, SEGMENT.byteLength / 2));
+      expect(closedEarly).toBe(0);
+    });
+
     it('keeps HTTP when a failed peer would leave no time to fetch the rest', async () => {
       const { peer, offsets, getsIt } = lateHolder();
       const { loader, swarm, counted } = loaderWith({ peers: [peer] });

@@ -213,7 +213,9 @@ export class SegmentLoader {
     const transfer: HttpTransfer = { startedAt: 0, firstByteAt: 0, endedAt: 0, loaded: 0 };
     let handedOver = false;
     const consider = () => {
-      if (handedOver || !this.worthHandingOver(sequence, transfer, failed, deadline)) return;
+      if (handedOver || !this.worthHandingOver(request, assembly, transfer, failed, deadline)) {
+        return;
+      }
       handedOver = true;
       stop.abort();
     };
@@ -245,14 +247,19 @@ export class SegmentLoader {
    * up at the transfer's first check, `WATCHDOG_MS` in (see `fromPeer`).
    */
   private worthHandingOver(
-    sequence: number,
+    request: SegmentRequest,
+    assembly: Assembly,
     transfer: HttpTransfer,
     failed: ReadonlySet<string>,
     deadline: number,
   ): boolean {
-    if (!pickHolder(this.swarm.connected(), sequence, failed)) return false;
-    const length = transfer.bodyLength ?? this.services.http.segmentSize(this.swarm.key);
-    const rest = length === undefined ? 1 : Math.max(0, 1 - transfer.loaded / length);
+    if (!pickHolder(this.swarm.connected(), request.sequence, failed)) return false;
+    const rest = restToCome(
+      request,
+      assembly,
+      transfer,
+      this.services.http.segmentSize(this.swarm.key),
+    );
     if (rest < HANDOVER_MIN_REST) return false;
     const httpRestEnd = performance.now() + WATCHDOG_MS + this.estimatedHttpMs() * rest;
     return httpRestEnd <= deadline - this.services.config.deadlineMarginMs / 2;
@@ -465,6 +472,23 @@ export class SegmentLoader {
 type LateRoot =
   | { status: 'ok'; root: string | undefined }
   | { status: 'http'; bytes: Uint8Array; transfer: HttpTransfer };
+
+/**
+ * The part of a segment still to come over HTTP, 0 to 1: of its byte range when it has one (an
+ * origin that ignores `Range` sends the whole resource, whose length says nothing of the
+ * segment's); else of the body the response announced; else of the swarm's usual segment size.
+ */
+function restToCome(
+  request: SegmentRequest,
+  assembly: Assembly,
+  transfer: HttpTransfer,
+  usualSize: number | undefined,
+): number {
+  const { range } = request;
+  if (range) return Math.max(0, 1 - assembly.received / (range.end - range.start));
+  const length = transfer.bodyLength ?? usualSize;
+  return length === undefined ? 1 : Math.max(0, 1 - transfer.loaded / length);
+}
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SdkError(SdkErrorCode.Aborted, 'segment load aborted');
