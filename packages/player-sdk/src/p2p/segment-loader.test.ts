@@ -73,6 +73,19 @@ function fakePeer(overrides: Partial<Record<'has' | 'isFetching', () => boolean>
   };
 }
 
+/** A connected peer that sends the segment from any offset it is asked for, noting each. */
+function resumingPeer(has: () => boolean, offsets: number[]) {
+  return {
+    ...fakePeer({ has }),
+    download: ((_sequence, offset, handlers) => {
+      offsets.push(offset);
+      handlers.onHeader(SEGMENT.byteLength);
+      handlers.onChunk(SEGMENT.subarray(offset));
+      return Promise.resolve();
+    }) as FakeDownload,
+  };
+}
+
 /** A swarm of the given peers whose events a test raises. */
 class FakeSwarm extends EventBus<SwarmEvents> {
   readonly key = 's/720p';
@@ -384,16 +397,7 @@ describe('SegmentLoader: peers, scores and claims', () => {
       }) as FakeDownload,
     };
     const offsets: number[] = [];
-    const other = {
-      ...fakePeer({ has: () => secondHolds }),
-      peerId: 'other',
-      download: ((_sequence, offset, handlers) => {
-        offsets.push(offset);
-        handlers.onHeader(SEGMENT.byteLength);
-        handlers.onChunk(SEGMENT.subarray(offset));
-        return Promise.resolve();
-      }) as FakeDownload,
-    };
+    const other = { ...resumingPeer(() => secondHolds, offsets), peerId: 'other' };
     const { loader, reports } = loaderWith({
       peers: [slow, other],
       first: { status: 'ok', root: 'ef' },
@@ -414,15 +418,7 @@ describe('SegmentLoader: peers, scores and claims', () => {
     function lateHolder() {
       const offsets: number[] = [];
       let holds = false;
-      const peer = {
-        ...fakePeer({ has: () => holds }),
-        download: ((_sequence, offset, handlers) => {
-          offsets.push(offset);
-          handlers.onHeader(SEGMENT.byteLength);
-          handlers.onChunk(SEGMENT.subarray(offset));
-          return Promise.resolve();
-        }) as FakeDownload,
-      };
+      const peer = resumingPeer(() => holds, offsets);
       return { peer, offsets, getsIt: () => (holds = true) };
     }
 
