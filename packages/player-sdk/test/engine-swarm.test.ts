@@ -63,8 +63,12 @@ describe('engines in Node share a live stream over WebRTC', () => {
       if (other) expect(Buffer.compare(Buffer.from(bytes), Buffer.from(other))).toBe(0);
     }
     // The origin served the segment bytes the engines fetched over HTTP, and clearly less than
-    // three viewers' worth.
-    expect(origin.stats().segmentBytes).toBe(http);
+    // three viewers' worth. A transfer handed over to a peer part-way (decision 64) leaves bytes
+    // the origin had already written that the engine never read: at most one segment each.
+    const served = origin.stats().segmentBytes;
+    expect(served).toBeGreaterThanOrEqual(http);
+    const segmentBytes = Math.max(...[...clocks[0]!.loaded.values()].map((b) => b.byteLength));
+    expect(served - http).toBeLessThanOrEqual(clocks.length * segmentBytes);
     expect(p2p / (p2p + http)).toBeGreaterThan(0.4);
     console.log('node swarm:', {
       p2p,
