@@ -414,26 +414,33 @@ describe('SegmentLoader: peers, scores and claims', () => {
   });
 
   describe('a holder turning up during an HTTP transfer', () => {
-    /** A neighbour that gets the segment when the test says, and sends it from any offset. */
-    function lateHolder() {
+    /**
+     * Loads `request` with a neighbour that gets the segment once the origin has sent its first
+     * `sentFirst` bytes, and sends it from any offset; the origin then sends the rest, unless
+     * `holdRest` (the load stops that transfer itself). Returns the offsets the peer was asked
+     * for with the load's result.
+     */
+    async function loadWithLateHolder(
+      request: Parameters<SegmentLoader['load']>[0],
+      { first, holdRest = false }: { first?: Verification; holdRest?: boolean } = {},
+    ) {
       const offsets: number[] = [];
       let holds = false;
       const peer = resumingPeer(() => holds, offsets);
-      return { peer, offsets, getsIt: () => (holds = true) };
+      const { loader, swarm, counted } = loaderWith({ peers: [peer], first });
+      const loading = loader.load(request);
+      await waitFor(() => held.length === 1 && counted().http === sentFirst);
+      holds = true;
+      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
+      if (!holdRest) release();
+      return { offsets, result: await loading };
     }
 
     it('takes the rest from it where HTTP left off, and stops the HTTP transfer', async () => {
-      const { peer, offsets, getsIt } = lateHolder();
-      const { loader, swarm, counted } = loaderWith({
-        peers: [peer],
+      const { offsets, result } = await loadWithLateHolder(vod(), {
         first: { status: 'ok', root: 'ef' },
+        holdRest: true,
       });
-      const loading = loader.load(vod());
-      // The origin sent half the segment and holds the rest.
-      await waitFor(() => held.length === 1 && counted().http === SEGMENT.byteLength / 2);
-      getsIt();
-      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
-      const result = await loading;
       expect(offsets).toEqual([SEGMENT.byteLength / 2]);
       expect(result.bytes).toEqual(SEGMENT);
       expect(result).toMatchObject({
@@ -455,47 +462,26 @@ describe('SegmentLoader: peers, scores and claims', () => {
 
     it('keeps HTTP when little of the segment is left to come', async () => {
       sentFirst = SEGMENT.byteLength * 0.8;
-      const { peer, offsets, getsIt } = lateHolder();
-      const { loader, swarm, counted } = loaderWith({ peers: [peer] });
-      const loading = loader.load(vod());
-      await waitFor(() => held.length === 1 && counted().http === sentFirst);
-      getsIt();
-      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
-      release();
-      const result = await loading;
+      const { offsets, result } = await loadWithLateHolder(vod());
       expect(offsets).toEqual([]);
       expect(result).toMatchObject({ source: 'http', httpBytes: SEGMENT.byteLength, p2pBytes: 0 });
       expect(closedEarly).toBe(0);
     });
 
     it("judges what is left by the segment's byte range when the origin sends the whole file", async () => {
-      const { peer, offsets, getsIt } = lateHolder();
-      const { loader, swarm, counted } = loaderWith({ peers: [peer] });
       // The segment is the file's first half, which has all come; this origin ignores Range
       // and goes on sending the rest of the file.
       const range = { start: 0, end: SEGMENT.byteLength / 2 };
-      const loading = loader.load({ ...vod(), range });
-      await waitFor(() => held.length === 1 && counted().http === SEGMENT.byteLength / 2);
-      getsIt();
-      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
-      release();
-      const result = await loading;
+      const { offsets, result } = await loadWithLateHolder({ ...vod(), range });
       expect(offsets).toEqual([]);
       expect(result.bytes).toEqual(SEGMENT.subarray(0, SEGMENT.byteLength / 2));
       expect(closedEarly).toBe(0);
     });
 
     it('keeps HTTP when a failed peer would leave no time to fetch the rest', async () => {
-      const { peer, offsets, getsIt } = lateHolder();
-      const { loader, swarm, counted } = loaderWith({ peers: [peer] });
       // 1 s to the deadline, half the 1.5 s margin kept: HTTP would fetch the rest (half of its
       // 200 ms) after a failed peer's 200 ms too late.
-      const loading = loader.load({ ...vod(), deadlineMs: 1000 });
-      await waitFor(() => held.length === 1 && counted().http === SEGMENT.byteLength / 2);
-      getsIt();
-      swarm.emit('peer-state', { peerId: 'uploader', sequence: 7 });
-      release();
-      const result = await loading;
+      const { offsets, result } = await loadWithLateHolder({ ...vod(), deadlineMs: 1000 });
       expect(offsets).toEqual([]);
       expect(result).toMatchObject({ source: 'http', p2pBytes: 0 });
       expect(result.bytes).toEqual(SEGMENT);
