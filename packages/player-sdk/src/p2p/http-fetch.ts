@@ -18,15 +18,14 @@ export interface HttpFetchOptions {
   onChunk?: (bytes: Uint8Array) => void;
   /**
    * Called with the segment's bytes (from `offset` on) as they arrive, in order, cut out of the
-   * body: what a transfer aborted part-way had delivered is known. The bytes may be reused.
+   * body: the only way they are handed over, so a transfer aborted part-way has delivered what
+   * it got, and no second copy of the segment is made. The bytes may be reused.
    */
-  onData?: (bytes: Uint8Array) => void;
+  onData: (bytes: Uint8Array) => void;
 }
 
 export interface HttpFetchResult {
-  /** The segment's bytes from `offset` on. */
-  bytes: Uint8Array;
-  /** Body bytes the server sent: more than `bytes` when it ignored our `Range`. */
+  /** Body bytes the server sent: more than the segment's when it ignored our `Range`. */
   bodyBytes: number;
   startedAt: number;
   firstByteAt: number;
@@ -68,10 +67,7 @@ function locate(
  * known. Sends `Range` only for a real sub-range (`EXT-X-BYTERANGE`) or a resume; a server that
  * ignores it and answers 200 with the whole resource still yields the right bytes.
  */
-export async function httpFetch(
-  url: string,
-  options: HttpFetchOptions = {},
-): Promise<HttpFetchResult> {
+export async function httpFetch(url: string, options: HttpFetchOptions): Promise<HttpFetchResult> {
   const offset = options.offset ?? 0;
   const range = rangeHeader(options.range, offset);
   const headers: Record<string, string> = range === undefined ? {} : { Range: range };
@@ -101,7 +97,7 @@ export async function httpFetch(
   const announced = Number(response.headers.get('content-length'));
   const expected = Number.isFinite(announced) && announced > 0 ? announced : undefined;
   options.onResponse?.(expected);
-  const { bytes, bodyBytes } = await readBody(response, place, options);
+  const bodyBytes = await readBody(response, place, options);
   if (expected !== undefined && bodyBytes !== expected) {
     throw new SdkError(
       SdkErrorCode.HttpFailed,
@@ -116,31 +112,26 @@ export async function httpFetch(
       { url },
     );
   }
-  return { bytes, bodyBytes, startedAt, firstByteAt, endedAt: performance.now() };
+  return { bodyBytes, startedAt, firstByteAt, endedAt: performance.now() };
 }
 
 /**
  * Reads the body as it streams in, handing each piece to `onChunk` and the part of it within
- * `place` (body offsets) to `onData`; returns that part, and how long the body was.
+ * `place` (body offsets) to `onData`; returns how long the body was.
  */
 async function readBody(
   response: Response,
   place: { from: number; to: number | undefined },
   options: HttpFetchOptions,
-): Promise<{ bytes: Uint8Array; bodyBytes: number }> {
-  const parts: Uint8Array[] = [];
+): Promise<number> {
   let bodyBytes = 0;
-  let length = 0;
   const take = (chunk: Uint8Array) => {
     options.onChunk?.(chunk);
     const from = Math.max(0, place.from - bodyBytes);
     const to = Math.min(chunk.byteLength, (place.to ?? Infinity) - bodyBytes);
     bodyBytes += chunk.byteLength;
     if (to <= from) return;
-    const data = from === 0 && to === chunk.byteLength ? chunk : chunk.subarray(from, to);
-    parts.push(data);
-    length += data.byteLength;
-    options.onData?.(data);
+    options.onData(from === 0 && to === chunk.byteLength ? chunk : chunk.subarray(from, to));
   };
   if (!response.body) {
     take(new Uint8Array(await response.arrayBuffer()));
@@ -158,12 +149,5 @@ async function readBody(
       throw new SdkError(SdkErrorCode.HttpFailed, `HTTP body failed: ${String(error)}`);
     }
   }
-  if (parts.length === 1 && parts[0]) return { bytes: parts[0], bodyBytes };
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    bytes.set(part, at);
-    at += part.byteLength;
-  }
-  return { bytes, bodyBytes };
+  return bodyBytes;
 }
